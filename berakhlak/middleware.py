@@ -1,0 +1,53 @@
+"""Session limits and the forced password change at first login."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+SESSION_STARTED_KEY = "auth_started_at"
+
+
+class SessionLimitMiddleware:
+    """Log out a session older than SESSION_ABSOLUTE_SECONDS however active it has been.
+
+    The idle limit is the cookie age renewed on every request (SESSION_SAVE_EVERY_REQUEST).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = int(time.time())
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Sesi Anda telah berakhir. Silakan masuk kembali."))
+                return redirect(f"{reverse('login')}?next={request.path}")
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user holding a temporary password to the password change page first."""
+
+    allowed_names = ("password_change", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and getattr(user, "must_change_password", False):
+            allowed = {reverse(name) for name in self.allowed_names}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                return redirect("password_change")
+        return self.get_response(request)

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from berakhlak.views import accounts, catalog, health, org, roster
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("akun/masuk/", accounts.login_view, name="login"),
+    path("akun/keluar/", accounts.logout_view, name="logout"),
+    path("akun/kata-sandi/", accounts.password_change, name="password_change"),
+    path("nilai-dasar/", catalog.values_catalog, name="values_catalog"),
+    path("unit/", org.agency_list, name="agency_list"),
+    path("unit/<str:code>/", org.agency_detail, name="agency_detail"),
+    path("pegawai/", org.employee_list, name="employee_list"),
+    path("pegawai/<str:nip>/", org.employee_detail, name="employee_detail"),
+    path("pegawai/<str:nip>/atur-ulang-sandi/", org.employee_password_reset, name="employee_password_reset"),
+    path("peran/", org.role_list, name="role_list"),
+    path("peran/<int:pk>/cabut/", org.role_revoke, name="role_revoke"),
+    path("impor/pegawai/", roster.roster_import_start, name="roster_import_start"),
+    path("impor/pegawai/templat.xlsx", roster.roster_template, name="roster_template"),
+    path("impor/pegawai/<uuid:pk>/", roster.roster_import_detail, name="roster_import_detail"),
+    path("health/", health.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "BerAKHLAK Monitor"
+admin.site.site_title = "BerAKHLAK Monitor"

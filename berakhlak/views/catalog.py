@@ -1,0 +1,6 @@
+"""Placeholder, being written."""
+from django.http import Http404
+
+
+def values_catalog(request):
+    raise Http404

@@ -1,0 +1,14 @@
+// Small progressive enhancements; every page works without them. No inline scripts (CSP).
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.matches && target.matches("select[data-autosubmit]")) {
+    target.form.submit();
+  }
+});
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

@@ -1,0 +1,52 @@
+"""Shared fixtures: a small province with one person per role, plus browser helpers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from berakhlak.models import AgencyKind, Role
+from tests.factories import AgencyFactory, EmployeeFactory, grant
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def province(db):
+    """Province root with two OPDs (one with a UPTD) and a person for each role.
+
+    ``owner`` names people of agency A, ``outsider`` people of agency B.
+    """
+    root = AgencyFactory(code="PROV", name="Pemerintah Provinsi Uji", kind=AgencyKind.PROVINSI)
+    agency_a = AgencyFactory(code="DINKES", name="Dinas Kesehatan", parent=root)
+    unit_a = AgencyFactory(code="UPTD-LAB", name="UPTD Laboratorium", kind=AgencyKind.UPTD, parent=agency_a)
+    agency_b = AgencyFactory(code="DISDIK", name="Dinas Pendidikan", parent=root)
+    biro = AgencyFactory(code="BIRO-ORG", name="Biro Organisasi", kind=AgencyKind.BIRO, parent=root)
+
+    admin = EmployeeFactory(agency=biro, name="Admin Biro")
+    grant(admin.user, Role.ADMIN, root)
+    leader_a = EmployeeFactory(agency=agency_a, name="Kepala Dinkes")
+    grant(leader_a.user, Role.LEADER, agency_a)
+    agent_a = EmployeeFactory(agency=agency_a, name="Agen Dinkes")
+    grant(agent_a.user, Role.CHANGE_AGENT, agency_a)
+    evaluator = EmployeeFactory(agency=biro, name="Evaluator Biro")
+    grant(evaluator.user, Role.EVALUATOR, agency_a)
+    asn_a = EmployeeFactory(agency=agency_a, name="ASN Dinkes")
+    asn_unit = EmployeeFactory(agency=unit_a, name="ASN Lab")
+    leader_b = EmployeeFactory(agency=agency_b, name="Kepala Disdik")
+    grant(leader_b.user, Role.LEADER, agency_b)
+    agent_b = EmployeeFactory(agency=agency_b, name="Agen Disdik")
+    grant(agent_b.user, Role.CHANGE_AGENT, agency_b)
+    asn_b = EmployeeFactory(agency=agency_b, name="ASN Disdik")
+
+    class Province:
+        pass
+
+    p = Province()
+    p.root, p.agency_a, p.unit_a, p.agency_b, p.biro = root, agency_a, unit_a, agency_b, biro
+    p.admin, p.leader_a, p.agent_a, p.evaluator = admin, leader_a, agent_a, evaluator
+    p.asn_a, p.asn_unit, p.leader_b, p.agent_b, p.asn_b = asn_a, asn_unit, leader_b, agent_b, asn_b
+    return p
