@@ -7,7 +7,7 @@ import os
 import pytest
 
 from berakhlak.models import AgencyKind, Role
-from tests.factories import AgencyFactory, EmployeeFactory, grant
+from tests.factories import TEST_PASSWORD, AgencyFactory, EmployeeFactory, grant
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -50,3 +50,35 @@ def province(db):
     p.admin, p.leader_a, p.agent_a, p.evaluator = admin, leader_a, agent_a, evaluator
     p.asn_a, p.asn_unit, p.leader_b, p.agent_b, p.asn_b = asn_a, asn_unit, leader_b, agent_b, asn_b
     return p
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, with the flags it needs as root on a machine with a closed network."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-quic",
+        ],
+    }
+
+
+def browser_login(page, live_server, username: str, password: str = TEST_PASSWORD) -> None:
+    """Log in through the real login form."""
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.get_by_label("NIP").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
