@@ -1,9 +1,87 @@
-"""Placeholder, being written."""
-from django.http import Http404
+"""Roster import pages: upload -> preview (counts and every error) -> confirm -> applied."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from berakhlak import permissions, selectors
+from berakhlak.models import ImportStatus
+from berakhlak.roster.services import roster_import_confirm, roster_import_create
+from berakhlak.roster.template import roster_template_bytes
+from berakhlak.roster.xlsx import WorkbookError, workbook_open
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Berkas data pegawai (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal %(mb)d MB).") % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
+            )
+        try:
+            workbook_open(upload).close()
+        except WorkbookError as error:
+            raise forms.ValidationError(str(error)) from None
+        upload.seek(0)
+        return upload
 
 
-roster_import_start = roster_template = roster_import_detail = _todo
+class RosterConfirmForm(forms.Form):
+    deactivate_missing = forms.BooleanField(required=False)
+
+
+def _require_importer(user) -> None:
+    if not permissions.can_import_roster(user):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import_start(request):
+    _require_importer(request.user)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        record = roster_import_create(uploaded_by=request.user, upload=form.cleaned_data["file"])
+        return redirect("roster_import_detail", pk=record.pk)
+    recent = selectors.roster_imports_for_user(request.user)[:10]
+    return render(request, "roster/import_start.html", {"form": form, "recent": recent})
+
+
+@login_required
+def roster_template(request):
+    _require_importer(request.user)
+    response = HttpResponse(roster_template_bytes(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="templat-data-pegawai.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import_detail(request, pk):
+    _require_importer(request.user)
+    record = selectors.get_roster_import_for_user(request.user, pk)
+    if request.method == "POST":
+        form = RosterConfirmForm(request.POST)
+        form.is_valid()
+        if roster_import_confirm(record=record, deactivate_missing=form.cleaned_data.get("deactivate_missing", False)):
+            messages.info(request, _("Impor dikonfirmasi dan sedang diterapkan."))
+        else:
+            messages.warning(request, _("Impor ini tidak lagi menunggu konfirmasi."))
+        return redirect("roster_import_detail", pk=record.pk)
+    template = "roster/import_detail.html"
+    if request.htmx:
+        template += "#status"
+    context = {"record": record, "counts": record.summary.get("counts", {}), "Status": ImportStatus}
+    return render(request, template, context)
