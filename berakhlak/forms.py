@@ -13,7 +13,15 @@ class NipAuthenticationForm(AuthenticationForm):
     username = forms.CharField(
         label=_("NIP"),
         max_length=64,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "inputmode": "numeric"}
+        ),
+    )
+
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {

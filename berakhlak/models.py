@@ -52,7 +52,11 @@ class Agency(models.Model):
     name = models.CharField(_("nama"), max_length=255)
     kind = models.CharField(_("jenis"), max_length=16, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("induk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     active = models.BooleanField(_("aktif"), default=True)
@@ -111,8 +115,12 @@ class Employee(models.Model):
         verbose_name_plural = _("pegawai")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(nip__regex=r"^[0-9]{18}$"), name="employee_nip_18_digits"),
-            models.CheckConstraint(condition=Q(asn_type__in=AsnType.values), name="employee_asn_type_valid"),
+            models.CheckConstraint(
+                condition=Q(nip__regex=r"^[0-9]{18}$"), name="employee_nip_18_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(asn_type__in=AsnType.values), name="employee_asn_type_valid"
+            ),
         ]
         indexes = [models.Index(fields=["agency", "active"])]
 
@@ -134,13 +142,19 @@ class Role(models.TextChoices):
 class RoleGrant(models.Model):
     """A role held by a user over an agency and everything below it."""
 
-    user = models.ForeignKey(User, verbose_name=_("akun"), on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(
+        User, verbose_name=_("akun"), on_delete=models.CASCADE, related_name="role_grants"
+    )
     role = models.CharField(_("peran"), max_length=16, choices=Role.choices)
     agency = models.ForeignKey(
         Agency, verbose_name=_("cakupan"), on_delete=models.CASCADE, related_name="role_grants"
     )
     granted_by = models.ForeignKey(
-        User, verbose_name=_("diberikan oleh"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("diberikan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -197,7 +211,9 @@ class BehaviourGuide(models.Model):
         verbose_name = _("panduan perilaku")
         verbose_name_plural = _("panduan perilaku")
         ordering = ["value__order", "order"]
-        constraints = [models.UniqueConstraint(fields=["value", "order"], name="guide_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "order"], name="guide_order_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
@@ -232,10 +248,15 @@ class RosterImport(models.Model):
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     original_name = models.CharField(_("nama berkas"), max_length=255)
     file = models.FileField(upload_to=roster_upload_path, max_length=255)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices,
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ImportStatus.choices,
         default=ImportStatus.PENDING_PREVIEW,
     )
-    deactivate_missing = models.BooleanField(_("nonaktifkan pegawai yang tidak ada di berkas"), default=False)
+    deactivate_missing = models.BooleanField(
+        _("nonaktifkan pegawai yang tidak ada di berkas"), default=False
+    )
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
     errors = models.JSONField(_("kesalahan"), default=list, blank=True)
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
@@ -247,7 +268,9 @@ class RosterImport(models.Model):
         verbose_name_plural = _("impor data pegawai")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="rosterimport_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="rosterimport_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -46,7 +46,7 @@ def nip_problems(nip: str, asn_type: str | None = None) -> list[str]:
     problems = []
     today = timezone.localdate()
     born = _real_date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
-    if born is None or not EARLIEST_BIRTH_YEAR <= born.year or born > today:
+    if born is None or not born.year >= EARLIEST_BIRTH_YEAR or born > today:
         problems.append(_("Tanggal lahir pada NIP (digit 1-8) bukan tanggal yang sah."))
     if asn_type is None or asn_type in TMT_TYPES:
         tmt_year, tmt_month = int(nip[8:12]), int(nip[12:14])

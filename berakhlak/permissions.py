@@ -112,4 +112,12 @@ def can_manage_roles(user: User, agency: Agency | None = None) -> Decision:
         allowed = in_scope(user, agency, (Role.ADMIN,))
     if allowed:
         return ALLOWED
-    return _deny(_("Hanya Admin Biro Organisasi yang dapat memberi atau mencabut peran di unit ini."))
+    return _deny(
+        _("Hanya Admin Biro Organisasi yang dapat memberi atau mencabut peran di unit ini.")
+    )
+
+
+def can_grant_role(user: User, target: User, agency: Agency) -> Decision:
+    if target.pk == user.pk:
+        return _deny(_("Anda tidak dapat memberi peran kepada diri sendiri."))
+    return can_manage_roles(user, agency)

@@ -82,3 +82,8 @@ def own_employee(user: User) -> Employee | None:
     if not user.is_authenticated:
         return None
     return Employee.objects.select_related("agency").filter(user=user).first()
+
+
+def role_grants_on_agency(agency: Agency) -> QuerySet[RoleGrant]:
+    """Who holds a role exactly on this agency (names and roles are not confidential)."""
+    return RoleGrant.objects.filter(agency=agency).select_related("user__employee").order_by("role")

@@ -18,8 +18,12 @@ def agency_paths_rebuild() -> int:
     One read of (id, parent) for the whole tree and one bulk update of the rows that changed, so
     it stays cheap for tens of thousands of agencies. Callers guarantee the tree has no cycle.
     """
-    rows = {pk: (parent_id, path, depth) for pk, parent_id, path, depth in
-            Agency.objects.values_list("id", "parent_id", "path", "depth")}
+    rows = {
+        pk: (parent_id, path, depth)
+        for pk, parent_id, path, depth in Agency.objects.values_list(
+            "id", "parent_id", "path", "depth"
+        )
+    }
     computed: dict[int, tuple[str, int]] = {}
 
     def resolve(pk: int) -> tuple[str, int]:
@@ -68,7 +72,9 @@ def user_password_changed(*, user: User) -> None:
 
 
 @transaction.atomic
-def role_grant_create(*, user: User, role: str, agency: Agency, granted_by: User | None) -> RoleGrant:
+def role_grant_create(
+    *, user: User, role: str, agency: Agency, granted_by: User | None
+) -> RoleGrant:
     grant, _created = RoleGrant.objects.get_or_create(
         user=user, role=role, agency=agency, defaults={"granted_by": granted_by}
     )

@@ -7,10 +7,16 @@ import tempfile
 
 os.environ.setdefault("DEBUG", "1")
 
-from berakhlak.settings import *  # noqa: E402, F403
+from berakhlak.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="berakhlak-test-media-"))  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="berakhlak-test-static-"))  # noqa: F405
+# Unit tests run tasks in-process; tests/celery_worker.py switches a test to a real worker, which
+# it starts with BERAKHLAK_REAL_CELERY_WORKER=1 so that the worker keeps the broker of settings.py.
+if not os.environ.get("BERAKHLAK_REAL_CELERY_WORKER"):
+    CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

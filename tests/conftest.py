@@ -9,6 +9,8 @@ import pytest
 from berakhlak.models import AgencyKind, Role
 from tests.factories import TEST_PASSWORD, AgencyFactory, EmployeeFactory, grant
 
+pytest_plugins = ["tests.celery_worker"]
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,7 +24,9 @@ def province(db):
     """
     root = AgencyFactory(code="PROV", name="Pemerintah Provinsi Uji", kind=AgencyKind.PROVINSI)
     agency_a = AgencyFactory(code="DINKES", name="Dinas Kesehatan", parent=root)
-    unit_a = AgencyFactory(code="UPTD-LAB", name="UPTD Laboratorium", kind=AgencyKind.UPTD, parent=agency_a)
+    unit_a = AgencyFactory(
+        code="UPTD-LAB", name="UPTD Laboratorium", kind=AgencyKind.UPTD, parent=agency_a
+    )
     agency_b = AgencyFactory(code="DISDIK", name="Dinas Pendidikan", parent=root)
     biro = AgencyFactory(code="BIRO-ORG", name="Biro Organisasi", kind=AgencyKind.BIRO, parent=root)
 

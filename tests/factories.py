@@ -62,4 +62,4 @@ def grant(user: User, role: str, agency: Agency) -> RoleGrant:
     return RoleGrant.objects.create(user=user, role=role, agency=agency)
 
 
-__all__ = ["AgencyFactory", "EmployeeFactory", "Role", "UserFactory", "grant", "TEST_PASSWORD"]
+__all__ = ["TEST_PASSWORD", "AgencyFactory", "EmployeeFactory", "Role", "UserFactory", "grant"]

@@ -28,13 +28,22 @@ def _label_key(text: str) -> str:
 
 KIND_ALIASES = {_label_key(str(label)): value for value, label in AgencyKind.choices}
 KIND_ALIASES.update({value: value for value in AgencyKind.values})
-KIND_ALIASES.update({
-    "SEKRETARIAT_DAERAH": AgencyKind.SETDA, "SEKRETARIAT_DPRD": AgencyKind.SETWAN,
-    "SEKWAN": AgencyKind.SETWAN, "RS": AgencyKind.RSUD, "RUMAH_SAKIT": AgencyKind.RSUD,
-    "PEMERINTAH_PROVINSI": AgencyKind.PROVINSI, "PROVINSI": AgencyKind.PROVINSI, "LAIN_LAIN": AgencyKind.LAINNYA,
-})
+KIND_ALIASES.update(
+    {
+        "SEKRETARIAT_DAERAH": AgencyKind.SETDA,
+        "SEKRETARIAT_DPRD": AgencyKind.SETWAN,
+        "SEKWAN": AgencyKind.SETWAN,
+        "RS": AgencyKind.RSUD,
+        "RUMAH_SAKIT": AgencyKind.RSUD,
+        "PEMERINTAH_PROVINSI": AgencyKind.PROVINSI,
+        "PROVINSI": AgencyKind.PROVINSI,
+        "LAIN_LAIN": AgencyKind.LAINNYA,
+    }
+)
 ASN_ALIASES = {value: value for value in AsnType.values}
-ASN_ALIASES.update({"PPPK_PW": AsnType.PPPK_PARUH_WAKTU, "PPPK_PARUHWAKTU": AsnType.PPPK_PARUH_WAKTU})
+ASN_ALIASES.update(
+    {"PPPK_PW": AsnType.PPPK_PARUH_WAKTU, "PPPK_PARUHWAKTU": AsnType.PPPK_PARUH_WAKTU}
+)
 
 
 @dataclass
@@ -112,7 +121,9 @@ class _Checker:
         if not value:
             self.problem(column, _("Wajib diisi."))
         elif len(value) > max_length:
-            self.problem(column, _("Terlalu panjang (maksimal %(n)d karakter).") % {"n": max_length})
+            self.problem(
+                column, _("Terlalu panjang (maksimal %(n)d karakter).") % {"n": max_length}
+            )
         return value
 
 
@@ -124,17 +135,26 @@ def _plan_units(data: RosterData, plan: RosterPlan, existing: dict[str, dict]) -
         check = _Checker(plan, UNIT_SHEET, record["row"])
         code = check.required("kode", cell_text(record["kode"]).upper(), 32)
         if code and len(code) <= 32 and not CODE_PATTERN.match(code):
-            check.problem("kode", _("Kode hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung."))
+            check.problem(
+                "kode",
+                _("Kode hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung."),
+            )
         if code in first_row:
-            check.problem("kode", _("Kode '%(code)s' sudah dipakai di baris %(row)d.")
-                          % {"code": code, "row": first_row[code]})
+            check.problem(
+                "kode",
+                _("Kode '%(code)s' sudah dipakai di baris %(row)d.")
+                % {"code": code, "row": first_row[code]},
+            )
             continue
         name = check.required("nama", cell_text(record["nama"]))
         kind_raw = check.required("jenis", cell_text(record["jenis"]), 64)
         kind = KIND_ALIASES.get(_label_key(kind_raw)) if kind_raw else None
         if kind_raw and kind is None:
-            check.problem("jenis", _("Jenis unit '%(value)s' tidak dikenal. Gunakan salah satu: %(choices)s.")
-                          % {"value": kind_raw, "choices": ", ".join(AgencyKind.values)})
+            check.problem(
+                "jenis",
+                _("Jenis unit '%(value)s' tidak dikenal. Gunakan salah satu: %(choices)s.")
+                % {"value": kind_raw, "choices": ", ".join(AgencyKind.values)},
+            )
         parent_code = cell_text(record["kode_induk"]).upper()
         if code:
             first_row[code] = record["row"]
@@ -145,21 +165,36 @@ def _plan_units(data: RosterData, plan: RosterPlan, existing: dict[str, dict]) -
         current = existing.get(code)
         if current:
             unit.existing_id = current["id"]
-            same = (current["name"], current["kind"], current["parent_code"], current["active"]) == (
-                name, kind, parent_code, True)
+            same = (
+                current["name"],
+                current["kind"],
+                current["parent_code"],
+                current["active"],
+            ) == (name, kind, parent_code, True)
             unit.change = UNCHANGED if same else CHANGED
         plan.units.append(unit)
     for unit in plan.units:
-        if unit.parent_code and unit.parent_code != unit.code and unit.parent_code not in parents \
-                and unit.parent_code not in existing:
-            plan.problems.append(Problem(UNIT_SHEET, unit.row, "kode_induk",
-                                         _("Unit induk '%(code)s' tidak dikenal.") % {"code": unit.parent_code}))
+        if (
+            unit.parent_code
+            and unit.parent_code != unit.code
+            and unit.parent_code not in parents
+            and unit.parent_code not in existing
+        ):
+            plan.problems.append(
+                Problem(
+                    UNIT_SHEET,
+                    unit.row,
+                    "kode_induk",
+                    _("Unit induk '%(code)s' tidak dikenal.") % {"code": unit.parent_code},
+                )
+            )
     _check_cycles(plan, parents, existing)
     return parents
 
 
 def _check_cycles(plan: RosterPlan, parents: dict[str, str], existing: dict[str, dict]) -> None:
     """The tree after import: parents from the file, else from the database."""
+
     def parent_of(code: str) -> str:
         if code in parents:
             return parents[code]
@@ -174,27 +209,48 @@ def _check_cycles(plan: RosterPlan, parents: dict[str, str], existing: dict[str,
             seen.append(code)
             code = parent_of(code)
         if code and code == start and start not in reported:
-            cycle = seen + [start]
+            cycle = [*seen, start]
             reported.update(seen)
             for member in seen:
                 if member in row_of:
-                    plan.problems.append(Problem(
-                        UNIT_SHEET, row_of[member], "kode_induk",
-                        _("Susunan induk membentuk lingkaran: %(cycle)s.") % {"cycle": " → ".join(cycle)}))
+                    plan.problems.append(
+                        Problem(
+                            UNIT_SHEET,
+                            row_of[member],
+                            "kode_induk",
+                            _("Susunan induk membentuk lingkaran: %(cycle)s.")
+                            % {"cycle": " → ".join(cycle)},
+                        )
+                    )
 
 
 def _nip_from_cell(value: object, check: _Checker) -> str:
     if isinstance(value, float):
-        check.problem("nip", _("NIP tertulis sebagai angka sehingga digit terakhirnya hilang. "
-                               "Format kolom NIP sebagai Teks lalu isi ulang."))
+        check.problem(
+            "nip",
+            _(
+                "NIP tertulis sebagai angka sehingga digit terakhirnya hilang. "
+                "Format kolom NIP sebagai Teks lalu isi ulang."
+            ),
+        )
         return ""
     return nip_normalise(cell_text(value))
 
 
 def _plan_employees(data: RosterData, plan: RosterPlan, unit_codes: set[str]) -> None:
     existing = {
-        row["nip"]: row for row in Employee.objects.values(
-            "id", "user_id", "nip", "name", "asn_type", "agency__code", "position", "email", "active")
+        row["nip"]: row
+        for row in Employee.objects.values(
+            "id",
+            "user_id",
+            "nip",
+            "name",
+            "asn_type",
+            "agency__code",
+            "position",
+            "email",
+            "active",
+        )
     }
     first_row: dict[str, int] = {}
     for record in data.employees:
@@ -203,22 +259,32 @@ def _plan_employees(data: RosterData, plan: RosterPlan, unit_codes: set[str]) ->
         asn_raw = check.required("jenis_asn", cell_text(record["jenis_asn"]), 64)
         asn_type = ASN_ALIASES.get(_label_key(asn_raw)) if asn_raw else None
         if asn_raw and asn_type is None:
-            check.problem("jenis_asn", _("Jenis ASN '%(value)s' tidak dikenal. Gunakan salah satu: %(choices)s.")
-                          % {"value": asn_raw, "choices": ", ".join(AsnType.values)})
+            check.problem(
+                "jenis_asn",
+                _("Jenis ASN '%(value)s' tidak dikenal. Gunakan salah satu: %(choices)s.")
+                % {"value": asn_raw, "choices": ", ".join(AsnType.values)},
+            )
         if not nip and not isinstance(record["nip"], float):
             check.problem("nip", _("Wajib diisi."))
         elif nip:
             for message in nip_problems(nip, asn_type):
                 check.problem("nip", message)
             if nip in first_row:
-                check.problem("nip", _("NIP %(nip)s sudah ada di baris %(row)d.") % {"nip": nip, "row": first_row[nip]})
+                check.problem(
+                    "nip",
+                    _("NIP %(nip)s sudah ada di baris %(row)d.")
+                    % {"nip": nip, "row": first_row[nip]},
+                )
                 continue
             first_row[nip] = record["row"]
         name = check.required("nama", cell_text(record["nama"]))
         unit_code = check.required("kode_unit", cell_text(record["kode_unit"]).upper(), 32)
         if unit_code and unit_code not in unit_codes:
-            check.problem("kode_unit", _("Unit '%(code)s' tidak dikenal (tidak ada di sheet Unit maupun di sistem).")
-                          % {"code": unit_code})
+            check.problem(
+                "kode_unit",
+                _("Unit '%(code)s' tidak dikenal (tidak ada di sheet Unit maupun di sistem).")
+                % {"code": unit_code},
+            )
         position = cell_text(record["jabatan"])
         if len(position) > 255:
             check.problem("jabatan", _("Terlalu panjang (maksimal %(n)d karakter).") % {"n": 255})
@@ -227,18 +293,29 @@ def _plan_employees(data: RosterData, plan: RosterPlan, unit_codes: set[str]) ->
             try:
                 validate_email(email)
             except ValidationError:
-                check.problem("email", _("'%(value)s' bukan alamat e-mail yang sah.") % {"value": email})
-        employee = PlannedEmployee(record["row"], nip, name, asn_type or "", unit_code, position, email)
+                check.problem(
+                    "email", _("'%(value)s' bukan alamat e-mail yang sah.") % {"value": email}
+                )
+        employee = PlannedEmployee(
+            record["row"], nip, name, asn_type or "", unit_code, position, email
+        )
         current = existing.get(nip)
         if current:
             employee.existing_id, employee.user_id = current["id"], current["user_id"]
-            same = (current["name"], current["asn_type"], current["agency__code"], current["position"],
-                    current["email"], current["active"]) == (name, asn_type, unit_code, position, email, True)
+            same = (
+                current["name"],
+                current["asn_type"],
+                current["agency__code"],
+                current["position"],
+                current["email"],
+                current["active"],
+            ) == (name, asn_type, unit_code, position, email, True)
             employee.change = UNCHANGED if same else CHANGED
         plan.employees.append(employee)
     plan.missing = [
         {"nip": nip, "name": row["name"], "unit": row["agency__code"]}
-        for nip, row in existing.items() if row["active"] and nip not in first_row
+        for nip, row in existing.items()
+        if row["active"] and nip not in first_row
     ]
 
 

@@ -30,7 +30,12 @@ class Problem:
     message: str
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
         where = f"{self.sheet}" + (f", baris {self.row}" if self.row else "")
@@ -61,11 +66,19 @@ def _find_sheet(workbook, wanted: str):
     return None
 
 
-def _read_sheet(workbook, sheet_name: str, columns: tuple[str, ...], problems: list[Problem]) -> list[dict]:
+def _read_sheet(
+    workbook, sheet_name: str, columns: tuple[str, ...], problems: list[Problem]
+) -> list[dict]:
     sheet = _find_sheet(workbook, sheet_name)
     if sheet is None:
-        problems.append(Problem(sheet_name, None, "", _("Sheet '%(sheet)s' tidak ditemukan dalam berkas.")
-                                % {"sheet": sheet_name}))
+        problems.append(
+            Problem(
+                sheet_name,
+                None,
+                "",
+                _("Sheet '%(sheet)s' tidak ditemukan dalam berkas.") % {"sheet": sheet_name},
+            )
+        )
         return []
     sheet.reset_dimensions()  # some generators write a wrong <dimension>; read every row
     rows = sheet.iter_rows(values_only=True)
@@ -78,14 +91,22 @@ def _read_sheet(workbook, sheet_name: str, columns: tuple[str, ...], problems: l
         positions.setdefault(_key(title), index)
     missing = [column for column in columns if _key(column) not in positions]
     for column in missing:
-        problems.append(Problem(sheet_name, 1, column, _("Kolom '%(column)s' tidak ada di baris judul.")
-                                % {"column": column}))
+        problems.append(
+            Problem(
+                sheet_name,
+                1,
+                column,
+                _("Kolom '%(column)s' tidak ada di baris judul.") % {"column": column},
+            )
+        )
     if missing:
         return []
     index_of = {column: positions[_key(column)] for column in columns}
     records = []
     for row_number, values in enumerate(rows, start=2):
-        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if values is None or all(
+            v is None or (isinstance(v, str) and not v.strip()) for v in values
+        ):
             continue
         record = {"row": row_number}
         for column, index in index_of.items():

@@ -64,7 +64,9 @@ def roster_import_preview(*, import_id: str) -> None:
         plan = roster_plan_from_file(fileobj)
     status = ImportStatus.PREVIEWED if plan.ok else ImportStatus.REJECTED
     RosterImport.objects.filter(pk=import_id, status=ImportStatus.PENDING_PREVIEW).update(
-        status=status, summary=_summary(plan), errors=[p.as_dict() for p in plan.problems],
+        status=status,
+        summary=_summary(plan),
+        errors=[p.as_dict() for p in plan.problems],
         updated_at=timezone.now(),
     )
 
@@ -74,7 +76,9 @@ def roster_import_confirm(*, record: RosterImport, deactivate_missing: bool) -> 
     from berakhlak.roster.tasks import roster_import_apply_task
 
     claimed = RosterImport.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
-        status=ImportStatus.PENDING_APPLY, deactivate_missing=deactivate_missing, updated_at=timezone.now()
+        status=ImportStatus.PENDING_APPLY,
+        deactivate_missing=deactivate_missing,
+        updated_at=timezone.now(),
     )
     if claimed:
         transaction.on_commit(lambda: roster_import_apply_task.delay(str(record.pk)))
@@ -84,8 +88,11 @@ def roster_import_confirm(*, record: RosterImport, deactivate_missing: bool) -> 
 def roster_import_apply(*, import_id: str) -> None:
     """Re-check the file against the database as it is now and apply it, or record why not."""
     with transaction.atomic():
-        record = RosterImport.objects.select_for_update().filter(
-            pk=import_id, status=ImportStatus.PENDING_APPLY).first()
+        record = (
+            RosterImport.objects.select_for_update()
+            .filter(pk=import_id, status=ImportStatus.PENDING_APPLY)
+            .first()
+        )
         if record is None:
             return
         with record.file.open("rb") as fileobj:
@@ -121,7 +128,11 @@ def roster_imports_requeue_stale(*, now=None) -> int:
     count = 0
     for pk, status in stale.values_list("pk", "status"):
         RosterImport.objects.filter(pk=pk).update(updated_at=timezone.now())
-        task = roster_import_preview_task if status == ImportStatus.PENDING_PREVIEW else roster_import_apply_task
+        task = (
+            roster_import_preview_task
+            if status == ImportStatus.PENDING_PREVIEW
+            else roster_import_apply_task
+        )
         task.delay(str(pk))
         count += 1
     return count

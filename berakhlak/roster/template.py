@@ -29,12 +29,25 @@ def _sheet(workbook, title, columns, example, widths):
 def roster_template_bytes() -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(workbook, UNIT_SHEET, UNIT_COLUMNS, ["DINKES", "Dinas Kesehatan", "DINAS", "PROV-KALSEL"],
-           [18, 48, 14, 18])
+    _sheet(
+        workbook,
+        UNIT_SHEET,
+        UNIT_COLUMNS,
+        ["DINKES", "Dinas Kesehatan", "DINAS", "PROV-KALSEL"],
+        [18, 48, 14, 18],
+    )
     employees = _sheet(
-        workbook, EMPLOYEE_SHEET, EMPLOYEE_COLUMNS,
-        ["198609262015051001", "Ahmad Fauzi, S.Kom.", "PNS", "DINKES", "Pranata Komputer Ahli Pertama",
-         "ahmad.fauzi@example.go.id"],
+        workbook,
+        EMPLOYEE_SHEET,
+        EMPLOYEE_COLUMNS,
+        [
+            "198609262015051001",
+            "Ahmad Fauzi, S.Kom.",
+            "PNS",
+            "DINKES",
+            "Pranata Komputer Ahli Pertama",
+            "ahmad.fauzi@example.go.id",
+        ],
         [22, 36, 20, 18, 40, 34],
     )
     for row in employees.iter_rows(min_col=1, max_col=1):

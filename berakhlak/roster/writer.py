@@ -31,9 +31,15 @@ def _apply_units(plan: RosterPlan) -> None:
     )
     id_of = {code.upper(): pk for pk, code in Agency.objects.values_list("id", "code")}
     touched = [
-        Agency(id=id_of[unit.code], name=unit.name, kind=unit.kind, active=True,
-               parent_id=id_of[unit.parent_code] if unit.parent_code else None)
-        for unit in plan.units if unit.change in (NEW, CHANGED)
+        Agency(
+            id=id_of[unit.code],
+            name=unit.name,
+            kind=unit.kind,
+            active=True,
+            parent_id=id_of[unit.parent_code] if unit.parent_code else None,
+        )
+        for unit in plan.units
+        if unit.change in (NEW, CHANGED)
     ]
     Agency.objects.bulk_update(touched, ["name", "kind", "parent", "active"], batch_size=BATCH)
     agency_paths_rebuild()
@@ -42,34 +48,66 @@ def _apply_units(plan: RosterPlan) -> None:
 def _apply_employees(plan: RosterPlan, deactivate_missing: bool) -> None:
     id_of = {code.upper(): pk for pk, code in Agency.objects.values_list("id", "code")}
     new_rows = [row for row in plan.employees if row.change == NEW]
-    taken = dict(User.objects.filter(username__in=[row.nip for row in new_rows]).values_list("username", "id"))
+    taken = dict(
+        User.objects.filter(username__in=[row.nip for row in new_rows]).values_list(
+            "username", "id"
+        )
+    )
     User.objects.bulk_create(
-        [User(username=row.nip, email=row.email, password=_unusable_password())
-         for row in new_rows if row.nip not in taken],
+        [
+            User(username=row.nip, email=row.email, password=_unusable_password())
+            for row in new_rows
+            if row.nip not in taken
+        ],
         batch_size=BATCH,
     )
-    user_of = dict(User.objects.filter(username__in=[row.nip for row in new_rows]).values_list("username", "id"))
+    user_of = dict(
+        User.objects.filter(username__in=[row.nip for row in new_rows]).values_list(
+            "username", "id"
+        )
+    )
     Employee.objects.bulk_create(
-        [Employee(user_id=user_of[row.nip], nip=row.nip, name=row.name, asn_type=row.asn_type,
-                  position=row.position, agency_id=id_of[row.unit_code], email=row.email, active=True)
-         for row in new_rows],
+        [
+            Employee(
+                user_id=user_of[row.nip],
+                nip=row.nip,
+                name=row.name,
+                asn_type=row.asn_type,
+                position=row.position,
+                agency_id=id_of[row.unit_code],
+                email=row.email,
+                active=True,
+            )
+            for row in new_rows
+        ],
         batch_size=BATCH,
     )
     changed = [row for row in plan.employees if row.change == CHANGED]
     Employee.objects.bulk_update(
-        [Employee(id=row.existing_id, name=row.name, asn_type=row.asn_type, position=row.position,
-                  agency_id=id_of[row.unit_code], email=row.email, active=True) for row in changed],
+        [
+            Employee(
+                id=row.existing_id,
+                name=row.name,
+                asn_type=row.asn_type,
+                position=row.position,
+                agency_id=id_of[row.unit_code],
+                email=row.email,
+                active=True,
+            )
+            for row in changed
+        ],
         ["name", "asn_type", "position", "agency", "email", "active"],
         batch_size=BATCH,
     )
     User.objects.bulk_update(
         [User(id=row.user_id, email=row.email, is_active=True) for row in changed],
-        ["email", "is_active"], batch_size=BATCH,
+        ["email", "is_active"],
+        batch_size=BATCH,
     )
     if deactivate_missing and plan.missing:
         nips = [row["nip"] for row in plan.missing]
         for start in range(0, len(nips), BATCH):
-            chunk = nips[start:start + BATCH]
+            chunk = nips[start : start + BATCH]
             Employee.objects.filter(nip__in=chunk).update(active=False)
             User.objects.filter(employee__nip__in=chunk).update(is_active=False)
 

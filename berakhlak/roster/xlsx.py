@@ -39,15 +39,19 @@ def workbook_open(fileobj: IO[bytes]) -> openpyxl.Workbook:
         raise WorkbookError(_("Berkas kosong."))
     if head.startswith(OLE_MAGIC):
         raise WorkbookError(
-            _("Berkas ini format Excel lama (.xls) atau terlindungi kata sandi. "
-              "Buka di Excel, lepaskan kata sandinya, lalu simpan sebagai Excel Workbook (.xlsx).")
+            _(
+                "Berkas ini format Excel lama (.xls) atau terlindungi kata sandi. "
+                "Buka di Excel, lepaskan kata sandinya, lalu simpan sebagai Excel Workbook (.xlsx)."
+            )
         )
     if not head.startswith(b"PK\x03\x04"):
         if _looks_like_text(fileobj.read(4096)):
             fileobj.seek(0)
             raise WorkbookError(
-                _("Berkas ini berupa teks (misalnya CSV), bukan .xlsx. "
-                  "Buka di Excel lalu simpan sebagai Excel Workbook (.xlsx).")
+                _(
+                    "Berkas ini berupa teks (misalnya CSV), bukan .xlsx. "
+                    "Buka di Excel lalu simpan sebagai Excel Workbook (.xlsx)."
+                )
             )
         fileobj.seek(0)
         raise WorkbookError(_("Berkas ini bukan berkas Excel .xlsx."))
@@ -58,13 +62,17 @@ def workbook_open(fileobj: IO[bytes]) -> openpyxl.Workbook:
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise WorkbookError(_("Berkas .xlsx berisi terlalu banyak bagian; berkas ditolak."))
             if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-                raise WorkbookError(_("Isi berkas .xlsx terlalu besar setelah dibuka; berkas ditolak."))
+                raise WorkbookError(
+                    _("Isi berkas .xlsx terlalu besar setelah dibuka; berkas ditolak.")
+                )
             if any(entry.flag_bits & 0x1 for entry in entries):
                 raise WorkbookError(_("Berkas terenkripsi; simpan ulang tanpa kata sandi."))
             if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
                 raise WorkbookError(_("Berkas zip ini bukan buku kerja Excel (.xlsx)."))
             if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise WorkbookError(_("Berkas berisi makro (VBA); simpan sebagai .xlsx tanpa makro."))
+                raise WorkbookError(
+                    _("Berkas berisi makro (VBA); simpan sebagai .xlsx tanpa makro.")
+                )
     except zipfile.BadZipFile:
         raise WorkbookError(_("Berkas .xlsx rusak dan tidak dapat dibuka.")) from None
     fileobj.seek(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -54,3 +55,9 @@ def home(request):
         "can_import": permissions.can_import_roster(user),
     }
     return render(request, "home.html", context)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes lockout page: says when the (NIP, address) pair may try again."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked.html", {"cooloff_minutes": minutes}, status=429)

@@ -28,7 +28,8 @@ class RosterUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("Berkas terlalu besar (maksimal %(mb)d MB).") % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
+                _("Berkas terlalu besar (maksimal %(mb)d MB).")
+                % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
             )
         try:
             workbook_open(upload).close()
@@ -75,7 +76,9 @@ def roster_import_detail(request, pk):
     if request.method == "POST":
         form = RosterConfirmForm(request.POST)
         form.is_valid()
-        if roster_import_confirm(record=record, deactivate_missing=form.cleaned_data.get("deactivate_missing", False)):
+        if roster_import_confirm(
+            record=record, deactivate_missing=form.cleaned_data.get("deactivate_missing", False)
+        ):
             messages.info(request, _("Impor dikonfirmasi dan sedang diterapkan."))
         else:
             messages.warning(request, _("Impor ini tidak lagi menunggu konfirmasi."))

@@ -21,15 +21,25 @@ def nip(n: int, *, year: int = 1980, gender: int = 1) -> str:
 
 def employee(n: int, unit: str = "DINKES", **overrides) -> list:
     row = {
-        "nip": nip(n, year=1970 + n // 1000 % 30), "nama": f"Pegawai {n}", "jenis_asn": "PNS",
-        "kode_unit": unit, "jabatan": "Analis Kebijakan", "email": f"pegawai{n}@example.go.id",
+        "nip": nip(n, year=1970 + n // 1000 % 30),
+        "nama": f"Pegawai {n}",
+        "jenis_asn": "PNS",
+        "kode_unit": unit,
+        "jabatan": "Analis Kebijakan",
+        "email": f"pegawai{n}@example.go.id",
     }
     row.update(overrides)
     return [row[key] for key in EMPLOYEE_HEADER]
 
 
-def workbook_bytes(units=None, employees=None, *, unit_header=UNIT_HEADER, employee_header=EMPLOYEE_HEADER,
-                   sheet_names=("Unit", "Pegawai")) -> BytesIO:
+def workbook_bytes(
+    units=None,
+    employees=None,
+    *,
+    unit_header=UNIT_HEADER,
+    employee_header=EMPLOYEE_HEADER,
+    sheet_names=("Unit", "Pegawai"),
+) -> BytesIO:
     book = Workbook(write_only=True)
     unit_sheet = book.create_sheet(sheet_names[0])
     unit_sheet.append(unit_header)

@@ -11,15 +11,26 @@ from tests.berakhlak.roster_files import employee, nip, workbook_bytes
 from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-UNITS = [["PROV", "Pemerintah Provinsi Uji", "PROVINSI", None], ["DINKES", "Dinas Kesehatan", "DINAS", "PROV"],
-         ["UPTD-BLK", "UPTD Balai Latihan Kerja", "UPTD", "DINKES"]]
+UNITS = [
+    ["PROV", "Pemerintah Provinsi Uji", "PROVINSI", None],
+    ["DINKES", "Dinas Kesehatan", "DINAS", "PROV"],
+    ["UPTD-BLK", "UPTD Balai Latihan Kerja", "UPTD", "DINKES"],
+]
 
 
-def test_admin_uploads_previews_confirms_and_sees_new_employees(page, live_server, province, tmp_path):
+def test_admin_uploads_previews_confirms_and_sees_new_employees(
+    page, live_server, province, tmp_path
+):
     good = tmp_path / "pegawai.xlsx"
-    good.write_bytes(workbook_bytes(units=UNITS, employees=[
-        employee(101, unit="UPTD-BLK", nama="Siti Rahmah"), employee(102, unit="UPTD-BLK", nama="Muhammad Rizki"),
-    ]).getvalue())
+    good.write_bytes(
+        workbook_bytes(
+            units=UNITS,
+            employees=[
+                employee(101, unit="UPTD-BLK", nama="Siti Rahmah"),
+                employee(102, unit="UPTD-BLK", nama="Muhammad Rizki"),
+            ],
+        ).getvalue()
+    )
     bad = tmp_path / "salah.xlsx"
     bad.write_bytes(workbook_bytes(units=UNITS, employees=[employee(103, nip="12345")]).getvalue())
     shots = os.environ.get("SHOTS") == "1"

@@ -42,26 +42,43 @@ def test_headers_are_matched_case_and_space_insensitively_and_extra_columns_igno
     header = ["NIP ", "Nama", "Jenis ASN", "KODE_UNIT", "jabatan", "E-mail?", "email", "catatan"]
     row = employee(1)
     rows = [[row[0], row[1], row[2], row[3], row[4], "x", row[5], "abaikan"]]
-    plan = plan_of(workbook_bytes(employees=rows, employee_header=header,
-                                  unit_header=["Kode", "NAMA", " jenis ", "Kode Induk"]))
+    plan = plan_of(
+        workbook_bytes(
+            employees=rows,
+            employee_header=header,
+            unit_header=["Kode", "NAMA", " jenis ", "Kode Induk"],
+        )
+    )
     assert plan.ok, messages_of(plan)
     assert plan.employees[0].email == row[5]
 
 
 def test_reimport_updates_by_nip_and_code_without_duplicates():
-    roster_apply(plan_of(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False)
+    roster_apply(
+        plan_of(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False
+    )
     units = [*BASE_UNITS[:2], ["UPTD-LAB", "UPTD Laboratorium Kesehatan Daerah", "UPTD", "DINKES"]]
-    second = plan_of(workbook_bytes(units=units, employees=[employee(1, jabatan="Kepala Seksi"), employee(2)]))
+    second = plan_of(
+        workbook_bytes(units=units, employees=[employee(1, jabatan="Kepala Seksi"), employee(2)])
+    )
     counts = second.counts()
     assert (counts["units_changed"], counts["units_unchanged"]) == (1, 2)
-    assert (counts["employees_changed"], counts["employees_unchanged"], counts["employees_new"]) == (1, 1, 0)
+    assert (
+        counts["employees_changed"],
+        counts["employees_unchanged"],
+        counts["employees_new"],
+    ) == (1, 1, 0)
     roster_apply(second, deactivate_missing=False)
-    assert Employee.objects.count() == 2 and User.objects.count() == 2 and Agency.objects.count() == 3
+    assert (
+        Employee.objects.count() == 2 and User.objects.count() == 2 and Agency.objects.count() == 3
+    )
     assert Employee.objects.get(nip=nip(1, year=1970)).position == "Kepala Seksi"
 
 
 def test_absent_employees_are_deactivated_only_when_confirmed():
-    roster_apply(plan_of(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False)
+    roster_apply(
+        plan_of(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False
+    )
     plan = plan_of(workbook_bytes(employees=[employee(1)]))
     assert plan.counts()["employees_missing"] == 1
     roster_apply(plan, deactivate_missing=False)
@@ -70,7 +87,9 @@ def test_absent_employees_are_deactivated_only_when_confirmed():
     gone = Employee.objects.get(nip=nip(2, year=1970))
     assert not gone.active and not gone.user.is_active
     # Coming back in a later file reactivates the same person, no duplicate.
-    roster_apply(plan_of(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False)
+    roster_apply(
+        plan_of(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False
+    )
     gone.refresh_from_db()
     assert gone.active and Employee.objects.count() == 2
 
@@ -93,8 +112,10 @@ def test_absent_employees_are_deactivated_only_when_confirmed():
 def test_each_kind_of_bad_employee_row_is_reported_with_row_and_column(row, column, fragment):
     plan = plan_of(workbook_bytes(employees=[employee(2), row]))
     assert not plan.ok
-    assert any(p.sheet == "Pegawai" and p.row == 3 and p.column == column and fragment in p.message
-               for p in plan.problems), messages_of(plan)
+    assert any(
+        p.sheet == "Pegawai" and p.row == 3 and p.column == column and fragment in p.message
+        for p in plan.problems
+    ), messages_of(plan)
 
 
 def test_pppk_nip_is_checked_for_length_birth_date_and_gender_only():
@@ -109,7 +130,10 @@ def test_duplicates_in_file_are_reported():
     plan = plan_of(workbook_bytes(units=units, employees=[employee(1), employee(1)]))
     found = messages_of(plan)
     assert ("Unit", 5, "kode", "Kode 'DINKES' sudah dipakai di baris 3.") in found
-    assert any(sheet == "Pegawai" and row == 3 and "sudah ada di baris 2" in msg for sheet, row, _c, msg in found)
+    assert any(
+        sheet == "Pegawai" and row == 3 and "sudah ada di baris 2" in msg
+        for sheet, row, _c, msg in found
+    )
 
 
 def test_unit_problems_unknown_kind_parent_and_cycle():
@@ -147,7 +171,11 @@ def test_a_file_with_one_bad_row_changes_nothing_and_lists_every_bad_row():
 
 
 def test_formula_cells_are_taken_as_text_never_evaluated():
-    plan = plan_of(workbook_bytes(employees=[employee(1, nama="=HYPERLINK(\"http://x\",\"klik\")", jabatan="=1+1")]))
+    plan = plan_of(
+        workbook_bytes(
+            employees=[employee(1, nama='=HYPERLINK("http://x","klik")', jabatan="=1+1")]
+        )
+    )
     assert plan.ok, messages_of(plan)
     roster_apply(plan, deactivate_missing=False)
     person = Employee.objects.get()
@@ -187,13 +215,39 @@ def _zip_with(entries: dict[str, bytes]) -> BytesIO:
         (BytesIO(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "bukan berkas Excel"),
         (BytesIO(b""), "kosong"),
         (_zip_with({"hello.txt": b"hi"}), "bukan buku kerja"),
-        (_zip_with({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>",
-                    "xl/vbaProject.bin": b"\0"}), "makro"),
+        (
+            _zip_with(
+                {
+                    "[Content_Types].xml": b"<x/>",
+                    "xl/workbook.xml": b"<x/>",
+                    "xl/vbaProject.bin": b"\0",
+                }
+            ),
+            "makro",
+        ),
         (_zip_with({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"broken"}), "rusak"),
-        (_zip_with({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>",
-                    "xl/worksheets/sheet1.xml": b"0" * (401 * 1024 * 1024)}), "terlalu besar"),
+        (
+            _zip_with(
+                {
+                    "[Content_Types].xml": b"<x/>",
+                    "xl/workbook.xml": b"<x/>",
+                    "xl/worksheets/sheet1.xml": b"0" * (401 * 1024 * 1024),
+                }
+            ),
+            "terlalu besar",
+        ),
     ],
-    ids=["csv", "xls", "corrupt-zip", "png", "empty", "plain-zip", "macro", "broken-xml", "zip-bomb"],
+    ids=[
+        "csv",
+        "xls",
+        "corrupt-zip",
+        "png",
+        "empty",
+        "plain-zip",
+        "macro",
+        "broken-xml",
+        "zip-bomb",
+    ],
 )
 def test_files_that_are_not_a_valid_xlsx_get_a_clear_message(payload, fragment):
     plan = plan_of(payload)
@@ -213,7 +267,9 @@ def test_management_command_dry_run_then_apply(tmp_path, capsys):
 
 def test_management_command_fails_with_every_row_error_and_changes_nothing(tmp_path, capsys):
     path = tmp_path / "salah.xlsx"
-    path.write_bytes(workbook_bytes(employees=[employee(1, nip="1"), employee(2, kode_unit="X")]).getvalue())
+    path.write_bytes(
+        workbook_bytes(employees=[employee(1, nip="1"), employee(2, kode_unit="X")]).getvalue()
+    )
     with pytest.raises(CommandError, match="2 kesalahan"):
         call_command("import_roster", str(path))
     err = capsys.readouterr().err
@@ -227,8 +283,12 @@ def test_management_command_exits_non_zero_from_the_shell(tmp_path):
 
     path = tmp_path / "data.csv"
     path.write_text("nip,nama\n1,2\n")
-    result = subprocess.run([sys.executable, "manage.py", "import_roster", str(path), "--dry-run"],
-                            capture_output=True, text=True, env={**__import__("os").environ, "DEBUG": "1"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_roster", str(path), "--dry-run"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "DEBUG": "1"},
+    )
     assert result.returncode != 0 and "CSV" in result.stderr
 
 

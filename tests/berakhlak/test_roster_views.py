@@ -15,8 +15,11 @@ from tests.berakhlak.roster_files import employee, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 PAGES = ["roster_import_start", "roster_template"]
-UNITS = [["PROV", "Pemerintah Provinsi Uji", "PROVINSI", None], ["DINKES", "Dinas Kesehatan", "DINAS", "PROV"],
-         ["BARU", "Unit Baru", "UPTD", "DINKES"]]
+UNITS = [
+    ["PROV", "Pemerintah Provinsi Uji", "PROVINSI", None],
+    ["DINKES", "Dinas Kesehatan", "DINAS", "PROV"],
+    ["BARU", "Unit Baru", "UPTD", "DINKES"],
+]
 
 
 def upload(data, name="pegawai.xlsx"):
@@ -32,7 +35,13 @@ def post_upload(client, data, capture):
 def test_only_province_admins_reach_the_import_pages(client, province, page):
     url = reverse(page)
     assert client.get(url).status_code == 302  # anonymous -> login
-    for person in (province.leader_a, province.agent_a, province.asn_a, province.evaluator, province.leader_b):
+    for person in (
+        province.leader_a,
+        province.agent_a,
+        province.asn_a,
+        province.evaluator,
+        province.leader_b,
+    ):
         client.force_login(person.user)
         assert client.get(url).status_code == 404, person.name
     client.force_login(province.admin.user)
@@ -47,13 +56,25 @@ def test_template_download_has_the_exact_headers(client, province):
     assert response["Content-Disposition"].startswith("attachment")
     book = load_workbook(__import__("io").BytesIO(response.content))
     assert [c.value for c in book["Unit"][1]] == ["kode", "nama", "jenis", "kode_induk"]
-    assert [c.value for c in book["Pegawai"][1]] == ["nip", "nama", "jenis_asn", "kode_unit", "jabatan", "email"]
+    assert [c.value for c in book["Pegawai"][1]] == [
+        "nip",
+        "nama",
+        "jenis_asn",
+        "kode_unit",
+        "jabatan",
+        "email",
+    ]
 
 
-def test_upload_preview_confirm_applies_and_shows_counts(client, province, django_capture_on_commit_callbacks):
+def test_upload_preview_confirm_applies_and_shows_counts(
+    client, province, django_capture_on_commit_callbacks
+):
     client.force_login(province.admin.user)
-    response = post_upload(client, workbook_bytes(units=UNITS, employees=[employee(1, unit="BARU"), employee(2)]),
-                           django_capture_on_commit_callbacks)
+    response = post_upload(
+        client,
+        workbook_bytes(units=UNITS, employees=[employee(1, unit="BARU"), employee(2)]),
+        django_capture_on_commit_callbacks,
+    )
     record = RosterImport.objects.get()
     assert response.url == reverse("roster_import_detail", args=[record.pk])
     record.refresh_from_db()
@@ -74,10 +95,15 @@ def test_upload_preview_confirm_applies_and_shows_counts(client, province, djang
     assert Employee.objects.filter(agency__code="BARU").count() == 1
 
 
-def test_rejected_file_lists_errors_and_cannot_be_confirmed(client, province, django_capture_on_commit_callbacks):
+def test_rejected_file_lists_errors_and_cannot_be_confirmed(
+    client, province, django_capture_on_commit_callbacks
+):
     client.force_login(province.admin.user)
-    response = post_upload(client, workbook_bytes(units=UNITS, employees=[employee(1, nip="123")]),
-                           django_capture_on_commit_callbacks)
+    response = post_upload(
+        client,
+        workbook_bytes(units=UNITS, employees=[employee(1, nip="123")]),
+        django_capture_on_commit_callbacks,
+    )
     record = RosterImport.objects.get()
     assert record.status == ImportStatus.REJECTED
     page = client.get(response.url).content.decode()
@@ -90,7 +116,9 @@ def test_rejected_file_lists_errors_and_cannot_be_confirmed(client, province, dj
 
 def test_non_xlsx_upload_is_refused_in_the_form(client, province):
     client.force_login(province.admin.user)
-    response = client.post(reverse("roster_import_start"), {"file": upload(b"nip,nama\n1,2\n", "data.xlsx")})
+    response = client.post(
+        reverse("roster_import_start"), {"file": upload(b"nip,nama\n1,2\n", "data.xlsx")}
+    )
     assert response.status_code == 200
     assert "CSV" in response.content.decode()
     assert RosterImport.objects.count() == 0
@@ -98,14 +126,18 @@ def test_non_xlsx_upload_is_refused_in_the_form(client, province):
 
 def test_htmx_poll_returns_only_the_status_partial(client, province):
     client.force_login(province.admin.user)
-    record = RosterImport.objects.create(uploaded_by=province.admin.user, original_name="x.xlsx", file="x")
+    record = RosterImport.objects.create(
+        uploaded_by=province.admin.user, original_name="x.xlsx", file="x"
+    )
     response = client.get(reverse("roster_import_detail", args=[record.pk]), HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'id="import-status"' in body and "every 1s" in body and "<html" not in body
 
 
 def test_another_admins_import_is_visible_but_outsiders_get_404(client, province):
-    record = RosterImport.objects.create(uploaded_by=province.admin.user, original_name="x.xlsx", file="x")
+    record = RosterImport.objects.create(
+        uploaded_by=province.admin.user, original_name="x.xlsx", file="x"
+    )
     client.force_login(province.leader_a.user)
     assert client.get(reverse("roster_import_detail", args=[record.pk])).status_code == 404
 
@@ -114,7 +146,9 @@ def test_sweeper_requeues_imports_left_pending(province, django_capture_on_commi
     from django.core.files.base import ContentFile
 
     record = RosterImport(uploaded_by=province.admin.user, original_name="x.xlsx")
-    record.file.save("x.xlsx", ContentFile(workbook_bytes(employees=[employee(1)]).getvalue()), save=False)
+    record.file.save(
+        "x.xlsx", ContentFile(workbook_bytes(employees=[employee(1)]).getvalue()), save=False
+    )
     record.save()
     RosterImport.objects.filter(pk=record.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     assert roster_imports_requeue_stale() == 1  # eager: the preview runs now

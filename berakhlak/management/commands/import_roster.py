@@ -13,9 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="berkas .xlsx dengan sheet Unit dan Pegawai")
-        parser.add_argument("--dry-run", action="store_true", help="periksa saja, tidak mengubah data")
         parser.add_argument(
-            "--deactivate-missing", action="store_true",
+            "--dry-run", action="store_true", help="periksa saja, tidak mengubah data"
+        )
+        parser.add_argument(
+            "--deactivate-missing",
+            action="store_true",
             help="nonaktifkan pegawai aktif yang tidak ada di berkas",
         )
 
@@ -29,7 +32,9 @@ class Command(BaseCommand):
         if not plan.ok:
             for problem in plan.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{len(plan.problems)} kesalahan ditemukan; tidak ada data yang diubah.")
+            raise CommandError(
+                f"{len(plan.problems)} kesalahan ditemukan; tidak ada data yang diubah."
+            )
         counts = plan.counts()
         self.stdout.write(
             "Unit: {units_new} baru, {units_changed} berubah, {units_unchanged} tetap. "
@@ -43,5 +48,7 @@ class Command(BaseCommand):
         if applied["employees_deactivated"]:
             self.stdout.write(f"{applied['employees_deactivated']} pegawai dinonaktifkan.")
         elif counts["employees_missing"]:
-            self.stdout.write("Pegawai yang tidak ada di berkas tetap aktif (pakai --deactivate-missing).")
+            self.stdout.write(
+                "Pegawai yang tidak ada di berkas tetap aktif (pakai --deactivate-missing)."
+            )
         self.stdout.write(self.style.SUCCESS("Impor selesai."))

@@ -1,0 +1,72 @@
+"""Django admin for the organisation domain (translated through the models' verbose names)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from berakhlak.models import (
+    Agency,
+    BehaviourGuide,
+    CoreValue,
+    Employee,
+    RoleGrant,
+    RosterImport,
+    User,
+)
+
+
+@admin.register(User)
+class BerakhlakUserAdmin(UserAdmin):
+    list_display = (
+        "username",
+        "first_name",
+        "is_active",
+        "is_staff",
+        "must_change_password",
+        "last_login",
+    )
+    fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("must_change_password",)}))
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+    ordering = ("path",)
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    list_display = ("nip", "name", "asn_type", "agency", "active")
+    list_filter = ("asn_type", "active")
+    search_fields = ("nip", "name")
+    raw_id_fields = ("user", "agency")
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "agency", "granted_by", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__employee__name", "agency__code")
+    raw_id_fields = ("user", "agency", "granted_by")
+
+
+class BehaviourGuideInline(admin.TabularInline):
+    model = BehaviourGuide
+    extra = 0
+
+
+@admin.register(CoreValue)
+class CoreValueAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "order")
+    inlines = [BehaviourGuideInline]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "status", "uploaded_by", "created_at", "applied_at")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in RosterImport._meta.fields]

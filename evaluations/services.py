@@ -1,0 +1,176 @@
+"""Writes for evaluation rounds: create, edit while draft, move through the state machine.
+
+draft -> open -> closed -> computed -> published -> archived. Opening is orchestrated by
+`surveys.services.rounds.round_open` (it also needs instruments and invitations, which live in
+`surveys`); this module owns the state machine, its date guards and the agency snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berakhlak.models import Agency, Employee, User
+from evaluations.models import Round, RoundAgency, RoundStatus
+
+TRANSITIONS: dict[str, set[str]] = {
+    RoundStatus.DRAFT: {RoundStatus.OPEN},
+    RoundStatus.OPEN: {RoundStatus.CLOSED},
+    RoundStatus.CLOSED: {RoundStatus.OPEN, RoundStatus.COMPUTED},
+    RoundStatus.COMPUTED: {RoundStatus.COMPUTED, RoundStatus.PUBLISHED},
+    RoundStatus.PUBLISHED: {RoundStatus.ARCHIVED},
+    RoundStatus.ARCHIVED: set(),
+}
+
+EDITABLE_FIELDS = (
+    "name", "year", "wording",
+    "survey_opens_on", "survey_closes_on",
+    "evidence_opens_on", "evidence_closes_on",
+    "review_opens_on", "review_closes_on",
+    "weight_survey", "weight_lke", "band_a_min", "band_b_min", "band_c_min",
+    "min_group", "min_comment_group", "min_respondents", "min_respondents_pct",
+    "reminder_gap_days", "reminder_max",
+)  # fmt: skip
+
+
+def round_schedule_problems(round: Round) -> list[str]:
+    """Every inconsistency in the round's dates, weights and thresholds, in the user's language."""
+    problems = []
+    if round.survey_closes_on < round.survey_opens_on:
+        problems.append(_("Survei ditutup sebelum dibuka."))
+    if round.evidence_closes_on < round.evidence_opens_on:
+        problems.append(_("Unggah bukti ditutup sebelum dibuka."))
+    if round.review_closes_on < round.review_opens_on:
+        problems.append(_("Penilaian ditutup sebelum dibuka."))
+    if round.review_opens_on < round.evidence_opens_on:
+        problems.append(_("Penilaian bukti tidak boleh dimulai sebelum unggah bukti dibuka."))
+    if round.review_closes_on < round.evidence_closes_on:
+        problems.append(_("Penilaian harus selesai setelah unggah bukti ditutup."))
+    if round.weight_survey + round.weight_lke != 100:
+        problems.append(_("Bobot survei dan bobot LKE harus berjumlah 100."))
+    if not (100 >= round.band_a_min > round.band_b_min > round.band_c_min > 0):
+        problems.append(_("Batas kategori harus menurun: A > B > C > 0, dan A paling tinggi 100."))
+    if round.min_group < 3:
+        problems.append(_("Ukuran kelompok minimum tidak boleh di bawah 3."))
+    if round.min_comment_group < round.min_group:
+        problems.append(
+            _("Kelompok minimum untuk komentar tidak boleh lebih kecil dari kelompok minimum.")
+        )
+    if round.min_respondents_pct > 100:
+        problems.append(_("Persentase responden minimum paling tinggi 100."))
+    return problems
+
+
+def round_create(*, root: Agency, by: User, **fields) -> Round:
+    round = Round(
+        root=root, created_by=by, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
+    )
+    problems = round_schedule_problems(round)
+    if problems:
+        raise ValidationError(problems)
+    round.save()
+    return round
+
+
+def round_update(*, round: Round, by: User, **fields) -> Round:
+    if round.status != RoundStatus.DRAFT:
+        raise ValidationError(_("Putaran hanya dapat diubah selama masih draf."))
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            setattr(round, name, value)
+    problems = round_schedule_problems(round)
+    if problems:
+        raise ValidationError(problems)
+    round.save()
+    return round
+
+
+def round_transition_problems(round: Round, to: str) -> list[str]:
+    if to not in TRANSITIONS.get(round.status, set()):
+        return [
+            _("Putaran berstatus %(from)s tidak dapat diubah menjadi %(to)s.")
+            % {"from": round.get_status_display(), "to": RoundStatus(to).label}
+        ]
+    if to == RoundStatus.OPEN:
+        return round_schedule_problems(round)
+    return []
+
+
+def _locked(round: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round.pk)
+
+
+@transaction.atomic
+def round_transition(*, round: Round, to: str, by: User | None = None) -> Round:
+    """Move a round to another state after checking the guards; the row is locked meanwhile.
+
+    Opening must go through `surveys.services.rounds.round_open`, which calls
+    `round_snapshot_agencies` and this function inside one transaction.
+    """
+    locked = _locked(round)
+    problems = round_transition_problems(locked, to)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    locked.status = to
+    if to == RoundStatus.OPEN and locked.opened_at is None:
+        locked.opened_at = now
+    if to == RoundStatus.CLOSED:
+        locked.closed_at = now
+    locked.save(update_fields=["status", "opened_at", "closed_at"])
+    round.refresh_from_db()
+    return locked
+
+
+def round_snapshot_agencies(*, round: Round) -> dict[int, RoundAgency]:
+    """Freeze the round's active agency tree with each agency's active roster count.
+
+    Idempotent: a second call (reopening a closed round) keeps the first snapshot. Returns the
+    snapshot rows keyed by live agency id.
+    """
+    existing = {ra.agency_id: ra for ra in RoundAgency.objects.filter(round=round)}
+    if existing:
+        return existing
+    agencies = list(
+        Agency.objects.filter(path__startswith=round.root.path, active=True).order_by(
+            "depth", "path"
+        )
+    )
+    active_ids = {a.id for a in agencies}
+    counts: dict[int, int] = {}
+    for agency_id in Employee.objects.filter(active=True, agency_id__in=active_ids).values_list(
+        "agency_id", flat=True
+    ):
+        counts[agency_id] = counts.get(agency_id, 0) + 1
+    snapshot: dict[int, RoundAgency] = {}
+    for depth in sorted({a.depth for a in agencies}):
+        level = [
+            RoundAgency(
+                round=round,
+                agency=a,
+                parent=snapshot.get(a.parent_id),
+                code=a.code,
+                name=a.name,
+                kind=a.kind,
+                path=a.path,
+                depth=a.depth - round.root.depth,
+                roster_count=counts.get(a.id, 0),
+            )
+            for a in agencies
+            if a.depth == depth and (a.id == round.root_id or a.parent_id in snapshot)
+        ]
+        for row in RoundAgency.objects.bulk_create(level):
+            snapshot[row.agency_id] = row
+    return snapshot
+
+
+def round_survey_window_open(round: Round, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        round.status == RoundStatus.OPEN
+        and round.survey_opens_on <= today <= round.survey_closes_on
+    )

@@ -1,0 +1,248 @@
+"""Scoped reads for the survey. A person reaches only their own participation; anything else is 404.
+
+Nothing here ever reads a `Response` together with a `Participation`: the filling pages read the
+person's `Draft` (through the token on their participation) and nothing after submit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from berakhlak.models import User
+from evaluations.models import Round, RoundStatus
+from surveys.models import (
+    Draft,
+    Instrument,
+    InstrumentKind,
+    Participation,
+    ParticipationStatus,
+    RoundInstrument,
+)
+
+# Rounds an ASN still sees in "Survei saya": open ones, and closed ones (read-only) until computed.
+VISIBLE_ROUND_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED)
+
+DEFAULT_SCALE_LABELS = {
+    6: [
+        "Sangat tidak sesuai",
+        "Tidak sesuai",
+        "Agak tidak sesuai",
+        "Agak sesuai",
+        "Sesuai",
+        "Sangat sesuai",
+    ],
+}
+
+SELECTION_TITLES = {
+    "PERSONAL": (
+        gettext_lazy("Nilai pribadi"),
+        gettext_lazy("Pilih {k} perilaku atau nilai yang paling menggambarkan diri Anda."),
+    ),
+    "CURRENT": (
+        gettext_lazy("Budaya kerja saat ini"),
+        gettext_lazy(
+            "Pilih {k} perilaku atau nilai yang paling menggambarkan budaya kerja di unit Anda "
+            "saat ini."
+        ),
+    ),
+    "DESIRED": (
+        gettext_lazy("Budaya kerja yang diharapkan"),
+        gettext_lazy(
+            "Pilih {k} perilaku atau nilai yang Anda harapkan menjadi budaya kerja di unit Anda."
+        ),
+    ),
+}
+
+
+@dataclass
+class Question:
+    """One answerable unit: a scale item (key = item code) or a pick-K question (key = PERSONAL...)."""
+
+    key: str
+    kind: str  # "scale" or "pick"
+    label: str
+    number: int = 0
+    scale: list[tuple[int, str]] = field(default_factory=list)
+    options: list = field(default_factory=list)  # [(option code, text)]
+    pick_count: int = 0
+    item: object | None = None
+    page: Page | None = None
+
+    def is_answered(self, answers: dict) -> bool:
+        value = answers.get(self.key)
+        if self.kind == "pick":
+            return isinstance(value, list) and len(value) == self.pick_count
+        return value is not None
+
+
+@dataclass
+class Page:
+    slug: str
+    title: str
+    intro: str
+    questions: list[Question]
+    heading: str = ""
+    number: int = 0
+
+
+@dataclass
+class Survey:
+    """The round's instruments laid out as pages: one per core value, then engagement, then picks."""
+
+    pages: list[Page]
+    instruments: list[Instrument]
+
+    def __post_init__(self):
+        self.questions = [q for page in self.pages for q in page.questions]
+        self.by_key = {q.key: q for q in self.questions}
+        self.by_slug = {p.slug: p for p in self.pages}
+        for number, page in enumerate(self.pages, start=1):
+            page.number = number
+            for question in page.questions:
+                question.page = page
+        for number, question in enumerate(self.questions, start=1):
+            question.number = number
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    def answered_count(self, answers: dict) -> int:
+        return sum(1 for q in self.questions if q.is_answered(answers))
+
+    def missing(self, answers: dict) -> list[Question]:
+        return [q for q in self.questions if not q.is_answered(answers)]
+
+    def first_unanswered(self, answers: dict) -> Question | None:
+        return next((q for q in self.questions if not q.is_answered(answers)), None)
+
+    def next_page(self, page: Page) -> Page | None:
+        return self.pages[page.number] if page.number < len(self.pages) else None
+
+    def previous_page(self, page: Page) -> Page | None:
+        return self.pages[page.number - 2] if page.number > 1 else None
+
+
+def scale_of(instrument: Instrument) -> list[tuple[int, str]]:
+    labels = list(instrument.scale_labels or DEFAULT_SCALE_LABELS.get(instrument.scale_points, []))
+    if len(labels) != instrument.scale_points:
+        labels = [str(n) for n in range(1, instrument.scale_points + 1)]
+    return list(enumerate(labels, start=1))
+
+
+def round_instruments(round: Round) -> list[Instrument]:
+    ids = RoundInstrument.objects.filter(round=round).order_by("order", "pk")
+    instruments = Instrument.objects.filter(pk__in=ids.values("instrument_id")).prefetch_related(
+        "items__value", "options"
+    )
+    order = {pk: n for n, pk in enumerate(ids.values_list("instrument_id", flat=True))}
+    return sorted(instruments, key=lambda i: order[i.pk])
+
+
+def survey_for_round(round: Round) -> Survey:
+    """Pages of the round's survey (instruments are frozen once the round opens)."""
+    instruments = round_instruments(round)
+    pages: list[Page] = []
+    behaviour = [i for i in instruments if i.kind == InstrumentKind.BEHAVIOUR]
+    value_pages = []
+    for instrument in behaviour:
+        scale = scale_of(instrument)
+        by_value: dict = {}
+        for item in instrument.items.all():
+            value = item.value
+            if value is None:
+                continue
+            by_value.setdefault(value, []).append(
+                Question(key=item.code, kind="scale", label=item.text, scale=scale, item=item)
+            )
+        for value in sorted(by_value, key=lambda v: v.order):
+            value_pages.append((value, by_value[value]))
+    for index, (value, questions) in enumerate(value_pages, start=1):
+        pages.append(
+            Page(
+                slug=f"nilai-{value.code.lower()}",
+                title=value.name,
+                heading=_("Nilai %(n)s dari %(total)s") % {"n": index, "total": len(value_pages)},
+                intro=value.definition_for(round.wording),
+                questions=questions,
+            )
+        )
+    for instrument in instruments:
+        if instrument.kind != InstrumentKind.ENGAGEMENT:
+            continue
+        scale = scale_of(instrument)
+        questions = [
+            Question(key=item.code, kind="scale", label=item.text, scale=scale, item=item)
+            for item in instrument.items.all()
+        ]
+        if questions:
+            pages.append(
+                Page(
+                    slug=f"keterikatan-{instrument.pk}",
+                    title=instrument.name,
+                    heading=_("Keterikatan pegawai"),
+                    intro=instrument.description
+                    or _("Seberapa sesuai pernyataan berikut dengan keadaan Anda di tempat kerja?"),
+                    questions=questions,
+                )
+            )
+    for instrument in instruments:
+        if instrument.kind != InstrumentKind.VALUES_SELECTION:
+            continue
+        options = [(o.code, o.text) for o in instrument.options.all()]
+        for code, (title, help_text) in SELECTION_TITLES.items():
+            k = instrument.pick_count
+            pages.append(
+                Page(
+                    slug=f"pilih-{code.lower()}",
+                    title=str(title),
+                    heading=_("Pemilihan nilai"),
+                    intro=str(help_text).format(k=k),
+                    questions=[
+                        Question(
+                            key=code,
+                            kind="pick",
+                            label=str(title),
+                            options=options,
+                            pick_count=k,
+                        )
+                    ],
+                )
+            )
+    return Survey(pages=pages, instruments=instruments)
+
+
+def participations_for_user(user: User) -> QuerySet[Participation]:
+    """The signed-in person's own invitations in rounds they can still see."""
+    if not user.is_authenticated:
+        return Participation.objects.none()
+    return (
+        Participation.objects.filter(employee__user=user, round__status__in=VISIBLE_ROUND_STATUSES)
+        .select_related("round", "round_agency")
+        .order_by("-round__year", "-round__pk")
+    )
+
+
+def get_participation_for_user(user: User, pk: int) -> Participation:
+    """Only the person's own participation; anyone else's (admins and leaders too) is a 404."""
+    participation = participations_for_user(user).filter(pk=pk).first()
+    if participation is None:
+        raise Http404
+    return participation
+
+
+def draft_answers(participation: Participation) -> dict:
+    """The answers typed so far ({} before the first save and after submit)."""
+    if participation.status == ParticipationStatus.SUBMITTED or not participation.draft_token:
+        return {}
+    answers = (
+        Draft.objects.filter(token=participation.draft_token)
+        .values_list("answers", flat=True)
+        .first()
+    )
+    return answers or {}

@@ -1,0 +1,76 @@
+"""Opening a round for the survey: guards, agency snapshot, frozen instruments, invitations."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berakhlak.models import Employee, User
+from evaluations import services as round_services
+from evaluations.models import Round, RoundStatus
+from surveys.models import Instrument, InstrumentKind, Participation, RoundInstrument
+
+
+def round_open_problems(round: Round) -> list[str]:
+    """Why the round cannot open now (empty when it can)."""
+    problems = round_services.round_transition_problems(round, RoundStatus.OPEN)
+    if round.status == RoundStatus.DRAFT:
+        kinds = set(
+            RoundInstrument.objects.filter(round=round).values_list("instrument__kind", flat=True)
+        )
+        if not kinds:
+            problems.append(
+                _("Pilih paling sedikit satu instrumen survei sebelum membuka putaran.")
+            )
+        elif InstrumentKind.BEHAVIOUR not in kinds:
+            problems.append(_("Putaran memerlukan instrumen perilaku BerAKHLAK (21 butir)."))
+        for instrument in Instrument.objects.filter(roundinstrument__round=round):
+            if instrument.kind == InstrumentKind.VALUES_SELECTION:
+                if instrument.options.count() < instrument.pick_count:
+                    problems.append(
+                        _("Instrumen %(name)s memiliki lebih sedikit pilihan daripada K.")
+                        % {"name": instrument.name}
+                    )
+            elif not instrument.items.exists():
+                problems.append(
+                    _("Instrumen %(name)s belum memiliki butir.") % {"name": instrument.name}
+                )
+    return problems
+
+
+@transaction.atomic
+def round_open(*, round: Round, by: User) -> Round:
+    """Open (or reopen) a round: snapshot agencies, freeze instruments, invite the active roster.
+
+    Reopening a closed round keeps its snapshot and invitations. Safe to call twice: the second
+    call is refused by the state guard, nothing is duplicated.
+    """
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    problems = round_open_problems(round)
+    if problems:
+        raise ValidationError(problems)
+    first_opening = round.status == RoundStatus.DRAFT
+    snapshot = round_services.round_snapshot_agencies(round=round)
+    if first_opening:
+        Instrument.objects.filter(roundinstrument__round=round, frozen_at__isnull=True).update(
+            frozen_at=timezone.now()
+        )
+        participations_invite(round=round, snapshot=snapshot)
+    return round_services.round_transition(round=round, to=RoundStatus.OPEN, by=by)
+
+
+def participations_invite(*, round: Round, snapshot) -> int:
+    """One participation per active employee of an agency in the snapshot; returns how many."""
+    employees = Employee.objects.filter(active=True, agency_id__in=list(snapshot)).values_list(
+        "id", "agency_id", "asn_type"
+    )
+    rows = [
+        Participation(
+            round=round, employee_id=pk, round_agency=snapshot[agency_id], asn_type=asn_type
+        )
+        for pk, agency_id, asn_type in employees.iterator(chunk_size=5000)
+    ]
+    Participation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)

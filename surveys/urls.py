@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("", include("surveys.urls_filling")),
+    path("instrumen/", include("surveys.urls_instruments")),
+    path("respons/", include("surveys.urls_board")),
+]

@@ -1,0 +1,65 @@
+"""The demo province: sizes, valid NIPs, a working login per role, idempotency."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from berakhlak.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ROOT_CODE
+from berakhlak.models import Agency, AgencyKind, Employee, Role, RoleGrant
+from berakhlak.nip import nip_problems
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(employees=300):
+    out = StringIO()
+    call_command("seed_demo", employees=employees, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_province_shape_and_logins(rf):
+    output = seed()
+    root = Agency.objects.get(code=ROOT_CODE)
+    opd = Agency.objects.filter(parent=root)
+    assert 35 <= opd.count() <= 50
+    kinds = set(Agency.objects.values_list("kind", flat=True))
+    assert {
+        AgencyKind.SETDA,
+        AgencyKind.BIRO,
+        AgencyKind.DINAS,
+        AgencyKind.BADAN,
+        AgencyKind.RSUD,
+        AgencyKind.UPTD,
+    } <= kinds
+    assert Agency.objects.filter(kind=AgencyKind.RSUD).count() == 4
+    assert Employee.objects.count() == 300 + len(DEMO_ACCOUNTS)
+    for nip, asn_type in Employee.objects.values_list("nip", "asn_type"):
+        assert nip_problems(nip, asn_type) == [], nip
+    request = rf.post("/akun/masuk/")
+    for account in DEMO_ACCOUNTS:
+        assert authenticate(request, username=account.nip, password=DEMO_PASSWORD) is not None, (
+            account.key
+        )
+        assert account.nip in output and account.role_label in output
+    for role in Role.values:
+        assert RoleGrant.objects.filter(role=role).exists()
+    assert "BerAKHLAK-Demo-2026" in output
+
+
+def test_seed_is_idempotent():
+    seed()
+    counts = (Agency.objects.count(), Employee.objects.count(), RoleGrant.objects.count())
+    seed()
+    assert (Agency.objects.count(), Employee.objects.count(), RoleGrant.objects.count()) == counts
+
+
+def test_some_agencies_are_left_without_a_change_agent():
+    seed()
+    without = Agency.objects.filter(parent__code=ROOT_CODE).exclude(
+        pk__in=RoleGrant.objects.filter(role=Role.CHANGE_AGENT).values("agency")
+    )
+    assert {"DISPERSIP", "BPBD"} <= set(without.values_list("code", flat=True))

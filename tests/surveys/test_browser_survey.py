@@ -1,0 +1,98 @@
+"""On a phone: an ASN answers half, leaves, comes back on another device, resumes, finishes, submits."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from surveys.models import Participation, ParticipationStatus, Response
+from tests.factories import TEST_PASSWORD
+from tests.surveys.factories import open_round
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 360, "height": 800}
+
+
+def login(page, live_server, nip: str) -> None:
+    # Django's Indonesian catalogue labels the password field "Sandi"; go by the field ids.
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.locator("#id_username").fill(nip)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+
+
+def answer(page, key: str, value: int) -> None:
+    page.locator(f"#q-{key}-{value}").check()
+    expect(page.locator(f"#status-{key}")).to_have_text(re.compile("Tersimpan"))
+
+
+def test_asn_resumes_on_another_device_and_submits_once(browser, live_server, province):
+    round = open_round(province)
+    asn = province.asn_a
+
+    first = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = first.new_page()
+    login(page, live_server, asn.nip)
+    page.goto(f"{live_server.url}/survei/")
+    page.get_by_role("link", name="Mulai mengisi").click()
+    expect(page.get_by_test_id("confidentiality-promise")).to_contain_text("dipisahkan dari nama")
+    page.get_by_role("link", name="Mulai").click()
+    expect(page).to_have_url(re.compile(r"/halaman/nilai-bp/#q-BP1$"))
+    for value_code in ("BP", "AK", "KO"):
+        for n in (1, 2, 3):
+            answer(page, f"{value_code}{n}", 4)
+        page.get_by_role("button", name="Simpan dan lanjut").click()
+    answer(page, "HA1", 5)
+    expect(page.locator("#fill-progress")).to_contain_text("10 dari 27")
+    first.close()  # the browser is closed without submitting anything
+
+    second = browser.new_context(viewport=PHONE, locale="id-ID")  # another device
+    page = second.new_page()
+    login(page, live_server, asn.nip)
+    page.goto(f"{live_server.url}/survei/")
+    expect(page.get_by_test_id("survey-row")).to_contain_text("Sedang mengisi")
+    page.get_by_role("link", name="Lanjutkan mengisi").click()
+    expect(page).to_have_url(re.compile(r"/halaman/nilai-ha/#q-HA2$"))
+    assert page.locator("#q-HA1-5").is_checked()
+
+    # Keyboard only: Tab into the group, arrows move and choose, Space confirms.
+    page.locator("#q-HA1-5").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("#q-HA2-1")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    expect(page.locator("#q-HA2-3")).to_be_checked()
+    expect(page.locator("#status-HA2")).to_have_text(re.compile("Tersimpan"))
+
+    answer(page, "HA3", 6)
+    page.get_by_role("button", name="Simpan dan lanjut").click()
+    for value_code in ("LO", "AD", "KL"):
+        for n in (1, 2, 3):
+            answer(page, f"{value_code}{n}", 5)
+        page.get_by_role("button", name="Simpan dan lanjut").click()
+    for n in (1, 2, 3):
+        answer(page, f"EE{n}", 6)
+    page.get_by_role("button", name="Simpan dan lanjut").click()
+    for key in ("PERSONAL", "CURRENT", "DESIRED"):
+        for code in ("OBP", "OAK", "OKO"):
+            page.locator(f"#q-{key}-{code}").check()
+            expect(page.locator(f"#status-{key}")).to_have_text(re.compile("Tersimpan"))
+        expect(page.locator(f"#counter-{key}")).to_have_text("3 dari 3 dipilih")
+        page.locator(f"#q-{key}-OHA").click()  # the fourth is refused
+        expect(page.locator(f"#q-{key}-OHA")).not_to_be_checked()
+        expect(page.locator(f"#status-{key}")).to_contain_text("Hapus satu pilihan")
+        page.get_by_role("button", name=re.compile("Simpan dan (lanjut|periksa)")).click()
+
+    expect(page.get_by_test_id("complete")).to_be_visible()
+    page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.get_by_test_id("receipt")).to_contain_text("Jawaban Anda sudah kami terima pada")
+    second.close()
+
+    assert Response.objects.filter(round=round).count() == 1
+    participation = Participation.objects.get(round=round, employee=asn)
+    assert participation.status == ParticipationStatus.SUBMITTED
+    assert Response.objects.get().answers["HA2"] == 3
