@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("surveys.urls_filling")),
     path("instrumen/", include("surveys.urls_instruments")),
     path("respons/", include("surveys.urls_board")),
+    path("impor-jawaban/", include("surveys.urls_paper")),
+    path("putaran/", include("surveys.urls_rounds")),
 ]
