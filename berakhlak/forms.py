@@ -7,7 +7,35 @@ from django.utils.translation import gettext_lazy as _
 from berakhlak.nip import nip_normalise
 
 
-class NipAuthenticationForm(AuthenticationForm):
+class BootstrapForm:
+    """Mixin: Bootstrap classes on every widget, `is-invalid` and aria links on fields in error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if field.help_text:
+                widget.attrs.setdefault("aria-describedby", f"{name}-help")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+
+
+class NipAuthenticationForm(BootstrapForm, AuthenticationForm):
     """Login with the NIP; spaces typed between the NIP's groups are ignored."""
 
     username = forms.CharField(
@@ -35,5 +63,5 @@ class NipAuthenticationForm(AuthenticationForm):
         return normalised if normalised.isdigit() else raw.strip()
 
 
-class NipPasswordChangeForm(PasswordChangeForm):
+class NipPasswordChangeForm(BootstrapForm, PasswordChangeForm):
     pass

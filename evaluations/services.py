@@ -37,32 +37,54 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
-def round_schedule_problems(round: Round) -> list[str]:
-    """Every inconsistency in the round's dates, weights and thresholds, in the user's language."""
-    problems = []
+def round_schedule_field_problems(round: Round) -> list[tuple[str | None, str]]:
+    """Every inconsistency in the round's dates, weights and thresholds as (field, message)."""
+    problems: list[tuple[str | None, str]] = []
     if round.survey_closes_on < round.survey_opens_on:
-        problems.append(_("Survei ditutup sebelum dibuka."))
+        problems.append(("survey_closes_on", _("Survei ditutup sebelum dibuka.")))
     if round.evidence_closes_on < round.evidence_opens_on:
-        problems.append(_("Unggah bukti ditutup sebelum dibuka."))
+        problems.append(("evidence_closes_on", _("Unggah bukti ditutup sebelum dibuka.")))
     if round.review_closes_on < round.review_opens_on:
-        problems.append(_("Penilaian ditutup sebelum dibuka."))
+        problems.append(("review_closes_on", _("Penilaian ditutup sebelum dibuka.")))
     if round.review_opens_on < round.evidence_opens_on:
-        problems.append(_("Penilaian bukti tidak boleh dimulai sebelum unggah bukti dibuka."))
+        problems.append(
+            (
+                "review_opens_on",
+                _("Penilaian bukti tidak boleh dimulai sebelum unggah bukti dibuka."),
+            )
+        )
     if round.review_closes_on < round.evidence_closes_on:
-        problems.append(_("Penilaian harus selesai setelah unggah bukti ditutup."))
+        problems.append(
+            ("review_closes_on", _("Penilaian harus selesai setelah unggah bukti ditutup."))
+        )
     if round.weight_survey + round.weight_lke != 100:
-        problems.append(_("Bobot survei dan bobot LKE harus berjumlah 100."))
+        problems.append(("weight_lke", _("Bobot survei dan bobot LKE harus berjumlah 100.")))
     if not (100 >= round.band_a_min > round.band_b_min > round.band_c_min > 0):
-        problems.append(_("Batas kategori harus menurun: A > B > C > 0, dan A paling tinggi 100."))
+        problems.append(
+            (
+                "band_b_min",
+                _("Batas kategori harus menurun: A > B > C > 0, dan A paling tinggi 100."),
+            )
+        )
     if round.min_group < 3:
-        problems.append(_("Ukuran kelompok minimum tidak boleh di bawah 3."))
+        problems.append(("min_group", _("Ukuran kelompok minimum tidak boleh di bawah 3.")))
     if round.min_comment_group < round.min_group:
         problems.append(
-            _("Kelompok minimum untuk komentar tidak boleh lebih kecil dari kelompok minimum.")
+            (
+                "min_comment_group",
+                _("Kelompok minimum untuk komentar tidak boleh lebih kecil dari kelompok minimum."),
+            )
         )
     if round.min_respondents_pct > 100:
-        problems.append(_("Persentase responden minimum paling tinggi 100."))
+        problems.append(
+            ("min_respondents_pct", _("Persentase responden minimum paling tinggi 100."))
+        )
     return problems
+
+
+def round_schedule_problems(round: Round) -> list[str]:
+    """The same problems as plain messages, in the user's language."""
+    return [message for _field, message in round_schedule_field_problems(round)]
 
 
 def round_create(*, root: Agency, by: User, **fields) -> Round:
@@ -76,7 +98,9 @@ def round_create(*, root: Agency, by: User, **fields) -> Round:
     return round
 
 
+@transaction.atomic
 def round_update(*, round: Round, by: User, **fields) -> Round:
+    round = _locked(round)
     if round.status != RoundStatus.DRAFT:
         raise ValidationError(_("Putaran hanya dapat diubah selama masih draf."))
     for name, value in fields.items():

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from evaluations import views
 
 app_name = "evaluations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.round_list, name="round_list"),
+    path("baru/", views.round_create, name="round_create"),
+    path("<int:pk>/", views.round_detail, name="round_detail"),
+    path("<int:pk>/ubah/", views.round_edit, name="round_edit"),
+    path("<int:pk>/status/", views.round_transition, name="round_transition"),
+]

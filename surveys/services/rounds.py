@@ -74,3 +74,19 @@ def participations_invite(*, round: Round, snapshot) -> int:
     ]
     Participation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
+
+
+@transaction.atomic
+def round_instruments_set(*, round: Round, instruments: list[Instrument]) -> None:
+    """Choose the round's instruments (in survey order) while it is a draft."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.status != RoundStatus.DRAFT:
+        raise ValidationError(_("Instrumen hanya dapat dipilih selama putaran masih draf."))
+    kinds = [instrument.kind for instrument in instruments]
+    if len(kinds) != len(set(kinds)):
+        raise ValidationError(_("Pilih paling banyak satu instrumen untuk setiap jenis."))
+    RoundInstrument.objects.filter(round=round).delete()
+    RoundInstrument.objects.bulk_create(
+        RoundInstrument(round=round, instrument=instrument, order=order)
+        for order, instrument in enumerate(instruments, start=1)
+    )

@@ -63,3 +63,20 @@ def test_some_agencies_are_left_without_a_change_agent():
         pk__in=RoleGrant.objects.filter(role=Role.CHANGE_AGENT).values("agency")
     )
     assert {"DISPERSIP", "BPBD"} <= set(without.values_list("code", flat=True))
+
+
+def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
+    from evaluations.models import Round, RoundStatus
+    from surveys.models import Participation, ParticipationStatus, Response
+
+    seed()
+    round = Round.objects.get()
+    assert round.status == RoundStatus.OPEN
+    asn = next(a for a in DEMO_ACCOUNTS if a.key == "asn")
+    mine = Participation.objects.get(round=round, employee__nip=asn.nip)
+    assert mine.status == ParticipationStatus.INVITED
+    submitted = Participation.objects.filter(round=round, status=ParticipationStatus.SUBMITTED)
+    assert submitted.count() == Response.objects.filter(round=round).count() > 50
+    assert not Response.objects.filter(round=round, score_bp__isnull=True).exists()
+    seed()
+    assert Round.objects.count() == 1

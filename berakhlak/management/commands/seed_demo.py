@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import autodiscover_modules
 
 from berakhlak.demo import DEMO_PASSWORD, demo_logins, demo_seed
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         if employees < 0:
             self.stderr.write("--employees tidak boleh negatif")
             return
+        autodiscover_modules("demo")  # each app's demo steps (surveys.demo, ...)
         demo_seed(employees=employees, log=self.stdout.write)
         url = f"{settings.SITE_URL.rstrip('/')}/akun/masuk/"
         self.stdout.write("")

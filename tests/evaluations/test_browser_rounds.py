@@ -1,0 +1,92 @@
+"""The admin creates a round in the browser, chooses instruments, opens it; the ASN then finds it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from evaluations.models import Round, RoundStatus
+from surveys.models import Participation
+from tests.conftest import browser_login
+from tests.surveys.factories import (
+    behaviour_instrument,
+    engagement_instrument,
+    selection_instrument,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("SHOTS") == "1"
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        os.makedirs("screenshots", exist_ok=True)
+        page.screenshot(path=f"screenshots/{name}.png", full_page=True)
+
+
+def test_admin_creates_and_opens_a_round_then_the_asn_sees_the_survey(
+    browser, live_server, province
+):
+    behaviour_instrument()
+    engagement_instrument()
+    selection_instrument()
+    today = timezone.localdate()
+
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = admin.new_page()
+    browser_login(page, live_server, province.admin.nip)
+    page.get_by_role("navigation", name="Navigasi utama").get_by_role(
+        "link", name="Putaran"
+    ).click()
+    page.get_by_role("link", name="Buat putaran").click()
+    expect(page.get_by_role("textbox", name="Nama", exact=True)).to_have_value(
+        re.compile("Evaluasi Budaya Kerja BerAKHLAK")
+    )
+
+    # A mistake first: the survey closes before it opens. The form says so and keeps the rest.
+    page.get_by_role("textbox", name="Nama", exact=True).fill("Evaluasi Budaya Kerja Uji")
+    page.get_by_label("Survei dibuka").fill(today.isoformat())
+    page.get_by_label("Survei ditutup").fill((today - dt.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Buat putaran").click()
+    expect(page.get_by_text("Survei ditutup sebelum dibuka.")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Nama", exact=True)).to_have_value("Evaluasi Budaya Kerja Uji")
+    shot(page, "round-form-error-desktop")
+
+    page.get_by_label("Survei ditutup").fill((today + dt.timedelta(days=20)).isoformat())
+    page.get_by_role("button", name="Buat putaran").click()
+    expect(page.get_by_test_id("round-status")).to_have_text("Draf")
+    expect(page.get_by_test_id("survey-panel")).to_contain_text("Belum ada instrumen yang dipilih.")
+    expect(page.get_by_role("button", name="Buka putaran")).to_be_disabled()
+
+    page.get_by_role("link", name="Pilih instrumen").click()
+    expect(page.get_by_label(re.compile("Perilaku BerAKHLAK \\(uji\\)"))).to_be_checked()
+    page.get_by_role("button", name="Simpan pilihan").click()
+    expect(page.get_by_test_id("survey-panel")).to_contain_text("Perilaku BerAKHLAK (uji)")
+    shot(page, "round-detail-draft-desktop")
+    page.get_by_role("button", name="Buka putaran").click()
+    expect(page.get_by_text("9 pegawai diundang")).to_be_visible()
+    expect(page.get_by_test_id("round-status")).to_have_text("Dibuka")
+    expect(page.get_by_test_id("invited")).to_have_text("9")
+    shot(page, "round-detail-open-desktop")
+
+    round = Round.objects.get(name="Evaluasi Budaya Kerja Uji")
+    assert round.status == RoundStatus.OPEN
+    assert Participation.objects.filter(round=round).count() == 9
+
+    phone = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
+    asn_page = phone.new_page()
+    browser_login(asn_page, live_server, province.asn_a.nip)
+    asn_page.goto(f"{live_server.url}/survei/")
+    expect(asn_page.get_by_text("Evaluasi Budaya Kerja Uji")).to_be_visible()
+    expect(asn_page.get_by_role("link", name="Mulai mengisi")).to_be_visible()
+    if SHOTS:
+        page.set_viewport_size({"width": 360, "height": 800})
+        page.reload()
+        shot(page, "round-detail-open-phone")
+        page.goto(f"{live_server.url}/putaran/baru/")
+        shot(page, "round-form-phone")
