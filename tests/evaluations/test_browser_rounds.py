@@ -54,7 +54,9 @@ def test_admin_creates_and_opens_a_round_then_the_asn_sees_the_survey(
     page.get_by_label("Survei ditutup").fill((today - dt.timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Buat putaran").click()
     expect(page.get_by_text("Survei ditutup sebelum dibuka.")).to_be_visible()
-    expect(page.get_by_role("textbox", name="Nama", exact=True)).to_have_value("Evaluasi Budaya Kerja Uji")
+    expect(page.get_by_role("textbox", name="Nama", exact=True)).to_have_value(
+        "Evaluasi Budaya Kerja Uji"
+    )
     shot(page, "round-form-error-desktop")
 
     page.get_by_label("Survei ditutup").fill((today + dt.timedelta(days=20)).isoformat())
