@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -13,6 +14,15 @@ from tests.surveys.factories import open_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 800}
+
+
+SHOTS = os.environ.get("SHOTS") == "1"
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        os.makedirs("screenshots", exist_ok=True)
+        page.screenshot(path=f"screenshots/{name}.png", full_page=True)
 
 
 def login(page, live_server, nip: str) -> None:
@@ -39,6 +49,7 @@ def test_asn_resumes_on_another_device_and_submits_once(browser, live_server, pr
     page.goto(f"{live_server.url}/survei/")
     page.get_by_role("link", name="Mulai mengisi").click()
     expect(page.get_by_test_id("confidentiality-promise")).to_contain_text("dipisahkan dari nama")
+    shot(page, "survey-intro-phone")
     page.get_by_role("link", name="Mulai").click()
     expect(page).to_have_url(re.compile(r"/halaman/nilai-bp/#q-BP1$"))
     for value_code in ("BP", "AK", "KO"):
@@ -47,6 +58,7 @@ def test_asn_resumes_on_another_device_and_submits_once(browser, live_server, pr
         page.get_by_role("button", name="Simpan dan lanjut").click()
     answer(page, "HA1", 5)
     expect(page.locator("#fill-progress")).to_contain_text("10 dari 27")
+    shot(page, "survey-page-phone")
     first.close()  # the browser is closed without submitting anything
 
     second = browser.new_context(viewport=PHONE, locale="id-ID")  # another device
@@ -88,8 +100,10 @@ def test_asn_resumes_on_another_device_and_submits_once(browser, live_server, pr
         page.get_by_role("button", name=re.compile("Simpan dan (lanjut|periksa)")).click()
 
     expect(page.get_by_test_id("complete")).to_be_visible()
+    shot(page, "survey-review-phone")
     page.get_by_role("button", name="Kirim jawaban").click()
     expect(page.get_by_test_id("receipt")).to_contain_text("Jawaban Anda sudah kami terima pada")
+    shot(page, "survey-receipt-phone")
     second.close()
 
     assert Response.objects.filter(round=round).count() == 1
