@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -116,9 +117,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["berakhlak.tasks", "berakhlak.roster.tasks"]
+CELERY_IMPORTS = ["berakhlak.tasks", "berakhlak.roster.tasks", "surveys.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "roster-requeue-stale": {"task": "roster.requeue_stale", "schedule": 5 * 60},
+    # Reminder e-mails at 08:00 WITA (00:00 UTC); the service keeps the gap and the maximum.
+    "survey-reminders": {
+        "task": "surveys.reminders_send_due",
+        "schedule": crontab(hour=0, minute=0),
+    },
 }
 
 if REDIS_URL:

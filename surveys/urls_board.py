@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Response-rate board: /survei/respons/..."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from surveys.views import board
+
+urlpatterns = [
+    path("", board.board_index, name="board_index"),
+    path("<int:pk>/", board.board_detail, name="board"),
+    path("<int:pk>/ingatkan/", board.board_remind, name="board_remind"),
+]

@@ -1,7 +1,7 @@
 // Small progressive enhancements; every page works without them. No inline scripts (CSP).
 document.addEventListener("change", function (event) {
   var target = event.target;
-  if (target.matches && target.matches("select[data-autosubmit]")) {
+  if (target.matches && target.matches("select[data-autosubmit], input[data-autosubmit]")) {
     target.form.submit();
   }
 });

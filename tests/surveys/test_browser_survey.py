@@ -110,3 +110,17 @@ def test_asn_resumes_on_another_device_and_submits_once(browser, live_server, pr
     participation = Participation.objects.get(round=round, employee=asn)
     assert participation.status == ParticipationStatus.SUBMITTED
     assert Response.objects.get().answers["HA2"] == 3
+
+    # The admin's response-rate board shows the completion for the ASN's agency.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = desk.new_page()
+    login(page, live_server, province.admin.nip)
+    page.get_by_role("link", name="Tingkat respons").first.click()
+    row = page.get_by_test_id("board-row-DINKES")
+    expect(row.get_by_test_id("submitted")).to_have_text("1")
+    expect(row.get_by_test_id("percent")).to_have_text("33%")
+    expect(page.get_by_test_id("total-completed")).to_have_text("1")
+    shot(page, "board-desktop")
+    page.set_viewport_size(PHONE)
+    shot(page, "board-phone")
+    desk.close()
