@@ -46,6 +46,11 @@ ASN_ALIASES.update(
 )
 
 
+def asn_type_parse(raw: object) -> str | None:
+    """The AsnType value for a cell such as "PNS", "pppk paruh waktu" or "PPPK-PW"; None if unknown."""
+    return ASN_ALIASES.get(_label_key(str(raw))) if raw not in (None, "") else None
+
+
 @dataclass
 class PlannedUnit:
     row: int

@@ -66,7 +66,7 @@ def _find_sheet(workbook, wanted: str):
     return None
 
 
-def _read_sheet(
+def sheet_records(
     workbook, sheet_name: str, columns: tuple[str, ...], problems: list[Problem]
 ) -> list[dict]:
     sheet = _find_sheet(workbook, sheet_name)
@@ -120,8 +120,8 @@ def roster_read(fileobj: IO[bytes]) -> RosterData:
     workbook = workbook_open(fileobj)
     try:
         problems: list[Problem] = []
-        units = _read_sheet(workbook, UNIT_SHEET, UNIT_COLUMNS, problems)
-        employees = _read_sheet(workbook, EMPLOYEE_SHEET, EMPLOYEE_COLUMNS, problems)
+        units = sheet_records(workbook, UNIT_SHEET, UNIT_COLUMNS, problems)
+        employees = sheet_records(workbook, EMPLOYEE_SHEET, EMPLOYEE_COLUMNS, problems)
     finally:
         workbook.close()
     if problems:

@@ -1,0 +1,133 @@
+"""Paper and offline answers for admins: template -> upload -> preview (or every error) -> confirm."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from berakhlak.forms import BootstrapForm
+from berakhlak.permissions import is_province_admin
+from berakhlak.roster.xlsx import WorkbookError
+from evaluations.models import RoundStatus
+from evaluations.selectors import rounds_for_admin
+from surveys.permissions import can_import_responses
+from surveys.services.paper_import import (
+    PaperImportError,
+    paper_import,
+    paper_plan,
+    paper_template_bytes,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "paper_import"
+
+
+def _importable_rounds(user):
+    return rounds_for_admin(user).filter(status__in=(RoundStatus.OPEN, RoundStatus.CLOSED))
+
+
+class PaperUploadForm(BootstrapForm, forms.Form):
+    round = forms.ModelChoiceField(label=gettext_lazy("Putaran"), queryset=None, empty_label=None)
+    file = forms.FileField(label=gettext_lazy("Berkas jawaban kertas (.xlsx)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = _importable_rounds(user)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal %(mb)d MB).")
+                % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
+            )
+        return upload
+
+
+def _require_admin(user) -> None:
+    if not is_province_admin(user):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_start(request):
+    _require_admin(request.user)
+    form = PaperUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        round, upload = form.cleaned_data["round"], form.cleaned_data["file"]
+        decision = can_import_responses(request.user, round)
+        if not decision:
+            form.add_error("round", decision.reason)
+            return render(request, "surveys/paper/start.html", context)
+        try:
+            plan = paper_plan(round=round, fileobj=upload)
+        except WorkbookError as error:
+            form.add_error("file", str(error))
+            return render(request, "surveys/paper/start.html", context)
+        if plan.problems:
+            context.update(problems=plan.problems, round=round)
+            return render(request, "surveys/paper/start.html", context)
+        upload.seek(0)
+        stored = default_storage.save(f"paper/{uuid.uuid4().hex}.xlsx", upload)
+        token = uuid.uuid4().hex
+        request.session[SESSION_KEY] = {"token": token, "path": stored, "round": round.pk}
+        context = {"round": round, "plan": plan, "token": token, "name": upload.name}
+        return render(request, "surveys/paper/preview.html", context)
+    return render(request, "surveys/paper/start.html", context)
+
+
+@login_required
+@require_POST
+def paper_confirm(request):
+    _require_admin(request.user)
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        messages.error(
+            request, _("Tidak ada impor yang menunggu konfirmasi; mungkin sudah diterapkan.")
+        )
+        return redirect("surveys:paper_start")
+    round = _importable_rounds(request.user).filter(pk=pending["round"]).first()
+    if round is None or not can_import_responses(request.user, round):
+        raise Http404
+    del request.session[SESSION_KEY]
+    try:
+        with default_storage.open(pending["path"], "rb") as fileobj:
+            created = paper_import(round=round, fileobj=fileobj)
+    except (PaperImportError, WorkbookError):
+        messages.error(
+            request, _("Berkas berubah sejak diperiksa; unggah ulang. Tidak ada yang diimpor.")
+        )
+        return redirect("surveys:paper_start")
+    finally:
+        default_storage.delete(pending["path"])
+    messages.success(
+        request,
+        _("%(n)s jawaban kertas diimpor ke %(round)s sebagai jawaban anonim.")
+        % {"n": created, "round": round.name},
+    )
+    return redirect("surveys:paper_start")
+
+
+@login_required
+def paper_template(request, pk: int):
+    _require_admin(request.user)
+    round = _importable_rounds(request.user).filter(pk=pk).first()
+    if round is None:
+        raise Http404
+    response = HttpResponse(paper_template_bytes(round=round), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="jawaban-kertas-putaran-{round.pk}.xlsx"'
+    )
+    return response
