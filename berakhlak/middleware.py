@@ -1,4 +1,4 @@
-"""Session limits and the forced password change at first login."""
+"""Session limits, the forced password change at first login, and the chosen UI language."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "auth_started_at"
@@ -51,3 +52,24 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware:
+    """Bahasa Indonesia unless the user chose another language with the switch (cookie).
+
+    Replaces Django's LocaleMiddleware, which would follow the browser's Accept-Language: most
+    office PCs run an English browser, yet the province works in Indonesian.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from berakhlak.forms import BootstrapForm
+from berakhlak.models import BehaviourGuide
+
+
+class ItemForm(BootstrapForm, forms.Form):
+    code = forms.CharField(label=_("Kode"), max_length=16)
+    text = forms.CharField(label=_("Pernyataan"), widget=forms.Textarea(attrs={"rows": 3}))
+    guide = forms.ModelChoiceField(
+        label=_("Panduan perilaku"),
+        queryset=BehaviourGuide.objects.select_related("value").order_by("value__order", "order"),
+        required=False,
+    )
+    reverse = forms.BooleanField(
+        label=_("Skor terbalik"),
+        required=False,
+        help_text=_("Untuk pernyataan negatif: jawaban 6 dihitung seperti 1."),
+    )
+
+    def __init__(self, *args, behaviour: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guide"].label_from_instance = lambda g: f"{g.code} · {g.text}"
+        if behaviour:
+            self.fields["guide"].required = True
+        else:
+            del self.fields["guide"]
+
+
+class InstrumentUploadForm(BootstrapForm, forms.Form):
+    file = forms.FileField(label=_("Berkas butir (.xlsx)"))

@@ -1,0 +1,147 @@
+"""Writes for instruments and their items. Every write refuses a frozen instrument.
+
+An instrument freezes when a round using it opens (surveys.services.rounds.round_open); to change
+a frozen one, an admin makes a new version and chooses it for the next round.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from berakhlak.models import BehaviourGuide
+from surveys.models import Instrument, InstrumentKind, Item, Option
+
+
+def _editable(instrument: Instrument) -> Instrument:
+    """The instrument locked for writing; refused once frozen."""
+    locked = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    if locked.is_frozen:
+        raise ValidationError(
+            _(
+                "Instrumen ini sudah dibekukan karena dipakai putaran yang telah dibuka. "
+                "Buat versi baru untuk mengubahnya."
+            )
+        )
+    return locked
+
+
+def item_problems(*, instrument: Instrument, code: str, text: str, guide: BehaviourGuide | None,
+                  item: Item | None = None) -> list[tuple[str, str]]:  # fmt: skip
+    problems = []
+    if not code.strip():
+        problems.append(("code", _("Kode butir wajib diisi.")))
+    duplicate = instrument.items.filter(code__iexact=code.strip())
+    if item is not None:
+        duplicate = duplicate.exclude(pk=item.pk)
+    if code.strip() and duplicate.exists():
+        problems.append(
+            ("code", _("Kode %(code)s sudah dipakai di instrumen ini.") % {"code": code})
+        )
+    if not text.strip():
+        problems.append(("text", _("Pernyataan wajib diisi.")))
+    if instrument.kind == InstrumentKind.BEHAVIOUR and guide is None:
+        problems.append(("guide", _("Butir perilaku harus terkait dengan satu panduan perilaku.")))
+    return problems
+
+
+def _raise(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def item_create(*, instrument: Instrument, code: str, text: str,
+                guide: BehaviourGuide | None = None, reverse: bool = False) -> Item:  # fmt: skip
+    instrument = _editable(instrument)
+    _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide))
+    last = instrument.items.aggregate(m=Max("order"))["m"] or 0
+    return Item.objects.create(
+        instrument=instrument, code=code.strip(), text=text.strip(), order=last + 1,
+        guide=guide, value=guide.value if guide else None, reverse=reverse,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def item_update(*, item: Item, code: str, text: str,
+                guide: BehaviourGuide | None = None, reverse: bool = False) -> Item:  # fmt: skip
+    instrument = _editable(item.instrument)
+    _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide, item=item))
+    item.code, item.text, item.reverse = code.strip(), text.strip(), reverse
+    item.guide, item.value = guide, guide.value if guide else None
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: Item) -> None:
+    instrument = _editable(item.instrument)
+    item.delete()
+    _renumber(instrument)
+
+
+@transaction.atomic
+def item_reverse_toggle(*, item: Item) -> Item:
+    _editable(item.instrument)
+    item.reverse = not item.reverse
+    item.save(update_fields=["reverse"])
+    return item
+
+
+@transaction.atomic
+def item_move(*, item: Item, by: int) -> None:
+    """Move an item up (by=-1) or down (by=+1) in the instrument's order."""
+    instrument = _editable(item.instrument)
+    items = list(instrument.items.order_by("order", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index + by
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    _renumber(instrument, items)
+
+
+def _renumber(instrument: Instrument, items: list[Item] | None = None) -> None:
+    items = items if items is not None else list(instrument.items.order_by("order", "pk"))
+    for order, item in enumerate(items, start=1):
+        item.order = order
+    Item.objects.bulk_update(items, ["order"])
+
+
+@transaction.atomic
+def instrument_new_version(*, instrument: Instrument) -> Instrument:
+    """Copy an instrument with its items and options as the next version, not frozen."""
+    latest = Instrument.objects.filter(code=instrument.code).aggregate(m=Max("version"))["m"]
+    copy = Instrument.objects.create(
+        code=instrument.code, version=latest + 1, name=instrument.name,
+        description=instrument.description, kind=instrument.kind,
+        scale_points=instrument.scale_points, scale_labels=instrument.scale_labels,
+        pick_count=instrument.pick_count, based_on=instrument,
+    )  # fmt: skip
+    Item.objects.bulk_create(
+        Item(instrument=copy, code=i.code, order=i.order, text=i.text, value_id=i.value_id,
+             guide_id=i.guide_id, reverse=i.reverse)
+        for i in instrument.items.all()
+    )  # fmt: skip
+    Option.objects.bulk_create(
+        Option(instrument=copy, code=o.code, order=o.order, text=o.text, value_id=o.value_id,
+               limiting=o.limiting)
+        for o in instrument.options.all()
+    )  # fmt: skip
+    return copy
+
+
+@transaction.atomic
+def instrument_contents_replace(
+    *, instrument: Instrument, items: list[dict], options: list[dict]
+) -> None:
+    """Replace every item and option at once (the Excel import), after its checks passed."""
+    instrument = _editable(instrument)
+    instrument.items.all().delete()
+    instrument.options.all().delete()
+    Item.objects.bulk_create(Item(instrument=instrument, **row) for row in items)
+    Option.objects.bulk_create(Option(instrument=instrument, **row) for row in options)
