@@ -42,8 +42,8 @@ BEHAVIOUR = [
 # Values-selection options: (code, text, value code or None for a limiting behaviour).
 OPTIONS = [
     ("BP-RAMAH", "Ramah", "BP"), ("BP-CEKATAN", "Cekatan", "BP"), ("BP-SOLUTIF", "Solutif", "BP"),
-    ("BP-PEDULI-PENGGUNA", "Peduli kebutuhan pengguna layanan", "BP"), ("BP-PERBAIKAN", "Perbaikan berkelanjutan", "BP"),
-    ("AK-JUJUR", "Jujur", "AK"), ("AK-TANGGUNG-JAWAB", "Bertanggung jawab", "AK"), ("AK-DISIPLIN", "Disiplin", "AK"),
+    ("BP-PEDULI", "Peduli kebutuhan pengguna layanan", "BP"), ("BP-PERBAIKAN", "Perbaikan berkelanjutan", "BP"),
+    ("AK-JUJUR", "Jujur", "AK"), ("AK-TANGGUNGJAWAB", "Bertanggung jawab", "AK"), ("AK-DISIPLIN", "Disiplin", "AK"),
     ("AK-INTEGRITAS", "Berintegritas", "AK"), ("AK-HEMAT", "Hemat dan efisien", "AK"),
     ("KO-BELAJAR", "Terus belajar", "KO"), ("KO-PROFESIONAL", "Profesional", "KO"), ("KO-MUTU", "Mengutamakan mutu", "KO"),
     ("KO-BERBAGI-ILMU", "Berbagi ilmu", "KO"),
@@ -52,14 +52,14 @@ OPTIONS = [
     ("LO-DEDIKASI", "Berdedikasi", "LO"), ("LO-NASIONALISME", "Cinta tanah air", "LO"), ("LO-JAGA-NAMA", "Menjaga nama baik instansi", "LO"),
     ("LO-RAHASIA", "Menjaga rahasia jabatan", "LO"),
     ("AD-INOVATIF", "Inovatif", "AD"), ("AD-KREATIF", "Kreatif", "AD"), ("AD-PROAKTIF", "Proaktif", "AD"),
-    ("AD-TERBUKA-PERUBAHAN", "Terbuka terhadap perubahan", "AD"), ("AD-MELEK-DIGITAL", "Melek digital", "AD"),
+    ("AD-TERBUKA", "Terbuka terhadap perubahan", "AD"), ("AD-MELEK-DIGITAL", "Melek digital", "AD"),
     ("KL-KERJA-SAMA", "Kerja sama tim", "KL"), ("KL-SINERGI", "Sinergi antarunit", "KL"), ("KL-TERBUKA", "Keterbukaan", "KL"),
-    ("KL-BERBAGI-SUMBER", "Berbagi sumber daya", "KL"), ("KL-MELIBATKAN", "Melibatkan berbagai pihak", "KL"),
+    ("KL-BERBAGI", "Berbagi sumber daya", "KL"), ("KL-MELIBATKAN", "Melibatkan berbagai pihak", "KL"),
     ("LIM-SALAHKAN", "Saling menyalahkan", None), ("LIM-BIROKRASI", "Birokrasi berbelit", None),
-    ("LIM-EGO-SEKTORAL", "Ego sektoral", None), ("LIM-ASAL-BAPAK-SENANG", "Asal bapak senang", None),
+    ("LIM-EGO-SEKTORAL", "Ego sektoral", None), ("LIM-ABS", "Asal bapak senang", None),
     ("LIM-TAKUT-SALAH", "Takut mengambil keputusan", None), ("LIM-GOSIP", "Bergunjing", None),
     ("LIM-LAMBAT", "Lamban", None), ("LIM-PILIH-KASIH", "Pilih kasih", None),
-    ("LIM-KONTROL-BERLEBIH", "Pengawasan berlebihan", None), ("LIM-ZONA-NYAMAN", "Bertahan di zona nyaman", None),
+    ("LIM-KONTROL", "Pengawasan berlebihan", None), ("LIM-ZONA-NYAMAN", "Bertahan di zona nyaman", None),
 ]  # fmt: skip
 
 ENGAGEMENT = [
