@@ -144,8 +144,28 @@ def round_instruments(round: Round) -> list[Instrument]:
     return sorted(instruments, key=lambda i: order[i.pk])
 
 
+# Built surveys of rounds that have opened, keyed by (round id, opened_at): their instruments are
+# frozen, so the layout never changes and every autosave can skip five queries. Read-only use.
+_FROZEN_SURVEYS: dict[tuple[int, object], Survey] = {}
+_FROZEN_SURVEYS_MAX = 32
+
+
 def survey_for_round(round: Round) -> Survey:
-    """Pages of the round's survey (instruments are frozen once the round opens)."""
+    """Pages of the round's survey; cached per process once the round has opened."""
+    if round.status == RoundStatus.DRAFT or round.opened_at is None:
+        return survey_build(round)
+    key = (round.pk, round.opened_at)
+    survey = _FROZEN_SURVEYS.get(key)
+    if survey is None:
+        survey = survey_build(round)
+        if len(_FROZEN_SURVEYS) >= _FROZEN_SURVEYS_MAX:
+            _FROZEN_SURVEYS.clear()
+        _FROZEN_SURVEYS[key] = survey
+    return survey
+
+
+def survey_build(round: Round) -> Survey:
+    """Pages of the round's survey, read fresh from the instruments."""
     instruments = round_instruments(round)
     pages: list[Page] = []
     behaviour = [i for i in instruments if i.kind == InstrumentKind.BEHAVIOUR]
@@ -230,10 +250,15 @@ def participations_for_user(user: User) -> QuerySet[Participation]:
 
 def get_participation_for_user(user: User, pk: int) -> Participation:
     """Only the person's own participation; anyone else's (admins and leaders too) is a 404."""
-    participation = participations_for_user(user).filter(pk=pk).first()
-    if participation is None:
+    if not user.is_authenticated:
         raise Http404
-    return participation
+    # The hot path of every autosave: one plain query, no ordering to compile.
+    try:
+        return Participation.objects.select_related("round", "round_agency").get(
+            pk=pk, employee__user=user, round__status__in=VISIBLE_ROUND_STATUSES
+        )
+    except Participation.DoesNotExist:
+        raise Http404 from None
 
 
 def draft_answers(participation: Participation) -> dict:

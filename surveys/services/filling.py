@@ -76,10 +76,18 @@ def answer_clean(question: Question | None, value) -> int | list[str] | None:
     return number
 
 
-def _locked(participation: Participation) -> Participation:
-    return (
-        Participation.objects.select_for_update().select_related("round").get(pk=participation.pk)
-    )
+def _locked(participation: Participation, *, fresh_round: bool = True) -> Participation:
+    """The participation row, locked (the row only: FOR UPDATE on a joined round would make every
+    autosave of the round wait for every other one). Autosave reuses the round the request read."""
+    if fresh_round:
+        return (
+            Participation.objects.select_for_update(of=("self",))
+            .select_related("round")
+            .get(pk=participation.pk)
+        )
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    locked.round = participation.round
+    return locked
 
 
 def _refuse_unless_fillable(participation: Participation) -> None:
@@ -104,7 +112,7 @@ def answers_save(
     The first save creates the draft and its token and marks the participation STARTED.
     Raises FillRefused when the survey can no longer change, ValidationError for a bad answer.
     """
-    locked = _locked(participation)
+    locked = _locked(participation, fresh_round=False)
     _refuse_unless_fillable(locked)
     survey = survey or survey_for_round(locked.round)
     cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}

@@ -23,7 +23,7 @@ from berakhlak.roster.xlsx import workbook_open
 from berakhlak.spreadsheet import row_append_safe
 from evaluations.models import Round, RoundAgency
 from surveys.models import Instrument, InstrumentKind, Response, ResponseSource
-from surveys.selectors import Survey, round_instruments, survey_for_round
+from surveys.selectors import Survey, round_instruments, survey_build
 from surveys.services.filling import response_fields
 
 SHEET = "Jawaban"
@@ -139,7 +139,7 @@ def paper_plan(*, round: Round, fileobj: IO[bytes]) -> PaperPlan:
 
 
 def _behaviour_survey(round: Round) -> Survey:
-    full = survey_for_round(round)
+    full = survey_build(round)  # a private copy: the pages are renumbered below
     behaviour = [i for i in full.instruments if i.kind == InstrumentKind.BEHAVIOUR][:1]
     pages = [page for page in full.pages if page.slug.startswith("nilai-")]
     return Survey(pages=pages, instruments=behaviour)
