@@ -7,8 +7,10 @@ so a newcomer logging in as the demo ASN finds the survey waiting.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +30,13 @@ LAGGING = {"DISHUT", "DISLUTKAN", "SATPOLPP", "UPTD-BBI"}
 
 
 def _default_instruments() -> list[Instrument]:
+    """The shipped instruments, reloaded from their data migrations if the tables were emptied."""
+    if not Instrument.objects.filter(kind=InstrumentKind.BEHAVIOUR).exists():
+        for module in (
+            "berakhlak.migrations.0002_core_values",
+            "surveys.migrations.0003_default_instruments",
+        ):
+            importlib.import_module(module).load(apps, None)
     chosen = []
     for kind in (
         InstrumentKind.BEHAVIOUR,
