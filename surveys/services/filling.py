@@ -8,10 +8,12 @@ exactly one response. Nothing in this module logs: a log line could tie a person
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,7 +105,14 @@ def _sync(target: Participation, source: Participation) -> None:
     target.submitted_on = source.submitted_on
 
 
-@transaction.atomic
+# One statement merges the changed answers into the stored draft; a null in the patch removes
+# the key (JSON merge patch on SQLite; strip_nulls on PostgreSQL, answers are never null).
+DRAFT_MERGE_SQL = {
+    "postgresql": "jsonb_strip_nulls(answers || %s::jsonb)",
+    "sqlite": "json_patch(answers, %s)",
+}
+
+
 def answers_save(
     *, participation: Participation, answers: Mapping[str, object], survey: Survey | None = None
 ) -> dict:
@@ -111,14 +120,32 @@ def answers_save(
 
     The first save creates the draft and its token and marks the participation STARTED.
     Raises FillRefused when the survey can no longer change, ValidationError for a bad answer.
+
+    Later saves are one conditional UPDATE of the draft (the hot path of the product): submit
+    locks and deletes the draft, so an UPDATE that finds no row means the survey was submitted
+    meanwhile, and the locked path below gives the reason.
     """
+    _refuse_unless_fillable(participation)
+    survey = survey or survey_for_round(participation.round)
+    cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}
+    merge = DRAFT_MERGE_SQL.get(connection.vendor)
+    if participation.draft_token is not None and merge is not None:
+        drafts = Draft.objects.filter(token=participation.draft_token)
+        patch = RawSQL(merge, [json.dumps(cleaned)])  # noqa: S611 - constant SQL, data as a parameter
+        if drafts.update(answers=patch, updated_at=timezone.now()):
+            stored = drafts.values_list("answers", flat=True).first()
+            if stored is not None:
+                return stored
+    return _answers_save_locked(participation=participation, cleaned=cleaned)
+
+
+@transaction.atomic
+def _answers_save_locked(*, participation: Participation, cleaned: dict) -> dict:
     locked = _locked(participation, fresh_round=False)
     _refuse_unless_fillable(locked)
-    survey = survey or survey_for_round(locked.round)
-    cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}
     draft = None
     if locked.draft_token is not None:
-        draft = Draft.objects.filter(token=locked.draft_token).first()
+        draft = Draft.objects.select_for_update().filter(token=locked.draft_token).first()
     if draft is None:
         draft = Draft.objects.create(round_id=locked.round_id, answers={})
         locked.draft_token = draft.token
@@ -189,7 +216,8 @@ def survey_submit(*, participation: Participation) -> Participation:
     survey = survey_for_round(locked.round)
     draft = None
     if locked.draft_token is not None:
-        draft = Draft.objects.filter(token=locked.draft_token).first()
+        # Locked: an autosave in another tab waits, then finds the draft gone and is refused.
+        draft = Draft.objects.select_for_update().filter(token=locked.draft_token).first()
     answers = draft.answers if draft else {}
     missing = survey.missing(answers)
     if missing:

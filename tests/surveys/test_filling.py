@@ -270,3 +270,28 @@ def test_anonymous_is_sent_to_login(client, province, survey_round):
     participation = participation_of(survey_round, province.asn_a)
     response = client.get(reverse("surveys:fill_page", args=[participation.pk, "nilai-bp"]))
     assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+
+
+def test_autosave_racing_a_submit_in_another_tab_is_refused(province, survey_round):
+    """The tab still believes the survey is open; the draft is gone, so the save is refused."""
+    participation = participation_of(survey_round, province.asn_a)
+    survey = selectors.survey_for_round(survey_round)
+    filling.answers_save(participation=participation, answers=full_answers(survey), survey=survey)
+    stale_tab = participation_of(survey_round, province.asn_a)
+    filling.survey_submit(participation=participation_of(survey_round, province.asn_a))
+    with pytest.raises(filling.FillRefused):
+        filling.answers_save(participation=stale_tab, answers={"BP1": 1}, survey=survey)
+    assert Response.objects.get(round=survey_round).answers["BP1"] == 5
+    assert not Draft.objects.exists()
+
+
+def test_later_autosaves_merge_and_remove_answers_in_the_draft(province, survey_round):
+    participation = participation_of(survey_round, province.asn_a)
+    filling.answers_save(participation=participation, answers={"BP1": 2})
+    participation = participation_of(survey_round, province.asn_a)
+    assert filling.answers_save(participation=participation, answers={"BP2": 6}) == {
+        "BP1": 2,
+        "BP2": 6,
+    }
+    assert filling.answers_save(participation=participation, answers={"BP1": None}) == {"BP2": 6}
+    assert Draft.objects.get().answers == {"BP2": 6}
