@@ -13,7 +13,6 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,12 +104,34 @@ def _sync(target: Participation, source: Participation) -> None:
     target.submitted_on = source.submitted_on
 
 
-# One statement merges the changed answers into the stored draft; a null in the patch removes
-# the key (JSON merge patch on SQLite; strip_nulls on PostgreSQL, answers are never null).
+# One statement merges the changed answers into the stored draft and returns the result; a null
+# in the patch removes the key (JSON merge patch on SQLite; strip_nulls on PostgreSQL, where
+# answers are never null). Both databases support UPDATE ... RETURNING.
 DRAFT_MERGE_SQL = {
-    "postgresql": "jsonb_strip_nulls(answers || %s::jsonb)",
-    "sqlite": "json_patch(answers, %s)",
+    "postgresql": "UPDATE surveys_draft SET answers = jsonb_strip_nulls(answers || %s::jsonb), "
+    "updated_at = %s WHERE token = %s RETURNING answers",
+    "sqlite": "UPDATE surveys_draft SET answers = json_patch(answers, %s), updated_at = %s "
+    "WHERE token = %s RETURNING answers",
 }
+
+
+def _draft_merge(token, cleaned: dict) -> dict | None:
+    """All answers after merging, or None when the draft is gone (or the database has no SQL)."""
+    sql = DRAFT_MERGE_SQL.get(connection.vendor)
+    if sql is None or not connection.features.can_return_rows_from_bulk_insert:
+        return None  # no UPDATE ... RETURNING here (SQLite < 3.35): the locked path does it
+    ops = connection.ops
+    params = [
+        json.dumps(cleaned),
+        ops.adapt_datetimefield_value(timezone.now()),
+        ops.adapt_unknown_value(token) if connection.vendor != "sqlite" else token.hex,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return json.loads(row[0]) if isinstance(row[0], str) else row[0]
 
 
 def answers_save(
@@ -128,14 +149,10 @@ def answers_save(
     _refuse_unless_fillable(participation)
     survey = survey or survey_for_round(participation.round)
     cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}
-    merge = DRAFT_MERGE_SQL.get(connection.vendor)
-    if participation.draft_token is not None and merge is not None:
-        drafts = Draft.objects.filter(token=participation.draft_token)
-        patch = RawSQL(merge, [json.dumps(cleaned)])  # noqa: S611 - constant SQL, data as a parameter
-        if drafts.update(answers=patch, updated_at=timezone.now()):
-            stored = drafts.values_list("answers", flat=True).first()
-            if stored is not None:
-                return stored
+    if participation.draft_token is not None:
+        stored = _draft_merge(participation.draft_token, cleaned)
+        if stored is not None:
+            return stored
     return _answers_save_locked(participation=participation, cleaned=cleaned)
 
 
