@@ -36,7 +36,7 @@ def test_admin_uploads_previews_confirms_and_sees_new_employees(
     shots = os.environ.get("SHOTS") == "1"
 
     browser_login(page, live_server, province.admin.nip)
-    page.get_by_role("link", name="Impor pegawai").first.click()
+    page.get_by_role("main").get_by_role("link", name="Impor pegawai").click()
     page.get_by_label("Berkas data pegawai (.xlsx)").set_input_files(str(bad))
     page.get_by_role("button", name="Unggah dan periksa").click()
     errors = page.get_by_test_id("import-errors")
