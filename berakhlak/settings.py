@@ -117,7 +117,7 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["berakhlak.tasks", "berakhlak.roster.tasks", "surveys.tasks"]
+CELERY_IMPORTS = ["berakhlak.tasks", "berakhlak.roster.tasks", "surveys.tasks", "reports.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "roster-requeue-stale": {"task": "roster.requeue_stale", "schedule": 5 * 60},
     # Reminder e-mails at 08:00 WITA (00:00 UTC); the service keeps the gap and the maximum.
@@ -125,6 +125,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.reminders_send_due",
         "schedule": crontab(hour=0, minute=0),
     },
+    # Provisional figures of open rounds (only when answers changed), final ones once closed.
+    "reports-compute-due": {"task": "reports.index_compute_due", "schedule": 5 * 60},
+    "reports-requeue-stale": {"task": "reports.index_runs_requeue_stale", "schedule": 5 * 60},
 }
 
 if REDIS_URL:

@@ -1,0 +1,248 @@
+"""Index snapshots: one `IndexRun` per computation, its `IndexFigure` rows append-only.
+
+A run is the unit of history (DESIGN.md section 7): recomputing never edits figures, it adds a
+run, and readers take the newest finished one (`IndexRun.objects.for_round(r).done().latest()`).
+The run row is also the task's state (queued -> running -> done/failed): the row, not the
+broker, is the source of truth, so a lost enqueue or a killed worker leaves a visible,
+retryable state that the sweeper picks up.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Round, RoundAgency
+
+# Bump when a formula, a rounding rule or the suppression rule changes: every stored figure says
+# which method produced it.
+METHOD_VERSION = "2026.1"
+VALUE_CODES = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "QUEUED", _("Menunggu")
+    RUNNING = "RUNNING", _("Sedang dihitung")
+    DONE = "DONE", _("Selesai")
+    FAILED = "FAILED", _("Gagal")
+
+
+ACTIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RunTrigger(models.TextChoices):
+    MANUAL = "MANUAL", _("Tombol Hitung")
+    COMMAND = "COMMAND", _("Perintah compute_indices")
+    SCHEDULE = "SCHEDULE", _("Terjadwal")
+
+
+class IndexRunQuerySet(models.QuerySet):
+    def for_round(self, round: Round | int) -> IndexRunQuerySet:
+        return self.filter(round=round)
+
+    def done(self) -> IndexRunQuerySet:
+        return self.filter(status=RunStatus.DONE)
+
+    def final(self) -> IndexRunQuerySet:
+        """Finished runs of a closed round (not provisional)."""
+        return self.done().filter(provisional=False)
+
+    def active(self) -> IndexRunQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def latest_for(self, round: Round | int, *, final: bool = False) -> IndexRun | None:
+        """The newest finished run of a round, or None. `final` skips provisional runs."""
+        runs = self.for_round(round)
+        runs = runs.final() if final else runs.done()
+        try:
+            return runs.latest()
+        except self.model.DoesNotExist:
+            return None
+
+
+class IndexRun(models.Model):
+    """One computation of a round's indices and the task state that produced it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="index_runs")
+    status = models.CharField(
+        _("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    trigger = models.CharField(
+        _("pemicu"), max_length=8, choices=RunTrigger.choices, default=RunTrigger.MANUAL
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Computed while the survey was still open: figures may change.
+    provisional = models.BooleanField(_("sementara"), default=False)
+    method_version = models.CharField(_("versi metode"), max_length=16, default=METHOD_VERSION)
+    # Set by whoever claims the run; only the holder may report progress or finish it.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    # Response and completed counts read by the run: an unchanged round is not recomputed.
+    response_count = models.PositiveIntegerField(_("jumlah jawaban"), default=0)
+    input_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    error = models.TextField(_("kesalahan"), blank=True, default="")
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    objects = IndexRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("perhitungan indeks")
+        verbose_name_plural = _("perhitungan indeks")
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["finished_at", "pk"]
+        constraints = [
+            # At most one run per round waiting or running: two "Hitung" at once give one run.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(status__in=["QUEUED", "RUNNING"]),
+                name="indexrun_one_active_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="indexrun_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger__in=RunTrigger.values), name="indexrun_trigger_valid"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="indexrun_progress_0_100"),
+            models.CheckConstraint(
+                condition=~Q(status="DONE") | Q(finished_at__isnull=False),
+                name="indexrun_done_has_finished_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}#{self.pk} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class Scope(models.TextChoices):
+    AGENCY = "AGENCY", _("Unit (pegawai unit itu sendiri)")
+    SUBTREE = "SUBTREE", _("Unit beserta unit di bawahnya")
+    PROVINCE = "PROVINCE", _("Provinsi")
+
+
+class Dimension(models.TextChoices):
+    NONE = "", _("Semua")
+    ASN_TYPE = "ASN_TYPE", _("Jenis ASN")
+    AGENCY_KIND = "AGENCY_KIND", _("Jenis unit")
+
+
+class FigureCode(models.TextChoices):
+    BP = "BP", "Berorientasi Pelayanan"
+    AK = "AK", "Akuntabel"
+    KO = "KO", "Kompeten"
+    HA = "HA", "Harmonis"
+    LO = "LO", "Loyal"
+    AD = "AD", "Adaptif"
+    KL = "KL", "Kolaboratif"
+    INDIVIDUAL = "INDIVIDUAL", _("Indeks individu (survei)")
+    INSTITUTIONAL = "INSTITUTIONAL", _("Indeks instansi (LKE)")
+    COMPOSITE = "COMPOSITE", _("Indeks gabungan")
+    ENGAGEMENT = "ENGAGEMENT", _("Keterikatan pegawai")
+    RESPONSE_RATE = "RESPONSE_RATE", _("Tingkat partisipasi")
+    MIN_RESPONDENTS = "MIN_RESPONDENTS", _("Responden minimum")
+    IMPLEMENTATION_BP = "IMPLEMENTATION_BP", _("Implementasi Berorientasi Pelayanan")
+    IMPLEMENTATION_AK = "IMPLEMENTATION_AK", _("Implementasi Akuntabel")
+    IMPLEMENTATION_KO = "IMPLEMENTATION_KO", _("Implementasi Kompeten")
+    IMPLEMENTATION_HA = "IMPLEMENTATION_HA", _("Implementasi Harmonis")
+    IMPLEMENTATION_LO = "IMPLEMENTATION_LO", _("Implementasi Loyal")
+    IMPLEMENTATION_AD = "IMPLEMENTATION_AD", _("Implementasi Adaptif")
+    IMPLEMENTATION_KL = "IMPLEMENTATION_KL", _("Implementasi Kolaboratif")
+    ENTROPY = "ENTROPY", _("Entropi budaya")
+    ALIGNMENT = "ALIGNMENT", _("Keselarasan budaya saat ini - harapan")
+    ALIGNMENT_PERSONAL = "ALIGNMENT_PERSONAL", _("Keselarasan nilai pribadi - budaya saat ini")
+
+
+class IndexFigureQuerySet(models.QuerySet):
+    def whole(self) -> IndexFigureQuerySet:
+        """Figures of whole groups (no breakdown)."""
+        return self.filter(dimension=Dimension.NONE)
+
+    def province(self) -> IndexFigureQuerySet:
+        return self.filter(scope=Scope.PROVINCE)
+
+
+class IndexFigure(models.Model):
+    """One published number: a figure of one group (scope x breakdown) in one run.
+
+    A suppressed figure is stored too (value null, `suppressed`, `reason`) so that every display
+    can say why a cell is empty. `n` is the group's number of responses (for the response-rate
+    figures: completed responses, out of `denominator`).
+    """
+
+    run = models.ForeignKey(IndexRun, on_delete=models.CASCADE, related_name="figures")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(_("cakupan"), max_length=8, choices=Scope.choices)
+    round_agency = models.ForeignKey(
+        RoundAgency, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    dimension = models.CharField(
+        _("rincian"), max_length=12, choices=Dimension.choices, blank=True, default=""
+    )
+    dimension_key = models.CharField(_("kelompok"), max_length=20, blank=True, default="")
+    code = models.CharField(_("angka"), max_length=20, choices=FigureCode.choices)
+    value = models.DecimalField(_("nilai"), max_digits=5, decimal_places=1, null=True, blank=True)
+    n = models.PositiveIntegerField(_("jumlah responden"), default=0)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    suppressed = models.BooleanField(_("disembunyikan"), default=False)
+    reason = models.CharField(_("keterangan"), max_length=200, blank=True, default="")
+    band = models.CharField(_("kategori"), max_length=1, blank=True, default="")
+
+    objects = IndexFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("angka indeks")
+        verbose_name_plural = _("angka indeks")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="PROVINCE") & Q(round_agency__isnull=True))
+                | (Q(scope__in=["AGENCY", "SUBTREE"]) & Q(round_agency__isnull=False)),
+                name="indexfigure_scope_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=Dimension.values)
+                & (Q(dimension="") | ~Q(dimension_key=""))
+                & (~Q(dimension="") | Q(dimension_key="")),
+                name="indexfigure_dimension_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__in=FigureCode.values), name="indexfigure_code_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | (Q(value__gte=0) & Q(value__lte=100)),
+                name="indexfigure_value_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(suppressed=False) | (Q(value__isnull=True) & ~Q(reason="")),
+                name="indexfigure_suppressed_has_no_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(band__in=["", "A", "B", "C", "D"]), name="indexfigure_band_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["run", "scope", "round_agency", "dimension", "dimension_key", "code"],
+                condition=Q(round_agency__isnull=False),
+                name="indexfigure_unique_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "scope", "dimension", "dimension_key", "code"],
+                condition=Q(round_agency__isnull=True),
+                name="indexfigure_unique_province",
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "scope", "dimension", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value}"

@@ -78,5 +78,10 @@ def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
     submitted = Participation.objects.filter(round=round, status=ParticipationStatus.SUBMITTED)
     assert submitted.count() == Response.objects.filter(round=round).count() > 50
     assert not Response.objects.filter(round=round, score_bp__isnull=True).exists()
+    from reports.models import IndexFigure, IndexRun, RunStatus
+
+    assert IndexRun.objects.filter(round=round, status=RunStatus.DONE).count() == 1
+    assert IndexFigure.objects.filter(round=round, code="INDIVIDUAL", value__isnull=False).exists()
     seed()
+    assert IndexRun.objects.filter(round=round).count() == 1
     assert Round.objects.count() == 1

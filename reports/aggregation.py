@@ -1,0 +1,238 @@
+"""The database scan of a round's responses and the exact roll-up of its sums over the agency tree.
+
+One GROUP BY over the round's responses (one row each, DESIGN.md section 10) returns, per
+(agency, ASN type), the count, the sum and the count of each per-value score and the values-
+selection tallies. Every figure of every scope is a mean, so it follows exactly from sums and
+counts: subtrees, the province, the agency kinds and the ASN-type breakdowns are added up here,
+in Python, over at most (agencies x 4) small rows. No response is loaded into Python.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import reduce
+
+from django.db.models import Case, Count, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Cast, NullIf
+
+from berakhlak.models import AsnType
+from evaluations.models import Round, RoundAgency
+from reports.models import VALUE_CODES
+from surveys.models import Participation, ParticipationStatus, Response, ResponseSource
+
+ASN_TYPES = tuple(AsnType.values)
+
+
+@dataclass
+class Sums:
+    """Additive tallies of a group of responses: adding two groups adds their sums."""
+
+    n: int = 0
+    paper: int = 0
+    value_sum: list[float] = field(default_factory=lambda: [0.0] * len(VALUE_CODES))
+    value_n: list[int] = field(default_factory=lambda: [0] * len(VALUE_CODES))
+    engagement_sum: float = 0.0
+    engagement_n: int = 0
+    selection_n: int = 0
+    limiting_sum: int = 0
+    current_hits: list[int] = field(default_factory=lambda: [0] * len(VALUE_CODES))
+    alignment_sum: float = 0.0
+    alignment_n: int = 0
+    personal_sum: float = 0.0
+    personal_n: int = 0
+
+    def add(self, other: Sums) -> None:
+        self.n += other.n
+        self.paper += other.paper
+        for i in range(len(VALUE_CODES)):
+            self.value_sum[i] += other.value_sum[i]
+            self.value_n[i] += other.value_n[i]
+            self.current_hits[i] += other.current_hits[i]
+        self.engagement_sum += other.engagement_sum
+        self.engagement_n += other.engagement_n
+        self.selection_n += other.selection_n
+        self.limiting_sum += other.limiting_sum
+        self.alignment_sum += other.alignment_sum
+        self.alignment_n += other.alignment_n
+        self.personal_sum += other.personal_sum
+        self.personal_n += other.personal_n
+
+
+def total(parts) -> Sums:
+    result = Sums()
+    for part in parts:
+        result.add(part)
+    return result
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _share_of(base: str, other: str):
+    """Per response: % of the value codes chosen in `base` that are also chosen in `other`.
+
+    NULL when nothing was chosen in `base` (the response then does not count).
+    """
+    both = reduce(
+        operator.add,
+        (
+            _flag(Q(**{f"{base}__contains": c}) & Q(**{f"{other}__contains": c}))
+            for c in VALUE_CODES
+        ),
+    )
+    chosen = reduce(operator.add, (_flag(Q(**{f"{base}__contains": c})) for c in VALUE_CODES))
+    return (
+        Cast(both, FloatField())
+        * Value(100.0, output_field=FloatField())
+        / NullIf(Cast(chosen, FloatField()), Value(0.0, output_field=FloatField()))
+    )
+
+
+def _aggregates(selection: bool) -> dict:
+    aggregates: dict = {
+        "n": Count("pk"),
+        "paper": Count("pk", filter=Q(source=ResponseSource.PAPER)),
+        "e_sum": Sum("score_engagement"),
+        "e_n": Count("score_engagement"),
+    }
+    for code in VALUE_CODES:
+        aggregates[f"s_{code}"] = Sum(f"score_{code.lower()}")
+        aggregates[f"c_{code}"] = Count(f"score_{code.lower()}")
+    if selection:
+        # Value codes are distinct two-letter codes joined by commas: a substring test is exact.
+        aggregates["sel_n"] = Count("current_limiting")
+        aggregates["lim_sum"] = Sum("current_limiting")
+        for code in VALUE_CODES:
+            aggregates[f"h_{code}"] = Count("pk", filter=Q(current_values__contains=code))
+        desired_in_current = _share_of("desired_values", "current_values")
+        personal_in_current = _share_of("personal_values", "current_values")
+        aggregates["al_sum"] = Sum(desired_in_current)
+        aggregates["al_n"] = Count(desired_in_current)
+        aggregates["pe_sum"] = Sum(personal_in_current)
+        aggregates["pe_n"] = Count(personal_in_current)
+    return aggregates
+
+
+def _sums_from_row(row: dict, selection: bool) -> Sums:
+    sums = Sums(n=row["n"], paper=row["paper"])
+    sums.value_sum = [float(row[f"s_{c}"] or 0.0) for c in VALUE_CODES]
+    sums.value_n = [int(row[f"c_{c}"]) for c in VALUE_CODES]
+    sums.engagement_sum = float(row["e_sum"] or 0.0)
+    sums.engagement_n = int(row["e_n"])
+    if selection:
+        sums.selection_n = int(row["sel_n"])
+        sums.limiting_sum = int(row["lim_sum"] or 0)
+        sums.current_hits = [int(row[f"h_{c}"]) for c in VALUE_CODES]
+        sums.alignment_sum = float(row["al_sum"] or 0.0)
+        sums.alignment_n = int(row["al_n"])
+        sums.personal_sum = float(row["pe_sum"] or 0.0)
+        sums.personal_n = int(row["pe_n"])
+    return sums
+
+
+def scan_responses(round: Round, *, selection: bool) -> dict[tuple[int, str], Sums]:
+    """The one scan: {(round_agency_id, asn_type): Sums} over the round's responses."""
+    rows = (
+        Response.objects.filter(round_id=round.pk)
+        .values("round_agency_id", "asn_type")
+        .annotate(**_aggregates(selection))
+        .order_by()
+    )
+    return {(r["round_agency_id"], r["asn_type"]): _sums_from_row(r, selection) for r in rows}
+
+
+def submitted_counts(round: Round) -> dict[int, int]:
+    """Web submissions per agency, from participation (who took part, counted, never joined)."""
+    rows = (
+        Participation.objects.filter(round_id=round.pk, status=ParticipationStatus.SUBMITTED)
+        .values("round_agency_id")
+        .annotate(c=Count("pk"))
+        .order_by()
+    )
+    return {r["round_agency_id"]: r["c"] for r in rows}
+
+
+@dataclass
+class Node:
+    agency: RoundAgency
+    children: list[Node] = field(default_factory=list)
+    own: dict[str, Sums] = field(default_factory=dict)  # "" and each ASN type
+    tree: dict[str, Sums] = field(default_factory=dict)
+    submitted: int = 0
+    tree_submitted: int = 0
+    tree_paper: int = 0
+    tree_roster: int = 0
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def completed(self) -> int:
+        return self.submitted + self.own[""].paper
+
+    @property
+    def tree_completed(self) -> int:
+        return self.tree_submitted + self.tree_paper
+
+
+@dataclass
+class RoundTallies:
+    round: Round
+    nodes: dict[int, Node]
+    root: Node
+    by_kind: dict[str, Sums]
+    kind_members: dict[str, list[int]]
+
+    @property
+    def province(self) -> Node:
+        return self.root
+
+    def ordered(self) -> list[Node]:
+        return sorted(self.nodes.values(), key=lambda n: n.agency.path)
+
+
+def tally_round(round: Round, *, selection: bool) -> RoundTallies:
+    """Scan the round and add up every scope: own agency, subtree, province, agency kind."""
+    agencies = list(RoundAgency.objects.filter(round=round).order_by("depth", "path"))
+    for agency in agencies:
+        agency.round = round  # min_respondents_needed reads the round's thresholds
+    nodes = {a.pk: Node(agency=a) for a in agencies}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.agency.parent_id)
+        if parent is None:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    if len(roots) != 1:
+        raise ValueError(f"round {round.pk} has {len(roots)} root agencies in its snapshot")
+    scanned = scan_responses(round, selection=selection)
+    submitted = submitted_counts(round)
+    for node in nodes.values():
+        node.own = {t: scanned.get((node.agency.pk, t), Sums()) for t in ASN_TYPES}
+        node.own[""] = total(node.own[t] for t in ASN_TYPES)
+        node.submitted = submitted.get(node.agency.pk, 0)
+    for node in sorted(nodes.values(), key=lambda n: n.agency.depth, reverse=True):
+        node.tree = {
+            key: total([node.own[key], *(child.tree[key] for child in node.children)])
+            for key in ("", *ASN_TYPES)
+        }
+        node.tree_submitted = node.submitted + sum(c.tree_submitted for c in node.children)
+        node.tree_paper = node.own[""].paper + sum(c.tree_paper for c in node.children)
+        node.tree_roster = node.agency.roster_count + sum(c.tree_roster for c in node.children)
+    by_kind: dict[str, Sums] = defaultdict(Sums)
+    kind_members: dict[str, list[int]] = defaultdict(list)
+    for node in nodes.values():
+        by_kind[node.agency.kind].add(node.own[""])
+        kind_members[node.agency.kind].append(node.agency.pk)
+    return RoundTallies(
+        round=round,
+        nodes=nodes,
+        root=roots[0],
+        by_kind=dict(by_kind),
+        kind_members=dict(kind_members),
+    )

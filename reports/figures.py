@@ -1,0 +1,364 @@
+"""From a round's tallies to the figure rows of a run: formulas, rounding, bands, suppression.
+
+Formulas (DESIGN.md section 7; explained in plain Indonesian on the public Metode page):
+- per value = mean of the respondents' value scores (0-100);
+- individual index = plain mean of the seven unrounded per-value means;
+- composite = (w_survey x individual + w_lke x institutional) / 100, from unrounded inputs;
+- engagement = mean of the respondents' engagement scores;
+- implementation of a value = % of respondents who chose at least one of its behaviours as
+  current culture; culture entropy = mean over respondents of limiting choices / K x 100;
+  alignment = mean over respondents of the % of their desired-culture values already chosen
+  as current culture; personal alignment = same with personal values against current culture;
+- response rate = (web submissions + paper responses) / roster x 100, capped at 100.
+Every figure is rounded once, at the end, to one decimal, half up. Bands come from the rounded
+figure (a published 75.0 is always band A).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from django.utils.translation import gettext as _
+
+from evaluations.models import Round
+from reports import suppression
+from reports.aggregation import ASN_TYPES, RoundTallies, Sums
+from reports.models import VALUE_CODES, Dimension, FigureCode, IndexFigure, Scope
+
+ONE_DECIMAL = Decimal("0.1")
+# Float sums carry noise in the 15th digit; it is cut before the one rounding that counts, so
+# that a mean of exactly 74.95 is published as 75.0 whatever the order of the additions.
+NOISE = Decimal("1e-9")
+BANDED = {*VALUE_CODES, "INDIVIDUAL", "INSTITUTIONAL", "COMPOSITE"}
+SELECTION_CODES = (
+    *(f"IMPLEMENTATION_{c}" for c in VALUE_CODES),
+    "ENTROPY",
+    "ALIGNMENT",
+    "ALIGNMENT_PERSONAL",
+)
+
+InstitutionalIndices = Mapping[int, Decimal]
+
+
+def exact(number) -> Decimal | None:
+    """An unrounded figure as a Decimal with float noise removed."""
+    if number is None:
+        return None
+    return Decimal(number).quantize(NOISE, rounding=ROUND_HALF_UP)
+
+
+def round_half_up(number) -> Decimal | None:
+    """One decimal, half up, from an unrounded input."""
+    cleaned = exact(number)
+    return None if cleaned is None else cleaned.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def mean(values) -> Decimal | None:
+    values = [exact(v) for v in values]
+    if not values or any(v is None for v in values):
+        return None
+    with localcontext() as context:
+        context.prec = 34
+        return sum(values, Decimal(0)) / len(values)
+
+
+def value_means(sums: Sums) -> dict[str, Decimal | None]:
+    return {
+        code: exact(sums.value_sum[i] / sums.value_n[i]) if sums.value_n[i] else None
+        for i, code in enumerate(VALUE_CODES)
+    }
+
+
+def individual_index(means: Mapping[str, Decimal | None]) -> Decimal | None:
+    """Plain mean of the seven unrounded per-value means; None while a value has no score."""
+    return mean([means.get(code) for code in VALUE_CODES])
+
+
+def composite_index(
+    round: Round, individual: Decimal | None, institutional: Decimal | None
+) -> Decimal | None:
+    if individual is None or institutional is None:
+        return None
+    return (round.weight_survey * individual + round.weight_lke * exact(institutional)) / 100
+
+
+def selection_figures(sums: Sums, pick_count: int) -> dict[str, Decimal | None]:
+    figures: dict[str, Decimal | None] = {}
+    n = sums.selection_n
+    for i, code in enumerate(VALUE_CODES):
+        figures[f"IMPLEMENTATION_{code}"] = exact(sums.current_hits[i] * 100 / n) if n else None
+    figures["ENTROPY"] = exact(sums.limiting_sum * 100 / (n * pick_count)) if n else None
+    figures["ALIGNMENT"] = (
+        exact(sums.alignment_sum / sums.alignment_n) if sums.alignment_n else None
+    )
+    figures["ALIGNMENT_PERSONAL"] = (
+        exact(sums.personal_sum / sums.personal_n) if sums.personal_n else None
+    )
+    return figures
+
+
+def respondents_needed(round: Round, roster: int) -> int:
+    """RoundAgency.min_respondents_needed applied to a roster (of a subtree or the province)."""
+    by_pct = -(-roster * round.min_respondents_pct // 100)
+    return min(max(round.min_respondents, by_pct), roster)
+
+
+# --- groups and the equations between them (for suppression) ----------------------------------
+
+
+def _own(agency_id: int, key: str = "") -> tuple:
+    return ("A", agency_id, key)
+
+
+class Groups:
+    """Canonical group keys: a leaf's subtree is the agency itself, the province is the root's
+    subtree, so that one group always has one suppression decision however it is labelled."""
+
+    def __init__(self, tallies: RoundTallies) -> None:
+        self.tallies = tallies
+
+    def subtree(self, agency_id: int, key: str = "") -> tuple:
+        node = self.tallies.nodes[agency_id]
+        return _own(agency_id, key) if node.is_leaf else ("S", agency_id, key)
+
+    def province(self, key: str = "") -> tuple:
+        return self.subtree(self.tallies.root.agency.pk, key)
+
+    @staticmethod
+    def kind(kind: str) -> tuple:
+        return ("K", kind, "")
+
+    def sizes(self) -> dict[tuple, int]:
+        sizes: dict[tuple, int] = {}
+        for node in self.tallies.nodes.values():
+            pk = node.agency.pk
+            for key in ("", *ASN_TYPES):
+                sizes[_own(pk, key)] = node.own[key].n
+                sizes[self.subtree(pk, key)] = node.tree[key].n
+        for kind, sums in self.tallies.by_kind.items():
+            sizes[self.kind(kind)] = sums.n
+        return sizes
+
+    def relations(self) -> list[suppression.Relation]:
+        relations = []
+        for node in self.tallies.nodes.values():
+            pk = node.agency.pk
+            for base in (_own,) if node.is_leaf else (_own, self.subtree):
+                relations.append(
+                    suppression.Relation(base(pk, ""), tuple(base(pk, t) for t in ASN_TYPES))
+                )
+            if node.is_leaf:
+                continue
+            for key in ("", *ASN_TYPES):
+                relations.append(
+                    suppression.Relation(
+                        self.subtree(pk, key),
+                        (_own(pk, key), *(self.subtree(c.agency.pk, key) for c in node.children)),
+                    )
+                )
+        kinds = sorted(self.tallies.by_kind)
+        relations.append(suppression.Relation(self.province(), tuple(self.kind(k) for k in kinds)))
+        for kind in kinds:
+            members = tuple(_own(pk) for pk in sorted(self.tallies.kind_members[kind]))
+            relations.append(suppression.Relation(self.kind(kind), members))
+        return relations
+
+
+# --- figure rows -------------------------------------------------------------------------------
+
+
+class FigureWriter:
+    """Builds the unsaved IndexFigure rows of one run."""
+
+    def __init__(
+        self,
+        *,
+        tallies: RoundTallies,
+        hidden: Mapping[tuple, str],
+        institutional: InstitutionalIndices,
+        pick_count: int | None,
+        engagement: bool,
+    ) -> None:
+        self.tallies = tallies
+        self.engagement = engagement
+        self.round = tallies.round
+        self.hidden = hidden
+        self.institutional = institutional
+        self.pick_count = pick_count
+        self.minimum = suppression.group_minimum(self.round.min_group)
+        self.rows: list[IndexFigure] = []
+
+    def _add(
+        self,
+        where: dict,
+        code: str,
+        value: Decimal | None,
+        *,
+        n: int,
+        suppressed_reason: str = "",
+        reason: str = "",
+        denominator: int | None = None,
+    ) -> None:
+        rounded = None if suppressed_reason else round_half_up(value)
+        band = self.round.band_for(rounded) if code in BANDED and rounded is not None else ""
+        self.rows.append(
+            IndexFigure(
+                round_id=self.round.pk,
+                code=code,
+                value=rounded,
+                n=n,
+                denominator=denominator,
+                suppressed=bool(suppressed_reason),
+                reason=suppressed_reason or reason,
+                band=band,
+                **where,
+            )
+        )
+
+    def answers(
+        self, where: dict, sums: Sums, group: tuple, *, whole: bool, institutional=None
+    ) -> Decimal | None:
+        """Figures of answers for one group; returns the unrounded individual index."""
+        hidden = self.hidden.get(group, "")
+        empty = _("belum ada jawaban")
+        means = value_means(sums)
+        for i, code in enumerate(VALUE_CODES):
+            self._add(
+                where,
+                code,
+                means[code],
+                n=sums.value_n[i],
+                suppressed_reason=hidden,
+                reason="" if means[code] is not None else empty,
+            )
+        individual = individual_index(means)
+        self._add(
+            where,
+            "INDIVIDUAL",
+            individual,
+            n=sums.n,
+            suppressed_reason=hidden,
+            reason="" if individual is not None else empty,
+        )
+        if not whole:
+            return individual
+        if self.engagement:
+            engagement = sums.engagement_sum / sums.engagement_n if sums.engagement_n else None
+            self._add(
+                where,
+                "ENGAGEMENT",
+                engagement,
+                n=sums.engagement_n,
+                suppressed_reason=hidden,
+                reason="" if engagement is not None else empty,
+            )
+        lke_missing = "" if institutional is not None else _("LKE belum dinilai")
+        self._add(where, "INSTITUTIONAL", institutional, n=0, reason=lke_missing)
+        composite = composite_index(self.round, individual, institutional)
+        self._add(
+            where,
+            "COMPOSITE",
+            composite,
+            n=sums.n,
+            suppressed_reason=hidden,
+            reason=empty if individual is None else lke_missing,
+        )
+        if self.pick_count:
+            selection_hidden = hidden
+            if not selection_hidden and 0 < sums.selection_n < self.minimum:
+                selection_hidden = suppression.primary_reason(self.minimum)
+            for code, value in selection_figures(sums, self.pick_count).items():
+                self._add(
+                    where,
+                    code,
+                    value,
+                    n=sums.selection_n,
+                    suppressed_reason=selection_hidden,
+                    reason="" if value is not None else empty,
+                )
+        return individual
+
+    def participation(self, where: dict, completed: int, roster: int) -> None:
+        rate = min(Decimal(100), Decimal(completed * 100) / roster) if roster else None
+        self._add(
+            where,
+            "RESPONSE_RATE",
+            rate,
+            n=completed,
+            denominator=roster,
+            reason="" if roster else _("jumlah pegawai 0"),
+        )
+        needed = respondents_needed(self.round, roster)
+        self._add(where, "MIN_RESPONDENTS", None, n=completed, denominator=needed)
+
+    def write(self, groups: Groups) -> list[IndexFigure]:
+        institutional = self.institutional
+        for node in self.tallies.ordered():
+            pk = node.agency.pk
+            lke = institutional.get(pk)
+            for scope, sums_by_key, group in (
+                (Scope.AGENCY, node.own, lambda k, pk=pk: _own(pk, k)),
+                (Scope.SUBTREE, node.tree, lambda k, pk=pk: groups.subtree(pk, k)),
+            ):
+                where = {"scope": scope, "round_agency_id": pk}
+                self.answers(where, sums_by_key[""], group(""), whole=True, institutional=lke)
+                self._breakdown(where, sums_by_key, group)
+            self.participation(
+                {"scope": Scope.AGENCY, "round_agency_id": pk},
+                node.completed,
+                node.agency.roster_count,
+            )
+            self.participation(
+                {"scope": Scope.SUBTREE, "round_agency_id": pk},
+                node.tree_completed,
+                node.tree_roster,
+            )
+        root = self.tallies.root
+        province_lke = mean(institutional.values()) if institutional else None
+        where = {"scope": Scope.PROVINCE, "round_agency_id": None}
+        self.answers(
+            where, root.tree[""], groups.province(), whole=True, institutional=province_lke
+        )
+        self._breakdown(where, root.tree, groups.province)
+        for kind, sums in sorted(self.tallies.by_kind.items()):
+            if sums.n:
+                kind_where = {**where, "dimension": Dimension.AGENCY_KIND, "dimension_key": kind}
+                self.answers(kind_where, sums, groups.kind(kind), whole=False)
+        self.participation(where, root.tree_completed, root.tree_roster)
+        return self.rows
+
+    def _breakdown(self, where: dict, sums_by_key: Mapping[str, Sums], group: Callable) -> None:
+        for asn_type in ASN_TYPES:
+            sums = sums_by_key[asn_type]
+            if sums.n:
+                typed = {**where, "dimension": Dimension.ASN_TYPE, "dimension_key": asn_type}
+                self.answers(typed, sums, group(asn_type), whole=False)
+
+
+def figures_build(
+    *,
+    tallies: RoundTallies,
+    institutional: InstitutionalIndices,
+    pick_count: int | None,
+    engagement: bool,
+) -> list[IndexFigure]:
+    """Every figure of the round (unsaved rows), suppression applied."""
+    groups = Groups(tallies)
+    hidden = suppression.protect(
+        groups.sizes(),
+        groups.relations(),
+        tallies.round.min_group,
+        protected=[groups.province()],
+    )
+    writer = FigureWriter(
+        tallies=tallies,
+        hidden=hidden,
+        institutional=institutional,
+        pick_count=pick_count,
+        engagement=engagement,
+    )
+    return writer.write(groups)
+
+
+__all__ = ["FigureCode", "figures_build", "individual_index", "round_half_up"]

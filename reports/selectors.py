@@ -1,0 +1,124 @@
+"""Reads of computed figures: the latest snapshot of a round, tables of figures, trends."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from evaluations.models import Round, RoundAgency, RoundStatus
+from reports.models import VALUE_CODES, Dimension, IndexFigure, IndexRun, Scope
+
+
+def round_lookup(reference: str) -> Round | None:
+    """A round by id, or by its exact name when that name is unique."""
+    reference = str(reference).strip()
+    rounds = (
+        Round.objects.filter(pk=int(reference)) if reference.isdigit() else Round.objects.none()
+    )
+    if not rounds:
+        rounds = Round.objects.filter(name=reference)
+    return rounds.get() if rounds.count() == 1 else None
+
+
+def run_for_reading(round: Round) -> IndexRun | None:
+    """The snapshot to show: the newest final run, else the newest provisional one."""
+    return IndexRun.objects.latest_for(round, final=True) or IndexRun.objects.latest_for(round)
+
+
+@dataclass
+class FigureRow:
+    """The figures of one group (an agency, or the province when `agency` is None)."""
+
+    agency: RoundAgency | None
+    figures: dict[str, IndexFigure] = field(default_factory=dict)
+
+    def get(self, code: str) -> IndexFigure | None:
+        return self.figures.get(code)
+
+    @property
+    def code(self) -> str:
+        return self.agency.code if self.agency else "PROVINSI"
+
+    @property
+    def n(self) -> int:
+        figure = self.figures.get("INDIVIDUAL")
+        return figure.n if figure else 0
+
+    def values(self) -> list[IndexFigure | None]:
+        return [self.figures.get(code) for code in VALUE_CODES]
+
+
+def figure_rows(
+    run: IndexRun,
+    *,
+    scope: str = Scope.SUBTREE,
+    dimension: str = Dimension.NONE,
+    key: str = "",
+    codes: tuple[str, ...] | None = None,
+) -> list[FigureRow]:
+    """Agency rows (tree order) of one scope and breakdown, then nothing else; one query."""
+    figures = IndexFigure.objects.filter(
+        run=run, scope=scope, dimension=dimension, dimension_key=key
+    ).select_related("round_agency")
+    if codes:
+        figures = figures.filter(code__in=codes)
+    rows: dict[int | None, FigureRow] = {}
+    for figure in figures:
+        row = rows.setdefault(figure.round_agency_id, FigureRow(agency=figure.round_agency))
+        row.figures[figure.code] = figure
+    return sorted(rows.values(), key=lambda r: r.agency.path if r.agency else "")
+
+
+def province_row(run: IndexRun, *, dimension: str = Dimension.NONE, key: str = "") -> FigureRow:
+    rows = figure_rows(run, scope=Scope.PROVINCE, dimension=dimension, key=key)
+    return rows[0] if rows else FigureRow(agency=None)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round: Round
+    run: IndexRun
+    figures: dict[str, IndexFigure]
+
+
+def trend_by_agency_code(
+    round: Round,
+    *,
+    codes: tuple[str, ...] = ("INDIVIDUAL", "COMPOSITE"),
+    scope: str = Scope.SUBTREE,
+    published_only: bool = False,
+) -> dict[str, list[TrendPoint]]:
+    """For each agency code, its figures in this round and every earlier round of the same root.
+
+    Agencies are matched across rounds by `RoundAgency.code` (names change, codes stay); the
+    province is under the key "PROVINSI". Each round contributes its newest final snapshot
+    (or, for the given round only, its provisional one). Oldest first.
+    """
+    earlier = Round.objects.filter(root_id=round.root_id, year__lte=round.year).exclude(
+        status=RoundStatus.DRAFT
+    )
+    if published_only:
+        earlier = earlier.filter(status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED))
+    runs = []
+    for candidate in earlier.order_by("year", "created_at", "pk"):
+        if candidate.created_at > round.created_at and candidate.pk != round.pk:
+            continue
+        run = IndexRun.objects.latest_for(candidate, final=True)
+        if run is None and candidate.pk == round.pk:
+            run = IndexRun.objects.latest_for(candidate)
+        if run is not None:
+            runs.append((candidate, run))
+    series: dict[str, list[TrendPoint]] = defaultdict(list)
+    for candidate, run in runs:
+        figures = IndexFigure.objects.filter(
+            run=run, dimension=Dimension.NONE, code__in=codes, scope__in=(scope, Scope.PROVINCE)
+        ).select_related("round_agency")
+        grouped: dict[str, dict[str, IndexFigure]] = defaultdict(dict)
+        for figure in figures:
+            if figure.scope == Scope.PROVINCE:
+                grouped["PROVINSI"][figure.code] = figure
+            else:
+                grouped[figure.round_agency.code][figure.code] = figure
+        for code, by_code in grouped.items():
+            series[code].append(TrendPoint(round=candidate, run=run, figures=by_code))
+    return dict(series)

@@ -1,0 +1,368 @@
+"""Computing a round's indices: request a run, claim it, compute, store the snapshot, sweep.
+
+The `IndexRun` row carries the state. A request inserts a QUEUED run (at most one waiting or
+running per round, a database constraint) and enqueues the task on commit; the task claims the
+run with one conditional UPDATE that sets a fresh claim token, so of two workers (or a worker
+and `compute_indices`) exactly one computes. Figures are written in the same transaction that
+marks the run DONE, and only while the token still matches: a worker presumed dead and then
+finishing late cannot add a second set. Database errors release the claim for a retry; any
+other error marks the run FAILED with the reason. A periodic sweeper re-enqueues runs whose
+enqueue was lost or whose worker died.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from berakhlak.models import User
+from evaluations.models import Round, RoundStatus
+from evaluations.services import round_transition
+from reports.aggregation import tally_round
+from reports.figures import figures_build
+from reports.models import (
+    METHOD_VERSION,
+    IndexFigure,
+    IndexRun,
+    RunStatus,
+    RunTrigger,
+)
+from surveys.models import (
+    InstrumentKind,
+    Participation,
+    ParticipationStatus,
+    Response,
+    RoundInstrument,
+)
+
+COMPUTABLE_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.COMPUTED)
+TASK_TIME_LIMIT = dt.timedelta(minutes=15)
+# A running run whose heartbeat is older than the task's hard time limit has no live worker.
+STALE_RUNNING = TASK_TIME_LIMIT + dt.timedelta(minutes=2)
+STALE_QUEUED = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+KEEP_PROVISIONAL = 3
+FAILED_PAUSE = dt.timedelta(hours=1)
+BULK_BATCH = 2000
+
+InstitutionalProvider = Callable[[Round], Mapping[int, Decimal]]
+
+
+class ComputeRefused(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def no_institutional_indices(round: Round) -> dict[int, Decimal]:
+    """Default provider until the LKE module reports final scores: nothing assessed yet."""
+    return {}
+
+
+def institutional_provider() -> InstitutionalProvider:
+    """The function giving {RoundAgency id: institutional index 0-100} for a round.
+
+    Set `REPORTS_INSTITUTIONAL_INDEX_PROVIDER` to its dotted path once LKE scoring exists; an
+    agency missing from the mapping has no institutional index (composite: "LKE belum dinilai").
+    """
+    path = getattr(settings, "REPORTS_INSTITUTIONAL_INDEX_PROVIDER", "")
+    return import_string(path) if path else no_institutional_indices
+
+
+def compute_problems(round: Round) -> list[str]:
+    if round.status == RoundStatus.DRAFT:
+        return [_("Putaran masih draf: belum ada jawaban untuk dihitung.")]
+    if round.status not in COMPUTABLE_STATUSES:
+        return [
+            _(
+                "Hasil putaran berstatus %(status)s tidak dapat dihitung ulang: hasil yang sudah "
+                "dipublikasikan tidak berubah."
+            )
+            % {"status": round.get_status_display()}
+        ]
+    return []
+
+
+def _round_instruments(round: Round) -> tuple[int | None, bool]:
+    """(K of the values-selection instrument or None, whether an engagement instrument is used)."""
+    pick_count, engagement = None, False
+    for kind, k in RoundInstrument.objects.filter(round=round).values_list(
+        "instrument__kind", "instrument__pick_count"
+    ):
+        if kind == InstrumentKind.VALUES_SELECTION and pick_count is None:
+            pick_count = k
+        engagement = engagement or kind == InstrumentKind.ENGAGEMENT
+    return pick_count, engagement
+
+
+def input_fingerprint(round: Round, institutional: Mapping[int, Decimal]) -> str:
+    """What the figures depend on, hashed: an unchanged open round is not recomputed."""
+    basis = {
+        "method": METHOD_VERSION,
+        "responses": Response.objects.filter(round=round).count(),
+        "submitted": Participation.objects.filter(
+            round=round, status=ParticipationStatus.SUBMITTED
+        ).count(),
+        "status_open": round.status == RoundStatus.OPEN,
+        "thresholds": [
+            round.min_group,
+            round.weight_survey,
+            round.weight_lke,
+            str(round.band_a_min),
+            str(round.band_b_min),
+            str(round.band_c_min),
+            round.min_respondents,
+            round.min_respondents_pct,
+        ],
+        "lke": sorted((int(k), str(v)) for k, v in institutional.items()),
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+def index_compute_request(
+    *,
+    round: Round,
+    trigger: str = RunTrigger.MANUAL,
+    by: User | None = None,
+    skip_unchanged: bool = False,
+    enqueue: bool = True,
+    provider: InstitutionalProvider | None = None,
+) -> IndexRun | None:
+    """Queue a computation of the round; the task is enqueued when the transaction commits.
+
+    Returns the new run, or the run already waiting/running (two clicks give one run), or None
+    when `skip_unchanged` finds nothing new since the last finished run.
+    Raises ComputeRefused for a draft or published round.
+    """
+    problems = compute_problems(round)
+    if problems:
+        raise ComputeRefused(problems[0])
+    if skip_unchanged:
+        latest = IndexRun.objects.latest_for(round)
+        fingerprint = input_fingerprint(round, (provider or institutional_provider())(round))
+        if latest is not None and latest.input_fingerprint == fingerprint:
+            return None
+    try:
+        with transaction.atomic():
+            run = IndexRun.objects.create(
+                round=round,
+                trigger=trigger,
+                requested_by=by,
+                provisional=round.status == RoundStatus.OPEN,
+            )
+    except IntegrityError:
+        # Another request won the one active slot (or just finished): that run answers this one.
+        return IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
+    if enqueue:
+        from reports.tasks import index_compute_for_round
+
+        round_id = round.pk
+        transaction.on_commit(lambda: index_compute_for_round.delay(round_id))
+    return run
+
+
+def index_compute_now(
+    *,
+    round: Round,
+    by: User | None = None,
+    trigger: str = RunTrigger.COMMAND,
+    provider: InstitutionalProvider | None = None,
+) -> tuple[IndexRun | None, bool]:
+    """Request and compute in this process (the shell command). Returns (run, computed_here)."""
+    run = index_compute_request(
+        round=round, trigger=trigger, by=by, enqueue=False, provider=provider
+    )
+    if run is None or run.status != RunStatus.QUEUED:
+        return run, False
+    done = index_run_execute(round_id=round.pk, provider=provider)
+    if done is None:
+        run.refresh_from_db()
+        return run, False
+    return done, True
+
+
+# --- the run itself ----------------------------------------------------------------------------
+
+
+def _claim(round_id: int) -> IndexRun | None:
+    """Take the round's waiting run (or a running one whose worker is gone); None if none."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimable = Q(status=RunStatus.QUEUED) | Q(
+        status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_RUNNING
+    )
+    claimed = (
+        IndexRun.objects.filter(claimable, round_id=round_id)
+        .order_by()
+        .update(
+            status=RunStatus.RUNNING,
+            claim_token=token,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            progress=0,
+            error="",
+        )
+    )
+    if not claimed:
+        return None
+    return IndexRun.objects.select_related("round").get(claim_token=token)
+
+
+def _mine(run: IndexRun):
+    return IndexRun.objects.filter(pk=run.pk, claim_token=run.claim_token, status=RunStatus.RUNNING)
+
+
+def _progress(run: IndexRun, percent: int) -> None:
+    _mine(run).update(progress=percent, heartbeat_at=timezone.now())
+
+
+def _fail(run: IndexRun, reason: str) -> None:
+    with suppress(DatabaseError):
+        _mine(run).update(status=RunStatus.FAILED, error=reason[:2000], finished_at=timezone.now())
+
+
+def _release(run: IndexRun) -> None:
+    """Give the run back to the queue after a transient database error (best effort)."""
+    with suppress(DatabaseError):
+        _mine(run).update(status=RunStatus.QUEUED, claim_token=None)
+
+
+class _LostClaim(Exception):
+    pass
+
+
+def index_run_execute(
+    *, round_id: int, provider: InstitutionalProvider | None = None
+) -> IndexRun | None:
+    """Claim and compute the round's waiting run. None when there is nothing to claim."""
+    run = _claim(round_id)
+    if run is None:
+        return None
+    if run.attempts > MAX_ATTEMPTS:
+        _fail(
+            run, _("Dihentikan setelah %(n)s percobaan; periksa log worker.") % {"n": MAX_ATTEMPTS}
+        )
+        run.refresh_from_db()
+        return run
+    try:
+        return _compute(run, provider or institutional_provider())
+    except OperationalError:
+        _release(run)
+        raise
+    except _LostClaim:
+        return None
+    except Exception as error:
+        _fail(run, f"{type(error).__name__}: {error}")
+        raise
+
+
+def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
+    round = Round.objects.get(pk=run.round_id)
+    problems = compute_problems(round)
+    if problems:
+        _fail(run, problems[0])
+        run.refresh_from_db()
+        return run
+    provisional = round.status == RoundStatus.OPEN
+    institutional = dict(provider(round))
+    fingerprint = input_fingerprint(round, institutional)
+    pick_count, engagement = _round_instruments(round)
+    _progress(run, 10)
+    tallies = tally_round(round, selection=pick_count is not None)
+    _progress(run, 60)
+    figures = figures_build(
+        tallies=tallies, institutional=institutional, pick_count=pick_count, engagement=engagement
+    )
+    for figure in figures:
+        figure.run_id = run.pk
+    _progress(run, 80)
+    with transaction.atomic():
+        finished = _mine(run).update(
+            status=RunStatus.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            provisional=provisional,
+            method_version=METHOD_VERSION,
+            response_count=tallies.root.tree[""].n,
+            input_fingerprint=fingerprint,
+        )
+        if not finished:
+            raise _LostClaim
+        IndexFigure.objects.bulk_create(figures, batch_size=BULK_BATCH)
+        if round.status == RoundStatus.CLOSED:
+            with suppress(ValidationError):
+                round_transition(round=round, to=RoundStatus.COMPUTED)
+    index_runs_prune(round=round)
+    run.refresh_from_db()
+    return run
+
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+
+def index_runs_prune(*, round: Round) -> int:
+    """Drop superseded provisional runs (figures of an open survey), keeping the newest few.
+
+    Final runs are never deleted: they are the history the method promises.
+    """
+    provisional = IndexRun.objects.for_round(round).done().filter(provisional=True)
+    keep = list(
+        provisional.order_by("-finished_at", "-pk").values_list("pk", flat=True)[:KEEP_PROVISIONAL]
+    )
+    deleted, _detail = provisional.exclude(pk__in=keep).delete()
+    return deleted
+
+
+def index_runs_requeue_stale(*, now: dt.datetime | None = None) -> int:
+    """Re-enqueue runs left waiting (lost enqueue) or running without a live worker."""
+    from reports.tasks import index_compute_for_round
+
+    now = now or timezone.now()
+    stale = IndexRun.objects.filter(
+        Q(status=RunStatus.QUEUED, created_at__lt=now - STALE_QUEUED)
+        & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALE_QUEUED))
+        | Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_RUNNING)
+    )
+    count = 0
+    for pk, round_id in stale.values_list("pk", "round_id"):
+        # Touch the row so the next sweep waits again before re-enqueueing it.
+        IndexRun.objects.filter(pk=pk, status=RunStatus.QUEUED).update(heartbeat_at=now)
+        index_compute_for_round.delay(round_id)
+        count += 1
+    return count
+
+
+def index_compute_due(*, now: dt.datetime | None = None) -> list[int]:
+    """The periodic compute: open rounds whose inputs changed (provisional figures), and closed
+    rounds without final figures. Returns the ids of the runs queued."""
+    now = now or timezone.now()
+    queued = []
+    for round in Round.objects.filter(status__in=(RoundStatus.OPEN, RoundStatus.CLOSED)):
+        if round.status == RoundStatus.CLOSED:
+            if IndexRun.objects.for_round(round).final().exists():
+                continue
+            last = IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
+            if last and last.status == RunStatus.FAILED and last.created_at > now - FAILED_PAUSE:
+                continue
+        with transaction.atomic():
+            run = index_compute_request(
+                round=round, trigger=RunTrigger.SCHEDULE, skip_unchanged=True
+            )
+        if run is not None and run.status == RunStatus.QUEUED:
+            queued.append(run.pk)
+    return queued

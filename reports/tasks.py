@@ -1,0 +1,45 @@
+"""Thin Celery tasks of the indices; the work and the state are in reports.services.compute.
+
+Register in settings: CELERY_IMPORTS += ["reports.tasks"] and the beat entries
+"reports-compute-due" (reports.index_compute_due, every 5 minutes) and
+"reports-requeue-stale" (reports.index_runs_requeue_stale, every 5 minutes).
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from reports.services import compute
+
+TIME_LIMIT_SECONDS = int(compute.TASK_TIME_LIMIT.total_seconds())
+
+
+@shared_task(
+    name="reports.index_compute_for_round",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=TIME_LIMIT_SECONDS,
+    soft_time_limit=TIME_LIMIT_SECONDS - 30,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=5 * 60,
+    retry_jitter=True,
+    max_retries=compute.MAX_ATTEMPTS,
+)
+def index_compute_for_round(round_id: int) -> dict | None:
+    """Compute the round's waiting run; a second delivery finds nothing to claim and returns."""
+    run = compute.index_run_execute(round_id=round_id)
+    if run is None:
+        return None
+    return {"run": run.pk, "status": run.status, "figures": run.figures.count()}
+
+
+@shared_task(name="reports.index_compute_due", time_limit=5 * 60, soft_time_limit=4 * 60 + 30)
+def index_compute_due() -> list[int]:
+    return compute.index_compute_due()
+
+
+@shared_task(name="reports.index_runs_requeue_stale", time_limit=60, soft_time_limit=50)
+def index_runs_requeue_stale() -> int:
+    return compute.index_runs_requeue_stale()

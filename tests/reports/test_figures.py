@@ -1,0 +1,70 @@
+"""Formulas and rounding: the national 2022 figures, half-up rounding, band edges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from evaluations.models import Round
+from reports.aggregation import Sums
+from reports.figures import individual_index, round_half_up, value_means
+from tests.reports.factories import NATIONAL_2022
+
+D = Decimal
+
+
+def test_national_2022_values_give_individual_index_60_9():
+    means = {code: D(str(v)) for code, v in NATIONAL_2022.items()}
+    assert round_half_up(individual_index(means)) == D("60.9")
+
+
+def test_national_2022_bands_adaptif_c_others_b():
+    round = Round()  # default thresholds A >= 75, B >= 50, C >= 25
+    bands = {code: round.band_for(round_half_up(v)) for code, v in NATIONAL_2022.items()}
+    assert bands == {"BP": "B", "AK": "B", "KO": "B", "HA": "B", "LO": "B", "AD": "C", "KL": "B"}
+    assert round.band_for(D("60.9")) == "B"
+
+
+@pytest.mark.parametrize(
+    ("unrounded", "published", "band"),
+    [
+        ("74.95", "75.0", "A"),
+        ("75.0", "75.0", "A"),
+        ("74.94", "74.9", "B"),
+        ("49.95", "50.0", "B"),
+        ("49.949", "49.9", "C"),
+        ("24.95", "25.0", "C"),
+        ("24.94", "24.9", "D"),
+        ("0.05", "0.1", "D"),
+        ("100", "100.0", "A"),
+    ],
+)
+def test_rounding_half_up_then_band_of_the_published_figure(unrounded, published, band):
+    value = round_half_up(D(unrounded))
+    assert value == D(published)
+    assert Round().band_for(value) == band
+
+
+def test_float_noise_does_not_move_a_half_to_the_wrong_side():
+    # 0.1 + 0.2 style noise: these floats average to 74.9499999... or 74.9500000...1
+    assert round_half_up((74.9 + 75.0) / 2) == D("75.0")
+    assert round_half_up(sum([24.95] * 3) / 3) == D("25.0")
+    assert round_half_up(149.9 / 2) == D("75.0")
+
+
+def test_individual_index_uses_unrounded_value_means():
+    # Means 10.04 (x4) and 10.05 (x3): rounded first they would give 10.0/10.1 -> 10.04;
+    # from unrounded inputs: (4 x 10.04 + 3 x 10.05) / 7 = 10.0443 -> 10.0
+    sums = Sums(n=1, value_sum=[10.04] * 4 + [10.05] * 3, value_n=[1] * 7)
+    assert round_half_up(individual_index(value_means(sums))) == D("10.0")
+    # A mean of unrounded values that rounds differently from the mean of rounded ones:
+    means = {c: D("60.04") for c in NATIONAL_2022}
+    means["KL"] = D("60.06")  # rounded values 60.0 x6 and 60.1 -> 60.01..; unrounded 60.0428
+    assert round_half_up(individual_index(means)) == D("60.0")
+
+
+def test_individual_index_is_none_while_a_value_has_no_score():
+    means = {code: D("50") for code in NATIONAL_2022}
+    means["AD"] = None
+    assert individual_index(means) is None
