@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
+from berakhlak.models import Role
+from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency, RoundStatus
+from evaluations.selectors import rounds_for_admin
 from reports.models import VALUE_CODES, Dimension, IndexFigure, IndexRun, Scope
+from reports.permissions import LIVE, PUBLISHED
 
 
 def round_lookup(reference: str) -> Round | None:
@@ -122,3 +128,36 @@ def trend_by_agency_code(
         for code, by_code in grouped.items():
             series[code].append(TrendPoint(round=candidate, run=run, figures=by_code))
     return dict(series)
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+
+
+def dashboard_rounds_for_user(user) -> list[Round]:
+    """Rounds whose figures the user may read: admins every round with answers, leaders the
+    published rounds covering their agency. Newest first."""
+
+    if not user.is_authenticated:
+        return []
+    rounds = {r.pk: r for r in rounds_for_admin(user).filter(status__in=LIVE)}
+    paths = role_paths(user, (Role.LEADER,))
+    if paths:
+        q = Q()
+        for path in paths:
+            q |= Q(agency__path__startswith=path)
+        led = RoundAgency.objects.filter(q, round__status__in=PUBLISHED).values("round_id")
+        for round in Round.objects.filter(pk__in=led):
+            rounds.setdefault(round.pk, round)
+    return sorted(rounds.values(), key=lambda r: (r.year, r.pk), reverse=True)
+
+
+def dashboard_agencies_for_user(user, round: Round):
+    """(agencies the user may open in this round, whether they may see the province figure)."""
+
+    agencies = RoundAgency.objects.filter(round=round)
+    if in_scope(user, round.root, (Role.ADMIN,)) or in_scope(user, round.root, (Role.LEADER,)):
+        return agencies, True
+    q = Q()
+    for path in role_paths(user, (Role.LEADER, Role.ADMIN)):
+        q |= Q(agency__path__startswith=path)
+    return (agencies.filter(q) if q else agencies.none()), False

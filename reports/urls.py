@@ -8,4 +8,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("metode/", views.method, name="method"),
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/<int:pk>/", views.dashboard, name="dashboard_round"),
 ]

@@ -12,3 +12,9 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.matches && target.matches("select[data-navigate]")) {
+    window.location.href = target.value;
+  }
+});

@@ -1,0 +1,63 @@
+"""Server-rendered SVG charts, shared by the dashboards and (later) the PDF reports.
+
+Plain SVG with presentation attributes (no inline style, no script), so the strict CSP holds and
+WeasyPrint draws the same picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
+
+BAND_COLOURS = {"A": "#067647", "B": "#2e90fa", "C": "#dc6803", "D": "#b42318", "": "#98a2b3"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal | None
+    band: str = ""
+    note: str = ""  # shown instead of a value when the figure is hidden
+
+
+def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 640, row: int = 34) -> SafeString:
+    """Horizontal bars on a 0-100 axis, coloured by band, with the value written at the end."""
+    label_w, value_w = 190, 60
+    plot_w = width - label_w - value_w
+    height = row * len(bars) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + plot_w * tick / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 24}" stroke="#e4e7ec"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 8}" font-size="11" text-anchor="middle" fill="#475467">{tick}</text>'
+        )
+    for index, bar in enumerate(bars):
+        y = index * row + 6
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 17}" font-size="13" text-anchor="end" fill="#101828">{escape(bar.label)}</text>'
+        )
+        if bar.value is None:
+            parts.append(
+                f'<text x="{label_w + 4}" y="{y + 17}" font-size="12" fill="#475467">{escape(bar.note or "–")}</text>'
+            )
+            continue
+        w = plot_w * float(bar.value) / 100
+        colour = BAND_COLOURS.get(bar.band, BAND_COLOURS[""])
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row - 12}" rx="3" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" font-size="13" font-weight="600" fill="#101828">{number_format(bar.value, 1)}{f" ({bar.band})" if bar.band else ""}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

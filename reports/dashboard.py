@@ -1,0 +1,94 @@
+"""The leaders' dashboard: one scope (province or an agency subtree), its values, its units.
+
+Reads stored, already-suppressed figures only (reports.selectors); never a response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from evaluations.models import Round, RoundAgency
+from reports import selectors
+from reports.charts import Bar, bar_chart_svg
+from reports.models import VALUE_CODES, FigureCode, IndexRun, Scope
+
+BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
+
+
+@dataclass
+class UnitRow:
+    row: selectors.FigureRow
+    index: object  # the IndexFigure ranked on (composite when scored, else individual)
+
+    @property
+    def sort_key(self):
+        value = getattr(self.index, "value", None)
+        return (value is None, -(value or Decimal(0)), self.row.agency.path)
+
+
+def _figure_text(figure) -> str:
+    if figure is None:
+        return "–"
+    if figure.suppressed or figure.value is None:
+        return figure.reason or _("disembunyikan")
+    return f"{figure.value}"
+
+
+def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency | None,
+                      root_agency: RoundAgency, dimension: str, key: str) -> dict:  # fmt: skip
+    """Headline, value chart, weak values and the units directly below the focus."""
+    if run is None:
+        return {"run": None}
+    if focus is None:
+        headline = selectors.province_row(run, dimension=dimension, key=key)
+    else:
+        rows = selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key)
+        headline = next((r for r in rows if r.agency and r.agency.pk == focus.pk), None)
+        headline = headline or selectors.FigureRow(agency=focus)
+    parent = focus or root_agency
+    units = [
+        UnitRow(row=row, index=row.get("COMPOSITE") if _shown(row.get("COMPOSITE")) else row.get("INDIVIDUAL"))
+        for row in selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key)
+        if row.agency and row.agency.parent_id == parent.pk
+    ]  # fmt: skip
+    units.sort(key=lambda u: u.sort_key)
+    values = [(code, FigureCode(code).label, headline.get(code)) for code in VALUE_CODES]
+    individual = headline.get("INDIVIDUAL")
+    bars = [
+        Bar(label=label, value=f.value if _shown(f) else None, band=f.band if _shown(f) else "",
+            note=_figure_text(f))
+        for _code, label, f in values
+    ]  # fmt: skip
+    return {
+        "run": run,
+        "headline": headline,
+        "individual": individual,
+        "composite": headline.get("COMPOSITE"),
+        "response_rate": headline.get("RESPONSE_RATE"),
+        "values": values,
+        "weak": weak_values(values, individual),
+        "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
+        "units": units,
+        "value_codes": VALUE_CODES,
+    }
+
+
+def _shown(figure) -> bool:
+    return figure is not None and not figure.suppressed and figure.value is not None
+
+
+def weak_values(values, individual) -> list[tuple[str, str, object]]:
+    """Values in a lower band than the individual index, plus the two lowest: what to act on."""
+    shown = [(code, label, f) for code, label, f in values if _shown(f)]
+    if not shown:
+        return []
+    lowest = {code for code, _l, _f in sorted(shown, key=lambda v: v[2].value)[:2]}
+    own_band = BAND_RANK.get(individual.band, 0) if _shown(individual) else 0
+    return [
+        (code, label, f)
+        for code, label, f in sorted(shown, key=lambda v: v[2].value)
+        if code in lowest or BAND_RANK.get(f.band, 0) < own_band
+    ]

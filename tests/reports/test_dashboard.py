@@ -1,0 +1,92 @@
+"""Leaders' dashboard: scoping, published-only for leaders, drill-down, filter, suppression shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from evaluations.models import RoundStatus
+from reports.services.compute import index_compute_now
+from tests.reports.factories import respond, round_status_set, survey_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(province):
+    round = survey_round(province)
+    respond(
+        round,
+        "DINKES",
+        {"BP": 80, "AK": 70, "KO": 60, "HA": 55, "LO": 65, "AD": 30, "KL": 50},
+        count=6,
+    )
+    respond(round, "UPTD-LAB", 60, count=5)
+    respond(round, "DISDIK", 70, count=6, asn_type="PNS")
+    respond(round, "DISDIK", 40, count=2, asn_type="PPPK")
+    round_status_set(round, RoundStatus.CLOSED)
+    index_compute_now(round=round)
+    return round_status_set(round, RoundStatus.PUBLISHED)
+
+
+def page(client, user, round=None, **params):
+    client.force_login(user)
+    url = (
+        reverse("reports:dashboard_round", args=[round.pk])
+        if round
+        else reverse("reports:dashboard")
+    )
+    return client.get(url, params)
+
+
+def test_province_leader_sees_values_ranking_and_weak_values(client, province, published):
+    from tests.factories import EmployeeFactory, Role, grant
+
+    sekda = EmployeeFactory(agency=province.root)
+    grant(sekda.user, Role.LEADER, province.root)
+    response = page(client, sekda.user)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" in html and "Tujuh nilai dasar" in html
+    assert 'data-testid="unit-DINKES"' in html and 'data-testid="unit-DISDIK"' in html
+    weak = response.context["weak"]
+    assert weak[0][0] == "AD"  # Adaptif, 30 at DINKES, is the weakest province value
+
+
+def test_agency_leader_sees_only_own_subtree(client, province, published):
+    response = page(client, province.leader_a.user)
+    assert response.context["focus"].code == "DINKES"
+    html = response.content.decode()
+    assert 'data-testid="unit-UPTD-LAB"' in html
+    assert "DISDIK" not in html
+    assert page(client, province.leader_a.user, published, unit="DISDIK").status_code == 404
+    assert page(client, province.leader_b.user, published, unit="DINKES").status_code == 404
+
+
+def test_drill_down_and_asn_filter(client, province, published):
+    response = page(client, province.admin.user, published, unit="DINKES")
+    assert response.context["focus"].code == "DINKES"
+    assert response.context["individual"].value is not None
+    filtered = page(client, province.admin.user, published, unit="DISDIK", jenis_asn="PPPK")
+    individual = filtered.context["individual"]
+    assert individual.suppressed and individual.value is None  # 2 PPPK: under the minimum
+    assert (
+        "disembunyikan" in filtered.content.decode()
+        or individual.reason in filtered.content.decode()
+    )
+
+
+def test_leaders_do_not_see_unpublished_rounds(client, province):
+    round = survey_round(province)
+    respond(round, "DINKES", 60, count=6)
+    index_compute_now(round=round)
+    response = page(client, province.leader_a.user)
+    assert response.status_code == 200 and response.context["round"] is None
+    assert page(client, province.leader_a.user, round).status_code == 404
+    admin_view = page(client, province.admin.user, round)
+    assert admin_view.status_code == 200 and admin_view.context["run"].provisional
+
+
+@pytest.mark.parametrize("who", ["asn_a", "agent_a", "evaluator"])
+def test_people_without_leader_or_admin_role_get_404(client, province, published, who):
+    assert page(client, getattr(province, who).user).status_code == 404
