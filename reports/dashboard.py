@@ -38,7 +38,8 @@ def _figure_text(figure) -> str:
 
 
 def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency | None,
-                      root_agency: RoundAgency, dimension: str, key: str) -> dict:  # fmt: skip
+                      root_agency: RoundAgency, dimension: str, key: str,
+                      published_only: bool = True) -> dict:  # fmt: skip
     """Headline, value chart, weak values and the units directly below the focus."""
     if run is None:
         return {"run": None}
@@ -73,6 +74,9 @@ def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency 
         "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
         "units": units,
         "value_codes": VALUE_CODES,
+        "trend": selectors.trend_by_agency_code(round, published_only=published_only).get(
+            focus.code if focus else "PROVINSI", []
+        ),
     }
 
 

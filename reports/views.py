@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from berakhlak.models import AsnType, Role
-from berakhlak.permissions import roles_of
+from berakhlak.permissions import in_scope, roles_of
 from evaluations.models import Round, RoundAgency, RoundStatus
 from reports import selectors, suppression
 from reports.dashboard import dashboard_context
@@ -89,6 +89,7 @@ def dashboard(request, pk: int | None = None):
         **dashboard_context(
             round=round, run=selectors.run_for_reading(round), focus=focus,
             root_agency=root_agency, dimension=dimension, key=asn_type,
+            published_only=not in_scope(request.user, round.root, (Role.ADMIN,)),
         ),
     }  # fmt: skip
     return render(request, "reports/dashboard.html", context)

@@ -90,3 +90,15 @@ def test_leaders_do_not_see_unpublished_rounds(client, province):
 @pytest.mark.parametrize("who", ["asn_a", "agent_a", "evaluator"])
 def test_people_without_leader_or_admin_role_get_404(client, province, published, who):
     assert page(client, getattr(province, who).user).status_code == 404
+
+
+def test_trend_lists_earlier_published_rounds(client, province, published):
+    later = survey_round(province)
+    respond(later, "DINKES", 75, count=6)
+    round_status_set(later, RoundStatus.CLOSED)
+    index_compute_now(round=later)
+    round_status_set(later, RoundStatus.PUBLISHED)
+    response = page(client, province.leader_a.user, later)
+    trend = response.context["trend"]
+    assert [point.round.pk for point in trend] == [published.pk, later.pk]
+    assert 'data-testid="trend"' in response.content.decode()
