@@ -117,7 +117,13 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["berakhlak.tasks", "berakhlak.roster.tasks", "surveys.tasks", "reports.tasks"]
+CELERY_IMPORTS = [
+    "berakhlak.tasks",
+    "berakhlak.roster.tasks",
+    "evaluations.tasks",
+    "surveys.tasks",
+    "reports.tasks",
+]
 CELERY_BEAT_SCHEDULE = {
     "roster-requeue-stale": {"task": "roster.requeue_stale", "schedule": 5 * 60},
     # Reminder e-mails at 08:00 WITA (00:00 UTC); the service keeps the gap and the maximum.
@@ -253,6 +259,11 @@ MEDIA_URL = "/__private-media-not-served__/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_IMPORT_MAX_BYTES = env_int("ROSTER_IMPORT_MAX_MB", 30, minimum=1) * 1024 * 1024
+# LKE evidence files: size per file, and the unpacked size an office file may reach.
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+EVIDENCE_MAX_UNPACKED_MB = env_int("EVIDENCE_MAX_UNPACKED_MB", 200, minimum=1)
+# Final LKE scores feed the composite index (reports).
+REPORTS_INSTITUTIONAL_INDEX_PROVIDER = "evaluations.scoring.institutional_indices"
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -168,3 +168,262 @@ class RoundAgency(models.Model):
         """The larger of the round's absolute and percentage minimums, never above the roster."""
         by_pct = -(-self.roster_count * self.round.min_respondents_pct // 100)  # ceiling
         return min(max(self.round.min_respondents, by_pct), self.roster_count)
+
+
+# --- Institutional assessment (LKE) ---------------------------------------------------------------
+# A round's worksheet: components -> criteria. Each agency at OPD level answers every criterion
+# (`Assessment`), proves it with evidence files, and evaluators score it. See DESIGN.md section 6.
+
+
+class AnswerKind(models.TextChoices):
+    YA_TIDAK = "YA_TIDAK", _("Ya/Tidak")
+    ABC = "ABC", _("A-B-C")
+    A_E = "A_E", _("A-B-C-D-E")
+    PERCENT = "PERCENT", _("Persentase (0-100)")
+    MATURITY_1_5 = "MATURITY_1_5", _("Tingkat kematangan 1-5")
+
+
+class Worksheet(models.Model):
+    """The LKE of one round. Frozen once the round's evidence window opens (or by the admin)."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="worksheet")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    frozen_at = models.DateTimeField(_("dibekukan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lembar kerja evaluasi (LKE)")
+        verbose_name_plural = _("lembar kerja evaluasi (LKE)")
+
+    def __str__(self) -> str:
+        return f"LKE {self.round}"
+
+
+class Component(models.Model):
+    worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="components")
+    order = models.PositiveSmallIntegerField(_("urutan"))
+    name = models.CharField(_("nama komponen"), max_length=200)
+    description = models.TextField(_("uraian"), blank=True)
+
+    class Meta:
+        verbose_name = _("komponen LKE")
+        verbose_name_plural = _("komponen LKE")
+        ordering = ["worksheet", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["worksheet", "order"], name="component_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Criterion(models.Model):
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(_("urutan"))
+    code = models.CharField(_("kode"), max_length=16)
+    question = models.TextField(_("pertanyaan"))
+    guidance = models.TextField(_("petunjuk penilaian"), blank=True)
+    evidence_asked = models.TextField(_("bukti dukung yang diminta"), blank=True)
+    evidence_required = models.BooleanField(_("bukti wajib diunggah"), default=True)
+    weight = models.DecimalField(_("bobot"), max_digits=5, decimal_places=2)
+    answer_kind = models.CharField(_("jenis jawaban"), max_length=16, choices=AnswerKind.choices)
+
+    class Meta:
+        verbose_name = _("kriteria LKE")
+        verbose_name_plural = _("kriteria LKE")
+        ordering = ["component__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["component", "order"], name="criterion_order_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0) & Q(weight__lte=100), name="criterion_weight_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_kind__in=AnswerKind.values), name="criterion_answer_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.question[:60]}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draf")
+    SUBMITTED = "SUBMITTED", _("Diajukan")
+    IN_REVIEW = "IN_REVIEW", _("Sedang dinilai")
+    REVISION_REQUESTED = "REVISION_REQUESTED", _("Perlu perbaikan")
+    RESUBMITTED = "RESUBMITTED", _("Diajukan ulang")
+    SCORED = "SCORED", _("Dinilai")
+    FINAL = "FINAL", _("Final")
+
+
+class Assessment(models.Model):
+    """One agency's answer to one criterion, with the evaluator's and the final score.
+
+    `version` grows on every write; writes are conditional UPDATEs on the version the user saw,
+    so a second evaluator saving over a first one is refused instead of overwriting.
+    """
+
+    round_agency = models.ForeignKey(
+        RoundAgency, on_delete=models.CASCADE, related_name="assessments"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    self_answer = models.CharField(_("jawaban mandiri"), max_length=8, blank=True)
+    self_narrative = models.TextField(_("penjelasan"), blank=True)
+    evaluator_answer = models.CharField(_("jawaban evaluator"), max_length=8, blank=True)
+    evaluator_notes = models.TextField(_("catatan evaluator"), blank=True)
+    recommendation = models.TextField(_("rekomendasi"), blank=True)
+    revision_deadline = models.DateField(_("batas perbaikan"), null=True, blank=True)
+    final_answer = models.CharField(_("jawaban akhir"), max_length=8, blank=True)
+    final_reason = models.TextField(_("alasan nilai akhir"), blank=True)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("penilaian kriteria")
+        verbose_name_plural = _("penilaian kriteria")
+        ordering = ["round_agency", "criterion__component__order", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_agency", "criterion"], name="assessment_agency_criterion_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AssessmentStatus.values), name="assessment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AssessmentStatus.FINAL) | ~Q(final_answer=""),
+                name="assessment_final_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AssessmentStatus.DRAFT) | ~Q(self_answer=""),
+                name="assessment_submitted_has_self_answer",
+            ),
+        ]
+        indexes = [models.Index(fields=["round_agency", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.round_agency.code} {self.criterion.code}"
+
+
+def evidence_upload_path(instance: Evidence, filename: str) -> str:
+    # The stored name is generated; the user's file name is kept only as display text.
+    return f"evidence/{instance.storage_key.hex[:2]}/{instance.storage_key.hex}{instance.extension}"
+
+
+class Evidence(models.Model):
+    """One evidence file of an assessment. Never deleted or overwritten: a replacement is a new row
+    pointing back through `replaces`, and the older row gets `superseded_at`."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    storage_key = models.UUIDField(unique=True, editable=False)
+    file = models.FileField(upload_to=evidence_upload_path, max_length=255)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    description = models.CharField(_("keterangan"), max_length=300)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    superseded_at = models.DateTimeField(_("diganti pada"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("ditarik pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bukti dukung")
+        verbose_name_plural = _("bukti dukung")
+        ordering = ["assessment", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None and self.withdrawn_at is None
+
+
+class EvaluatorAssignment(models.Model):
+    """An evaluator assigned to one agency of a round. An assignment only counts while the user still
+    holds an EVALUATOR grant covering the agency (revoking the role ends the access at once)."""
+
+    round_agency = models.ForeignKey(
+        RoundAgency, on_delete=models.CASCADE, related_name="evaluator_assignments"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lke_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penugasan evaluator")
+        verbose_name_plural = _("penugasan evaluator")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_agency", "evaluator"], name="evaluator_assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} -> {self.round_agency.code}"
+
+
+class EventKind(models.TextChoices):
+    TRANSITION = "TRANSITION", _("Perubahan status")
+    SELF_ANSWER = "SELF_ANSWER", _("Penilaian mandiri diubah")
+    EVALUATOR_SCORE = "EVALUATOR_SCORE", _("Nilai evaluator diubah")
+    FINAL_SCORE = "FINAL_SCORE", _("Nilai akhir ditetapkan")
+    EVIDENCE_ADDED = "EVIDENCE_ADDED", _("Bukti diunggah")
+    EVIDENCE_REPLACED = "EVIDENCE_REPLACED", _("Bukti diganti")
+    EVIDENCE_WITHDRAWN = "EVIDENCE_WITHDRAWN", _("Bukti ditarik")
+
+
+class AssessmentEvent(models.Model):
+    """Append-only audit trail of an assessment: who, when, from, to, before, after, why.
+
+    Rows are only ever inserted; the one column written later is `notified_at`, the delivery mark
+    of the e-mail task (so a retried task never sends twice).
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jejak audit LKE")
+        verbose_name_plural = _("jejak audit LKE")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="assessment_event_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from evaluations import views
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="round_detail"),
     path("<int:pk>/ubah/", views.round_edit, name="round_edit"),
     path("<int:pk>/status/", views.round_transition, name="round_transition"),
+    # Institutional assessment (LKE): evaluations/urls_lke.py.
+    path("", include("evaluations.urls_lke")),
 ]

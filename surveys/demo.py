@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from berakhlak.demo import DEMO_ACCOUNTS, ROOT_CODE, SEED, demo_step
 from berakhlak.models import Agency, User
+from evaluations.demo import lke_demo_prepare
 from evaluations.models import Round
 from evaluations.services import round_create
 from surveys.models import Instrument, InstrumentKind, Participation, ParticipationStatus, Response
@@ -72,7 +73,8 @@ def seed_demo_round(**_kwargs) -> list[str]:
     round = round_open(round=round, by=admin)
     answered = _simulate_responses(round)
     invited = Participation.objects.filter(round=round).count()
-    return [f"putaran '{name}' dibuka: {invited} diundang, {answered} jawaban simulasi"]
+    lke = lke_demo_prepare()  # the LKE step ran before this round existed
+    return [f"putaran '{name}' dibuka: {invited} diundang, {answered} jawaban simulasi", *lke]
 
 
 def _simulate_responses(demo_round: Round) -> int:

@@ -1,0 +1,1 @@
+"""Institutional assessment (LKE): worksheet, agency self-assessment, evidence, review, scores."""

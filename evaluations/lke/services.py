@@ -1,0 +1,581 @@
+"""Writes of the LKE: worksheet, self-assessment, evidence, review, final score, audit trail.
+
+Every write to an assessment is one conditional UPDATE on the version the user saw (optimistic
+concurrency): if someone saved in between, nothing is written and `ConcurrentEdit` says who.
+Every transition, file change and score change appends an `AssessmentEvent`. E-mails go out
+after commit (evaluations/tasks.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from berakhlak.models import Role, RoleGrant, User
+from evaluations import scoring, uploads
+from evaluations.lke import permissions
+from evaluations.lke.defaults import DEFAULT_WORKSHEET
+from evaluations.lke.selectors import lke_agencies, worksheet_criteria
+from evaluations.models import (
+    Assessment,
+    AssessmentEvent,
+    AssessmentStatus,
+    Component,
+    Criterion,
+    EvaluatorAssignment,
+    EventKind,
+    Evidence,
+    Round,
+    RoundAgency,
+    RoundStatus,
+    Worksheet,
+)
+
+S = AssessmentStatus
+WEIGHT_TOTAL = Decimal(100)
+# Events that send an e-mail: submit, resubmit, revision request, final score.
+NOTIFY_TRANSITIONS = {S.SUBMITTED, S.RESUBMITTED, S.REVISION_REQUESTED, S.FINAL}
+
+
+class ConcurrentEdit(ValidationError):
+    """Someone else saved this criterion after the user loaded it; nothing was written."""
+
+
+# --- worksheet --------------------------------------------------------------------------------
+
+
+def worksheet_is_editable(worksheet: Worksheet, today: dt.date | None = None) -> bool:
+    """Editable until frozen, and never once the round's evidence window has opened."""
+    today = today or timezone.localdate()
+    round = worksheet.round
+    if worksheet.frozen_at is not None:
+        return False
+    return round.status == RoundStatus.DRAFT or today < round.evidence_opens_on
+
+
+def worksheet_weight_total(worksheet: Worksheet) -> Decimal:
+    return sum((c.weight for c in worksheet_criteria(worksheet)), Decimal(0))
+
+
+def worksheet_problems(worksheet: Worksheet) -> list[str]:
+    problems = []
+    criteria = list(worksheet_criteria(worksheet))
+    if not criteria:
+        problems.append(_("Lembar kerja belum memiliki kriteria."))
+    total = sum((c.weight for c in criteria), Decimal(0))
+    if criteria and total != WEIGHT_TOTAL:
+        problems.append(
+            _("Jumlah bobot kriteria harus 100; sekarang %(total)s.")
+            % {"total": scoring.display(total)}
+        )
+    return problems
+
+
+@transaction.atomic
+def worksheet_create_default(*, round: Round, by: User | None = None) -> Worksheet:
+    """The seven default components with their criteria; returns the existing worksheet if any."""
+    existing = Worksheet.objects.filter(round=round).first()
+    if existing is not None:
+        return existing
+    worksheet = Worksheet.objects.create(round=round, created_by=by)
+    for c_order, (name, description, rows) in enumerate(DEFAULT_WORKSHEET, start=1):
+        component = Component.objects.create(
+            worksheet=worksheet, order=c_order, name=name, description=description
+        )
+        Criterion.objects.bulk_create(
+            Criterion(
+                component=component,
+                order=order,
+                code=f"{c_order}.{order}",
+                question=question,
+                guidance=guidance,
+                evidence_asked=asked,
+                answer_kind=kind,
+                weight=Decimal(weight),
+            )
+            for order, (question, guidance, asked, kind, weight) in enumerate(rows, start=1)
+        )
+    return worksheet
+
+
+@transaction.atomic
+def worksheet_freeze(*, worksheet: Worksheet, by: User | None = None) -> Worksheet:
+    worksheet = Worksheet.objects.select_for_update().select_related("round").get(pk=worksheet.pk)
+    if worksheet.frozen_at is not None:
+        return worksheet
+    problems = worksheet_problems(worksheet)
+    if problems:
+        raise ValidationError(problems)
+    worksheet.frozen_at = timezone.now()
+    worksheet.save(update_fields=["frozen_at"])
+    return worksheet
+
+
+def worksheet_ready(round: Round, today: dt.date | None = None) -> Worksheet | None:
+    """The round's worksheet, frozen now if the evidence window has opened; None if not usable yet."""
+    worksheet = Worksheet.objects.filter(round=round).select_related("round").first()
+    if worksheet is None:
+        return None
+    if worksheet.frozen_at is None:
+        if worksheet_is_editable(worksheet, today) or worksheet_problems(worksheet):
+            return None
+        worksheet = worksheet_freeze(worksheet=worksheet)
+    return worksheet
+
+
+def assessments_ensure(*, round_agency: RoundAgency) -> int:
+    """Create the agency's missing assessment rows (one per criterion); returns how many."""
+    worksheet = worksheet_ready(round_agency.round)
+    if worksheet is None:
+        return 0
+    have = set(
+        Assessment.objects.filter(round_agency=round_agency).values_list("criterion_id", flat=True)
+    )
+    missing = [
+        Assessment(round_agency=round_agency, criterion=criterion)
+        for criterion in worksheet_criteria(worksheet)
+        if criterion.pk not in have
+    ]
+    Assessment.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+# --- evaluator assignments --------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluator_assignments_from_grants(*, round: Round, by: User | None = None) -> int:
+    """Assign every evaluator to each LKE agency their EVALUATOR grant covers; returns new rows."""
+    grants = list(
+        RoleGrant.objects.filter(role=Role.EVALUATOR, agency__active=True).values_list(
+            "user_id", "agency__path"
+        )
+    )
+    existing = set(
+        EvaluatorAssignment.objects.filter(round_agency__round=round).values_list(
+            "round_agency_id", "evaluator_id"
+        )
+    )
+    new = []
+    for round_agency in lke_agencies(round):
+        for user_id, path in grants:
+            key = (round_agency.pk, user_id)
+            if round_agency.agency.path.startswith(path) and key not in existing:
+                existing.add(key)
+                new.append(
+                    EvaluatorAssignment(
+                        round_agency=round_agency, evaluator_id=user_id, assigned_by=by
+                    )
+                )
+    EvaluatorAssignment.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+# --- the conditional write at the heart of every assessment change ------------------------------
+
+
+def _snapshot(assessment: Assessment, fields) -> dict:
+    return {name: _jsonable(getattr(assessment, name)) for name in fields}
+
+
+def _jsonable(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _conflict_message(current: Assessment) -> str:
+    who = current.updated_by.display_name() if current.updated_by else _("pengguna lain")
+    when = timezone.localtime(current.updated_at).strftime("%H:%M")
+    return _(
+        "Kriteria ini baru saja diubah oleh %(who)s pukul %(when)s (status sekarang: %(status)s). "
+        "Perubahan Anda tidak disimpan dan tidak ada yang tertimpa; muat ulang halaman, periksa "
+        "isian terbaru, lalu simpan lagi bila masih perlu."
+    ) % {"who": who, "when": when, "status": current.get_status_display()}
+
+
+def _write(
+    *,
+    assessment: Assessment,
+    by: User,
+    version: int,
+    allowed_from: set[str],
+    changes: dict,
+    kind: str,
+    to_status: str | None = None,
+    reason: str = "",
+) -> tuple[Assessment, AssessmentEvent]:
+    """Apply `changes` if the row is still at `version` and in one of `allowed_from`."""
+    current = Assessment.objects.select_related("updated_by").get(pk=assessment.pk)
+    if current.version != version:
+        raise ConcurrentEdit(_conflict_message(current))
+    if current.status not in allowed_from:
+        raise ValidationError(
+            _("Kriteria berstatus %(status)s; tindakan ini tidak dapat dilakukan.")
+            % {"status": current.get_status_display()}
+        )
+    fields = list(changes)
+    before = _snapshot(current, fields)
+    values = dict(changes)
+    if to_status is not None:
+        values["status"] = to_status
+    updated = Assessment.objects.filter(
+        pk=current.pk, version=version, status=current.status
+    ).update(**values, version=F("version") + 1, updated_by=by, updated_at=timezone.now())
+    if not updated:
+        raise ConcurrentEdit(
+            _conflict_message(Assessment.objects.select_related("updated_by").get(pk=current.pk))
+        )
+    fresh = Assessment.objects.select_related(
+        "criterion__component", "round_agency__round", "round_agency__agency"
+    ).get(pk=current.pk)
+    event = AssessmentEvent.objects.create(
+        assessment=fresh,
+        kind=kind,
+        actor=by,
+        from_status=current.status,
+        to_status=fresh.status,
+        before=before,
+        after=_snapshot(fresh, fields),
+        reason=reason,
+    )
+    if fresh.status != current.status and fresh.status in NOTIFY_TRANSITIONS:
+        _notify_after_commit([event.pk])
+    return fresh, event
+
+
+def _notify_after_commit(event_ids: list[int]) -> None:
+    from evaluations.tasks import lke_notify
+
+    if event_ids:
+        transaction.on_commit(lambda: lke_notify.delay(event_ids))
+
+
+def _require(decision) -> None:
+    if not decision:
+        raise ValidationError(decision.reason)
+
+
+# --- change agent --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_self_save(
+    *, assessment: Assessment, by: User, version: int, answer: str, narrative: str
+) -> Assessment:
+    _require(permissions.can_self_assess(by, assessment))
+    answer = scoring.answer_normalise(assessment.criterion.answer_kind, answer) if answer else ""
+    fresh, _event = _write(
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from=permissions.AGENT_EDITABLE,
+        changes={"self_answer": answer, "self_narrative": narrative.strip()},
+        kind=EventKind.SELF_ANSWER,
+    )
+    return fresh
+
+
+def submit_problems(assessment: Assessment) -> list[str]:
+    problems = []
+    if not assessment.self_answer:
+        problems.append(_("Jawaban penilaian mandiri belum diisi."))
+    if (
+        assessment.criterion.evidence_required
+        and not Evidence.objects.filter(
+            assessment=assessment, superseded_at__isnull=True, withdrawn_at__isnull=True
+        ).exists()
+    ):
+        problems.append(_("Unggah minimal satu bukti dukung."))
+    return problems
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, by: User, version: int) -> Assessment:
+    """Draft -> submitted, or revision requested -> resubmitted."""
+    _require(permissions.can_self_assess(by, assessment))
+    problems = submit_problems(assessment)
+    if problems:
+        raise ValidationError(problems)
+    to = S.RESUBMITTED if assessment.status == S.REVISION_REQUESTED else S.SUBMITTED
+    fresh, _event = _write(
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from=permissions.AGENT_EDITABLE,
+        changes={},
+        kind=EventKind.TRANSITION,
+        to_status=to,
+    )
+    return fresh
+
+
+@transaction.atomic
+def assessments_submit_all(*, round_agency: RoundAgency, by: User) -> tuple[int, list[str]]:
+    """Submit every criterion that is ready; returns (submitted, reasons the others were not).
+
+    One e-mail for the whole batch.
+    """
+    submitted, problems, event_ids = 0, [], []
+    rows = Assessment.objects.filter(
+        round_agency=round_agency, status__in=permissions.AGENT_EDITABLE
+    ).select_related("criterion__component", "round_agency__round", "round_agency__agency")
+    for assessment in rows:
+        if not permissions.can_self_assess(by, assessment):
+            problems.append(
+                f"{assessment.criterion.code}: {permissions.can_self_assess(by, assessment).reason}"
+            )
+            continue
+        reasons = submit_problems(assessment)
+        if reasons:
+            problems.append(f"{assessment.criterion.code}: {' '.join(reasons)}")
+            continue
+        to = S.RESUBMITTED if assessment.status == S.REVISION_REQUESTED else S.SUBMITTED
+        updated = Assessment.objects.filter(
+            pk=assessment.pk, version=assessment.version, status=assessment.status
+        ).update(status=to, version=F("version") + 1, updated_by=by, updated_at=timezone.now())
+        if not updated:
+            problems.append(f"{assessment.criterion.code}: {_('baru saja diubah orang lain.')}")
+            continue
+        event = AssessmentEvent.objects.create(
+            assessment=assessment,
+            kind=EventKind.TRANSITION,
+            actor=by,
+            from_status=assessment.status,
+            to_status=to,
+        )
+        event_ids.append(event.pk)
+        submitted += 1
+    _notify_after_commit(event_ids)
+    return submitted, problems
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+def _locked_for_agent(assessment: Assessment, by: User) -> Assessment:
+    locked = (
+        Assessment.objects.select_for_update()
+        .select_related("criterion", "round_agency__round", "round_agency__agency")
+        .get(pk=assessment.pk)
+    )
+    _require(permissions.can_self_assess(by, locked))
+    return locked
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    assessment: Assessment,
+    by: User,
+    fileobj,
+    name: str,
+    description: str,
+    size: int | None = None,
+    replaces: Evidence | None = None,
+) -> Evidence:
+    """Check and store one file; a replacement keeps the older file in the history."""
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError(
+            _("Isi keterangan untuk berkas \u201c%(name)s\u201d.") % {"name": name}
+        )
+    checked = uploads.evidence_file_check(fileobj, name=name, size=size)
+    locked = _locked_for_agent(assessment, by)
+    now = timezone.now()
+    if replaces is not None:
+        superseded = Evidence.objects.filter(
+            pk=replaces.pk, assessment=locked, superseded_at__isnull=True, withdrawn_at__isnull=True
+        ).update(superseded_at=now)
+        if not superseded:
+            raise ValidationError(_("Berkas yang hendak diganti sudah diganti atau ditarik."))
+    evidence = Evidence(
+        assessment=locked,
+        storage_key=uuid.uuid4(),
+        extension=checked.extension,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        original_name=checked.display_name,
+        description=description[:300],
+        replaces=replaces,
+        uploaded_by=by,
+    )
+    fileobj.seek(0)
+    evidence.file.save("evidence", File(fileobj), save=False)
+    evidence.save()
+    _file_event(
+        locked,
+        by,
+        EventKind.EVIDENCE_REPLACED if replaces else EventKind.EVIDENCE_ADDED,
+        before=_evidence_json(replaces) if replaces else {},
+        after=_evidence_json(evidence),
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_withdraw(*, evidence: Evidence, by: User, reason: str = "") -> Evidence:
+    """Take a file out of the current set; it stays in the history and on disk."""
+    locked = _locked_for_agent(evidence.assessment, by)
+    updated = Evidence.objects.filter(
+        pk=evidence.pk, assessment=locked, superseded_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("Berkas ini sudah diganti atau ditarik."))
+    _file_event(locked, by, EventKind.EVIDENCE_WITHDRAWN, before=_evidence_json(evidence),
+                after={}, reason=reason)  # fmt: skip
+    evidence.refresh_from_db()
+    return evidence
+
+
+def _evidence_json(evidence: Evidence) -> dict:
+    return {
+        "id": evidence.pk,
+        "name": evidence.original_name,
+        "description": evidence.description,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+    }
+
+
+def _file_event(assessment, by, kind, *, before, after, reason="") -> None:
+    # A file change is a change of the assessment: bump its version so an open page notices.
+    Assessment.objects.filter(pk=assessment.pk).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    AssessmentEvent.objects.create(
+        assessment=assessment,
+        kind=kind,
+        actor=by,
+        from_status=assessment.status,
+        to_status=assessment.status,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+# --- evaluator -----------------------------------------------------------------------------------
+
+REVIEW_FIELDS = ("evaluator_answer", "evaluator_notes", "recommendation")
+
+
+def _review_changes(assessment: Assessment, answer: str, notes: str, recommendation: str) -> dict:
+    kind = assessment.criterion.answer_kind
+    return {
+        "evaluator_answer": scoring.answer_normalise(kind, answer) if answer else "",
+        "evaluator_notes": notes.strip(),
+        "recommendation": recommendation.strip(),
+    }
+
+
+@transaction.atomic
+def assessment_review_save(
+    *, assessment: Assessment, by: User, version: int, answer: str, notes: str,
+    recommendation: str,
+) -> Assessment:  # fmt: skip
+    """Save the evaluator's work in progress; a submitted criterion moves to "in review"."""
+    _require(permissions.can_review(by, assessment))
+    to = S.IN_REVIEW if assessment.status in (S.SUBMITTED, S.RESUBMITTED) else None
+    fresh, _event = _write(
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from=permissions.REVIEWABLE,
+        changes={
+            **_review_changes(assessment, answer, notes, recommendation),
+            "evaluator_id": by.pk,
+        },
+        kind=EventKind.EVALUATOR_SCORE,
+        to_status=to,
+    )
+    return fresh
+
+
+@transaction.atomic
+def assessment_score(
+    *, assessment: Assessment, by: User, version: int, answer: str, notes: str,
+    recommendation: str,
+) -> Assessment:  # fmt: skip
+    _require(permissions.can_review(by, assessment))
+    if not answer:
+        raise ValidationError(_("Pilih jawaban evaluator sebelum memberi nilai."))
+    fresh, _event = _write(
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from=permissions.REVIEWABLE,
+        changes={
+            **_review_changes(assessment, answer, notes, recommendation),
+            "evaluator_id": by.pk,
+        },
+        kind=EventKind.EVALUATOR_SCORE,
+        to_status=S.SCORED,
+    )
+    return fresh
+
+
+@transaction.atomic
+def assessment_request_revision(
+    *, assessment: Assessment, by: User, version: int, notes: str, recommendation: str = "",
+    deadline: dt.date | None, answer: str = "",
+) -> Assessment:  # fmt: skip
+    """Return the criterion to the agency with what to fix and by when."""
+    _require(permissions.can_review(by, assessment))
+    if not notes.strip():
+        raise ValidationError(_("Tulis apa yang perlu diperbaiki agen perubahan."))
+    if deadline is None:
+        raise ValidationError(_("Tentukan batas waktu perbaikan."))
+    if deadline < timezone.localdate():
+        raise ValidationError(_("Batas waktu perbaikan tidak boleh sebelum hari ini."))
+    changes = _review_changes(assessment, answer, notes, recommendation)
+    fresh, _event = _write(
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from=permissions.REVIEWABLE - {S.SCORED},
+        changes={**changes, "revision_deadline": deadline, "evaluator_id": by.pk},
+        kind=EventKind.TRANSITION,
+        to_status=S.REVISION_REQUESTED,
+        reason=notes.strip(),
+    )
+    return fresh
+
+
+@transaction.atomic
+def assessment_finalise(
+    *, assessment: Assessment, by: User, version: int, answer: str, reason: str
+) -> Assessment:
+    """Scored -> final; a reason is required wherever the final answer differs from the self one."""
+    _require(permissions.can_finalise(by, assessment))
+    kind = assessment.criterion.answer_kind
+    answer = scoring.answer_normalise(kind, answer or assessment.evaluator_answer)
+    reason = reason.strip()
+    if answer != assessment.self_answer and not reason:
+        raise ValidationError(
+            _(
+                "Nilai akhir (%(final)s) berbeda dari penilaian mandiri (%(self)s); "
+                "tuliskan alasannya."
+            )
+            % {"final": answer, "self": assessment.self_answer}
+        )
+    fresh, _event = _write(
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from={S.SCORED},
+        changes={"final_answer": answer, "final_reason": reason},
+        kind=EventKind.FINAL_SCORE,
+        to_status=S.FINAL,
+        reason=reason,
+    )
+    return fresh

@@ -1,0 +1,20 @@
+"""Thin Celery tasks of the LKE; enqueued with transaction.on_commit by evaluations.lke.services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from evaluations.lke.notifications import lke_events_notify
+
+
+@shared_task(
+    name="evaluations.lke_notify",
+    time_limit=5 * 60,
+    soft_time_limit=4 * 60,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def lke_notify(event_ids: list[int]) -> int:
+    """E-mail the people a transition concerns; events already notified are skipped."""
+    return lke_events_notify(event_ids=event_ids)

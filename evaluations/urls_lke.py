@@ -1,0 +1,27 @@
+"""URLs of the institutional assessment (LKE), included by evaluations/urls.py under /putaran/.
+
+No app_name of its own: the names join the "evaluations" namespace (evaluations:lke_...).
+"""
+
+from django.urls import path
+
+from evaluations.views_lke import agency, review, worksheet
+
+urlpatterns = [
+    path("<int:pk>/lke/", worksheet.worksheet_detail, name="lke_worksheet"),
+    path("<int:pk>/lke/buat-bawaan/", worksheet.worksheet_default_create, name="lke_worksheet_default"),
+    path("<int:pk>/lke/bekukan/", worksheet.worksheet_freeze, name="lke_worksheet_freeze"),
+    path("<int:pk>/lke/penugasan/", worksheet.assignments_from_grants, name="lke_assignments_from_grants"),
+    path("lke/", agency.lke_home, name="lke_home"),
+    path("lke/penilaian/", review.review_queue, name="lke_review_queue"),
+    path("lke/unit/<int:pk>/", agency.workspace, name="lke_workspace"),
+    path("lke/unit/<int:pk>/ajukan-semua/", agency.submit_all, name="lke_submit_all"),
+    path("lke/unit/<int:pk>/jejak/", review.audit, name="lke_audit"),
+    path("lke/kriteria/<int:pk>/", agency.assessment_detail, name="lke_assessment"),
+    path("lke/kriteria/<int:pk>/mandiri/", agency.self_save, name="lke_self_save"),
+    path("lke/kriteria/<int:pk>/bukti/", agency.evidence_upload, name="lke_evidence_upload"),
+    path("lke/kriteria/<int:pk>/nilai/", review.review_action, name="lke_review_action"),
+    path("lke/kriteria/<int:pk>/final/", review.finalise, name="lke_finalise"),
+    path("lke/bukti/<int:pk>/unduh/", agency.evidence_download, name="lke_evidence_download"),
+    path("lke/bukti/<int:pk>/tarik/", agency.evidence_withdraw, name="lke_evidence_withdraw"),
+]  # fmt: skip

@@ -1,0 +1,160 @@
+"""Evaluators' review: the queue, evaluator answer, revision request, score, final score; audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations import scoring
+from evaluations.lke import permissions, selectors, services
+from evaluations.models import AssessmentEvent, AssessmentStatus, Component
+from evaluations.views_lke.agency import events_labelled, render_detail
+from evaluations.views_lke.common import int_or_none
+
+S = AssessmentStatus
+
+
+@login_required
+def review_queue(request):
+    status = request.GET.get("status", "")
+    component = request.GET.get("komponen", "")
+    agency = request.GET.get("unit", "")
+    rows, agencies = selectors.review_queue(
+        request.user, status=status, component=component, agency=agency
+    )
+    if not agencies:
+        raise Http404
+    round_ids = {ra.round_id for ra in agencies}
+    components = (
+        Component.objects.filter(worksheet__round_id__in=round_ids)
+        .values_list("order", "name")
+        .distinct()
+        .order_by("order")
+    )
+    context = {
+        "rows": list(rows[:500]),
+        "agencies": agencies,
+        "components": list(dict(components).items()),
+        "statuses": [(v, label) for v, label in S.choices if v != S.DRAFT],
+        "filters": {"status": status, "komponen": component, "unit": agency},
+        "waiting": sum(1 for r in rows if r.status in (S.SUBMITTED, S.RESUBMITTED)),
+    }
+    return render(request, "evaluations/lke/review_queue.html", context)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def review_action(request, pk: int):
+    assessment = selectors.get_assessment_for_user(request.user, pk)
+    if not permissions.is_assigned_evaluator(request.user, assessment.round_agency):
+        raise Http404
+    action = request.POST.get("action", "save")
+    fields = {
+        "answer": request.POST.get("evaluator_answer", ""),
+        "notes": request.POST.get("evaluator_notes", ""),
+        "recommendation": request.POST.get("recommendation", ""),
+    }
+    version = int_or_none(request.POST.get("version")) or 0
+    deadline_raw = request.POST.get("revision_deadline", "")
+    try:
+        if action == "revision":
+            services.assessment_request_revision(
+                assessment=assessment, by=request.user, version=version,
+                deadline=_parse_date(deadline_raw), **fields,
+            )  # fmt: skip
+            done = _("Permintaan perbaikan dikirim ke agen perubahan.")
+        elif action == "score":
+            services.assessment_score(
+                assessment=assessment, by=request.user, version=version, **fields
+            )
+            done = _("Nilai evaluator disimpan.")
+        else:
+            services.assessment_review_save(
+                assessment=assessment, by=request.user, version=version, **fields
+            )
+            done = _("Catatan penilaian disimpan.")
+    except (ValidationError, scoring.AnswerError) as error:
+        errors = getattr(error, "messages", None) or [str(error)]
+        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+        posted = {
+            "evaluator_answer": fields["answer"],
+            "evaluator_notes": fields["notes"],
+            "recommendation": fields["recommendation"],
+            "revision_deadline": deadline_raw,
+        }
+        fresh = selectors.get_assessment_for_user(request.user, pk)
+        return render_detail(
+            request, fresh, status=status, panel="review", posted=posted, errors=errors
+        )
+    messages.success(request, done)
+    return redirect("evaluations:lke_assessment", assessment.pk)
+
+
+@login_required
+@require_POST
+def finalise(request, pk: int):
+    assessment = selectors.get_assessment_for_user(request.user, pk)
+    round_agency = assessment.round_agency
+    if not (
+        permissions.is_assigned_evaluator(request.user, round_agency)
+        or permissions.is_round_admin(request.user, round_agency.round)
+    ):
+        raise Http404
+    answer = request.POST.get("final_answer", "")
+    reason = request.POST.get("final_reason", "")
+    version = int_or_none(request.POST.get("version")) or 0
+    try:
+        services.assessment_finalise(
+            assessment=assessment, by=request.user, version=version, answer=answer, reason=reason
+        )
+    except (ValidationError, scoring.AnswerError) as error:
+        errors = getattr(error, "messages", None) or [str(error)]
+        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+        fresh = selectors.get_assessment_for_user(request.user, pk)
+        return render_detail(
+            request, fresh, status=status, panel="final",
+            posted={"final_answer": answer, "final_reason": reason}, errors=errors,
+        )  # fmt: skip
+    messages.success(request, _("Nilai akhir ditetapkan."))
+    return redirect("evaluations:lke_assessment", assessment.pk)
+
+
+@login_required
+def audit(request, pk: int):
+    round_agency = selectors.get_round_agency_for_user(request.user, pk)
+    if not permissions.can_view_audit(request.user, round_agency):
+        raise Http404
+    events = AssessmentEvent.objects.filter(assessment__round_agency=round_agency).select_related(
+        "assessment__criterion", "actor__employee"
+    )
+    criterion = request.GET.get("kriteria", "")
+    if criterion:
+        events = events.filter(assessment__criterion__code=criterion)
+    codes = list(
+        round_agency.assessments.order_by(
+            "criterion__component__order", "criterion__order"
+        ).values_list("criterion__code", flat=True)
+    )
+    context = {
+        "round_agency": round_agency,
+        "round": round_agency.round,
+        "events": events_labelled(events.order_by("-at", "-pk")[:1000]),
+        "codes": codes,
+        "criterion": criterion,
+        "statuses": dict(S.choices),
+    }
+    return render(request, "evaluations/lke/audit.html", context)

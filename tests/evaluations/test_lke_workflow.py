@@ -1,0 +1,282 @@
+"""The LKE workflow per criterion: draft -> submitted -> in review -> revision <-> resubmitted ->
+scored -> final; versioned evidence, audit trail, e-mails, and concurrent evaluator edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.lke import services
+from evaluations.models import Assessment, AssessmentEvent, AssessmentStatus, EventKind, Evidence
+from tests.evaluations.lke_factories import PDF, PNG, first, lke_round, submitted_with_evidence
+from tests.evaluations.test_round_states import draft_round
+
+pytestmark = pytest.mark.django_db
+S = AssessmentStatus
+
+
+@pytest.fixture
+def setup(province):
+    return lke_round(province)
+
+
+def test_full_cycle_keeps_self_evaluator_and_final_and_audits_every_step(
+    province, setup, django_capture_on_commit_callbacks
+):
+    agent, evaluator = province.agent_a.user, province.evaluator.user
+    with django_capture_on_commit_callbacks(execute=True):
+        a = submitted_with_evidence(first(setup.ra_a), agent)
+    assert a.status == S.SUBMITTED
+    assert any(province.evaluator.email in m.bcc for m in mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a = services.assessment_request_revision(
+            assessment=a, by=evaluator, version=a.version, notes="SK belum ditandatangani.",
+            deadline=timezone.localdate() + dt.timedelta(days=7),
+        )  # fmt: skip
+    assert a.status == S.REVISION_REQUESTED
+    assert any(province.agent_a.email in m.bcc for m in mail.outbox)
+    assert "SK belum ditandatangani." in mail.outbox[-1].body
+
+    a = services.assessment_self_save(
+        assessment=a, by=agent, version=a.version, answer="YA", narrative="SK sudah ditandatangani."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        a = services.assessment_submit(assessment=a, by=agent, version=a.version)
+    assert a.status == S.RESUBMITTED
+
+    a = services.assessment_review_save(
+        assessment=a, by=evaluator, version=a.version, answer="YA", notes="", recommendation=""
+    )
+    assert a.status == S.IN_REVIEW
+    a = services.assessment_score(
+        assessment=a, by=evaluator, version=a.version, answer="TIDAK", notes="Belum berlaku.",
+        recommendation="Tetapkan SK baru.",
+    )  # fmt: skip
+    assert a.status == S.SCORED
+    with pytest.raises(ValidationError) as error:
+        services.assessment_finalise(
+            assessment=a, by=evaluator, version=a.version, answer="TIDAK", reason=""
+        )
+    assert "tuliskan alasannya" in error.value.messages[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        a = services.assessment_finalise(
+            assessment=a, by=evaluator, version=a.version, answer="TIDAK",
+            reason="SK ditetapkan setelah tahun penilaian.",
+        )  # fmt: skip
+    assert (a.status, a.self_answer, a.evaluator_answer, a.final_answer) == (
+        S.FINAL, "YA", "TIDAK", "TIDAK",
+    )  # fmt: skip
+    assert "nilai akhir" in mail.outbox[-1].subject
+
+    transitions = list(
+        AssessmentEvent.objects.filter(assessment=a)
+        .exclude(from_status="", to_status="")
+        .values_list("from_status", "to_status")
+    )
+    steps = [(f, t) for f, t in transitions if f != t]
+    assert steps == [
+        (S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.REVISION_REQUESTED),
+        (S.REVISION_REQUESTED, S.RESUBMITTED), (S.RESUBMITTED, S.IN_REVIEW),
+        (S.IN_REVIEW, S.SCORED), (S.SCORED, S.FINAL),
+    ]  # fmt: skip
+    final_event = AssessmentEvent.objects.get(assessment=a, kind=EventKind.FINAL_SCORE)
+    assert final_event.before == {"final_answer": "", "final_reason": ""}
+    assert final_event.after["final_answer"] == "TIDAK"
+    assert final_event.reason == "SK ditetapkan setelah tahun penilaian."
+    assert final_event.actor == evaluator
+
+
+def test_final_equal_to_self_needs_no_reason(province, setup):
+    a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
+    ev = province.evaluator.user
+    a = services.assessment_score(assessment=a, by=ev, version=a.version, answer="YA", notes="",
+                                  recommendation="")  # fmt: skip
+    a = services.assessment_finalise(assessment=a, by=ev, version=a.version, answer="", reason="")
+    assert (a.status, a.final_answer) == (S.FINAL, "YA")
+
+
+def test_submit_needs_an_answer_and_evidence(province, setup):
+    a = first(setup.ra_a)
+    with pytest.raises(ValidationError) as error:
+        services.assessment_submit(assessment=a, by=province.agent_a.user, version=a.version)
+    assert "Jawaban penilaian mandiri belum diisi." in error.value.messages
+    assert "Unggah minimal satu bukti dukung." in error.value.messages
+
+
+def test_submitted_criterion_is_locked_for_the_agent(province, setup):
+    a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
+    with pytest.raises(ValidationError) as error:
+        services.assessment_self_save(
+            assessment=a, by=province.agent_a.user, version=a.version, answer="TIDAK", narrative=""
+        )
+    assert "sudah diajukan" in error.value.messages[0]
+
+
+def test_revision_after_the_deadline_is_refused(province, setup):
+    a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
+    a = services.assessment_request_revision(
+        assessment=a, by=province.evaluator.user, version=a.version, notes="Lengkapi.",
+        deadline=timezone.localdate(),
+    )  # fmt: skip
+    Assessment.objects.filter(pk=a.pk).update(
+        revision_deadline=timezone.localdate() - dt.timedelta(days=1)
+    )
+    a.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.assessment_submit(assessment=a, by=province.agent_a.user, version=a.version)
+    assert "sudah lewat" in error.value.messages[0]
+
+
+def test_revision_request_needs_notes_and_a_deadline(province, setup):
+    a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
+    with pytest.raises(ValidationError):
+        services.assessment_request_revision(
+            assessment=a, by=province.evaluator.user, version=a.version, notes="", deadline=None
+        )
+    assert Assessment.objects.get(pk=a.pk).status == S.SUBMITTED
+
+
+def test_second_evaluator_save_is_refused_and_nothing_is_overwritten(province, setup):
+    from berakhlak.models import Role
+    from tests.factories import EmployeeFactory, grant
+
+    second = EmployeeFactory(agency=province.biro, name="Evaluator Inspektorat")
+    grant(second.user, Role.EVALUATOR, province.agency_a)
+    services.evaluator_assignments_from_grants(round=setup.round, by=province.admin.user)
+    a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
+    seen = a.version  # both evaluators open the page at this version
+
+    services.assessment_review_save(
+        assessment=a, by=province.evaluator.user, version=seen, answer="YA",
+        notes="Catatan evaluator pertama.", recommendation="",
+    )  # fmt: skip
+    with pytest.raises(services.ConcurrentEdit) as error:
+        services.assessment_review_save(
+            assessment=a, by=second.user, version=seen, answer="TIDAK",
+            notes="Catatan evaluator kedua.", recommendation="",
+        )  # fmt: skip
+    assert "Evaluator Biro" in error.value.messages[0]
+    assert "tidak disimpan" in error.value.messages[0]
+    a.refresh_from_db()
+    assert (a.evaluator_answer, a.evaluator_notes) == ("YA", "Catatan evaluator pertama.")
+    assert a.version == seen + 1
+
+
+def test_concurrent_save_through_the_page_says_who_and_keeps_the_typed_text(
+    client, province, setup
+):
+    from berakhlak.models import Role
+    from tests.factories import EmployeeFactory, grant
+
+    second = EmployeeFactory(agency=province.biro, name="Evaluator Inspektorat")
+    grant(second.user, Role.EVALUATOR, province.agency_a)
+    services.evaluator_assignments_from_grants(round=setup.round, by=province.admin.user)
+    a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
+    url = reverse("evaluations:lke_review_action", args=[a.pk])
+    client.force_login(province.evaluator.user)
+    first_post = {"version": a.version, "action": "save", "evaluator_answer": "YA",
+                  "evaluator_notes": "Pertama", "recommendation": ""}  # fmt: skip
+    assert client.post(url, first_post).status_code == 302
+    client.force_login(second.user)
+    response = client.post(url, {**first_post, "evaluator_notes": "Kedua menimpa?"})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Evaluator Biro" in body and "Kedua menimpa?" in body
+    assert Assessment.objects.get(pk=a.pk).evaluator_notes == "Pertama"
+
+
+def test_replacing_evidence_keeps_the_older_file_in_history(province, setup):
+    agent = province.agent_a.user
+    a = first(setup.ra_a)
+    old = services.evidence_add(assessment=a, by=agent, fileobj=io.BytesIO(PDF), name="v1.pdf",
+                                description="Versi pertama")  # fmt: skip
+    new = services.evidence_add(assessment=a, by=agent, fileobj=io.BytesIO(PNG), name="v2.png",
+                                description="Versi kedua", replaces=old)  # fmt: skip
+    old.refresh_from_db()
+    assert old.superseded_at is not None and old.file.storage.exists(old.file.name)
+    assert new.replaces == old and new.is_current
+    kinds = list(AssessmentEvent.objects.filter(assessment=a).values_list("kind", flat=True))
+    assert kinds == [EventKind.EVIDENCE_ADDED, EventKind.EVIDENCE_REPLACED]
+    services.evidence_withdraw(evidence=new, by=agent, reason="Salah unggah")
+    assert not Evidence.objects.filter(assessment=a, superseded_at__isnull=True,
+                                       withdrawn_at__isnull=True).exists()  # fmt: skip
+    assert Evidence.objects.filter(assessment=a).count() == 2
+
+
+def test_submit_all_submits_the_ready_ones_and_says_why_not_the_others(
+    province, setup, django_capture_on_commit_callbacks
+):
+    agent = province.agent_a.user
+    a = first(setup.ra_a)
+    a = services.assessment_self_save(assessment=a, by=agent, version=a.version, answer="YA",
+                                      narrative="")  # fmt: skip
+    services.evidence_add(assessment=a, by=agent, fileobj=io.BytesIO(PDF), name="a.pdf",
+                          description="SK")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted, problems = services.assessments_submit_all(round_agency=setup.ra_a, by=agent)
+    assert submitted == 1
+    assert len(problems) == Assessment.objects.filter(round_agency=setup.ra_a).count() - 1
+    assert len(mail.outbox) == 1
+
+
+def test_notification_task_is_idempotent(province, setup, django_capture_on_commit_callbacks):
+    from evaluations.lke.notifications import lke_events_notify
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
+    sent = len(mail.outbox)
+    event_ids = list(AssessmentEvent.objects.values_list("pk", flat=True))
+    assert lke_events_notify(event_ids=event_ids) == 0
+    assert len(mail.outbox) == sent
+
+
+def test_worksheet_is_editable_until_the_evidence_window_opens(province):
+    today = timezone.localdate()
+    later = draft_round(province, evidence_opens_on=today + dt.timedelta(days=3),
+                        review_opens_on=today + dt.timedelta(days=5))  # fmt: skip
+    worksheet = services.worksheet_create_default(round=later, by=province.admin.user)
+    assert services.worksheet_is_editable(worksheet)
+    services.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
+    worksheet.refresh_from_db()
+    assert not services.worksheet_is_editable(worksheet)
+
+
+def test_worksheet_freezes_when_the_open_round_is_first_used(province, setup):
+    worksheet = setup.round.worksheet
+    worksheet.refresh_from_db()
+    assert worksheet.frozen_at is not None
+    assert not services.worksheet_is_editable(worksheet)
+
+
+def test_freezing_refuses_weights_not_summing_to_100(province):
+    round = draft_round(province)
+    worksheet = services.worksheet_create_default(round=round, by=province.admin.user)
+    criterion = worksheet.components.first().criteria.first()
+    criterion.weight = 7
+    criterion.save()
+    with pytest.raises(ValidationError) as error:
+        services.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
+    assert "harus 100" in error.value.messages[0]
+    assert services.worksheet_ready(round) is None
+
+
+def test_default_worksheet_creation_is_idempotent(province):
+    round = draft_round(province)
+    first_ws = services.worksheet_create_default(round=round, by=province.admin.user)
+    assert services.worksheet_create_default(round=round, by=province.admin.user) == first_ws
+
+
+def test_demo_step_prepares_every_round(province):
+    from evaluations.demo import lke_demo_prepare
+
+    round = draft_round(province)
+    lines = lke_demo_prepare()
+    assert round.name in lines[0]
+    assert hasattr(Assessment, "objects") and round.worksheet.components.count() == 7
