@@ -1,9 +1,10 @@
-"""Demo step of the indices: compute the demo round once so that `make run` shows figures."""
+"""Demo step of the indices: last year's round computed and published, this year's provisional."""
 
 from __future__ import annotations
 
 from berakhlak.demo import demo_step
 from evaluations.models import Round, RoundStatus
+from evaluations.services import round_transition
 from reports.models import IndexRun
 from reports.services.compute import index_compute_now
 
@@ -11,12 +12,19 @@ from reports.services.compute import index_compute_now
 @demo_step("indeks")
 def seed_demo_indices(**_kwargs) -> list[str]:
     lines = []
-    for round in Round.objects.filter(status__in=(RoundStatus.OPEN, RoundStatus.CLOSED)):
+    for round in Round.objects.filter(status__in=(RoundStatus.OPEN, RoundStatus.CLOSED)).order_by(
+        "year"
+    ):
         if IndexRun.objects.filter(round=round).exists():
             lines.append(f"indeks '{round.name}' sudah dihitung")
             continue
+        was_closed = round.status == RoundStatus.CLOSED
         run, computed = index_compute_now(round=round)
         lines.append(
             f"indeks '{round.name}' dihitung" if computed else f"indeks '{round.name}': {run}"
         )
+        round.refresh_from_db()
+        if was_closed and round.status == RoundStatus.COMPUTED:
+            round_transition(round=round, to=RoundStatus.PUBLISHED)
+            lines.append(f"hasil '{round.name}' dipublikasikan")
     return lines or ["tidak ada putaran untuk dihitung"]

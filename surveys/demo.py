@@ -17,8 +17,8 @@ from django.utils import timezone
 from berakhlak.demo import DEMO_ACCOUNTS, ROOT_CODE, SEED, demo_step
 from berakhlak.models import Agency, User
 from evaluations.demo import lke_demo_prepare
-from evaluations.models import Round
-from evaluations.services import round_create
+from evaluations.models import Round, RoundStatus
+from evaluations.services import round_create, round_transition
 from surveys.models import Instrument, InstrumentKind, Participation, ParticipationStatus, Response
 from surveys.selectors import survey_for_round
 from surveys.services.filling import response_fields
@@ -53,33 +53,53 @@ def _default_instruments() -> list[Instrument]:
 @demo_step("putaran survei")
 @transaction.atomic
 def seed_demo_round(**_kwargs) -> list[str]:
-    today = timezone.localdate()
-    name = DEMO_ROUND_NAME.format(year=today.year)
-    if Round.objects.filter(name=name).exists():
-        return [f"putaran '{name}' sudah ada"]
+    """Last year's round, closed (reports publish it), then this year's round, open."""
     instruments = _default_instruments()
     if not any(i.kind == InstrumentKind.BEHAVIOUR for i in instruments):
         return ["instrumen perilaku belum ada; putaran demo dilewati"]
+    today = timezone.localdate()
+    lines = []
+    last_year = today.replace(year=today.year - 1)
+    previous = _demo_round(last_year, instruments, shift=-0.25, seed_offset=1)
+    if previous is not None:
+        round_transition(round=previous, to=RoundStatus.CLOSED)
+        lines.append(f"putaran '{previous.name}' dibuka, diisi dan ditutup")
+    current = _demo_round(today, instruments)
+    if current is None:
+        return [*lines, f"putaran '{DEMO_ROUND_NAME.format(year=today.year)}' sudah ada"]
+    invited = Participation.objects.filter(round=current).count()
+    answered = Response.objects.filter(round=current).count()
+    lke = lke_demo_prepare()  # the LKE step ran before this round existed
+    return [
+        *lines,
+        f"putaran '{current.name}' dibuka: {invited} diundang, {answered} jawaban simulasi",
+        *lke,
+    ]
+
+
+def _demo_round(day: dt.date, instruments, *, shift: float = 0.0, seed_offset: int = 0):
+    """An opened round of `day`'s year with simulated answers; None when it exists already."""
+    name = DEMO_ROUND_NAME.format(year=day.year)
+    if Round.objects.filter(name=name).exists():
+        return None
     root = Agency.objects.get(code=ROOT_CODE)
     admin = User.objects.get(username=DEMO_ACCOUNTS[0].nip)
-    day = dt.timedelta(days=1)
+    week = dt.timedelta(days=7)
     round = round_create(
-        root=root, by=admin, name=name, year=today.year,
-        survey_opens_on=today - 14 * day, survey_closes_on=today + 21 * day,
-        evidence_opens_on=today - 14 * day, evidence_closes_on=today + 30 * day,
-        review_opens_on=today, review_closes_on=today + 45 * day,
+        root=root, by=admin, name=name, year=day.year,
+        survey_opens_on=day - 2 * week, survey_closes_on=day + 3 * week,
+        evidence_opens_on=day - 2 * week, evidence_closes_on=day + 4 * week,
+        review_opens_on=day, review_closes_on=day + 6 * week,
     )  # fmt: skip
     round_instruments_set(round=round, instruments=instruments)
     round = round_open(round=round, by=admin)
-    answered = _simulate_responses(round)
-    invited = Participation.objects.filter(round=round).count()
-    lke = lke_demo_prepare()  # the LKE step ran before this round existed
-    return [f"putaran '{name}' dibuka: {invited} diundang, {answered} jawaban simulasi", *lke]
+    _simulate_responses(round, shift=shift, seed_offset=seed_offset)
+    return round
 
 
-def _simulate_responses(demo_round: Round) -> int:
+def _simulate_responses(demo_round: Round, *, shift: float = 0.0, seed_offset: int = 0) -> int:
     """Answer for a deterministic sample of the roster, each agency with its own culture profile."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED + seed_offset)
     survey = survey_for_round(demo_round)
     demo_nips = {account.nip for account in DEMO_ACCOUNTS}
     participations = list(
@@ -105,7 +125,7 @@ def _simulate_responses(demo_round: Round) -> int:
                 answers[question.key] = rng.sample(codes, question.pick_count)
                 continue
             item = question.item
-            centre = profile[item.value.code if item.value else "EE"]
+            centre = profile[item.value.code if item.value else "EE"] + shift
             value = round(rng.gauss(centre, 0.9))
             top = len(question.scale)
             value = min(max(value, 1), top)

@@ -70,7 +70,8 @@ def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
     from surveys.models import Participation, ParticipationStatus, Response
 
     seed()
-    round = Round.objects.get()
+    previous, round = Round.objects.order_by("year")
+    assert previous.status == RoundStatus.PUBLISHED  # leaders have published figures to read
     assert round.status == RoundStatus.OPEN
     asn = next(a for a in DEMO_ACCOUNTS if a.key == "asn")
     mine = Participation.objects.get(round=round, employee__nip=asn.nip)
@@ -81,7 +82,8 @@ def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
     from reports.models import IndexFigure, IndexRun, RunStatus
 
     assert IndexRun.objects.filter(round=round, status=RunStatus.DONE).count() == 1
+    assert IndexRun.objects.filter(round=previous, status=RunStatus.DONE, provisional=False).exists()
     assert IndexFigure.objects.filter(round=round, code="INDIVIDUAL", value__isnull=False).exists()
     seed()
     assert IndexRun.objects.filter(round=round).count() == 1
-    assert Round.objects.count() == 1
+    assert Round.objects.count() == 2
