@@ -82,7 +82,9 @@ def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
     from reports.models import IndexFigure, IndexRun, RunStatus
 
     assert IndexRun.objects.filter(round=round, status=RunStatus.DONE).count() == 1
-    assert IndexRun.objects.filter(round=previous, status=RunStatus.DONE, provisional=False).exists()
+    assert IndexRun.objects.filter(
+        round=previous, status=RunStatus.DONE, provisional=False
+    ).exists()
     assert IndexFigure.objects.filter(round=round, code="INDIVIDUAL", value__isnull=False).exists()
     seed()
     assert IndexRun.objects.filter(round=round).count() == 1
