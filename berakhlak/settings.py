@@ -134,6 +134,11 @@ CELERY_BEAT_SCHEDULE = {
     # Provisional figures of open rounds (only when answers changed), final ones once closed.
     "reports-compute-due": {"task": "reports.index_compute_due", "schedule": 5 * 60},
     "reports-requeue-stale": {"task": "reports.index_runs_requeue_stale", "schedule": 5 * 60},
+    # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
+    "evidence-orphans": {
+        "task": "evaluations.evidence_orphans_delete",
+        "schedule": crontab(hour=19, minute=0),
+    },
 }
 
 if REDIS_URL:

@@ -11,6 +11,10 @@ from berakhlak.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A real worker process (tests/celery_worker.py) writes its mail to files the test can read.
+if os.environ.get("BERAKHLAK_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["BERAKHLAK_TEST_EMAIL_DIR"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="berakhlak-test-media-"))  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -17,6 +17,8 @@ DATE_FIELDS = (
     "evidence_closes_on",
     "review_opens_on",
     "review_closes_on",
+    "appeal_opens_on",
+    "appeal_closes_on",
 )
 
 
@@ -52,6 +54,10 @@ class RoundForm(BootstrapForm, forms.ModelForm):
                 "Jarak minimum antara dua e-mail pengingat kepada orang yang sama."
             ),
             "reminder_max": _("Banyaknya pengingat paling banyak per orang dalam putaran ini."),
+            "appeal_closes_on": _(
+                "Kosongkan keduanya bila tidak ada sanggahan. Dalam masa ini agen perubahan dapat "
+                "menyanggah nilai akhir satu kali per kriteria."
+            ),
         }
 
     @staticmethod

@@ -47,6 +47,9 @@ class Round(models.Model):
     evidence_closes_on = models.DateField(_("unggah bukti ditutup"))
     review_opens_on = models.DateField(_("penilaian dibuka"))
     review_closes_on = models.DateField(_("penilaian ditutup"))
+    # Optional: while open, a change agent may contest a final LKE score once per criterion.
+    appeal_opens_on = models.DateField(_("masa sanggah dibuka"), null=True, blank=True)
+    appeal_closes_on = models.DateField(_("masa sanggah ditutup"), null=True, blank=True)
 
     weight_survey = models.PositiveSmallIntegerField(_("bobot survei individu (%)"), default=60)
     weight_lke = models.PositiveSmallIntegerField(_("bobot penilaian instansi/LKE (%)"), default=40)
@@ -113,6 +116,11 @@ class Round(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=RoundStatus.values), name="round_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(appeal_opens_on__isnull=True) & Q(appeal_closes_on__isnull=True))
+                | Q(appeal_closes_on__gte=F("appeal_opens_on")),
+                name="round_appeal_window_ordered",
             ),
         ]
 
@@ -256,6 +264,7 @@ class AssessmentStatus(models.TextChoices):
     RESUBMITTED = "RESUBMITTED", _("Diajukan ulang")
     SCORED = "SCORED", _("Dinilai")
     FINAL = "FINAL", _("Final")
+    APPEALED = "APPEALED", _("Disanggah")
 
 
 class Assessment(models.Model):
@@ -283,6 +292,8 @@ class Assessment(models.Model):
     revision_deadline = models.DateField(_("batas perbaikan"), null=True, blank=True)
     final_answer = models.CharField(_("jawaban akhir"), max_length=8, blank=True)
     final_reason = models.TextField(_("alasan nilai akhir"), blank=True)
+    appeal_reason = models.TextField(_("alasan sanggahan"), blank=True)
+    appealed_at = models.DateTimeField(_("disanggah pada"), null=True, blank=True)
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

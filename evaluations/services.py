@@ -30,7 +30,7 @@ EDITABLE_FIELDS = (
     "name", "year", "wording",
     "survey_opens_on", "survey_closes_on",
     "evidence_opens_on", "evidence_closes_on",
-    "review_opens_on", "review_closes_on",
+    "review_opens_on", "review_closes_on", "appeal_opens_on", "appeal_closes_on",
     "weight_survey", "weight_lke", "band_a_min", "band_b_min", "band_c_min",
     "min_group", "min_comment_group", "min_respondents", "min_respondents_pct",
     "reminder_gap_days", "reminder_max",
@@ -57,6 +57,7 @@ def round_schedule_field_problems(round: Round) -> list[tuple[str | None, str]]:
         problems.append(
             ("review_closes_on", _("Penilaian harus selesai setelah unggah bukti ditutup."))
         )
+    problems += _appeal_window_problems(round)
     if round.weight_survey + round.weight_lke != 100:
         problems.append(("weight_lke", _("Bobot survei dan bobot LKE harus berjumlah 100.")))
     if not (100 >= round.band_a_min > round.band_b_min > round.band_c_min > 0):
@@ -80,6 +81,36 @@ def round_schedule_field_problems(round: Round) -> list[tuple[str | None, str]]:
             ("min_respondents_pct", _("Persentase responden minimum paling tinggi 100."))
         )
     return problems
+
+
+def _appeal_window_problems(round: Round) -> list[tuple[str | None, str]]:
+    opens, closes = round.appeal_opens_on, round.appeal_closes_on
+    if opens is None and closes is None:
+        return []
+    if opens is None or closes is None:
+        field = "appeal_opens_on" if opens is None else "appeal_closes_on"
+        return [(field, _("Isi kedua tanggal masa sanggah, atau kosongkan keduanya."))]
+    if closes < opens:
+        return [("appeal_closes_on", _("Masa sanggah ditutup sebelum dibuka."))]
+    if opens < round.review_opens_on:
+        return [
+            ("appeal_opens_on", _("Masa sanggah tidak boleh dimulai sebelum penilaian dibuka."))
+        ]
+    return []
+
+
+def round_appeal_window_set(
+    *, round: Round, opens: dt.date | None, closes: dt.date | None
+) -> Round:
+    """The appeal window may be set or changed at any time before the round is computed."""
+    if round.status not in (RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED):
+        raise ValidationError(_("Masa sanggah tidak dapat diubah setelah indeks dihitung."))
+    round.appeal_opens_on, round.appeal_closes_on = opens, closes
+    problems = _appeal_window_problems(round)
+    if problems:
+        raise ValidationError({field: [message] for field, message in problems})
+    round.save(update_fields=["appeal_opens_on", "appeal_closes_on"])
+    return round
 
 
 def round_schedule_problems(round: Round) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from evaluations.lke.notifications import lke_events_notify
+from evaluations.lke.sweeper import evidence_orphans_delete
 
 
 @shared_task(
@@ -18,3 +19,9 @@ from evaluations.lke.notifications import lke_events_notify
 def lke_notify(event_ids: list[int]) -> int:
     """E-mail the people a transition concerns; events already notified are skipped."""
     return lke_events_notify(event_ids=event_ids)
+
+
+@shared_task(name="evaluations.evidence_orphans_delete", time_limit=30 * 60)
+def evidence_orphans_sweep() -> int:
+    """Daily: remove evidence files no row refers to (uploads whose transaction rolled back)."""
+    return len(evidence_orphans_delete())

@@ -47,6 +47,7 @@ class CeleryWorker:
     redis_url: str
     media_root: Path
     log_path: Path
+    mail_dir: Path | None = None  # the worker's e-mails, one file per connection
 
 
 def _redis_url() -> str:
@@ -167,6 +168,7 @@ def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[Celery
         WORKER_MARKER: "1",
         # settings_test puts MEDIA_ROOT in a fresh temporary directory; this one, so that we can find it.
         "TMPDIR": str(workdir),
+        "BERAKHLAK_TEST_EMAIL_DIR": str(workdir / "mail"),
     }
     log_path = workdir / "worker.log"
     with log_path.open("wb") as log:
@@ -188,7 +190,9 @@ def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[Celery
         media_roots = sorted(workdir.glob("berakhlak-test-media-*"))
         if len(media_roots) != 1:
             pytest.fail(f"cannot tell the worker's MEDIA_ROOT among {media_roots}")
-        yield CeleryWorker(process.pid, hostname, redis_url, media_roots[0], log_path)
+        yield CeleryWorker(
+            process.pid, hostname, redis_url, media_roots[0], log_path, workdir / "mail"
+        )
     finally:
         _stop(process)
 

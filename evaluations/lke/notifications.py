@@ -16,7 +16,7 @@ from berakhlak.models import Role, RoleGrant, User
 from evaluations.models import AssessmentEvent, AssessmentStatus, EvaluatorAssignment, RoundAgency
 
 S = AssessmentStatus
-TO_EVALUATORS = {S.SUBMITTED, S.RESUBMITTED}
+TO_EVALUATORS = {S.SUBMITTED, S.RESUBMITTED, S.APPEALED}
 TO_AGENTS = {S.REVISION_REQUESTED, S.FINAL}
 
 

@@ -160,6 +160,49 @@ def can_finalise(user: User, assessment: Assessment, today: dt.date | None = Non
     return _review_window(round_agency.round, today)
 
 
+def appeal_window_open(round: Round, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        round.status in REVIEW_ROUND_STATES
+        and round.appeal_opens_on is not None
+        and round.appeal_opens_on <= today <= round.appeal_closes_on
+    )
+
+
+def can_appeal(user: User, assessment: Assessment, today: dt.date | None = None) -> Decision:
+    """The agency's change agent contests a final score once, inside the round's appeal window."""
+    round_agency = assessment.round_agency
+    if not is_agency_agent(user, round_agency):
+        return _deny(_("Hanya agen perubahan unit ini yang dapat menyanggah nilai."))
+    round = round_agency.round
+    if round.appeal_opens_on is None:
+        return _deny(_("Putaran ini tidak memiliki masa sanggah."))
+    if assessment.status != S.FINAL:
+        return _deny(_("Hanya nilai akhir (final) yang dapat disanggah."))
+    if assessment.appealed_at is not None:
+        return _deny(_("Nilai kriteria ini sudah pernah disanggah; sanggahan hanya satu kali."))
+    if not appeal_window_open(round, today):
+        return _deny(
+            _("Masa sanggah adalah %(start)s sampai %(end)s.")
+            % {
+                "start": round.appeal_opens_on.strftime("%d-%m-%Y"),
+                "end": round.appeal_closes_on.strftime("%d-%m-%Y"),
+            }
+        )
+    return ALLOWED
+
+
+def can_decide_appeal(user: User, assessment: Assessment) -> Decision:
+    round_agency = assessment.round_agency
+    if not (is_assigned_evaluator(user, round_agency) or is_round_admin(user, round_agency.round)):
+        return _deny(_("Sanggahan diputus oleh evaluator yang ditugaskan atau admin."))
+    if assessment.status != S.APPEALED:
+        return _deny(_("Kriteria ini tidak sedang disanggah."))
+    if round_agency.round.status not in REVIEW_ROUND_STATES:
+        return _deny(_("Putaran ini tidak lagi dalam masa penilaian."))
+    return ALLOWED
+
+
 def can_view_audit(user: User, round_agency: RoundAgency) -> Decision:
     if is_round_admin(user, round_agency.round):
         return ALLOWED

@@ -42,7 +42,7 @@ from evaluations.models import (
 S = AssessmentStatus
 WEIGHT_TOTAL = Decimal(100)
 # Events that send an e-mail: submit, resubmit, revision request, final score.
-NOTIFY_TRANSITIONS = {S.SUBMITTED, S.RESUBMITTED, S.REVISION_REQUESTED, S.FINAL}
+NOTIFY_TRANSITIONS = {S.SUBMITTED, S.RESUBMITTED, S.REVISION_REQUESTED, S.FINAL, S.APPEALED}
 
 
 class ConcurrentEdit(ValidationError):
@@ -578,4 +578,56 @@ def assessment_finalise(
         to_status=S.FINAL,
         reason=reason,
     )
+    return fresh
+
+
+# --- appeal (optional window per round) -----------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_appeal(*, assessment: Assessment, by: User, version: int, reason: str) -> Assessment:
+    """Final -> appealed: the agency contests the final score, once, with its reason."""
+    _require(permissions.can_appeal(by, assessment))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan sanggahan."))
+    fresh, _event = _write(
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from={S.FINAL},
+        changes={"appeal_reason": reason, "appealed_at": timezone.now()},
+        kind=EventKind.TRANSITION,
+        to_status=S.APPEALED,
+        reason=reason,
+    )
+    return fresh
+
+
+@transaction.atomic
+def assessment_appeal_decide(
+    *, assessment: Assessment, by: User, version: int, accept: bool, answer: str, reason: str
+) -> Assessment:
+    """Appealed -> final: accepted with a new final answer, or rejected; a reason either way."""
+    _require(permissions.can_decide_appeal(by, assessment))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tuliskan alasan putusan sanggahan."))
+    if not accept:
+        fresh, _event = _write(
+            assessment=assessment, by=by, version=version, allowed_from={S.APPEALED},
+            changes={}, kind=EventKind.TRANSITION, to_status=S.FINAL, reason=reason,
+        )  # fmt: skip
+        return fresh
+    answer = scoring.answer_normalise(assessment.criterion.answer_kind, answer)
+    if answer == assessment.final_answer:
+        raise ValidationError(
+            _("Sanggahan diterima berarti nilai akhir berubah; pilih jawaban selain %(answer)s.")
+            % {"answer": answer}
+        )
+    fresh, _event = _write(
+        assessment=assessment, by=by, version=version, allowed_from={S.APPEALED},
+        changes={"final_answer": answer, "final_reason": reason},
+        kind=EventKind.FINAL_SCORE, to_status=S.FINAL, reason=reason,
+    )  # fmt: skip
     return fresh

@@ -152,11 +152,11 @@ def detail_context(request, assessment, *, posted=None, errors=None, panel="") -
     show_review = (
         is_evaluator
         or is_admin
-        or assessment.status in (S.REVISION_REQUESTED, S.RESUBMITTED, S.FINAL)
+        or assessment.status in (S.REVISION_REQUESTED, S.RESUBMITTED, S.FINAL, S.APPEALED)
     )
     final_score = (
         scoring.criterion_score(criterion, assessment.final_answer)
-        if assessment.status == S.FINAL
+        if assessment.status in (S.FINAL, S.APPEALED)
         else None
     )
     return {
@@ -169,6 +169,8 @@ def detail_context(request, assessment, *, posted=None, errors=None, panel="") -
         "can_self": can_self,
         "can_review": can_review,
         "can_finalise": can_finalise,
+        "can_appeal": permissions.can_appeal(user, assessment),
+        "can_decide_appeal": permissions.can_decide_appeal(user, assessment),
         "is_agent": is_agent,
         "is_evaluator": is_evaluator,
         "is_admin": is_admin,

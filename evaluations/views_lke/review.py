@@ -134,6 +134,63 @@ def finalise(request, pk: int):
 
 
 @login_required
+@require_POST
+def appeal(request, pk: int):
+    assessment = selectors.get_assessment_for_user(request.user, pk)
+    if not permissions.is_agency_agent(request.user, assessment.round_agency):
+        raise Http404
+    reason = request.POST.get("appeal_reason", "")
+    version = int_or_none(request.POST.get("version")) or 0
+    try:
+        services.assessment_appeal(
+            assessment=assessment, by=request.user, version=version, reason=reason
+        )
+    except ValidationError as error:
+        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+        fresh = selectors.get_assessment_for_user(request.user, pk)
+        return render_detail(
+            request, fresh, status=status, panel="appeal",
+            posted={"appeal_reason": reason}, errors=error.messages,
+        )  # fmt: skip
+    messages.success(request, _("Sanggahan diajukan; evaluator akan memutusnya."))
+    return redirect("evaluations:lke_assessment", assessment.pk)
+
+
+@login_required
+@require_POST
+def appeal_decide(request, pk: int):
+    assessment = selectors.get_assessment_for_user(request.user, pk)
+    round_agency = assessment.round_agency
+    if not (
+        permissions.is_assigned_evaluator(request.user, round_agency)
+        or permissions.is_round_admin(request.user, round_agency.round)
+    ):
+        raise Http404
+    accept = request.POST.get("decision") == "accept"
+    answer = request.POST.get("final_answer", "")
+    reason = request.POST.get("reason", "")
+    version = int_or_none(request.POST.get("version")) or 0
+    try:
+        services.assessment_appeal_decide(
+            assessment=assessment, by=request.user, version=version, accept=accept,
+            answer=answer, reason=reason,
+        )  # fmt: skip
+    except (ValidationError, scoring.AnswerError) as error:
+        errors = getattr(error, "messages", None) or [str(error)]
+        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+        fresh = selectors.get_assessment_for_user(request.user, pk)
+        return render_detail(
+            request, fresh, status=status, panel="decide",
+            posted={"final_answer": answer, "reason": reason}, errors=errors,
+        )  # fmt: skip
+    if accept:
+        messages.success(request, _("Sanggahan diterima; nilai akhir diubah."))
+    else:
+        messages.success(request, _("Sanggahan ditolak; nilai akhir tetap."))
+    return redirect("evaluations:lke_assessment", assessment.pk)
+
+
+@login_required
 def audit(request, pk: int):
     round_agency = selectors.get_round_agency_for_user(request.user, pk)
     if not permissions.can_view_audit(request.user, round_agency):

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from berakhlak.models import Role, RoleGrant, User
 from evaluations import scoring
 from evaluations.lke import permissions, selectors, services
+from evaluations.lke.forms import WorksheetUploadForm
 from evaluations.models import AnswerKind, AssessmentStatus, EvaluatorAssignment
 from evaluations.selectors import get_round_for_admin
 
@@ -24,53 +26,92 @@ def _round_for_worksheet_admin(user, pk: int):
     return round
 
 
-@login_required
-def worksheet_detail(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+def _evaluator_candidates(round_agencies) -> dict[int, list]:
+    """Per round agency, the active users whose EVALUATOR grant covers it (one query each kind)."""
+    grants = list(
+        RoleGrant.objects.filter(role=Role.EVALUATOR, agency__active=True).values_list(
+            "user_id", "agency__path"
+        )
+    )
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in={g[0] for g in grants}, is_active=True).select_related(
+            "employee"
+        )
+    }
+    result = {}
+    for round_agency in round_agencies:
+        ids = {uid for uid, path in grants if round_agency.agency.path.startswith(path)}
+        result[round_agency.pk] = sorted(
+            (users[uid] for uid in ids if uid in users), key=lambda u: u.display_name()
+        )
+    return result
+
+
+def worksheet_context(user, round) -> dict:
     worksheet = selectors.worksheet_of(round)
     components, total, agencies = [], None, []
     if worksheet is not None:
         criteria = list(selectors.worksheet_criteria(worksheet))
-        by_component: dict[int, dict] = {}
+        by_component: dict[int, dict] = {
+            c.pk: {"component": c, "criteria": [], "weight": 0}
+            for c in worksheet.components.order_by("order")
+        }
         for criterion in criteria:
-            entry = by_component.setdefault(
-                criterion.component_id,
-                {"component": criterion.component, "criteria": [], "weight": 0},
-            )
+            entry = by_component[criterion.component_id]
             entry["criteria"].append(criterion)
             entry["weight"] += criterion.weight
         components = list(by_component.values())
         total = sum((c.weight for c in criteria), 0)
-        assigned: dict[int, list[str]] = {}
+        assigned: dict[int, list] = {}
         for row in EvaluatorAssignment.objects.filter(round_agency__round=round).select_related(
             "evaluator__employee"
         ):
-            assigned.setdefault(row.round_agency_id, []).append(row.evaluator.display_name())
-        for round_agency in selectors.lke_agencies(round).annotate(
-            submitted=Count("assessments", filter=~Q(assessments__status=AssessmentStatus.DRAFT)),
-            final=Count("assessments", filter=Q(assessments__status=AssessmentStatus.FINAL)),
-        ):
+            assigned.setdefault(row.round_agency_id, []).append(row.evaluator)
+        round_agencies = list(
+            selectors.lke_agencies(round)
+            .select_related("agency")
+            .annotate(
+                submitted=Count(
+                    "assessments", filter=~Q(assessments__status=AssessmentStatus.DRAFT)
+                ),
+                final=Count("assessments", filter=Q(assessments__status=AssessmentStatus.FINAL)),
+            )
+        )
+        candidates = _evaluator_candidates(round_agencies)
+        for round_agency in round_agencies:
+            evaluators = sorted(assigned.get(round_agency.pk, []), key=lambda u: u.display_name())
             agencies.append(
                 {
                     "round_agency": round_agency,
-                    "evaluators": sorted(assigned.get(round_agency.pk, [])),
+                    "evaluators": evaluators,
+                    "candidates": [u for u in candidates[round_agency.pk] if u not in evaluators],
                     "submitted": round_agency.submitted,
                     "final": round_agency.final,
                 }
             )
-    context = {
+    editable = worksheet is not None and services.worksheet_is_editable(worksheet)
+    return {
         "round": round,
         "worksheet": worksheet,
         "components": components,
         "total": total,
         "total_display": scoring.display(total) if total is not None else "",
         "criteria_count": sum(len(c["criteria"]) for c in components),
-        "editable": worksheet is not None and services.worksheet_is_editable(worksheet),
+        "editable": editable,
         "problems": services.worksheet_problems(worksheet) if worksheet else [],
         "agencies": agencies,
         "answer_kinds": dict(AnswerKind.choices),
+        "upload_form": WorksheetUploadForm(),
+        "import_problems": [],
+        "can_import": worksheet is None or editable,
     }
-    return render(request, "evaluations/lke/worksheet.html", context)
+
+
+@login_required
+def worksheet_detail(request, pk: int):
+    round = _round_for_worksheet_admin(request.user, pk)
+    return render(request, "evaluations/lke/worksheet.html", worksheet_context(request.user, round))
 
 
 @login_required

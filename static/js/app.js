@@ -10,6 +10,13 @@ document.addEventListener("submit", function (event) {
   var question = form.getAttribute("data-confirm");
   if (question && !window.confirm(question)) {
     event.preventDefault();
+    return;
+  }
+  // Forms with several buttons: ask only when the delete button submitted it.
+  var deleteQuestion = form.getAttribute("data-confirm-delete");
+  var submitter = event.submitter;
+  if (deleteQuestion && submitter && submitter.value === "delete" && !window.confirm(deleteQuestion)) {
+    event.preventDefault();
   }
 });
 document.addEventListener("change", function (event) {

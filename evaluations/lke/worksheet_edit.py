@@ -1,0 +1,209 @@
+"""Editing a round's LKE worksheet: components and criteria, their order and weights.
+
+Every write checks first that the worksheet may still change (not frozen, evidence window not
+open). Weights may pass through totals other than 100 while the admin rebalances them; the total
+of 100 is enforced where it matters: freezing, and the first use of the worksheet
+(`services.worksheet_freeze` / `worksheet_ready`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from berakhlak.models import User
+from evaluations.lke.services import worksheet_is_editable
+from evaluations.models import Component, Criterion, Round, Worksheet
+
+CRITERION_FIELDS = (
+    "code",
+    "question",
+    "guidance",
+    "evidence_asked",
+    "evidence_required",
+    "answer_kind",
+    "weight",
+)
+
+
+def _require_editable(worksheet: Worksheet) -> None:
+    if not worksheet_is_editable(worksheet):
+        raise ValidationError(
+            _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi.")
+        )
+
+
+def _locked(worksheet: Worksheet) -> Worksheet:
+    worksheet = Worksheet.objects.select_for_update().select_related("round").get(pk=worksheet.pk)
+    _require_editable(worksheet)
+    return worksheet
+
+
+@transaction.atomic
+def worksheet_create_empty(*, round: Round, by: User | None = None) -> Worksheet:
+    worksheet, _created = Worksheet.objects.get_or_create(round=round, defaults={"created_by": by})
+    return worksheet
+
+
+def _code_taken(worksheet: Worksheet, code: str, exclude_pk: int | None = None) -> bool:
+    rows = Criterion.objects.filter(component__worksheet=worksheet, code__iexact=code)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return rows.exists()
+
+
+def criterion_code_suggest(component: Component) -> str:
+    taken = set(
+        Criterion.objects.filter(component__worksheet_id=component.worksheet_id).values_list(
+            "code", flat=True
+        )
+    )
+    n = component.criteria.count() + 1
+    while f"{component.order}.{n}" in taken:
+        n += 1
+    return f"{component.order}.{n}"
+
+
+# --- components ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def component_add(*, worksheet: Worksheet, name: str, description: str = "") -> Component:
+    worksheet = _locked(worksheet)
+    last = worksheet.components.aggregate(m=Max("order"))["m"] or 0
+    return Component.objects.create(
+        worksheet=worksheet, order=last + 1, name=name.strip(), description=description.strip()
+    )
+
+
+@transaction.atomic
+def component_update(*, component: Component, name: str, description: str = "") -> Component:
+    _locked(component.worksheet)
+    component.name, component.description = name.strip(), description.strip()
+    component.save(update_fields=["name", "description"])
+    return component
+
+
+@transaction.atomic
+def component_delete(*, component: Component) -> None:
+    """Deletes the component with its criteria and closes the gap in the order."""
+    worksheet = _locked(component.worksheet)
+    order = component.order
+    component.delete()
+    for later in worksheet.components.filter(order__gt=order).order_by("order"):
+        Component.objects.filter(pk=later.pk).update(order=later.order - 1)
+
+
+def _swap(model, a, b) -> None:
+    """Swap the `order` of two rows under a unique (parent, order) constraint."""
+    a_order, b_order = a.order, b.order
+    model.objects.filter(pk=a.pk).update(order=0)
+    model.objects.filter(pk=b.pk).update(order=a_order)
+    model.objects.filter(pk=a.pk).update(order=b_order)
+
+
+@transaction.atomic
+def component_move(*, component: Component, by: int) -> None:
+    worksheet = _locked(component.worksheet)
+    component = Component.objects.get(pk=component.pk)
+    neighbour = worksheet.components.filter(order=component.order + by).first()
+    if neighbour is not None:
+        _swap(Component, component, neighbour)
+
+
+# --- criteria ------------------------------------------------------------------------------------
+
+
+def _criterion_check(worksheet: Worksheet, data: dict, exclude_pk: int | None = None) -> None:
+    errors = {}
+    if _code_taken(worksheet, data["code"], exclude_pk):
+        errors["code"] = _("Kode %(code)s sudah dipakai kriteria lain di LKE ini.") % {
+            "code": data["code"]
+        }
+    weight = data["weight"]
+    if not (Decimal(0) < weight <= Decimal(100)):
+        errors["weight"] = _("Bobot harus lebih dari 0 dan paling besar 100.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def criterion_add(*, component: Component, **data) -> Criterion:
+    worksheet = _locked(component.worksheet)
+    _criterion_check(worksheet, data)
+    last = component.criteria.aggregate(m=Max("order"))["m"] or 0
+    return Criterion.objects.create(
+        component=component, order=last + 1, **{k: data[k] for k in CRITERION_FIELDS}
+    )
+
+
+@transaction.atomic
+def criterion_update(
+    *, criterion: Criterion, component: Component | None = None, **data
+) -> Criterion:
+    """Change a criterion; a different `component` moves it to the end of that component."""
+    worksheet = _locked(criterion.component.worksheet)
+    _criterion_check(worksheet, data, exclude_pk=criterion.pk)
+    for name in CRITERION_FIELDS:
+        setattr(criterion, name, data[name])
+    fields = list(CRITERION_FIELDS)
+    if component is not None and component.pk != criterion.component_id:
+        if component.worksheet_id != worksheet.pk:
+            raise ValidationError({"component": _("Komponen tidak ditemukan di LKE ini.")})
+        old_component, old_order = criterion.component, criterion.order
+        criterion.component = component
+        criterion.order = (component.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
+        fields += ["component", "order"]
+        criterion.save(update_fields=fields)
+        _close_gap(old_component, old_order)
+        return criterion
+    criterion.save(update_fields=fields)
+    return criterion
+
+
+def _close_gap(component: Component, order: int) -> None:
+    for later in component.criteria.filter(order__gt=order).order_by("order"):
+        Criterion.objects.filter(pk=later.pk).update(order=later.order - 1)
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion) -> None:
+    _locked(criterion.component.worksheet)
+    component, order = criterion.component, criterion.order
+    criterion.delete()
+    _close_gap(component, order)
+
+
+@transaction.atomic
+def criterion_move(*, criterion: Criterion, by: int) -> None:
+    _locked(criterion.component.worksheet)
+    criterion = Criterion.objects.get(pk=criterion.pk)
+    neighbour = Criterion.objects.filter(
+        component_id=criterion.component_id, order=criterion.order + by
+    ).first()
+    if neighbour is not None:
+        _swap(Criterion, criterion, neighbour)
+
+
+@transaction.atomic
+def worksheet_contents_replace(*, worksheet: Worksheet, components: list[dict]) -> Worksheet:
+    """Replace every component and criterion (the Excel import); `components` is already valid:
+    [{"name", "description", "criteria": [{CRITERION_FIELDS...}]}] in order."""
+    worksheet = _locked(worksheet)
+    worksheet.components.all().delete()
+    for c_order, entry in enumerate(components, start=1):
+        component = Component.objects.create(
+            worksheet=worksheet,
+            order=c_order,
+            name=entry["name"],
+            description=entry["description"],
+        )
+        Criterion.objects.bulk_create(
+            Criterion(component=component, order=order, **{k: row[k] for k in CRITERION_FIELDS})
+            for order, row in enumerate(entry["criteria"], start=1)
+        )
+    return worksheet
