@@ -50,6 +50,8 @@ class Round(models.Model):
     # Optional: while open, a change agent may contest a final LKE score once per criterion.
     appeal_opens_on = models.DateField(_("masa sanggah dibuka"), null=True, blank=True)
     appeal_closes_on = models.DateField(_("masa sanggah ditutup"), null=True, blank=True)
+    # Leaders see only published figures unless the admin lets them follow the live ones.
+    live_to_leaders = models.BooleanField(_("pimpinan melihat angka sementara"), default=False)
 
     weight_survey = models.PositiveSmallIntegerField(_("bobot survei individu (%)"), default=60)
     weight_lke = models.PositiveSmallIntegerField(_("bobot penilaian instansi/LKE (%)"), default=40)

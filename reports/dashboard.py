@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from evaluations.models import Round, RoundAgency
 from reports import selectors
 from reports.charts import Bar, bar_chart_svg
-from reports.models import VALUE_CODES, FigureCode, IndexRun, Scope
+from reports.figures import SELECTION_CODES
+from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
 
 BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 
@@ -22,6 +23,8 @@ BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 class UnitRow:
     row: selectors.FigureRow
     index: object  # the IndexFigure ranked on (composite when scored, else individual)
+    rate: object = None  # RESPONSE_RATE of the unit's subtree
+    minimum_met: bool | None = None  # MIN_RESPONDENTS: completed >= needed
 
     @property
     def sort_key(self):
@@ -39,11 +42,17 @@ def _figure_text(figure) -> str:
 
 def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency | None,
                       root_agency: RoundAgency, dimension: str, key: str,
-                      published_only: bool = True) -> dict:  # fmt: skip
-    """Headline, value chart, weak values and the units directly below the focus."""
+                      published_only: bool = True, agency_kind: str = "") -> dict:  # fmt: skip
+    """Headline, value chart, weak values and the units directly below the focus.
+
+    `agency_kind` keeps only units of that kind; at province level without an ASN-type filter the
+    headline becomes the figures of all agencies of that kind (stored as a breakdown)."""
     if run is None:
         return {"run": None}
-    if focus is None:
+    if focus is None and agency_kind and not key:
+        headline = selectors.province_row(run, dimension=Dimension.AGENCY_KIND, key=agency_kind)
+        headline.figures.setdefault("RESPONSE_RATE", None)
+    elif focus is None:
         headline = selectors.province_row(run, dimension=dimension, key=key)
     else:
         rows = selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key)
@@ -54,7 +63,20 @@ def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency 
         UnitRow(row=row, index=row.get("COMPOSITE") if _shown(row.get("COMPOSITE")) else row.get("INDIVIDUAL"))
         for row in selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key)
         if row.agency and row.agency.parent_id == parent.pk
+        and (not agency_kind or row.agency.kind == agency_kind)
     ]  # fmt: skip
+    participation = {
+        row.agency.pk: row
+        for row in selectors.figure_rows(
+            run, scope=Scope.SUBTREE, codes=("RESPONSE_RATE", "MIN_RESPONDENTS")
+        )
+        if row.agency
+    }
+    for unit in units:
+        row = participation.get(unit.row.agency.pk)
+        if row is not None:
+            unit.rate, minimum = row.get("RESPONSE_RATE"), row.get("MIN_RESPONDENTS")
+            unit.minimum_met = minimum is not None and minimum.n >= (minimum.denominator or 0)
     units.sort(key=lambda u: u.sort_key)
     values = [(code, FigureCode(code).label, headline.get(code)) for code in VALUE_CODES]
     individual = headline.get("INDIVIDUAL")
@@ -73,6 +95,11 @@ def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency 
         "weak": weak_values(values, individual),
         "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
         "units": units,
+        "selection": [
+            (code, FigureCode(code).label, headline.get(code))
+            for code in SELECTION_CODES
+            if headline.get(code) is not None
+        ],
         "value_codes": VALUE_CODES,
         "trend": selectors.trend_by_agency_code(round, published_only=published_only).get(
             focus.code if focus else "PROVINSI", []

@@ -19,6 +19,6 @@ LIVE = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.COMPUTED, *PUBLISHED)
 def can_view_dashboard(user: User, round: Round) -> Decision:
     if in_scope(user, round.root, (Role.ADMIN,)):
         return ALLOWED if round.status in LIVE else Decision(False, str(_("Putaran masih draf.")))
-    if round.status not in PUBLISHED:
+    if round.status not in PUBLISHED and not (round.live_to_leaders and round.status in LIVE):
         return Decision(False, str(_("Hasil putaran ini belum dipublikasikan.")))
     return ALLOWED

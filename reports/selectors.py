@@ -135,7 +135,8 @@ def trend_by_agency_code(
 
 def dashboard_rounds_for_user(user) -> list[Round]:
     """Rounds whose figures the user may read: admins every round with answers, leaders the
-    published rounds covering their agency. Newest first."""
+    published rounds covering their agency (and live ones the admin opened to leaders).
+    Newest first."""
 
     if not user.is_authenticated:
         return []
@@ -145,7 +146,10 @@ def dashboard_rounds_for_user(user) -> list[Round]:
         q = Q()
         for path in paths:
             q |= Q(agency__path__startswith=path)
-        led = RoundAgency.objects.filter(q, round__status__in=PUBLISHED).values("round_id")
+        readable = Q(round__status__in=PUBLISHED) | Q(
+            round__status__in=LIVE, round__live_to_leaders=True
+        )
+        led = RoundAgency.objects.filter(q, readable).values("round_id")
         for round in Round.objects.filter(pk__in=led):
             rounds.setdefault(round.pk, round)
     return sorted(rounds.values(), key=lambda r: (r.year, r.pk), reverse=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import views
+from reports import views, views_compute
 
 app_name = "reports"
 
@@ -10,4 +10,14 @@ urlpatterns = [
     path("metode/", views.method, name="method"),
     path("dasbor/", views.dashboard, name="dashboard"),
     path("dasbor/<int:pk>/", views.dashboard, name="dashboard_round"),
+    path("putaran/<int:pk>/indeks/", views_compute.index_panel, name="index_panel"),
+    path("putaran/<int:pk>/indeks/hitung/", views_compute.index_compute, name="index_compute"),
+    path(
+        "putaran/<int:pk>/indeks/publikasikan/", views_compute.index_publish, name="index_publish"
+    ),
+    path(
+        "putaran/<int:pk>/indeks/angka-sementara/",
+        views_compute.index_live_toggle,
+        name="index_live",
+    ),
 ]

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from berakhlak.models import AsnType, Role
+from berakhlak.models import AgencyKind, AsnType, Role
 from berakhlak.permissions import in_scope, roles_of
 from evaluations.models import Round, RoundAgency, RoundStatus
 from reports import selectors, suppression
@@ -75,7 +75,13 @@ def dashboard(request, pk: int | None = None):
     if asn_type not in AsnType.values:
         asn_type = ""
     dimension = Dimension.ASN_TYPE if asn_type else Dimension.NONE
+    agency_kind = request.GET.get("jenis_unit", "")
+    if agency_kind not in AgencyKind.values:
+        agency_kind = ""
     root_agency = RoundAgency.objects.get(round=round, depth=0)
+    kinds_present = set(
+        RoundAgency.objects.filter(round=round, depth__gt=0).values_list("kind", flat=True)
+    )
     visible_codes = set(allowed.values_list("code", flat=True))
     context = {
         "rounds": rounds,
@@ -84,12 +90,15 @@ def dashboard(request, pk: int | None = None):
         "sees_province": sees_province,
         "asn_type": asn_type,
         "asn_types": AsnType.choices,
+        "agency_kind": agency_kind,
+        "agency_kinds": [(v, label) for v, label in AgencyKind.choices if v in kinds_present],
         "visible_codes": visible_codes,
         "trail": _trail(focus, visible_codes),
         **dashboard_context(
             round=round, run=selectors.run_for_reading(round), focus=focus,
             root_agency=root_agency, dimension=dimension, key=asn_type,
             published_only=not in_scope(request.user, round.root, (Role.ADMIN,)),
+            agency_kind=agency_kind,
         ),
     }  # fmt: skip
     return render(request, "reports/dashboard.html", context)

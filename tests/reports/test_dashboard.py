@@ -102,3 +102,34 @@ def test_trend_lists_earlier_published_rounds(client, province, published):
     trend = response.context["trend"]
     assert [point.round.pk for point in trend] == [published.pk, later.pk]
     assert 'data-testid="trend"' in response.content.decode()
+
+
+def test_agency_kind_filter_keeps_units_of_that_kind(client, province, published):
+    response = page(client, province.admin.user, published, jenis_unit="BIRO")
+    html = response.content.decode()
+    assert response.context["agency_kind"] == "BIRO"
+    assert 'data-testid="unit-DINKES"' not in html and 'data-testid="unit-DISDIK"' not in html
+    response = page(client, province.admin.user, published, jenis_unit="DINAS")
+    html = response.content.decode()
+    assert 'data-testid="unit-DINKES"' in html and 'data-testid="unit-DISDIK"' in html
+    # The headline is the figure of all agencies of that kind, not the province's.
+    assert response.context["headline"].get("INDIVIDUAL").dimension == "AGENCY_KIND"
+    assert page(client, province.admin.user, published, jenis_unit="NOPE").status_code == 200
+
+
+def test_units_show_participation_and_the_minimum(client, province, published):
+    html = page(client, province.admin.user, published).content.decode()
+    assert 'data-testid="rate-DINKES"' in html
+    units = {
+        u.row.agency.code: u for u in page(client, province.admin.user, published).context["units"]
+    }
+    assert units["DINKES"].rate is not None and units["DINKES"].minimum_met is not None
+
+
+def test_values_selection_figures_are_shown(client, province):
+    round = survey_round(province, selection=True)
+    respond(round, "DINKES", 70, count=6, current_values="BP,AK", current_limiting=1,
+            personal_values="BP", desired_values="AD,BP")  # fmt: skip
+    index_compute_now(round=round)
+    html = page(client, province.admin.user, round).content.decode()
+    assert 'data-testid="selection"' in html and "Entropi budaya" in html

@@ -1,0 +1,90 @@
+"""The admin's index panel on the round page: "Hitung" with live progress, publish, live figures.
+
+Loaded into the round page with htmx; while a run is waiting or running the panel polls itself
+every two seconds and stops once the run is done or failed. Every action also works without
+JavaScript (plain POST, redirect back to the round page).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations.models import RoundStatus
+from evaluations.selectors import get_round_for_admin
+from evaluations.services import round_transition
+from reports import selectors
+from reports.models import ACTIVE_STATUSES, IndexRun, RunTrigger
+from reports.services.compute import ComputeRefused, compute_problems, index_compute_request
+
+PANEL = "reports/_index_panel.html"
+
+
+def panel_context(round, *, error: str = "") -> dict:
+    latest = IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
+    shown = selectors.run_for_reading(round)
+    return {
+        "round": round,
+        "latest": latest,
+        "active": latest is not None and latest.status in ACTIVE_STATUSES,
+        "shown": shown,
+        "can_compute": not compute_problems(round),
+        "compute_refusal": (compute_problems(round) or [""])[0],
+        "can_publish": round.status == RoundStatus.COMPUTED
+        and shown is not None
+        and not shown.provisional,
+        "published": round.status in (RoundStatus.PUBLISHED, RoundStatus.ARCHIVED),
+        "error": error,
+    }
+
+
+def _respond(request, round, *, error: str = ""):
+    round.refresh_from_db()
+    if request.htmx:
+        return render(request, PANEL, panel_context(round, error=error))
+    if error:
+        messages.error(request, error)
+    return redirect("evaluations:round_detail", round.pk)
+
+
+@login_required
+def index_panel(request, pk: int):
+    round = get_round_for_admin(request.user, pk)
+    return render(request, PANEL, panel_context(round))
+
+
+@login_required
+@require_POST
+def index_compute(request, pk: int):
+    round = get_round_for_admin(request.user, pk)
+    try:
+        index_compute_request(round=round, trigger=RunTrigger.MANUAL, by=request.user)
+    except ComputeRefused as refusal:
+        return _respond(request, round, error=str(refusal))
+    return _respond(request, round)
+
+
+@login_required
+@require_POST
+def index_publish(request, pk: int):
+    round = get_round_for_admin(request.user, pk)
+    try:
+        round_transition(round=round, to=RoundStatus.PUBLISHED, by=request.user)
+    except ValidationError as error:
+        return _respond(request, round, error=" ".join(error.messages))
+    if not request.htmx:
+        messages.success(request, _("Hasil dipublikasikan; pimpinan kini melihatnya di dasbor."))
+    return _respond(request, round)
+
+
+@login_required
+@require_POST
+def index_live_toggle(request, pk: int):
+    round = get_round_for_admin(request.user, pk)
+    round.live_to_leaders = request.POST.get("live") == "1"
+    round.save(update_fields=["live_to_leaders"])
+    return _respond(request, round)
