@@ -64,7 +64,8 @@ SEED_SQL = """
 INSERT INTO surveys_response (
     id, round_id, round_agency_id, asn_type, source, answers,
     score_bp, score_ak, score_ko, score_ha, score_lo, score_ad, score_kl, score_engagement,
-    current_values, current_limiting, personal_values, desired_values)
+    current_values, current_limiting, personal_values, desired_values,
+    current_mask, alignment_desired, alignment_personal)
 SELECT
     md5(%(round)s::text || '-' || g::text)::uuid, %(round)s,
     (%(agencies)s::bigint[])[1 + (g %% array_length(%(agencies)s::bigint[], 1))],
@@ -72,7 +73,8 @@ SELECT
     40 + random() * 50, 50 + random() * 45, 40 + random() * 50, 45 + random() * 50,
     50 + random() * 45, 20 + random() * 50, 35 + random() * 50, 40 + random() * 50,
     (ARRAY['AK,BP,KO','BP,HA','KL,LO,AD','AK'])[1 + (g %% 4)], (g %% 4),
-    (ARRAY['BP,AK','HA,KO,LO','AD'])[1 + (g %% 3)], (ARRAY['AD,KL,BP','KO,AK'])[1 + (g %% 2)]
+    (ARRAY['BP,AK','HA,KO,LO','AD'])[1 + (g %% 3)], (ARRAY['AD,KL,BP','KO,AK'])[1 + (g %% 2)],
+    (ARRAY[7, 9, 112, 2])[1 + (g %% 4)], (g %% 3) * 33.3, (g %% 5) * 25.0
 FROM generate_series(1, %(count)s) AS g
 """
 

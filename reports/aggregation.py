@@ -9,18 +9,21 @@ in Python, over at most (agencies x 4) small rows. No response is loaded into Py
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.db.models import Case, Count, FloatField, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Cast, NullIf
+from django.db.models import Count, F, Q, Sum
 
 from berakhlak.models import AsnType
 from evaluations.models import Round, RoundAgency
 from reports.models import VALUE_CODES
-from surveys.models import Participation, ParticipationStatus, Response, ResponseSource
+from surveys.models import (
+    VALUE_BITS,
+    Participation,
+    ParticipationStatus,
+    Response,
+    ResponseSource,
+)
 
 ASN_TYPES = tuple(AsnType.values)
 
@@ -67,30 +70,6 @@ def total(parts) -> Sums:
     return result
 
 
-def _flag(condition: Q) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-
-def _share_of(base: str, other: str):
-    """Per response: % of the value codes chosen in `base` that are also chosen in `other`.
-
-    NULL when nothing was chosen in `base` (the response then does not count).
-    """
-    both = reduce(
-        operator.add,
-        (
-            _flag(Q(**{f"{base}__contains": c}) & Q(**{f"{other}__contains": c}))
-            for c in VALUE_CODES
-        ),
-    )
-    chosen = reduce(operator.add, (_flag(Q(**{f"{base}__contains": c})) for c in VALUE_CODES))
-    return (
-        Cast(both, FloatField())
-        * Value(100.0, output_field=FloatField())
-        / NullIf(Cast(chosen, FloatField()), Value(0.0, output_field=FloatField()))
-    )
-
-
 def _aggregates(selection: bool) -> dict:
     aggregates: dict = {
         "n": Count("pk"),
@@ -102,17 +81,16 @@ def _aggregates(selection: bool) -> dict:
         aggregates[f"s_{code}"] = Sum(f"score_{code.lower()}")
         aggregates[f"c_{code}"] = Count(f"score_{code.lower()}")
     if selection:
-        # Value codes are distinct two-letter codes joined by commas: a substring test is exact.
+        # Derived once per response at submit (surveys.models.selection_derived): the current
+        # culture as a bit mask, the alignment shares as numbers. Integer and float sums only.
         aggregates["sel_n"] = Count("current_limiting")
         aggregates["lim_sum"] = Sum("current_limiting")
         for code in VALUE_CODES:
-            aggregates[f"h_{code}"] = Count("pk", filter=Q(current_values__contains=code))
-        desired_in_current = _share_of("desired_values", "current_values")
-        personal_in_current = _share_of("personal_values", "current_values")
-        aggregates["al_sum"] = Sum(desired_in_current)
-        aggregates["al_n"] = Count(desired_in_current)
-        aggregates["pe_sum"] = Sum(personal_in_current)
-        aggregates["pe_n"] = Count(personal_in_current)
+            aggregates[f"h_{code}"] = Sum(F("current_mask").bitand(1 << VALUE_BITS.index(code)))
+        aggregates["al_sum"] = Sum("alignment_desired")
+        aggregates["al_n"] = Count("alignment_desired")
+        aggregates["pe_sum"] = Sum("alignment_personal")
+        aggregates["pe_n"] = Count("alignment_personal")
     return aggregates
 
 
@@ -125,7 +103,7 @@ def _sums_from_row(row: dict, selection: bool) -> Sums:
     if selection:
         sums.selection_n = int(row["sel_n"])
         sums.limiting_sum = int(row["lim_sum"] or 0)
-        sums.current_hits = [int(row[f"h_{c}"]) for c in VALUE_CODES]
+        sums.current_hits = [int(row[f"h_{c}"] or 0) >> VALUE_BITS.index(c) for c in VALUE_CODES]
         sums.alignment_sum = float(row["al_sum"] or 0.0)
         sums.alignment_n = int(row["al_n"])
         sums.personal_sum = float(row["pe_sum"] or 0.0)

@@ -17,6 +17,7 @@ from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
 
 BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
+UNIT_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")
 
 
 @dataclass
@@ -55,23 +56,25 @@ def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency 
     elif focus is None:
         headline = selectors.province_row(run, dimension=dimension, key=key)
     else:
-        rows = selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key)
-        headline = next((r for r in rows if r.agency and r.agency.pk == focus.pk), None)
-        headline = headline or selectors.FigureRow(agency=focus)
+        rows = selectors.figure_rows(
+            run, scope=Scope.SUBTREE, dimension=dimension, key=key, agency_ids=(focus.pk,)
+        )
+        headline = rows[0] if rows else selectors.FigureRow(agency=focus)
     parent = focus or root_agency
     units = [
         UnitRow(row=row, index=row.get("COMPOSITE") if _shown(row.get("COMPOSITE")) else row.get("INDIVIDUAL"))
-        for row in selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key)
-        if row.agency and row.agency.parent_id == parent.pk
-        and (not agency_kind or row.agency.kind == agency_kind)
+        for row in selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key,
+                                         codes=UNIT_CODES, parent_id=parent.pk)
+        if row.agency and (not agency_kind or row.agency.kind == agency_kind)
     ]  # fmt: skip
     participation = {
         row.agency.pk: row
         for row in selectors.figure_rows(
-            run, scope=Scope.SUBTREE, codes=("RESPONSE_RATE", "MIN_RESPONDENTS")
+            run, scope=Scope.SUBTREE, codes=("RESPONSE_RATE", "MIN_RESPONDENTS"),
+            parent_id=parent.pk,
         )
         if row.agency
-    }
+    }  # fmt: skip
     for unit in units:
         row = participation.get(unit.row.agency.pk)
         if row is not None:

@@ -17,6 +17,7 @@ figure (a published 75.0 is always band A).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils.translation import gettext as _
@@ -168,8 +169,32 @@ class Groups:
 # --- figure rows -------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class FigureValues:
+    """One figure before it is stored: the columns of IndexFigure as plain values.
+
+    Thousands per run; a model instance each would cost more than the database scan."""
+
+    round_id: int
+    code: str
+    value: Decimal | None
+    n: int
+    denominator: int | None
+    suppressed: bool
+    reason: str
+    band: str
+    scope: str
+    round_agency_id: int | None = None
+    dimension: str = ""
+    dimension_key: str = ""
+    run_id: int | None = None
+
+    def as_model(self) -> IndexFigure:
+        return IndexFigure(**{name: getattr(self, name) for name in self.__slots__})
+
+
 class FigureWriter:
-    """Builds the unsaved IndexFigure rows of one run."""
+    """Builds the unsaved figure rows of one run."""
 
     def __init__(
         self,
@@ -187,7 +212,7 @@ class FigureWriter:
         self.institutional = institutional
         self.pick_count = pick_count
         self.minimum = suppression.group_minimum(self.round.min_group)
-        self.rows: list[IndexFigure] = []
+        self.rows: list[FigureValues] = []
 
     def _add(
         self,
@@ -203,14 +228,14 @@ class FigureWriter:
         rounded = None if suppressed_reason else round_half_up(value)
         band = self.round.band_for(rounded) if code in BANDED and rounded is not None else ""
         self.rows.append(
-            IndexFigure(
+            FigureValues(
                 round_id=self.round.pk,
                 code=code,
                 value=rounded,
                 n=n,
                 denominator=denominator,
                 suppressed=bool(suppressed_reason),
-                reason=suppressed_reason or reason,
+                reason=str(suppressed_reason or reason),
                 band=band,
                 **where,
             )
@@ -292,7 +317,7 @@ class FigureWriter:
         needed = respondents_needed(self.round, roster)
         self._add(where, "MIN_RESPONDENTS", None, n=completed, denominator=needed)
 
-    def write(self, groups: Groups) -> list[IndexFigure]:
+    def write(self, groups: Groups) -> list[FigureValues]:
         institutional = self.institutional
         for node in self.tallies.ordered():
             pk = node.agency.pk
@@ -342,7 +367,7 @@ def figures_build(
     institutional: InstitutionalIndices,
     pick_count: int | None,
     engagement: bool,
-) -> list[IndexFigure]:
+) -> list[FigureValues]:
     """Every figure of the round (unsaved rows), suppression applied."""
     groups = Groups(tallies)
     hidden = suppression.protect(

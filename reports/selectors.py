@@ -61,13 +61,21 @@ def figure_rows(
     dimension: str = Dimension.NONE,
     key: str = "",
     codes: tuple[str, ...] | None = None,
+    agency_ids: tuple[int, ...] | None = None,
+    parent_id: int | None = None,
 ) -> list[FigureRow]:
-    """Agency rows (tree order) of one scope and breakdown, then nothing else; one query."""
+    """Agency rows (tree order) of one scope and breakdown, then nothing else; one query.
+
+    `agency_ids` / `parent_id` narrow it to those agencies / the children of one agency."""
     figures = IndexFigure.objects.filter(
         run=run, scope=scope, dimension=dimension, dimension_key=key
     ).select_related("round_agency")
     if codes:
         figures = figures.filter(code__in=codes)
+    if agency_ids is not None:
+        figures = figures.filter(round_agency_id__in=agency_ids)
+    if parent_id is not None:
+        figures = figures.filter(round_agency__parent_id=parent_id)
     rows: dict[int | None, FigureRow] = {}
     for figure in figures:
         row = rows.setdefault(figure.round_agency_id, FigureRow(agency=figure.round_agency))

@@ -204,6 +204,32 @@ class Draft(models.Model):
         return str(_("draf jawaban"))
 
 
+# Bit i of Response.current_mask is set when VALUE_BITS[i] was chosen as current culture.
+VALUE_BITS = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
+
+
+def _codes(text: str) -> set[str]:
+    return {code for code in (text or "").split(",") if code}
+
+
+def _share(base: set[str], other: set[str]) -> float | None:
+    """% of the codes in `base` that are also in `other`; None when `base` is empty."""
+    return len(base & other) * 100.0 / len(base) if base else None
+
+
+def selection_derived(current: str, personal: str, desired: str) -> dict:
+    """What the aggregation needs of a values selection, computed once per response: the current
+    culture as a bit mask and the two alignment shares (desired in current, personal in current)."""
+    chosen = _codes(current)
+    return {
+        "current_mask": sum(1 << i for i, code in enumerate(VALUE_BITS) if code in chosen)
+        if current
+        else None,
+        "alignment_desired": _share(_codes(desired), chosen),
+        "alignment_personal": _share(_codes(personal), chosen),
+    }
+
+
 class ResponseSource(models.TextChoices):
     WEB = "WEB", _("Daring")
     PAPER = "PAPER", _("Kertas/luring (impor)")
@@ -240,6 +266,11 @@ class Response(models.Model):
     current_limiting = models.PositiveSmallIntegerField(null=True, blank=True)
     personal_values = models.CharField(max_length=32, blank=True, default="")
     desired_values = models.CharField(max_length=32, blank=True, default="")
+    # Derived from the three above by selection_derived() (kept in step by save() and
+    # surveys.services.filling.response_fields), so that the round's scan stays cheap.
+    current_mask = models.PositiveSmallIntegerField(null=True, blank=True)
+    alignment_desired = models.FloatField(null=True, blank=True)
+    alignment_personal = models.FloatField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("jawaban anonim")
@@ -248,3 +279,11 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return str(_("jawaban anonim"))
+
+    def save(self, *args, **kwargs):
+        if self.current_values or self.personal_values or self.desired_values:
+            for name, value in selection_derived(
+                self.current_values, self.personal_values, self.desired_values
+            ).items():
+                setattr(self, name, value)
+        super().save(*args, **kwargs)

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -32,7 +32,7 @@ from berakhlak.models import User
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
 from reports.aggregation import tally_round
-from reports.figures import figures_build
+from reports.figures import FigureValues, figures_build
 from reports.models import (
     METHOD_VERSION,
     IndexFigure,
@@ -108,11 +108,18 @@ def _round_instruments(round: Round) -> tuple[int | None, bool]:
     return pick_count, engagement
 
 
-def input_fingerprint(round: Round, institutional: Mapping[int, Decimal]) -> str:
-    """What the figures depend on, hashed: an unchanged open round is not recomputed."""
+def input_fingerprint(
+    round: Round, institutional: Mapping[int, Decimal], responses: int | None = None
+) -> str:
+    """What the figures depend on, hashed: an unchanged open round is not recomputed.
+
+    `responses`: the round's response count when the caller has it already (the compute's scan).
+    """
     basis = {
         "method": METHOD_VERSION,
-        "responses": Response.objects.filter(round=round).count(),
+        "responses": responses
+        if responses is not None
+        else Response.objects.filter(round=round).count(),
         "submitted": Participation.objects.filter(
             round=round, status=ParticipationStatus.SUBMITTED
         ).count(),
@@ -279,10 +286,10 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
         return run
     provisional = round.status == RoundStatus.OPEN
     institutional = dict(provider(round))
-    fingerprint = input_fingerprint(round, institutional)
     pick_count, engagement = _round_instruments(round)
     _progress(run, 10)
     tallies = tally_round(round, selection=pick_count is not None)
+    fingerprint = input_fingerprint(round, institutional, responses=tallies.root.tree[""].n)
     _progress(run, 60)
     figures = figures_build(
         tallies=tallies, institutional=institutional, pick_count=pick_count, engagement=engagement
@@ -303,13 +310,36 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
         )
         if not finished:
             raise _LostClaim
-        IndexFigure.objects.bulk_create(figures, batch_size=BULK_BATCH)
+        _figures_insert(figures)
         if round.status == RoundStatus.CLOSED:
             with suppress(ValidationError):
                 round_transition(round=round, to=RoundStatus.COMPUTED)
     index_runs_prune(round=round)
     run.refresh_from_db()
     return run
+
+
+def _figures_insert(figures: list[FigureValues]) -> None:
+    """Write the snapshot: COPY on PostgreSQL (thousands of rows, a fraction of the INSERT time),
+    bulk_create elsewhere. The rows are plain values already: no field needs a pre-save hook."""
+    if connection.vendor != "postgresql":
+        IndexFigure.objects.bulk_create([f.as_model() for f in figures], batch_size=BULK_BATCH)
+        return
+    fields = [f for f in IndexFigure._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(IndexFigure._meta.db_table)
+    text = {f.attname for f in fields if f.get_internal_type() == "CharField"}
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for figure in figures:
+            copy.write_row(
+                [
+                    str(value) if name in text else value
+                    for name, value in ((f.attname, getattr(figure, f.attname)) for f in fields)
+                ]
+            )
 
 
 # --- housekeeping ------------------------------------------------------------------------------

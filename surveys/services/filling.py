@@ -24,6 +24,7 @@ from surveys.models import (
     ParticipationStatus,
     Response,
     ResponseSource,
+    selection_derived,
 )
 from surveys.selectors import Question, Survey, survey_for_round
 
@@ -216,6 +217,9 @@ def response_fields(survey: Survey, answers: Mapping[str, object]) -> dict:
             fields["current_values"] = summary["CURRENT"]
             fields["desired_values"] = summary["DESIRED"]
             fields["current_limiting"] = summary["CURRENT_LIMITING"]
+            fields.update(
+                selection_derived(summary["CURRENT"], summary["PERSONAL"], summary["DESIRED"])
+            )
     return fields
 
 
