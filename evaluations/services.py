@@ -11,11 +11,16 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berakhlak.models import Agency, Employee, User
 from evaluations.models import Round, RoundAgency, RoundStatus
+
+# Sent after the transaction that moved a round commits: round_id, before, after (statuses).
+# reports listens to compute the final figures as soon as a round closes.
+round_transitioned = Signal()
 
 TRANSITIONS: dict[str, set[str]] = {
     RoundStatus.DRAFT: {RoundStatus.OPEN},
@@ -171,6 +176,7 @@ def round_transition(*, round: Round, to: str, by: User | None = None) -> Round:
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
+    before = locked.status
     locked.status = to
     if to == RoundStatus.OPEN and locked.opened_at is None:
         locked.opened_at = now
@@ -178,6 +184,10 @@ def round_transition(*, round: Round, to: str, by: User | None = None) -> Round:
         locked.closed_at = now
     locked.save(update_fields=["status", "opened_at", "closed_at"])
     round.refresh_from_db()
+    round_id = locked.pk
+    transaction.on_commit(
+        lambda: round_transitioned.send(Round, round_id=round_id, before=before, after=to)
+    )
     return locked
 
 

@@ -27,14 +27,16 @@ PANEL = "reports/_index_panel.html"
 def panel_context(round, *, error: str = "") -> dict:
     latest = IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
     shown = selectors.run_for_reading(round)
+    active = latest is not None and latest.status in ACTIVE_STATUSES
     return {
         "round": round,
         "latest": latest,
-        "active": latest is not None and latest.status in ACTIVE_STATUSES,
+        "active": active,
         "shown": shown,
         "can_compute": not compute_problems(round),
         "compute_refusal": (compute_problems(round) or [""])[0],
         "can_publish": round.status == RoundStatus.COMPUTED
+        and not active
         and shown is not None
         and not shown.provisional,
         "published": round.status in (RoundStatus.PUBLISHED, RoundStatus.ARCHIVED),

@@ -377,6 +377,17 @@ def index_runs_requeue_stale(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+def compute_on_close(sender, *, round_id: int, before: str, after: str, **kwargs) -> None:
+    """A round just closed: queue its final figures at once (the beat task is the safety net)."""
+    if after != RoundStatus.CLOSED:
+        return
+    round = Round.objects.filter(pk=round_id).first()
+    if round is None or round.status != RoundStatus.CLOSED:
+        return
+    with transaction.atomic(), suppress(ComputeRefused):
+        index_compute_request(round=round, trigger=RunTrigger.SCHEDULE)
+
+
 def index_compute_due(*, now: dt.datetime | None = None) -> list[int]:
     """The periodic compute: open rounds whose inputs changed (provisional figures), and closed
     rounds without final figures. Returns the ids of the runs queued."""

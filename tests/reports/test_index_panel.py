@@ -95,3 +95,12 @@ def test_only_admins_use_the_panel(client, province, round):
     assert not IndexRun.objects.exists()
     round.refresh_from_db()
     assert round.live_to_leaders is False
+
+
+def test_closing_a_round_computes_its_final_figures_at_once(province, round, commit):
+    with commit():
+        round_transition(round=round, to=RoundStatus.CLOSED)
+    run = IndexRun.objects.get(round=round)
+    assert run.status == RunStatus.DONE and not run.provisional
+    round.refresh_from_db()
+    assert round.status == RoundStatus.COMPUTED
