@@ -134,6 +134,7 @@ CELERY_BEAT_SCHEDULE = {
     # Provisional figures of open rounds (only when answers changed), final ones once closed.
     "reports-compute-due": {"task": "reports.index_compute_due", "schedule": 5 * 60},
     "reports-requeue-stale": {"task": "reports.index_runs_requeue_stale", "schedule": 5 * 60},
+    "reports-files-expire": {"task": "reports.report_files_expire", "schedule": 60 * 60},
     # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
     "evidence-orphans": {
         "task": "evaluations.evidence_orphans_delete",
@@ -281,10 +282,23 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BerAKHLAK Monitor <noreply@l
 
 # --- The deployment's identity -----------------------------------------------------------------
 PROVINCE_NAME = env_str("PROVINCE_NAME", "Provinsi Kalimantan Selatan")
+# Reports (PDF): letterhead, logo (a file under static/), place and signatory of the cover letter.
+REPORT_GOVERNMENT = env_str("REPORT_GOVERNMENT", "Pemerintah Provinsi Kalimantan Selatan")
+REPORT_UNIT = env_str("REPORT_UNIT", "Biro Organisasi Sekretariat Daerah")
+REPORT_ADDRESS = env_str("REPORT_ADDRESS", "Jl. Aneka Tambang, Banjarbaru, Kalimantan Selatan")
+REPORT_LOGO = env_str("REPORT_LOGO", "img/logo.svg")
+REPORT_CITY = env_str("REPORT_CITY", "Banjarbaru")
+REPORT_SIGNATORY_TITLE = env_str("REPORT_SIGNATORY_TITLE", "Sekretaris Daerah")
+REPORT_SIGNATORY_NAME = env_str("REPORT_SIGNATORY_NAME", "")
+REPORT_SIGNATORY_NIP = env_str("REPORT_SIGNATORY_NIP", "")
+# Generated report files are kept this long, then deleted by the beat task.
+REPORT_FILE_HOURS = env_int("REPORT_FILE_HOURS", 24)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO; its warnings still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -9,6 +9,8 @@ retryable state that the sweeper picks up.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -246,3 +248,63 @@ class IndexFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}={self.value}"
+
+
+# --- Generated documents (PDF / Excel) ------------------------------------------------------------
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel"
+
+
+def report_upload_path(instance: ReportFile, filename: str) -> str:
+    # Private: MEDIA_ROOT is never served; downloads go through a view that checks scope.
+    return f"reports/{instance.pk.hex[:2]}/{instance.pk.hex}.{instance.format}"
+
+
+class ReportFile(models.Model):
+    """A report built in the background for one person and one scope; deleted when it expires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_files"
+    )
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="report_files")
+    # None: the province report; otherwise the report of this agency (its subtree).
+    round_agency = models.ForeignKey(
+        RoundAgency, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    language = models.CharField(_("bahasa"), max_length=8, default="id")
+    status = models.CharField(
+        _("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    file = models.FileField(upload_to=report_upload_path, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("kedaluwarsa"), db_index=True)
+
+    class Meta:
+        verbose_name = _("berkas laporan")
+        verbose_name_plural = _("berkas laporan")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=ReportFormat.values), name="reportfile_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="reportfile_progress_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.round} {self.round_agency or ''}".strip()
+
+    @property
+    def filename(self) -> str:
+        scope = self.round_agency.code if self.round_agency_id else "provinsi"
+        return f"laporan-berakhlak-{self.round.year}-{scope.lower()}.{self.format}"

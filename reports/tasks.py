@@ -43,3 +43,21 @@ def index_compute_due() -> list[int]:
 @shared_task(name="reports.index_runs_requeue_stale", time_limit=60, soft_time_limit=50)
 def index_runs_requeue_stale() -> int:
     return compute.index_runs_requeue_stale()
+
+
+@shared_task(
+    name="reports.report_build", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60
+)
+def report_build(report_id: str) -> bool:
+    """Build one requested PDF or Excel report (reports.printing.services)."""
+    from reports.printing.services import report_file_build
+
+    return report_file_build(report_id) is not None
+
+
+@shared_task(name="reports.report_files_expire", time_limit=10 * 60)
+def report_files_expire() -> int:
+    """Hourly: delete generated reports past their expiry."""
+    from reports.printing.services import report_files_expire as expire
+
+    return expire()

@@ -1,0 +1,110 @@
+"""Report files: requested by a user for a scope they may read, built by a Celery task into a
+private file, downloaded through a scope check, deleted when they expire."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+
+from berakhlak.models import User
+from evaluations.models import Round, RoundAgency
+from reports import selectors
+from reports.models import ReportFile, ReportFormat, RunStatus
+from reports.printing.context import report_data
+
+
+class ReportRefused(Exception):
+    """The user may not have this report; the views answer 404."""
+
+
+def can_read_scope(user: User, round: Round, agency: RoundAgency | None) -> bool:
+    """Exactly what the dashboard would show this user: the round, and the province or agency."""
+    if round.pk not in {r.pk for r in selectors.dashboard_rounds_for_user(user)}:
+        return False
+    allowed, sees_province = selectors.dashboard_agencies_for_user(user, round)
+    if agency is None:
+        return sees_province
+    return allowed.filter(pk=agency.pk).exists()
+
+
+def _published_only(user: User, round: Round) -> bool:
+    from berakhlak.models import Role
+    from berakhlak.permissions import in_scope
+
+    return not in_scope(user, round.root, (Role.ADMIN,))
+
+
+def report_request(
+    *, user: User, round: Round, agency: RoundAgency | None, format: str
+) -> ReportFile:
+    if format not in ReportFormat.values or not can_read_scope(user, round, agency):
+        raise ReportRefused
+    report = ReportFile.objects.create(
+        owner=user,
+        round=round,
+        round_agency=agency,
+        format=format,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        expires_at=timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS),
+    )
+    from reports.tasks import report_build
+
+    report_id = str(report.pk)
+    transaction.on_commit(lambda: report_build.delay(report_id))
+    return report
+
+
+def report_bytes(*, round: Round, agency: RoundAgency | None, format: str,
+                 published_only: bool = True) -> bytes:  # fmt: skip
+    """The document itself (also for `manage.py build_report`)."""
+    from reports.printing.excel import report_xlsx_bytes
+    from reports.printing.pdf import report_pdf_bytes
+
+    data = report_data(round=round, agency=agency, published_only=published_only)
+    return report_pdf_bytes(data) if format == ReportFormat.PDF else report_xlsx_bytes(data)
+
+
+def _progress(report_id, **values) -> int:
+    return ReportFile.objects.filter(pk=report_id).update(**values)
+
+
+def report_file_build(report_id) -> ReportFile | None:
+    """Claim the queued file (one worker wins), build it, store it privately."""
+    if not ReportFile.objects.filter(pk=report_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, progress=10
+    ):
+        return None
+    report = ReportFile.objects.select_related("round__root", "round_agency", "owner").get(
+        pk=report_id
+    )
+    try:
+        with translation.override(report.language):
+            _progress(report_id, progress=30)
+            content = report_bytes(
+                round=report.round, agency=report.round_agency, format=report.format,
+                published_only=_published_only(report.owner, report.round),
+            )  # fmt: skip
+        _progress(report_id, progress=90)
+        report.file.save(report.filename, ContentFile(content), save=False)
+        report.size, report.status, report.progress = len(content), RunStatus.DONE, 100
+        report.finished_at = timezone.now()
+        report.save(update_fields=["file", "size", "status", "progress", "finished_at"])
+    except Exception as error:
+        _progress(report_id, status=RunStatus.FAILED, error=str(error)[:2000], progress=100)
+        raise
+    return report
+
+
+def report_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete expired report files and their rows; returns how many."""
+    now = now or timezone.now()
+    expired = list(ReportFile.objects.filter(expires_at__lte=now))
+    for report in expired:
+        if report.file:
+            report.file.delete(save=False)
+        report.delete()
+    return len(expired)
