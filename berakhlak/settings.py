@@ -121,6 +121,7 @@ CELERY_IMPORTS = [
     "berakhlak.tasks",
     "berakhlak.roster.tasks",
     "evaluations.tasks",
+    "evaluations.plans.tasks",
     "surveys.tasks",
     "reports.tasks",
 ]
@@ -135,6 +136,11 @@ CELERY_BEAT_SCHEDULE = {
     "reports-compute-due": {"task": "reports.index_compute_due", "schedule": 5 * 60},
     "reports-requeue-stale": {"task": "reports.index_runs_requeue_stale", "schedule": 5 * 60},
     "reports-files-expire": {"task": "reports.report_files_expire", "schedule": 60 * 60},
+    # Action plans: due within a week, and late; once per action and due date. 08:00 WITA.
+    "action-reminders": {
+        "task": "evaluations.action_reminders",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
     "evidence-orphans": {
         "task": "evaluations.evidence_orphans_delete",

@@ -440,3 +440,6 @@ class AssessmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+from evaluations.plans.models import *  # noqa: E402, F403

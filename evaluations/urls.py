@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.round_transition, name="round_transition"),
     # Institutional assessment (LKE): evaluations/urls_lke.py.
     path("", include("evaluations.urls_lke")),
+    # Agenda perubahan (culture team, roadmap, action plans): evaluations/plans/urls.py.
+    path("", include("evaluations.plans.urls")),
 ]

@@ -12,19 +12,23 @@ from reports.services.compute import index_compute_now
 @demo_step("indeks")
 def seed_demo_indices(**_kwargs) -> list[str]:
     lines = []
-    for round in Round.objects.filter(status__in=(RoundStatus.OPEN, RoundStatus.CLOSED)).order_by(
-        "year"
-    ):
+    rounds = Round.objects.filter(
+        status__in=(RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.COMPUTED)
+    ).order_by("year")
+    for round in rounds:
         if IndexRun.objects.filter(round=round).exists():
             lines.append(f"indeks '{round.name}' sudah dihitung")
-            continue
-        was_closed = round.status == RoundStatus.CLOSED
-        run, computed = index_compute_now(round=round)
-        lines.append(
-            f"indeks '{round.name}' dihitung" if computed else f"indeks '{round.name}': {run}"
-        )
+        else:
+            run, computed = index_compute_now(round=round)
+            lines.append(
+                f"indeks '{round.name}' dihitung" if computed else f"indeks '{round.name}': {run}"
+            )
         round.refresh_from_db()
-        if was_closed and round.status == RoundStatus.COMPUTED:
+        # Last year's round (closed, so computed as final when it closed) is published.
+        if round.status == RoundStatus.COMPUTED:
             round_transition(round=round, to=RoundStatus.PUBLISHED)
             lines.append(f"hasil '{round.name}' dipublikasikan")
+    from evaluations.plans.demo import plans_demo_prepare
+
+    lines += plans_demo_prepare()  # the agenda perubahan needs published results
     return lines or ["tidak ada putaran untuk dihitung"]

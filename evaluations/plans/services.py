@@ -1,0 +1,398 @@
+"""Agenda perubahan: who may do what, suggestions from published figures, plan and action writes,
+the Biro Organisasi's board, reminders and the Excel export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from berakhlak.models import Agency, CoreValue, Role, RoleGrant, User
+from berakhlak.permissions import in_scope
+from berakhlak.spreadsheet import row_append_safe
+from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
+from evaluations.plans.models import (
+    Action,
+    ActionPlan,
+    ActionReminder,
+    ActionStatus,
+    PlanComment,
+    PlanStatus,
+)
+
+PUBLISHED = (RoundStatus.PUBLISHED, RoundStatus.ARCHIVED)
+PLAN_DEPTH = 1  # plans belong to the agencies directly under the province, as the LKE
+SOON_DAYS = 7
+WEAK_BANDS = ("C", "D")
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+
+def can_edit(user: User, round_agency: RoundAgency) -> bool:
+    return in_scope(user, round_agency.agency, (Role.CHANGE_AGENT, Role.LEADER))
+
+
+def can_approve(user: User, round_agency: RoundAgency) -> bool:
+    return in_scope(user, round_agency.agency, (Role.LEADER,))
+
+
+def is_admin(user: User, round: Round) -> bool:
+    return in_scope(user, round.root, (Role.ADMIN,))
+
+
+def can_view(user: User, round_agency: RoundAgency) -> bool:
+    return can_edit(user, round_agency) or is_admin(user, round_agency.round)
+
+
+# --- suggestions from published figures ---------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    value: CoreValue
+    score: object  # Decimal
+    band: str
+    reason: str
+
+
+def suggestions(round_agency: RoundAgency) -> list[Suggestion]:
+    """Every value in band C or D and the two lowest values of the agency (its subtree), from the
+    round's published final figures only; nothing before publication."""
+    from reports.models import IndexFigure, IndexRun, Scope
+
+    if round_agency.round.status not in PUBLISHED:
+        return []
+    run = IndexRun.objects.latest_for(round_agency.round, final=True)
+    if run is None:
+        return []
+    values = {v.code: v for v in CoreValue.objects.all()}
+    figures = [
+        f
+        for f in IndexFigure.objects.filter(
+            run=run,
+            scope=Scope.SUBTREE,
+            round_agency=round_agency,
+            dimension="",
+            code__in=list(values),
+        )
+        if not f.suppressed and f.value is not None
+    ]
+    figures.sort(key=lambda f: (f.value, values[f.code].order))
+    lowest = {f.code for f in figures[:2]}
+    result = []
+    for figure in figures:
+        if figure.band in WEAK_BANDS:
+            reason = _("kategori %(band)s") % {"band": figure.band}
+        elif figure.code in lowest:
+            reason = _("salah satu dari dua nilai terendah")
+        else:
+            continue
+        result.append(Suggestion(values[figure.code], figure.value, figure.band, reason))
+    return result
+
+
+# --- plan and actions ----------------------------------------------------------------------------
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def plan_start(*, round_agency: RoundAgency, by: User) -> ActionPlan:
+    _require(can_edit(by, round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
+    _require(
+        round_agency.round.status in PUBLISHED,
+        _("Rencana aksi disusun setelah hasil putaran dipublikasikan."),
+    )
+    plan, _created = ActionPlan.objects.get_or_create(
+        round_agency=round_agency, defaults={"created_by": by}
+    )
+    return plan
+
+
+def _editable(plan: ActionPlan, by: User) -> None:
+    _require(can_edit(by, plan.round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
+    _require(
+        plan.status != PlanStatus.APPROVED,
+        _("Rencana sudah disetujui: kegiatan tidak dapat ditambah atau dihapus lagi."),
+    )
+
+
+def action_from_suggestion(*, plan: ActionPlan, value: CoreValue, by: User) -> Action:
+    _editable(plan, by)
+    today = timezone.localdate()
+    return Action.objects.create(
+        plan=plan,
+        value=value,
+        description=_("Program penguatan nilai %(value)s: ...") % {"value": value.name},
+        start_date=today,
+        due_date=today + dt.timedelta(days=90),
+        target=_("Indeks %(value)s naik satu kategori pada putaran berikutnya")
+        % {"value": value.name},
+    )
+
+
+def action_save(*, plan: ActionPlan, by: User, action: Action | None = None, **fields) -> Action:
+    """Create (structure editable only before approval) or update an action."""
+    _require(can_edit(by, plan.round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
+    if action is None:
+        _editable(plan, by)
+        action = Action(plan=plan)
+    if fields.get("start_date") and fields.get("due_date"):
+        _require(
+            fields["due_date"] >= fields["start_date"],
+            _("Tenggat tidak boleh sebelum tanggal mulai."),
+        )
+    evidence = fields.pop("evidence", None)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    if action.status == ActionStatus.DONE:
+        action.progress = 100
+        action.done_at = action.done_at or timezone.now()
+    else:
+        action.done_at = None
+    action.save()
+    if evidence is not None:
+        allowed = Evidence.objects.filter(
+            assessment__round_agency=plan.round_agency, superseded_at__isnull=True,
+            withdrawn_at__isnull=True, pk__in=[e.pk for e in evidence],
+        )  # fmt: skip
+        action.evidence.set(allowed)
+    return action
+
+
+def action_delete(*, action: Action, by: User) -> None:
+    _editable(action.plan, by)
+    action.delete()
+
+
+@transaction.atomic
+def plan_submit(*, plan: ActionPlan, by: User) -> ActionPlan:
+    _editable(plan, by)
+    _require(plan.actions.exists(), _("Tambahkan paling sedikit satu kegiatan."))
+    plan.status = PlanStatus.SUBMITTED
+    plan.save(update_fields=["status"])
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, plan: ActionPlan, by: User) -> ActionPlan:
+    _require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))
+    _require(plan.status == PlanStatus.SUBMITTED, _("Rencana belum diajukan untuk disetujui."))
+    plan.status, plan.approved_by, plan.approved_at = PlanStatus.APPROVED, by, timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, plan: ActionPlan, by: User, comment: str) -> ActionPlan:
+    _require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))
+    _require(plan.status == PlanStatus.SUBMITTED, _("Rencana belum diajukan untuk disetujui."))
+    _require(bool(comment.strip()), _("Tulis apa yang perlu diperbaiki."))
+    plan.status = PlanStatus.DRAFT
+    plan.save(update_fields=["status"])
+    PlanComment.objects.create(plan=plan, author=by, text=comment.strip())
+    return plan
+
+
+def plan_comment(*, plan: ActionPlan, by: User, text: str) -> PlanComment:
+    _require(
+        is_admin(by, plan.round_agency.round) or can_approve(by, plan.round_agency),
+        _("Komentar diberikan oleh Biro Organisasi atau pimpinan."),
+    )
+    _require(bool(text.strip()), _("Komentar kosong."))
+    return PlanComment.objects.create(plan=plan, author=by, text=text.strip())
+
+
+# --- board ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    round_agency: RoundAgency
+    plan: ActionPlan | None
+    done: int = 0
+    late: int = 0
+    open: int = 0
+
+    @property
+    def state(self) -> str:
+        if self.plan is None:
+            return "NONE"
+        if self.plan.status != PlanStatus.APPROVED:
+            return self.plan.status
+        if self.late:
+            return "LATE"
+        if self.open == 0 and self.done:
+            return "DONE"
+        return "ON_TRACK"
+
+
+STATE_LABELS = {
+    "NONE": _("Belum ada rencana"),
+    "DRAFT": _("Draf"),
+    "SUBMITTED": _("Menunggu persetujuan"),
+    "ON_TRACK": _("Sesuai jadwal"),
+    "LATE": _("Ada yang terlambat"),
+    "DONE": _("Selesai"),
+}
+
+
+def board_rows(round: Round, *, agencies=None, today: dt.date | None = None) -> list[BoardRow]:
+    today = today or timezone.localdate()
+    round_agencies = RoundAgency.objects.filter(round=round, depth=PLAN_DEPTH).select_related(
+        "agency"
+    )
+    if agencies is not None:
+        round_agencies = round_agencies.filter(agency__in=agencies)
+    plans = {
+        p.round_agency_id: p
+        for p in ActionPlan.objects.filter(round_agency__round=round).prefetch_related("actions")
+    }
+    rows = []
+    for round_agency in round_agencies.order_by("name"):
+        row = BoardRow(round_agency, plans.get(round_agency.pk))
+        for action in row.plan.actions.all() if row.plan else []:
+            if action.status == ActionStatus.DONE:
+                row.done += 1
+            elif action.is_late(today):
+                row.late += 1
+            else:
+                row.open += 1
+        rows.append(row)
+    return rows
+
+
+def plans_workbook(round: Round, today: dt.date | None = None) -> bytes:
+    """Every plan and action of a round for the Biro Organisasi; text stays text."""
+    today = today or timezone.localdate()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Rencana Aksi")
+    row_append_safe(sheet, ["kode_unit", "nama_unit", "status_rencana", "nilai", "uraian",
+                            "penanggung_jawab", "mulai", "tenggat", "indikator_target",
+                            "status", "terlambat", "kemajuan_persen"])  # fmt: skip
+    actions = Action.objects.filter(plan__round_agency__round=round).select_related(
+        "plan__round_agency", "value", "owner"
+    )
+    for a in actions.order_by("plan__round_agency__name", "value__order", "due_date"):
+        ra = a.plan.round_agency
+        row_append_safe(sheet, [
+            ra.code, ra.name, a.plan.get_status_display(), a.value.code, a.description,
+            a.owner.name if a.owner else "", a.start_date, a.due_date, a.target,
+            a.get_status_display(), "ya" if a.is_late(today) else "tidak", a.progress,
+        ])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+def _recipients(action: Action) -> list[str]:
+    agency = action.plan.round_agency.agency
+    addresses = set()
+    if action.owner and action.owner.email:
+        addresses.add(action.owner.email)
+    for grant in RoleGrant.objects.filter(role=Role.CHANGE_AGENT).select_related(
+        "user__employee", "agency"
+    ):
+        employee = getattr(grant.user, "employee", None)
+        if agency.path.startswith(grant.agency.path) and employee and employee.email:
+            addresses.add(employee.email)
+    return sorted(addresses)
+
+
+def action_reminders_send(*, today: dt.date | None = None) -> int:
+    """E-mail actions due within a week and late actions, once per action, kind and due date:
+    the unique ActionReminder row is inserted first and is the claim, so reruns send nothing."""
+    today = today or timezone.localdate()
+    sent = 0
+    open_actions = (
+        Action.objects.exclude(status=ActionStatus.DONE)
+        .filter(
+            plan__status=PlanStatus.APPROVED, due_date__lte=today + dt.timedelta(days=SOON_DAYS)
+        )
+        .select_related("plan__round_agency__agency", "value", "owner")
+    )
+    for action in open_actions:
+        kind = "LATE" if action.due_date < today else "SOON"
+        try:
+            with transaction.atomic():
+                ActionReminder.objects.create(action=action, kind=kind, due_date=action.due_date)
+        except IntegrityError:
+            continue  # already reminded for this due date
+        addresses = _recipients(action)
+        if not addresses:
+            continue
+        if kind == "LATE":
+            subject = _("[Rencana aksi] Terlambat: %(value)s, %(unit)s")
+        else:
+            subject = _("[Rencana aksi] Tenggat %(date)s: %(value)s, %(unit)s")
+        subject %= {"value": action.value.name, "unit": action.plan.round_agency.name,
+                    "date": action.due_date.strftime("%d-%m-%Y")}  # fmt: skip
+        body = _(
+            "Kegiatan: %(desc)s\nTarget: %(target)s\nTenggat: %(date)s\nKemajuan: %(progress)s%%\n"
+        ) % {"desc": action.description, "target": action.target,
+             "date": action.due_date.strftime("%d-%m-%Y"), "progress": action.progress}  # fmt: skip
+        sent += EmailMessage(subject, body, bcc=addresses).send()
+    return sent
+
+
+# --- closing the loop ----------------------------------------------------------------------------
+
+
+@dataclass
+class ValueLoop:
+    value: CoreValue
+    actions: list[Action] = field(default_factory=list)
+    before: object = None  # the value's index in the plan's round
+    after: object = None  # and in the next published round
+    change: object = None
+
+
+def actions_by_value(agency: Agency, round: Round) -> list[ValueLoop]:
+    """Per value: the actions the agency planned after `round`, and how the value's index moved
+    from that round to the next published one (for the agency page and the agency report)."""
+    from reports.models import IndexFigure, IndexRun, Scope
+
+    plan = ActionPlan.objects.filter(round_agency__round=round, round_agency__agency=agency).first()
+    if plan is None:
+        return []
+    later = (
+        Round.objects.filter(root_id=round.root_id, status__in=PUBLISHED, year__gt=round.year)
+        .order_by("year", "pk")
+        .first()
+    )
+
+    def figures(of: Round | None) -> dict:
+        if of is None:
+            return {}
+        run = IndexRun.objects.latest_for(of, final=True)
+        if run is None:
+            return {}
+        rows = IndexFigure.objects.filter(
+            run=run, scope=Scope.SUBTREE, round_agency__agency=agency, dimension=""
+        )
+        return {f.code: f.value for f in rows if not f.suppressed}
+
+    before, after = figures(round), figures(later)
+    loops: dict[str, ValueLoop] = {}
+    for action in plan.actions.select_related("value").order_by("value__order", "due_date"):
+        loop = loops.setdefault(action.value.code, ValueLoop(action.value))
+        loop.actions.append(action)
+    for code, loop in loops.items():
+        loop.before, loop.after = before.get(code), after.get(code)
+        if loop.before is not None and loop.after is not None:
+            loop.change = loop.after - loop.before
+    return list(loops.values())

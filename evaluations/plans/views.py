@@ -1,0 +1,313 @@
+"""Agenda perubahan pages: the agency's plan, an action, the Biro Organisasi's board, the export,
+and the agency page panel (culture team, roadmap, actions and their effect)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from berakhlak.models import Agency, CoreValue, Employee, Role
+from berakhlak.permissions import in_scope, role_paths
+from evaluations.models import Round, RoundAgency
+from evaluations.plans import services
+from evaluations.plans.forms import (
+    ActionForm,
+    RoadmapForm,
+    TeamForm,
+    checklist_parse,
+    checklist_text,
+)
+from evaluations.plans.models import (
+    Action,
+    ActionLink,
+    ActionPlan,
+    CultureTeam,
+    CultureTeamMember,
+    PlanStatus,
+    Roadmap,
+    RoadmapYear,
+    TeamRole,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _round_agency(user, pk: int) -> RoundAgency:
+    round_agency = get_object_or_404(
+        RoundAgency.objects.select_related("round__root", "agency"),
+        pk=pk,
+        depth=services.PLAN_DEPTH,
+    )
+    if not services.can_view(user, round_agency):
+        raise Http404
+    return round_agency
+
+
+@login_required
+def plans_home(request):
+    """The plans the user works on (published rounds, their agencies), newest round first."""
+    paths = role_paths(request.user, (Role.CHANGE_AGENT, Role.LEADER))
+    q = Q()
+    for path in paths:
+        q |= Q(agency__path__startswith=path)
+    rows = []
+    if paths:
+        rows = list(
+            RoundAgency.objects.filter(q, depth=services.PLAN_DEPTH, round__status__in=services.PUBLISHED)
+            .select_related("round", "action_plan")
+            .order_by("-round__year", "name")
+        )  # fmt: skip
+    admin_rounds = [r for r in Round.objects.filter(status__in=services.PUBLISHED) if services.is_admin(request.user, r)]  # fmt: skip
+    if not rows and not admin_rounds:
+        raise Http404
+    return render(
+        request, "evaluations/plans/home.html", {"rows": rows, "admin_rounds": admin_rounds}
+    )
+
+
+def _plan_context(request, round_agency, plan, form=None) -> dict:
+    user = request.user
+    editable = plan is not None and services.can_edit(user, round_agency) and plan.status != PlanStatus.APPROVED  # fmt: skip
+    taken = set(plan.actions.values_list("value__code", flat=True)) if plan else set()
+    return {
+        "round_agency": round_agency,
+        "round": round_agency.round,
+        "plan": plan,
+        "actions": list(
+            plan.actions.select_related("value", "owner").prefetch_related("evidence", "links")
+        )
+        if plan
+        else [],
+        "suggestions": [s for s in services.suggestions(round_agency) if s.value.code not in taken],
+        "can_edit": services.can_edit(user, round_agency),
+        "editable": editable,
+        "can_approve": plan is not None and services.can_approve(user, round_agency),
+        "is_admin": services.is_admin(user, round_agency.round),
+        "comments": plan.comments.select_related("author__employee") if plan else [],
+        "published": round_agency.round.status in services.PUBLISHED,
+        "form": form,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, pk: int):
+    round_agency = _round_agency(request.user, pk)
+    plan = ActionPlan.objects.filter(round_agency=round_agency).first()
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            if op == "start":
+                plan = services.plan_start(round_agency=round_agency, by=request.user)
+            elif plan is None:
+                raise Http404
+            elif op == "suggest":
+                value = get_object_or_404(CoreValue, code=request.POST.get("value", ""))
+                action = services.action_from_suggestion(plan=plan, value=value, by=request.user)
+                messages.success(request, _("Kegiatan untuk %(value)s ditambahkan; lengkapi uraiannya.") % {"value": value.name})  # fmt: skip
+                return redirect("evaluations:plan_action", action.pk)
+            elif op == "submit":
+                services.plan_submit(plan=plan, by=request.user)
+                messages.success(request, _("Rencana diajukan kepada pimpinan."))
+            elif op == "approve":
+                services.plan_approve(plan=plan, by=request.user)
+                messages.success(request, _("Rencana aksi disetujui."))
+            elif op == "return":
+                services.plan_return(
+                    plan=plan, by=request.user, comment=request.POST.get("text", "")
+                )
+                messages.success(request, _("Rencana dikembalikan untuk diperbaiki."))
+            elif op == "comment":
+                services.plan_comment(plan=plan, by=request.user, text=request.POST.get("text", ""))
+                messages.success(request, _("Komentar disimpan."))
+            else:
+                raise Http404
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("evaluations:plan_detail", round_agency.pk)
+    return render(
+        request, "evaluations/plans/plan.html", _plan_context(request, round_agency, plan)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    action = get_object_or_404(Action.objects.select_related("plan__round_agency__round", "plan__round_agency__agency"), pk=pk)  # fmt: skip
+    plan = action.plan
+    round_agency = _round_agency(request.user, plan.round_agency_id)
+    if not services.can_edit(request.user, round_agency):
+        raise Http404
+    initial = {
+        "value": action.value, "description": action.description, "owner": action.owner,
+        "start_date": action.start_date, "due_date": action.due_date, "target": action.target,
+        "status": action.status, "progress": action.progress,
+        "checklist": checklist_text(action.checklist), "evidence": list(action.evidence.all()),
+    }  # fmt: skip
+    form = ActionForm(request.POST or None, initial=initial, round_agency=round_agency)
+    if request.method == "POST":
+        if request.POST.get("op") == "delete":
+            try:
+                services.action_delete(action=action, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("evaluations:plan_action", action.pk)
+            messages.success(request, _("Kegiatan dihapus."))
+            return redirect("evaluations:plan_detail", round_agency.pk)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            title, url = data.pop("link_title"), data.pop("link_url")
+            data["checklist"] = checklist_parse(data["checklist"])
+            if plan.status == PlanStatus.APPROVED:
+                # After approval the plan's shape is fixed; the work on it goes on.
+                for name in ("value", "description", "start_date", "due_date", "target"):
+                    data[name] = getattr(action, name)
+            try:
+                services.action_save(plan=plan, by=request.user, action=action, **data)
+            except ValidationError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                if title and url:
+                    ActionLink.objects.create(action=action, title=title, url=url)
+                messages.success(request, _("Kegiatan disimpan."))
+                return redirect("evaluations:plan_detail", round_agency.pk)
+    context = {"action": action, "plan": plan, "round_agency": round_agency, "form": form,
+               "approved": plan.status == PlanStatus.APPROVED}  # fmt: skip
+    return render(request, "evaluations/plans/action.html", context)
+
+
+@login_required
+def board(request):
+    rounds = [r for r in Round.objects.filter(status__in=services.PUBLISHED).order_by("-year", "-pk")
+              if services.is_admin(request.user, r) or role_paths(request.user, (Role.LEADER,))]  # fmt: skip
+    if not rounds:
+        raise Http404
+    round = next((r for r in rounds if str(r.pk) == request.GET.get("putaran")), rounds[0])
+    agencies = None
+    if not services.is_admin(request.user, round):
+        q = Q()
+        for path in role_paths(request.user, (Role.LEADER,)):
+            q |= Q(path__startswith=path)
+        agencies = Agency.objects.filter(q)
+    rows = services.board_rows(round, agencies=agencies)
+    state = request.GET.get("status", "")
+    counts = {key: sum(1 for r in rows if r.state == key) for key in services.STATE_LABELS}
+    if state in services.STATE_LABELS:
+        rows = [r for r in rows if r.state == state]
+    context = {"rounds": rounds, "round": round, "rows": rows, "state": state, "counts": counts,
+               "labels": services.STATE_LABELS, "is_admin": services.is_admin(request.user, round)}  # fmt: skip
+    return render(request, "evaluations/plans/board.html", context)
+
+
+@login_required
+def board_export(request, pk: int):
+    round = get_object_or_404(Round, pk=pk)
+    if not services.is_admin(request.user, round):
+        raise Http404
+    response = HttpResponse(services.plans_workbook(round), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="rencana-aksi-{round.year}.xlsx"'
+    return response
+
+
+# --- the agency page's panel, culture team and roadmap -------------------------------------------
+
+
+def _agency(user, code: str, *, edit: bool = False) -> Agency:
+    agency = get_object_or_404(Agency, code=code)
+    roles = (Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN) if edit else (
+        Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN, Role.EVALUATOR)  # fmt: skip
+    if not in_scope(user, agency, roles):
+        raise Http404
+    return agency
+
+
+@login_required
+def agency_panel(request, code: str):
+    agency = _agency(request.user, code)
+    team = CultureTeam.objects.filter(agency=agency).first()
+    loops = []
+    for round_agency in RoundAgency.objects.filter(agency=agency, round__status__in=services.PUBLISHED).select_related("round").order_by("-round__year"):  # fmt: skip
+        entries = services.actions_by_value(agency, round_agency.round)
+        if entries:
+            loops.append((round_agency.round, entries))
+    context = {
+        "agency": agency,
+        "team": team,
+        "members": team.members.select_related("employee") if team else [],
+        "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
+        "loops": loops,
+        "can_edit": in_scope(request.user, agency, (Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN)),
+    }
+    return render(request, "evaluations/plans/_agency_panel.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request, code: str):
+    agency = _agency(request.user, code, edit=True)
+    team, _created = CultureTeam.objects.get_or_create(agency=agency)
+    form = TeamForm(
+        request.POST or None, initial={"sk_number": team.sk_number, "sk_date": team.sk_date}
+    )
+    roadmap_form = RoadmapForm(request.POST or None, prefix="roadmap")
+    if request.method == "POST":
+        op = request.POST.get("op")
+        if op == "team" and form.is_valid():
+            team.sk_number, team.sk_date = (
+                form.cleaned_data["sk_number"],
+                form.cleaned_data["sk_date"],
+            )
+            team.save()
+            messages.success(request, _("SK tim disimpan."))
+            return redirect("evaluations:plan_team", agency.code)
+        if op == "member":
+            nip = "".join(request.POST.get("nip", "").split())
+            employee = Employee.objects.filter(
+                nip=nip, agency__path__startswith=agency.path
+            ).first()
+            role = request.POST.get("role", "")
+            if employee is None or role not in TeamRole.values:
+                messages.error(request, _("Pegawai dengan NIP itu tidak ada di unit ini."))
+            elif role == TeamRole.LEADER and team.members.filter(role=TeamRole.LEADER).exclude(employee=employee).exists():  # fmt: skip
+                messages.error(
+                    request, _("Tim sudah memiliki ketua; ubah dulu peran ketua yang lama.")
+                )
+            else:
+                CultureTeamMember.objects.update_or_create(team=team, employee=employee, defaults={"role": role})  # fmt: skip
+                messages.success(
+                    request, _("%(name)s ditambahkan ke tim.") % {"name": employee.name}
+                )
+            return redirect("evaluations:plan_team", agency.code)
+        if op == "remove":
+            team.members.filter(pk=request.POST.get("member")).delete()
+            return redirect("evaluations:plan_team", agency.code)
+        if op == "roadmap" and roadmap_form.is_valid():
+            data = roadmap_form.cleaned_data
+            roadmap = Roadmap.objects.create(agency=agency, **data)
+            for year in range(data["start_year"], data["end_year"] + 1):
+                RoadmapYear.objects.create(roadmap=roadmap, year=year)
+            messages.success(request, _("Peta jalan dibuat; isi fokus dan tonggak tiap tahun."))
+            return redirect("evaluations:plan_team", agency.code)
+        if op == "year":
+            year = get_object_or_404(
+                RoadmapYear, pk=request.POST.get("year"), roadmap__agency=agency
+            )
+            year.milestones = request.POST.get("milestones", "").strip()
+            year.save(update_fields=["milestones"])
+            year.focus_values.set(CoreValue.objects.filter(code__in=request.POST.getlist("focus")))
+            messages.success(request, _("Tahun %(year)s disimpan.") % {"year": year.year})
+            return redirect("evaluations:plan_team", agency.code)
+    context = {
+        "agency": agency, "team": team, "form": form, "roadmap_form": roadmap_form,
+        "members": team.members.select_related("employee"), "roles": TeamRole.choices,
+        "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
+        "values": CoreValue.objects.all(),
+    }  # fmt: skip
+    return render(request, "evaluations/plans/team.html", context)

@@ -1,0 +1,175 @@
+"""Agenda perubahan: scoping, suggestions from published figures only, derived lateness,
+reminders once per due date, the board and the export, closing the loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from berakhlak.models import CoreValue
+from evaluations.models import RoundAgency, RoundStatus
+from evaluations.plans import services
+from evaluations.plans.models import Action, ActionPlan, ActionStatus, PlanStatus
+from reports.services.compute import index_compute_now
+from tests.reports.factories import respond, round_status_set, survey_round
+
+pytestmark = pytest.mark.django_db
+WEAK = {"BP": 80, "AK": 76, "KO": 70, "HA": 68, "LO": 66, "AD": 40, "KL": 62}
+
+
+def computed_round(province, *, publish: bool = True):
+    round = survey_round(province)
+    respond(round, "DINKES", WEAK, count=6)
+    respond(round, "DISDIK", 70, count=6)
+    round_status_set(round, RoundStatus.CLOSED)
+    index_compute_now(round=round)
+    round.refresh_from_db()
+    return round_status_set(round, RoundStatus.PUBLISHED) if publish else round
+
+
+@pytest.fixture
+def published(province):
+    return computed_round(province)
+
+
+def ra(round, code="DINKES") -> RoundAgency:
+    return RoundAgency.objects.select_related("round__root", "agency").get(round=round, code=code)
+
+
+def test_suggestions_are_the_weak_band_and_the_two_lowest_values(published):
+    suggested = services.suggestions(ra(published))
+    codes = [s.value.code for s in suggested]
+    assert codes[:2] == ["AD", "KL"]  # AD 40 (band C) and the second lowest, KL 62
+    assert next(s for s in suggested if s.value.code == "AD").band == "C"
+    assert set(codes) == {"AD", "KL"}
+
+
+def test_no_suggestions_before_publication(province):
+    round = computed_round(province, publish=False)
+    assert round.status == RoundStatus.COMPUTED
+    assert services.suggestions(ra(round)) == []
+    with pytest.raises(ValidationError):
+        services.plan_start(round_agency=ra(round), by=province.agent_a.user)
+
+
+def test_an_agency_edits_only_its_own_plan(province, published):
+    plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
+    with pytest.raises(ValidationError):
+        services.plan_start(round_agency=ra(published), by=province.agent_b.user)
+    value = CoreValue.objects.get(code="AD")
+    with pytest.raises(ValidationError):
+        services.action_from_suggestion(plan=plan, value=value, by=province.agent_b.user)
+    with pytest.raises(ValidationError):
+        services.action_from_suggestion(plan=plan, value=value, by=province.evaluator.user)
+    services.action_from_suggestion(plan=plan, value=value, by=province.agent_a.user)
+    assert plan.actions.count() == 1
+
+
+def test_leaders_approve_only_in_scope(province, published):
+    plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
+    services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user)  # fmt: skip
+    services.plan_submit(plan=plan, by=province.agent_a.user)
+    for outsider in (province.leader_b, province.agent_a, province.admin):
+        with pytest.raises(ValidationError):
+            services.plan_approve(plan=plan, by=outsider.user)
+    plan = services.plan_approve(plan=plan, by=province.leader_a.user)
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == province.leader_a.user
+    # Once approved, no new actions; the work on the existing ones goes on.
+    with pytest.raises(ValidationError):
+        services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="KL"), by=province.agent_a.user)  # fmt: skip
+
+
+def test_lateness_is_derived_from_the_date(province, published):
+    plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
+    today = timezone.localdate()
+    action = services.action_save(
+        plan=plan, by=province.agent_a.user, value=CoreValue.objects.get(code="AD"),
+        description="Pelatihan adaptasi digital", start_date=today, due_date=today + dt.timedelta(days=10),
+        target="100 pegawai", status=ActionStatus.IN_PROGRESS, progress=40, checklist=[],
+    )  # fmt: skip
+    assert not action.is_late()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=11), tick=False):
+        assert action.is_late() and action.state() == "LATE"
+        rows = services.board_rows(published)
+        assert next(r for r in rows if r.round_agency.code == "DINKES").late == 1
+    action = services.action_save(plan=plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE)  # fmt: skip
+    with time_machine.travel(timezone.now() + dt.timedelta(days=11), tick=False):
+        assert not action.is_late() and action.progress == 100
+
+
+def approved_with_action(province, round, due_in: int) -> Action:
+    plan = services.plan_start(round_agency=ra(round), by=province.agent_a.user)
+    today = timezone.localdate()
+    action = services.action_save(
+        plan=plan, by=province.agent_a.user, value=CoreValue.objects.get(code="AD"),
+        description="Coaching clinic", start_date=today, due_date=today + dt.timedelta(days=due_in),
+        target="4 sesi", status=ActionStatus.PLANNED, progress=0, checklist=[], owner=province.agent_a,
+    )  # fmt: skip
+    services.plan_submit(plan=plan, by=province.agent_a.user)
+    services.plan_approve(plan=plan, by=province.leader_a.user)
+    return action
+
+
+def test_reminders_are_sent_once_per_due_date(province, published):
+    action = approved_with_action(province, published, due_in=3)
+    assert services.action_reminders_send() == 1
+    assert province.agent_a.email in mail.outbox[-1].bcc and "Tenggat" in mail.outbox[-1].subject
+    assert services.action_reminders_send() == 0  # same day, rerun
+    later = timezone.now() + dt.timedelta(days=5)
+    with time_machine.travel(later, tick=False):
+        assert services.action_reminders_send() == 1  # now late: one "late" reminder
+        assert "Terlambat" in mail.outbox[-1].subject
+        assert services.action_reminders_send() == 0
+    Action.objects.filter(pk=action.pk).update(due_date=action.due_date + dt.timedelta(days=20))
+    with time_machine.travel(later + dt.timedelta(days=18), tick=False):
+        assert services.action_reminders_send() == 1  # a new due date gets its own reminder
+
+
+def test_board_shows_states_and_the_export_is_formula_safe(client, province, published):
+    action = approved_with_action(province, published, due_in=30)
+    Action.objects.filter(pk=action.pk).update(description='=HYPERLINK("http://x")')
+    client.force_login(province.admin.user)
+    body = client.get(reverse("evaluations:plans_board")).content.decode()
+    assert 'data-testid="board-DINKES"' in body and "Sesuai jadwal" in body
+    assert "Belum ada rencana" in body  # DISDIK
+    response = client.get(reverse("evaluations:plans_export", args=[published.pk]))
+    sheet = load_workbook(io.BytesIO(response.content))["Rencana Aksi"]
+    assert sheet["A2"].value == "DINKES" and sheet["E2"].data_type == "s"
+    client.force_login(province.leader_b.user)
+    body = client.get(reverse("evaluations:plans_board")).content.decode()
+    assert 'data-testid="board-DINKES"' not in body and 'data-testid="board-DISDIK"' in body
+    assert client.get(reverse("evaluations:plans_export", args=[published.pk])).status_code == 404
+
+
+def test_pages_are_scoped(client, province, published):
+    url = reverse("evaluations:plan_detail", args=[ra(published).pk])
+    for person, status in ((province.agent_a, 200), (province.leader_a, 200), (province.admin, 200),
+                           (province.agent_b, 404), (province.leader_b, 404), (province.asn_a, 404)):  # fmt: skip
+        client.force_login(person.user)
+        assert client.get(url).status_code == status, person.name
+    client.force_login(province.agent_b.user)
+    client.post(url, {"op": "start"})
+    assert not ActionPlan.objects.exists()
+
+
+def test_the_next_round_shows_actions_and_the_change_per_value(province, published):
+    action = approved_with_action(province, published, due_in=30)
+    services.action_save(plan=action.plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE)  # fmt: skip
+    later = survey_round(province)
+    type(later).objects.filter(pk=later.pk).update(year=published.year + 1)
+    respond(later, "DINKES", {**WEAK, "AD": 55}, count=6)
+    round_status_set(later, RoundStatus.CLOSED)
+    index_compute_now(round=later)
+    round_status_set(later, RoundStatus.PUBLISHED)
+    loops = services.actions_by_value(province.agency_a, published)
+    assert [(loop.value.code, float(loop.before), float(loop.after), float(loop.change)) for loop in loops] == [
+        ("AD", 40.0, 55.0, 15.0)
+    ]  # fmt: skip
