@@ -396,3 +396,48 @@ def actions_by_value(agency: Agency, round: Round) -> list[ValueLoop]:
         if loop.before is not None and loop.after is not None:
             loop.change = loop.after - loop.before
     return list(loops.values())
+
+
+# --- the culture team as LKE evidence ------------------------------------------------------------
+
+
+def team_evidence_targets(user: User, agency: Agency) -> list:
+    """The agency's LKE criteria the user may attach evidence to right now (open rounds)."""
+    from evaluations.lke import permissions as lke_permissions
+    from evaluations.models import Assessment
+
+    rows = Assessment.objects.filter(
+        round_agency__agency=agency, round_agency__round__status=RoundStatus.OPEN
+    ).select_related("criterion__component", "round_agency__round", "round_agency__agency")
+    return [a for a in rows if lke_permissions.can_self_assess(user, a)]
+
+
+def team_as_evidence(*, user: User, agency: Agency, assessment_id: int):
+    """Print the culture team to PDF and add it as evidence of one of the agency's criteria."""
+    from django.template.loader import render_to_string
+
+    from evaluations.lke.services import evidence_add
+    from evaluations.plans.models import CultureTeam
+    from reports.printing.pdf import STATIC_DIR, _static_fetcher
+
+    target = next((a for a in team_evidence_targets(user, agency) if a.pk == assessment_id), None)
+    _require(target is not None, _("Kriteria itu tidak dapat diberi bukti oleh Anda sekarang."))
+    team = CultureTeam.objects.filter(agency=agency).first()
+    _require(
+        team is not None and team.members.exists(), _("Tim budaya kerja belum memiliki anggota.")
+    )
+    html = render_to_string("evaluations/plans/team_pdf.html", {
+        "agency": agency, "team": team, "now": timezone.localtime(),
+        "members": team.members.select_related("employee"),
+    })  # fmt: skip
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=STATIC_DIR.resolve().as_uri() + "/",
+               url_fetcher=_static_fetcher()).write_pdf()  # fmt: skip
+    description = _("Susunan tim budaya kerja")
+    if team.sk_number:
+        description += f" (SK {team.sk_number})"
+    return evidence_add(
+        assessment=target, by=user, fileobj=io.BytesIO(pdf), name="tim-budaya-kerja.pdf",
+        description=description,
+    )  # fmt: skip

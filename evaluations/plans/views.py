@@ -285,6 +285,17 @@ def team_edit(request, code: str):
                     request, _("%(name)s ditambahkan ke tim.") % {"name": employee.name}
                 )
             return redirect("evaluations:plan_team", agency.code)
+        if op == "evidence":
+            try:
+                evidence = services.team_as_evidence(
+                    user=request.user, agency=agency,
+                    assessment_id=int(request.POST.get("assessment") or 0),
+                )  # fmt: skip
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Susunan tim dilampirkan sebagai bukti kriteria %(code)s.") % {"code": evidence.assessment.criterion.code})  # fmt: skip
+            return redirect("evaluations:plan_team", agency.code)
         if op == "remove":
             team.members.filter(pk=request.POST.get("member")).delete()
             return redirect("evaluations:plan_team", agency.code)
@@ -309,5 +320,6 @@ def team_edit(request, code: str):
         "members": team.members.select_related("employee"), "roles": TeamRole.choices,
         "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
         "values": CoreValue.objects.all(),
+        "evidence_targets": services.team_evidence_targets(request.user, agency),
     }  # fmt: skip
     return render(request, "evaluations/plans/team.html", context)

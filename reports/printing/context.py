@@ -34,6 +34,8 @@ class ReportData:
     lke: list[LkeComponent] = field(default_factory=list)
     participation: list = field(default_factory=list)
     minimum: int = 5
+    follow_up_round: Round | None = None  # the earlier round whose action plan is reported
+    follow_up: list = field(default_factory=list)  # evaluations.plans.services.ValueLoop
 
     @property
     def scope_name(self) -> str:
@@ -117,7 +119,23 @@ def report_data(*, round: Round, agency: RoundAgency | None, published_only: boo
     )  # fmt: skip
     data.lke = _lke_components(round, agency)
     data.participation = _participation(run, agency)
+    if agency is not None:
+        _follow_up(data, round, agency)
     return data
+
+
+def _follow_up(data: ReportData, round: Round, agency: RoundAgency) -> None:
+    """Closing the loop: the agency's actions after the previous published round, per value."""
+    from evaluations.plans.services import PUBLISHED, actions_by_value
+
+    earlier = Round.objects.filter(
+        root_id=round.root_id, status__in=PUBLISHED, year__lt=round.year
+    ).order_by("-year", "-pk")
+    for candidate in earlier[:3]:
+        loops = actions_by_value(agency.agency, candidate)
+        if loops:
+            data.follow_up_round, data.follow_up = candidate, loops
+            return
 
 
 def letterhead() -> dict:

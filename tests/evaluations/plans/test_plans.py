@@ -173,3 +173,44 @@ def test_the_next_round_shows_actions_and_the_change_per_value(province, publish
     assert [(loop.value.code, float(loop.before), float(loop.after), float(loop.change)) for loop in loops] == [
         ("AD", 40.0, 55.0, 15.0)
     ]  # fmt: skip
+
+
+def test_the_agency_report_of_the_next_round_shows_the_follow_up(province, published):
+    from pypdf import PdfReader
+
+    from reports.printing.services import report_bytes
+
+    action = approved_with_action(province, published, due_in=30)
+    services.action_save(plan=action.plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE)  # fmt: skip
+    later = survey_round(province)
+    type(later).objects.filter(pk=later.pk).update(year=published.year + 1)
+    later.refresh_from_db()
+    respond(later, "DINKES", {**WEAK, "AD": 55}, count=6)
+    round_status_set(later, RoundStatus.CLOSED)
+    index_compute_now(round=later)
+    round_status_set(later, RoundStatus.PUBLISHED)
+    content = report_bytes(round=later, agency=ra(later), format="pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "Tindak lanjut hasil" in text and "Coaching clinic" in text and "+15,0" in text
+
+
+def test_the_culture_team_becomes_lke_evidence_in_one_click(client, province):
+    from evaluations.models import Evidence
+    from evaluations.plans.models import CultureTeam, CultureTeamMember, TeamRole
+    from tests.evaluations.lke_factories import lke_round
+
+    setup = lke_round(province)
+    team = CultureTeam.objects.create(agency=province.agency_a, sk_number="800/1/2026")
+    CultureTeamMember.objects.create(team=team, employee=province.agent_a, role=TeamRole.AGENT)
+    target = setup.ra_a.assessments.get(criterion__code="1.3")
+    client.force_login(province.agent_a.user)
+    url = reverse("evaluations:plan_team", args=["DINKES"])
+    client.post(url, {"op": "evidence", "assessment": target.pk})
+    evidence = Evidence.objects.get(assessment=target)
+    assert evidence.original_name == "tim-budaya-kerja.pdf" and "800/1/2026" in evidence.description
+    # Another agency's criterion cannot be the target.
+    other = setup.ra_b.assessments.get(criterion__code="1.3")
+    client.post(url, {"op": "evidence", "assessment": other.pk})
+    assert not Evidence.objects.filter(assessment=other).exists()
+    client.force_login(province.agent_b.user)
+    assert client.get(url).status_code == 404
