@@ -122,6 +122,7 @@ CELERY_IMPORTS = [
     "berakhlak.roster.tasks",
     "evaluations.tasks",
     "evaluations.plans.tasks",
+    "forums.tasks",
     "surveys.tasks",
     "reports.tasks",
 ]

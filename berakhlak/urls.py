@@ -25,6 +25,7 @@ urlpatterns = [
     path("impor/pegawai/<uuid:pk>/", roster.roster_import_detail, name="roster_import_detail"),
     path("putaran/", include("evaluations.urls")),
     path("survei/", include("surveys.urls")),
+    path("forum/", include("forums.urls")),
     path("", include("reports.urls")),
     path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -55,7 +55,7 @@ def report_build(report_id: str) -> bool:
     return report_file_build(report_id) is not None
 
 
-@shared_task(name="reports.report_files_expire", time_limit=10 * 60)
+@shared_task(name="reports.report_files_expire", time_limit=10 * 60, soft_time_limit=9 * 60)
 def report_files_expire() -> int:
     """Hourly: delete generated reports past their expiry."""
     from reports.printing.services import report_files_expire as expire
