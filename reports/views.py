@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from berakhlak.models import AgencyKind, AsnType, Role
 from berakhlak.permissions import in_scope, roles_of
@@ -92,7 +91,6 @@ def dashboard(request, pk: int | None = None):
         "asn_type": asn_type,
         "asn_types": AsnType.choices,
         "agency_kind": agency_kind,
-        "report_formats": [("pdf", _("Unduh PDF")), ("xlsx", _("Unduh Excel"))],
         "agency_kinds": [(v, label) for v, label in AgencyKind.choices if v in kinds_present],
         "visible_codes": visible_codes,
         "trail": _trail(focus, visible_codes),
