@@ -26,7 +26,7 @@ class Bar:
 
 def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 640, row: int = 34) -> SafeString:
     """Horizontal bars on a 0-100 axis, coloured by band, with the value written at the end."""
-    label_w, value_w = 190, 60
+    label_w, value_w = 215, 60
     plot_w = width - label_w - value_w
     height = row * len(bars) + 30
     parts = [
