@@ -14,6 +14,7 @@ from berakhlak.models import Agency, CoreValue, Role, RoleGrant, User
 from forums.models import (
     Category,
     CategoryKind,
+    CheckinMethod,
     Event,
     EventKind,
     Forum,
@@ -33,10 +34,16 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _post(thread: Thread, author: User, body: str) -> Post:
-    return Post.objects.create(
-        thread=thread, author=author, body=body, body_html=render_markdown(body)
+def _post(thread: Thread, author: User, body: str, at: dt.datetime) -> Post:
+    """A post written at `at` (demo history); marked notified so no e-mail ever goes out for it."""
+    post = Post.objects.create(
+        thread=thread, author=author, body=body, body_html=render_markdown(body), notified_at=at
     )
+    Post.objects.filter(pk=post.pk).update(created_at=at)
+    Thread.objects.filter(pk=thread.pk).update(last_post_at=at)
+    if thread.posts.count() == 1:
+        Thread.objects.filter(pk=thread.pk).update(created_at=at)
+    return post
 
 
 @demo_step("forum")
@@ -72,8 +79,19 @@ def seed_demo_forum(**_kwargs) -> list[str]:
             description="Penguatan peran agen perubahan dalam internalisasi BerAKHLAK.",
             minutes="- Pemaparan kebijakan budaya kerja\n- Praktik menyusun rencana aksi\n- Tanya jawab",
         )  # fmt: skip
-        for membership in rng.sample(members, min(len(members), 18)):
-            Registration.objects.create(event=event, employee=membership.employee, attended_at=_at(day, 8) + dt.timedelta(minutes=rng.randint(0, 50)))  # fmt: skip
+        registered = rng.sample(members, min(len(members), 20))
+        demo_agent = next((m for m in members if m.employee.nip == agent_nip), None)
+        if demo_agent and demo_agent not in registered and title.endswith(" I"):
+            registered[-1] = demo_agent  # the demo agent attended: attach it as LKE evidence
+        for number, membership in enumerate(registered):
+            if number < 2:  # registered, did not come
+                Registration.objects.create(event=event, employee=membership.employee)
+                continue
+            Registration.objects.create(
+                event=event, employee=membership.employee,
+                attended_at=_at(day, 8) + dt.timedelta(minutes=rng.randint(0, 50)),
+                checkin_method=rng.choice([CheckinMethod.QR, CheckinMethod.QR, CheckinMethod.CODE]),
+            )  # fmt: skip
     soon = timezone.localdate() + dt.timedelta(days=14)
     Event.objects.create(
         forum=forum, kind=EventKind.COORDINATION, title="Rapat Koordinasi Rencana Aksi Budaya Kerja",
@@ -82,31 +100,37 @@ def seed_demo_forum(**_kwargs) -> list[str]:
     )  # fmt: skip
     admin = User.objects.filter(username=ACCOUNTS.get("admin")).first()
     agent = User.objects.filter(username=agent_nip).first()
-    others = [m.employee.user for m in members if m.employee.nip != agent_nip]
+    others = [m.employee for m in members if m.employee.nip != agent_nip]
+    threads = 0
     if admin:
         thread = Thread.objects.create(forum=forum, category=news, title="Jadwal evaluasi budaya kerja tahun ini", author=admin)  # fmt: skip
-        _post(thread, admin, "Survei individu dan unggah bukti dukung LKE dibuka sesuai jadwal putaran. Mohon agen perubahan **mengingatkan pegawai** di unitnya.")  # fmt: skip
-    if agent and len(others) >= 2:
-        thread = Thread.objects.create(forum=forum, category=consult, title="Bukti dukung untuk kriteria rencana aksi?", author=others[0])  # fmt: skip
-        _post(
-            thread,
-            others[0],
-            "Apa saja bukti yang diterima evaluator untuk kriteria **rencana aksi tahunan**?",
-        )
-        answer = _post(thread, agent, "Unggah dokumen rencana aksi yang **sudah ditetapkan** pimpinan beserta SK-nya, dan laporan pemantauannya.")  # fmt: skip
-        _post(thread, others[1], "Di unit kami juga melampirkan notulen rapat penetapan.")
+        _post(thread, admin, "Survei individu dan unggah bukti dukung LKE dibuka sesuai jadwal putaran. Mohon agen perubahan **mengingatkan pegawai** di unitnya.", timezone.now() - dt.timedelta(days=20))  # fmt: skip
+        threads += 1
+    if agent and len(others) >= 3:
+        asker, second, third = (e.user for e in others[:3])
+        thread = Thread.objects.create(forum=forum, category=consult, title="Bukti dukung untuk kriteria rencana aksi?", author=asker)  # fmt: skip
+        _post(thread, asker, "Apa saja bukti yang diterima evaluator untuk kriteria **rencana aksi tahunan**?", _at(dt.date(2024, 10, 23), 9))  # fmt: skip
+        answer = _post(thread, agent, "Unggah dokumen rencana aksi yang **sudah ditetapkan** pimpinan beserta SK-nya, dan laporan pemantauannya.", _at(dt.date(2024, 10, 23), 10))  # fmt: skip
+        _post(thread, second, "Di unit kami juga melampirkan notulen rapat penetapan.", _at(dt.date(2024, 10, 23), 14))  # fmt: skip
         thread.accepted_post = answer
         thread.save(update_fields=["accepted_post"])
+        thread = Thread.objects.create(forum=forum, category=consult, title="Daftar hadir pelatihan sebagai bukti internalisasi?", author=third)  # fmt: skip
+        _post(thread, third, "Apakah daftar hadir Pelatihan Agen Perubahan boleh dilampirkan untuk kriteria **sosialisasi**?", _at(dt.date(2024, 10, 24), 8))  # fmt: skip
+        _post(thread, agent, f"Boleh; buka kegiatannya lalu \"Lampirkan\". @{others[1].nip} sudah mencobanya juga.", _at(dt.date(2024, 10, 24), 9))  # fmt: skip
         thread = Thread.objects.create(forum=forum, category=practice, title="Apel pagi dengan satu nilai BerAKHLAK tiap hari", author=agent)  # fmt: skip
-        _post(thread, agent, "Setiap Senin sampai Jumat satu pegawai membagikan contoh perilaku satu nilai dasar dalam 3 menit.")  # fmt: skip
+        _post(thread, agent, "Setiap Senin sampai Jumat satu pegawai membagikan contoh perilaku satu nilai dasar dalam 3 menit.", _at(dt.date(2024, 11, 4), 7))  # fmt: skip
+        threads += 3
     values = {v.code: v for v in CoreValue.objects.all()}
-    for title, body, code, agency_code in (
+    library = (
         ("Layanan tanpa antre dengan reservasi daring", "Reservasi layanan melalui aplikasi mengurangi antrean hingga 60%.", ("BP", "AD"), "DINKES"),
         ("Pojok integritas dan laporan kinerja terbuka", "Laporan capaian kinerja dipajang tiap bulan di ruang layanan.", ("AK",), "INSPEKTORAT"),
         ("Mentoring lintas bidang", "Pegawai senior mendampingi pegawai baru selama tiga bulan.", ("KO", "KL"), "BKD"),
-    ):  # fmt: skip
+        ("Jumat berbagi dan senam bersama", "Setiap Jumat pegawai lintas bidang berolahraga dan berbagi bantuan untuk rekan yang tertimpa musibah.", ("HA",), "DISHUB"),
+        ("Upacara dan ikrar menjaga rahasia jabatan", "Ikrar dibacakan tiap upacara bulanan; pelanggaran ditindaklanjuti pimpinan.", ("LO",), "BKD"),
+    )  # fmt: skip
+    for title, body, codes, agency_code in library:
         agency = Agency.objects.filter(code=agency_code).first() or root
         item = Practice.objects.create(forum=forum, title=title, body=body, body_html=render_markdown(body),
                                        agency=agency, created_by=admin or agent)  # fmt: skip
-        item.values.set([values[c] for c in code if c in values])
-    return [f"forum FOSKO SI DARA: {len(members)} anggota, 3 kegiatan, 3 utas, 3 praktik baik"]
+        item.values.set([values[c] for c in codes if c in values])
+    return [f"forum FOSKO SI DARA: {len(members)} anggota, 3 kegiatan, {threads} utas, {len(library)} praktik baik"]  # fmt: skip

@@ -40,8 +40,13 @@ class Forum(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self, on=None):
+        """Memberships in force on the day, of employees still on the roster."""
         on = on or timezone.localdate()
-        return self.filter(Q(active_from__lte=on), Q(active_to__isnull=True) | Q(active_to__gte=on))
+        return self.filter(
+            Q(active_from__lte=on),
+            Q(active_to__isnull=True) | Q(active_to__gte=on),
+            employee__active=True,
+        )
 
 
 class Membership(models.Model):
@@ -105,7 +110,8 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gte=models.F("starts_at")), name="event_dates_ordered"
-            )
+            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -117,16 +123,31 @@ class Event(models.Model):
         return self.starts_at - hour, self.ends_at + hour
 
 
+class CheckinMethod(models.TextChoices):
+    CODE = "CODE", _("Kode")
+    QR = "QR", _("Kode QR")
+    COMMITTEE = "COMMITTEE", _("Dicatat panitia")
+
+
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
     attended_at = models.DateTimeField(_("hadir"), null=True, blank=True)
+    checkin_method = models.CharField(
+        _("cara mengisi daftar hadir"), max_length=10, choices=CheckinMethod.choices, blank=True
+    )
 
     class Meta:
         ordering = ["employee__agency__path", "employee__name"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "employee"], name="registration_unique")
+            models.UniqueConstraint(fields=["event", "employee"], name="registration_unique"),
+            # Attendance always says how it was taken; no method without attendance.
+            models.CheckConstraint(
+                condition=Q(attended_at__isnull=True, checkin_method="")
+                | Q(attended_at__isnull=False, checkin_method__in=CheckinMethod.values),
+                name="registration_checkin_method",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +204,11 @@ class Category(models.Model):
         verbose_name = _("kategori")
         verbose_name_plural = _("kategori")
         ordering = ["forum", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CategoryKind.values), name="category_kind_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -217,6 +243,8 @@ class Post(models.Model):
     body_html = models.TextField(editable=False)  # sanitised rendering of `body`
     created_at = models.DateTimeField(auto_now_add=True)
     hidden = models.BooleanField(_("disembunyikan"), default=False)
+    # Claimed by the e-mail task with a conditional UPDATE so a retried task never sends twice.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,6 +1,6 @@
-"""Forum rules and writes: who may read, post and moderate; sanitised Markdown; files checked like
-LKE evidence; mentions and e-mails; search; events with registration and check-in; attendance
-exported and attached as LKE evidence."""
+"""Forum writes: members, threads and posts (sanitised Markdown, files checked like LKE evidence,
+mentions and e-mails), moderation, events with registration and check-in, attendance as LKE
+evidence, and the good-practice library. Every rule about *who* lives in forums.permissions."""
 
 from __future__ import annotations
 
@@ -12,20 +12,18 @@ import markdown
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
-from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berakhlak.models import Agency, Employee, Role, User
-from berakhlak.permissions import in_scope
-from berakhlak.spreadsheet import row_append_safe
+from berakhlak.models import Agency, CoreValue, Employee, User
 from evaluations import uploads
+from forums import permissions
 from forums.models import (
     Category,
-    CategoryKind,
+    CheckinMethod,
     Event,
+    EventKind,
     Forum,
     ForumFile,
     Membership,
@@ -33,7 +31,9 @@ from forums.models import (
     Practice,
     Registration,
     Thread,
+    checkin_code_new,
 )
+from forums.selectors import attendance
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -43,8 +43,8 @@ MENTION = re.compile(r"@(\d{18})\b")
 
 
 def render_markdown(text: str) -> str:
-    """Markdown to HTML, then sanitised: no script, no event handlers, no style, only http(s) and
-    mailto links (with rel=noopener noreferrer nofollow)."""
+    """Markdown to HTML, then sanitised with nh3 (ammonia): no script, no event handlers, no
+    style, no images or frames, only http(s) and mailto links (rel=noopener noreferrer nofollow)."""
     html = markdown.markdown(text or "", extensions=["tables", "fenced_code", "sane_lists"])
     return nh3.clean(
         html,
@@ -55,68 +55,111 @@ def render_markdown(text: str) -> str:
     )
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValidationError(message)
+def _require(decision, message: str | None = None) -> None:
+    """Raise the decision's reason (or `message`) when it is a denial or false."""
+    if not decision:
+        raise ValidationError(message or getattr(decision, "reason", "") or _("Tidak diizinkan."))
 
 
-# --- who ---------------------------------------------------------------------------------------
+# --- members -------------------------------------------------------------------------------------
 
 
-def membership_of(user: User, forum: Forum) -> Membership | None:
-    employee = getattr(user, "employee", None)
-    if employee is None:
-        return None
-    return Membership.objects.active().filter(forum=forum, employee=employee).first()
+def nominating_agency(forum: Forum, employee: Employee) -> Agency:
+    """The agency directly under the forum's root that the employee works in (their OPD); the root
+    itself for people of the root agency."""
+    ids = [int(part) for part in employee.agency.path.strip("/").split("/") if part]
+    depth = forum.root.depth + 1
+    if len(ids) > depth:
+        return Agency.objects.get(pk=ids[depth])
+    return forum.root
 
 
-def is_admin(user: User, forum: Forum) -> bool:
-    return in_scope(user, forum.root, (Role.ADMIN,))
+@transaction.atomic
+def membership_nominate(
+    *,
+    forum: Forum,
+    by: User,
+    nip: str,
+    sk_number: str,
+    sk_date: dt.date | None,
+    active_from: dt.date | None = None,
+    active_to: dt.date | None = None,
+    role_model: bool = False,
+    moderator: bool = False,
+) -> Membership:
+    """Name an employee of the province as change agent of their agency (by decree); nominating
+    them again updates the decree and the period."""
+    _require(permissions.can_manage(by, forum))
+    nip = "".join((nip or "").split())
+    employee = (
+        Employee.objects.filter(nip=nip, active=True, agency__path__startswith=forum.root.path)
+        .select_related("agency", "user")
+        .first()
+    )
+    _require(employee is not None, _("Tidak ada pegawai aktif dengan NIP itu di provinsi ini."))
+    sk_number = (sk_number or "").strip()
+    _require(bool(sk_number), _("Nomor SK wajib diisi."))
+    _require(sk_date is not None, _("Tanggal SK wajib diisi."))
+    active_from = active_from or sk_date
+    _require(
+        active_to is None or active_to >= active_from,
+        _("Tanggal akhir tidak boleh sebelum tanggal mulai aktif."),
+    )
+    membership, _created = Membership.objects.update_or_create(
+        forum=forum,
+        employee=employee,
+        defaults={
+            "agency": nominating_agency(forum, employee),
+            "sk_number": sk_number[:100],
+            "sk_date": sk_date,
+            "active_from": active_from,
+            "active_to": active_to,
+            "role_model": role_model,
+            "moderator": moderator,
+        },
+    )
+    permissions.membership_cache_clear(employee.user)
+    return membership
 
 
-def is_moderator(user: User, forum: Forum) -> bool:
-    if is_admin(user, forum):
-        return True
-    membership = membership_of(user, forum)
-    return membership is not None and membership.moderator
-
-
-def can_read(user: User, forum: Forum) -> bool:
-    return is_admin(user, forum) or membership_of(user, forum) is not None
-
-
-def can_start_thread(user: User, category: Category) -> bool:
-    if is_moderator(user, category.forum):
-        return True
-    return category.members_may_post and membership_of(user, category.forum) is not None
-
-
-def forums_for(user: User) -> list[Forum]:
-    return [f for f in Forum.objects.select_related("root") if can_read(user, f)]
+@transaction.atomic
+def membership_end(*, membership: Membership, by: User, on: dt.date | None = None) -> Membership:
+    """End a membership (the decree was replaced): it stays in the history, inactive from `on`+1."""
+    _require(permissions.can_manage(by, membership.forum))
+    on = on or timezone.localdate()
+    membership.active_to = max(on, membership.active_from)
+    membership.save(update_fields=["active_to"])
+    permissions.membership_cache_clear(membership.employee.user)
+    return membership
 
 
 # --- files ---------------------------------------------------------------------------------------
 
 
 def file_store(upload, *, by: User, **owner) -> ForumFile:
-    """Check a file exactly like LKE evidence (type by content, size, macros, bombs...)."""
-    checked = uploads.evidence_file_check(upload, name=upload.name, size=upload.size)
+    """Check a file exactly like LKE evidence (type by content, size, macros, bombs...) and keep it
+    privately under a generated name."""
+    try:
+        checked = uploads.evidence_file_check(upload, name=upload.name, size=upload.size)
+    except uploads.UploadError as error:
+        raise ValidationError(f"{upload.name}: {error}") from None
     record = ForumFile(
-        extension=checked.extension, content_type=checked.content_type, size=checked.size,
-        original_name=checked.display_name, uploaded_by=by, **owner,
-    )  # fmt: skip
+        extension=checked.extension,
+        content_type=checked.content_type,
+        size=checked.size,
+        original_name=checked.display_name,
+        uploaded_by=by,
+        **owner,
+    )
     upload.seek(0)
     record.file.save("forum", File(upload), save=False)
     record.save()
     return record
 
 
-def _files(files, *, by: User, **owner) -> None:
+def _files_store(files, *, by: User, **owner) -> None:
     for upload in files or []:
-        try:
-            file_store(upload, by=by, **owner)
-        except uploads.UploadError as error:
-            raise ValidationError(f"{upload.name}: {error}") from None
+        file_store(upload, by=by, **owner)
 
 
 # --- threads -------------------------------------------------------------------------------------
@@ -124,29 +167,28 @@ def _files(files, *, by: User, **owner) -> None:
 
 @transaction.atomic
 def thread_create(*, category: Category, by: User, title: str, body: str, files=None) -> Thread:
-    _require(can_start_thread(by, category), _("Anda tidak dapat membuat utas di kategori ini."))
-    title = title.strip()
+    _require(permissions.can_start_thread(by, category))
+    title = (title or "").strip()
     _require(bool(title), _("Judul wajib diisi."))
-    _require(bool(body.strip()), _("Isi pertanyaan atau tulisan wajib diisi."))
+    _require(bool((body or "").strip()), _("Isi pertanyaan atau tulisan wajib diisi."))
     thread = Thread.objects.create(
         forum=category.forum, category=category, title=title[:200], author=by
     )
-    post_create(thread=thread, by=by, body=body, files=files, first=True)
+    _post_add(thread=thread, by=by, body=body, files=files)
     return thread
 
 
 @transaction.atomic
-def post_create(*, thread: Thread, by: User, body: str, files=None, first: bool = False) -> Post:
-    forum = thread.forum
-    _require(can_read(by, forum), _("Hanya anggota forum yang dapat menulis."))
-    _require(
-        first or not (thread.locked or thread.hidden) or is_moderator(by, forum),
-        _("Utas ini dikunci; balasan tidak dapat ditambahkan."),
-    )
-    _require(bool(body.strip()), _("Isi balasan wajib diisi."))
+def post_create(*, thread: Thread, by: User, body: str, files=None) -> Post:
+    _require(permissions.can_reply(by, thread))
+    _require(bool((body or "").strip()), _("Isi balasan wajib diisi."))
+    return _post_add(thread=thread, by=by, body=body, files=files)
+
+
+def _post_add(*, thread: Thread, by: User, body: str, files) -> Post:
     post = Post.objects.create(thread=thread, author=by, body=body, body_html=render_markdown(body))
-    _files(files, by=by, post=post)
-    Thread.objects.filter(pk=thread.pk).update(last_post_at=timezone.now())
+    _files_store(files, by=by, post=post)
+    Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at)
     from forums.tasks import forum_post_notify
 
     post_id = post.pk
@@ -154,85 +196,59 @@ def post_create(*, thread: Thread, by: User, body: str, files=None, first: bool 
     return post
 
 
-def accept(*, post: Post, by: User) -> Thread:
-    thread = post.thread
-    _require(
-        thread.category.kind == CategoryKind.CONSULTATION,
-        _("Jawaban terpilih hanya untuk utas konsultasi."),
-    )
-    _require(
-        by.pk == thread.author_id or is_moderator(by, thread.forum),
-        _("Jawaban dipilih oleh penanya atau moderator."),
-    )
-    _require(post.thread_id == thread.pk and not post.hidden, _("Balasan tidak ditemukan."))
+@transaction.atomic
+def answer_accept(*, post: Post, by: User) -> Thread:
+    """Mark the reply that answered a consultation (the asker or a moderator; one at a time)."""
+    thread = Thread.objects.select_for_update().select_related("category", "forum").get(pk=post.thread_id)  # fmt: skip
+    _require(permissions.can_accept(by, thread, post))
     thread.accepted_post = post
     thread.save(update_fields=["accepted_post"])
     return thread
 
 
-def moderate(*, thread: Thread, by: User, action: str, post: Post | None = None,
-             category: Category | None = None) -> None:  # fmt: skip
-    _require(is_moderator(by, thread.forum), _("Hanya moderator yang dapat melakukannya."))
+MODERATION_ACTIONS = ("lock", "unlock", "hide", "show", "move")
+
+
+@transaction.atomic
+def thread_moderate(
+    *,
+    thread: Thread,
+    by: User,
+    action: str,
+    post: Post | None = None,
+    category: Category | None = None,
+) -> None:
+    """Lock or unlock, hide or show (a thread or one reply), move to another category."""
+    _require(permissions.can_moderate(by, thread.forum))
+    _require(action in MODERATION_ACTIONS, _("Tindakan tidak dikenal."))
     if action in ("lock", "unlock"):
         thread.locked = action == "lock"
         thread.save(update_fields=["locked"])
+    elif action in ("hide", "show") and post is not None:
+        _require(post.thread_id == thread.pk, _("Balasan tidak ditemukan."))
+        post.hidden = action == "hide"
+        post.save(update_fields=["hidden"])
+        if post.hidden and thread.accepted_post_id == post.pk:
+            thread.accepted_post = None
+            thread.save(update_fields=["accepted_post"])
     elif action in ("hide", "show"):
-        if post is not None:
-            post.hidden = action == "hide"
-            post.save(update_fields=["hidden"])
-        else:
-            thread.hidden = action == "hide"
-            thread.save(update_fields=["hidden"])
-    elif action == "move":
-        _require(category is not None and category.forum_id == thread.forum_id, _("Kategori tidak ditemukan."))  # fmt: skip
-        thread.category = category
-        thread.save(update_fields=["category"])
+        thread.hidden = action == "hide"
+        thread.save(update_fields=["hidden"])
     else:
-        raise ValidationError(_("Tindakan tidak dikenal."))
-
-
-def visible_threads(user: User, forum: Forum) -> QuerySet[Thread]:
-    threads = Thread.objects.filter(forum=forum).select_related("category", "author__employee")
-    return threads if is_moderator(user, forum) else threads.filter(hidden=False)
-
-
-def search(
-    user: User, forum: Forum, query: str, *, full_text: bool | None = None
-) -> tuple[list[Thread], list[Practice]]:
-    """Threads (title and visible posts) and library practices matching the words.
-
-    PostgreSQL: full-text search with the 'simple' configuration (Indonesian has no stemmer in a
-    stock PostgreSQL), ranked. Elsewhere: every word must appear (case-insensitive)."""
-    query = (query or "").strip()[:200]
-    if not query:
-        return [], []
-    threads = visible_threads(user, forum)
-    practices = Practice.objects.filter(forum=forum).select_related("agency")
-    if full_text is None:
-        full_text = connection.vendor == "postgresql"
-    if full_text:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        terms = SearchQuery(query, config="simple", search_type="websearch")
-        vector = SearchVector("title", config="simple", weight="A") + SearchVector(
-            "posts__body", config="simple", weight="B"
+        _require(
+            category is not None and category.forum_id == thread.forum_id,
+            _("Kategori tidak ditemukan."),
         )
-        found = (
-            threads.annotate(rank=SearchRank(vector, terms))
-            .filter(rank__gt=0)
-            .order_by("-rank", "-last_post_at")
-        )
-        thread_list = list(dict.fromkeys(found))  # one row per matching post: keep the best
-        pvector = SearchVector("title", config="simple", weight="A") + SearchVector("body", config="simple", weight="B")  # fmt: skip
-        practice_list = list(practices.annotate(rank=SearchRank(pvector, terms)).filter(rank__gt=0).order_by("-rank"))  # fmt: skip
-        return thread_list[:50], practice_list[:50]
-    for word in query.split():
-        threads = threads.filter(Q(title__icontains=word) | Q(posts__body__icontains=word, posts__hidden=False))  # fmt: skip
-        practices = practices.filter(Q(title__icontains=word) | Q(body__icontains=word))
-    return list(threads.distinct()[:50]), list(practices.distinct()[:50])
+        thread.category = category
+        fields = ["category"]
+        if category.kind != "CONSULTATION" and thread.accepted_post_id:
+            thread.accepted_post = None
+            fields.append("accepted_post")
+        thread.save(update_fields=fields)
 
 
 def mentioned(post: Post) -> list[Employee]:
+    """Active members named in the post as @NIP (18 digits)."""
     nips = set(MENTION.findall(post.body))
     if not nips:
         return []
@@ -243,108 +259,249 @@ def mentioned(post: Post) -> list[Employee]:
 # --- events --------------------------------------------------------------------------------------
 
 
-def register(*, event: Event, by: User) -> Registration:
-    membership = membership_of(by, event.forum)
+@transaction.atomic
+def event_create(
+    *,
+    forum: Forum,
+    by: User,
+    kind: str,
+    title: str,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    description: str = "",
+    place: str = "",
+    online_url: str = "",
+    capacity: int | None = None,
+) -> Event:
+    _require(permissions.can_manage(by, forum))
+    problems = []
+    if not (title or "").strip():
+        problems.append(_("Judul wajib diisi."))
+    if kind not in EventKind.values:
+        problems.append(_("Pilih jenis kegiatan."))
+    if starts_at is None or ends_at is None:
+        problems.append(_("Isi waktu mulai dan selesai."))
+    elif ends_at < starts_at:
+        problems.append(_("Waktu selesai tidak boleh sebelum waktu mulai."))
+    online_url = (online_url or "").strip()
+    if online_url and not online_url.startswith(("https://", "http://")):
+        problems.append(_("Tautan daring harus diawali https://."))
+    if not (place or "").strip() and not online_url:
+        problems.append(_("Isi tempat atau tautan daring."))
+    if capacity is not None and capacity < 1:
+        problems.append(_("Kapasitas paling sedikit 1."))
+    if problems:
+        raise ValidationError(problems)
+    return Event.objects.create(
+        forum=forum,
+        kind=kind,
+        title=title.strip()[:200],
+        description=description or "",
+        place=(place or "").strip()[:200],
+        online_url=online_url[:200],
+        capacity=capacity,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+
+
+@transaction.atomic
+def event_register(*, event: Event, by: User) -> Registration:
+    """Register for an event; the event row is locked so two last registrations cannot both take
+    the last seat."""
+    membership = permissions.membership_of(by, event.forum)
     _require(membership is not None, _("Hanya anggota forum yang dapat mendaftar."))
-    existing = Registration.objects.filter(event=event, employee=membership.employee).first()
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    existing = Registration.objects.filter(event=locked, employee=membership.employee).first()
     if existing:
         return existing
-    if event.capacity is not None:
-        _require(event.registrations.count() < event.capacity, _("Kuota peserta sudah penuh."))
-    return Registration.objects.create(event=event, employee=membership.employee)
+    _require(timezone.now() < locked.ends_at, _("Kegiatan sudah selesai."))
+    if locked.capacity is not None:
+        _require(locked.registrations.count() < locked.capacity, _("Kuota peserta sudah penuh."))
+    return Registration.objects.create(event=locked, employee=membership.employee)
 
 
-def check_in(*, event: Event, by: User, code: str, now: dt.datetime | None = None) -> Registration:
-    """Attendance by the code shown at the venue; refused when wrong or outside the window."""
+@transaction.atomic
+def event_check_in(
+    *,
+    event: Event,
+    by: User,
+    code: str,
+    via_qr: bool = False,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Attendance by the code shown at the venue (typed, or carried by the QR code); refused when
+    the code is wrong or replaced, or outside the check-in window."""
     now = now or timezone.now()
-    membership = membership_of(by, event.forum)
+    membership = permissions.membership_of(by, event.forum)
     _require(membership is not None, _("Hanya anggota forum yang dapat mengisi daftar hadir."))
+    locked = Event.objects.select_for_update().get(pk=event.pk)
     _require(
-        (code or "").strip().upper() == event.checkin_code,
-        _("Kode kehadiran salah. Periksa kode yang ditampilkan panitia."),
+        (code or "").strip().upper() == locked.checkin_code,
+        _("Kode kehadiran salah atau sudah diganti. Periksa kode yang ditampilkan panitia."),
     )
-    opens, closes = event.checkin_window()
+    opens, closes = locked.checkin_window()
     _require(
         opens <= now <= closes,
         _("Kode kehadiran hanya berlaku %(start)s sampai %(end)s.")
-        % {"start": timezone.localtime(opens).strftime("%d-%m-%Y %H:%M"),
-           "end": timezone.localtime(closes).strftime("%d-%m-%Y %H:%M")},
-    )  # fmt: skip
+        % {
+            "start": timezone.localtime(opens).strftime("%d-%m-%Y %H:%M"),
+            "end": timezone.localtime(closes).strftime("%d-%m-%Y %H:%M"),
+        },
+    )
     registration, _created = Registration.objects.get_or_create(
-        event=event, employee=membership.employee
+        event=locked, employee=membership.employee
     )
     if registration.attended_at is None:
         registration.attended_at = now
-        registration.save(update_fields=["attended_at"])
+        registration.checkin_method = CheckinMethod.QR if via_qr else CheckinMethod.CODE
+        registration.save(update_fields=["attended_at", "checkin_method"])
     return registration
 
 
-def attendance(event: Event) -> QuerySet[Registration]:
-    return event.registrations.filter(attended_at__isnull=False).select_related("employee__agency")
-
-
-def attendance_pdf(event: Event) -> bytes:
-    from weasyprint import HTML
-
-    from reports.printing.pdf import STATIC_DIR, _static_fetcher
-
-    html = render_to_string(
-        "forums/attendance_pdf.html",
-        {"event": event, "rows": attendance(event), "now": timezone.localtime()},
+@transaction.atomic
+def attendance_mark(
+    *, event: Event, by: User, registration_id: int, present: bool = True
+) -> Registration:
+    """The committee records (or withdraws) the attendance of a registered member at the desk."""
+    _require(permissions.can_manage(by, event.forum))
+    registration = (
+        Registration.objects.select_for_update().filter(pk=registration_id, event=event).first()
     )
-    return HTML(string=html, base_url=STATIC_DIR.resolve().as_uri() + "/",
-                url_fetcher=_static_fetcher()).write_pdf()  # fmt: skip
+    _require(registration is not None, _("Pendaftaran tidak ditemukan."))
+    if present and registration.attended_at is None:
+        registration.attended_at = timezone.now()
+        registration.checkin_method = CheckinMethod.COMMITTEE
+    elif not present:
+        registration.attended_at, registration.checkin_method = None, ""
+    registration.save(update_fields=["attended_at", "checkin_method"])
+    return registration
 
 
-def attendance_xlsx(event: Event) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Daftar Hadir")
-    row_append_safe(sheet, ["no", "nama", "nip", "unit", "hadir"])
-    for number, row in enumerate(attendance(event), start=1):
-        row_append_safe(sheet, [number, row.employee.name, row.employee.nip, row.employee.agency.name,
-                                timezone.localtime(row.attended_at).strftime("%Y-%m-%d %H:%M")])  # fmt: skip
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def event_code_renew(*, event: Event, by: User) -> Event:
+    """A new check-in code; the old one (and its QR code) stops working at once."""
+    _require(permissions.can_manage(by, event.forum))
+    event.checkin_code = checkin_code_new()
+    event.save(update_fields=["checkin_code"])
+    return event
 
 
-def evidence_targets(user: User, agency: Agency) -> list:
-    """Criteria of the agency's open LKE the user may add evidence to now."""
-    from evaluations.plans.services import team_evidence_targets
+@transaction.atomic
+def event_minutes_save(*, event: Event, by: User, minutes: str, files=None) -> Event:
+    _require(permissions.can_manage(by, event.forum))
+    event.minutes = minutes or ""
+    event.save(update_fields=["minutes"])
+    _files_store(files, by=by, event=event)
+    return event
 
-    return team_evidence_targets(user, agency)
+
+def evidence_targets(user: User, agency: Agency | None) -> list:
+    """Criteria of the agency's LKE the user may add evidence to right now (the LKE's own rule:
+    the agency's change agent, a draft or a requested revision, inside the window)."""
+    if agency is None:
+        return []
+    from evaluations.lke import permissions as lke_permissions
+    from evaluations.lke.permissions import REVIEW_ROUND_STATES
+    from evaluations.lke.services import assessments_ensure
+    from evaluations.models import Assessment, RoundAgency
+
+    round_agencies = RoundAgency.objects.filter(
+        agency=agency, round__status__in=REVIEW_ROUND_STATES
+    ).select_related("round", "agency")
+    for round_agency in round_agencies:
+        if lke_permissions.is_agency_agent(user, round_agency):
+            # Rows are created when the agency first opens its LKE; the forum may come first.
+            assessments_ensure(round_agency=round_agency)
+    rows = (
+        Assessment.objects.filter(round_agency__in=round_agencies)
+        .select_related("criterion__component", "round_agency__round", "round_agency__agency")
+        .order_by("criterion__component__order", "criterion__order", "pk")
+    )
+    return [a for a in rows if lke_permissions.can_self_assess(user, a)]
 
 
-def attendance_to_evidence(*, event: Event, by: User, assessment_id: int):
-    """The attendance list (PDF) as evidence of a criterion of the member's own agency."""
+def agency_attended(event: Event, agency: Agency) -> int:
+    return attendance(event).filter(employee__agency__path__startswith=agency.path).count()
+
+
+@transaction.atomic
+def attendance_to_evidence(*, event: Event, by: User, assessment_id: int, fmt: str = "pdf"):
+    """The attendance list (PDF or Excel) as a new evidence file of one criterion of the member's
+    own agency, while that agency may still add evidence to it. Refused when nobody of the agency
+    attended."""
     from evaluations.lke.services import evidence_add
+    from forums import exports
 
-    membership = membership_of(by, event.forum)
+    membership = permissions.membership_of(by, event.forum)
     _require(membership is not None, _("Hanya anggota forum."))
     agency = membership.agency
     target = next((a for a in evidence_targets(by, agency) if a.pk == assessment_id), None)
-    _require(target is not None, _("Kriteria itu bukan milik unit Anda atau tidak dapat diubah sekarang."))  # fmt: skip
-    _require(attendance(event).exists(), _("Belum ada peserta yang hadir."))
-    description = _("Daftar hadir %(title)s, %(date)s") % {
+    _require(
+        target is not None,
+        _("Kriteria itu bukan milik unit Anda atau tidak dapat diubah sekarang."),
+    )
+    _require(
+        agency_attended(event, agency) > 0,
+        _("Belum ada pegawai %(unit)s yang tercatat hadir.") % {"unit": agency.name},
+    )
+    _require(fmt in ("pdf", "xlsx"), _("Format tidak dikenal."))
+    data = exports.attendance_pdf(event, agency=agency) if fmt == "pdf" else exports.attendance_xlsx(event)  # fmt: skip
+    description = _("Daftar hadir %(title)s, %(date)s (%(forum)s)") % {
         "title": event.title,
         "date": timezone.localtime(event.starts_at).strftime("%d-%m-%Y"),
+        "forum": event.forum.name,
     }
     return evidence_add(
-        assessment=target, by=by, fileobj=io.BytesIO(attendance_pdf(event)),
-        name=f"daftar-hadir-{event.pk}.pdf", description=description[:300],
-    )  # fmt: skip
-
-
-# --- members -------------------------------------------------------------------------------------
-
-
-def agencies_without_agent(forum: Forum) -> list[Agency]:
-    """Agencies directly under the forum's root with no active member: flagged to the admin."""
-    covered = set(
-        Membership.objects.active().filter(forum=forum).values_list("agency_id", flat=True)
+        assessment=target,
+        by=by,
+        fileobj=io.BytesIO(data),
+        name=f"daftar-hadir-{event.pk}.{fmt}",
+        description=description[:300],
+        size=len(data),
     )
-    return [
-        a for a in forum.root.children.filter(active=True).order_by("name") if a.pk not in covered
-    ]
+
+
+# --- library -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def practice_create(
+    *,
+    forum: Forum,
+    by: User,
+    title: str,
+    body: str,
+    value_codes: list[str],
+    agency: Agency | None = None,
+    files=None,
+) -> Practice:
+    """A good practice for the library, tagged with one or more values. Members share their own
+    agency's practice; admins may file one for any agency of the forum."""
+    _require(permissions.can_share_practice(by, forum))
+    title = (title or "").strip()
+    problems = []
+    if not title:
+        problems.append(_("Judul wajib diisi."))
+    if not (body or "").strip():
+        problems.append(_("Uraian wajib diisi."))
+    values = list(CoreValue.objects.filter(code__in=value_codes or []))
+    if not values:
+        problems.append(_("Pilih paling sedikit satu nilai."))
+    if problems:
+        raise ValidationError(problems)
+    membership = permissions.membership_of(by, forum)
+    if permissions.is_admin(by, forum) and agency is not None:
+        _require(agency.path.startswith(forum.root.path), _("Unit itu bukan bagian forum ini."))
+    else:
+        agency = membership.agency if membership else forum.root
+    practice = Practice.objects.create(
+        forum=forum,
+        title=title[:200],
+        body=body,
+        body_html=render_markdown(body),
+        agency=agency,
+        created_by=by,
+    )
+    practice.values.set(values)
+    _files_store(files, by=by, practice=practice)
+    return practice

@@ -1,30 +1,22 @@
 """Forum pages: home with categories and search, threads, members, library, files.
 
-Outsiders get 404 everywhere: a forum is visible to its active members and the admins only."""
+Outsiders get 404 everywhere: a forum is visible to its active members and its admins only."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berakhlak.models import CoreValue, Employee
-from forums import services
-from forums.models import Forum, ForumFile, Membership, Post, Practice, Thread
-
-
-def _forum(user, slug: str) -> Forum:
-    forum = get_object_or_404(Forum.objects.select_related("root"), slug=slug)
-    if not services.can_read(user, forum):
-        raise Http404
-    return forum
+from berakhlak.models import CoreValue
+from forums import permissions, selectors, services
+from forums.forms import NominateForm, first_errors
+from forums.models import CategoryKind, Membership, Post
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -32,9 +24,16 @@ def _errors(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _agency_choice(forum, raw: str):
+    """An agency of the forum picked in a filter (by id), or None."""
+    if not (raw or "").isdigit():
+        return None
+    return selectors.member_agencies(forum).filter(pk=int(raw)).first()
+
+
 @login_required
 def forum_list(request):
-    forums = services.forums_for(request.user)
+    forums = selectors.forums_for_user(request.user)
     if len(forums) == 1:
         return redirect("forums:home", forums[0].slug)
     return render(request, "forums/list.html", {"forums": forums})
@@ -42,36 +41,41 @@ def forum_list(request):
 
 @login_required
 def home(request, slug: str):
-    forum = _forum(request.user, slug)
+    forum = selectors.get_forum_for_user(request.user, slug)
     categories = list(forum.categories.all())
     category = next((c for c in categories if str(c.pk) == request.GET.get("kategori")), None)
-    query = request.GET.get("q", "")
-    threads, practices = (None, None)
+    query = request.GET.get("q", "").strip()
+    practices = None
     if query:
-        threads, practices = services.search(request.user, forum, query)
+        threads, practices = selectors.search(request.user, forum, query)
     else:
-        threads = services.visible_threads(request.user, forum)
+        threads = selectors.threads_for_user(request.user, forum)
         if category:
             threads = threads.filter(category=category)
         threads = list(threads[:50])
     context = {
-        "forum": forum, "categories": categories, "category": category, "query": query,
-        "threads": threads, "practices": practices,
+        "forum": forum,
+        "categories": categories,
+        "category": category,
+        "query": query,
+        "threads": threads,
+        "practices": practices,
         "events": forum.events.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:3],
-        "is_admin": services.is_admin(request.user, forum),
-        "postable": [c for c in categories if services.can_start_thread(request.user, c)],
-    }  # fmt: skip
+        "is_admin": permissions.is_admin(request.user, forum),
+        "postable": [c for c in categories if permissions.can_start_thread(request.user, c)],
+    }
     return render(request, "forums/home.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_new(request, slug: str):
-    forum = _forum(request.user, slug)
-    categories = [c for c in forum.categories.all() if services.can_start_thread(request.user, c)]
+    forum = selectors.get_forum_for_user(request.user, slug)
+    categories = [c for c in forum.categories.all() if permissions.can_start_thread(request.user, c)]  # fmt: skip
     if not categories:
         raise Http404
     posted = {"title": "", "body": "", "category": request.GET.get("kategori", "")}
+    errors: list[str] = []
     if request.method == "POST":
         posted = {k: request.POST.get(k, "") for k in ("title", "body", "category")}
         category = next((c for c in categories if str(c.pk) == posted["category"]), None)
@@ -79,168 +83,191 @@ def thread_new(request, slug: str):
             if category is None:
                 raise ValidationError(_("Pilih kategori."))
             thread = services.thread_create(
-                category=category, by=request.user, title=posted["title"], body=posted["body"],
+                category=category,
+                by=request.user,
+                title=posted["title"],
+                body=posted["body"],
                 files=request.FILES.getlist("files"),
-            )  # fmt: skip
+            )
         except ValidationError as error:
-            return render(request, "forums/thread_new.html", {
-                "forum": forum, "categories": categories, "posted": posted, "errors": error.messages,
-            }, status=400)  # fmt: skip
-        return redirect("forums:thread", forum.slug, thread.pk)
-    return render(request, "forums/thread_new.html", {"forum": forum, "categories": categories, "posted": posted, "errors": []})  # fmt: skip
-
-
-def _thread(request, slug: str, pk: int) -> Thread:
-    forum = _forum(request.user, slug)
-    thread = get_object_or_404(services.visible_threads(request.user, forum), pk=pk)
-    return thread
+            errors = error.messages
+        else:
+            return redirect("forums:thread", forum.slug, thread.pk)
+    context = {"forum": forum, "categories": categories, "posted": posted, "errors": errors}
+    return render(request, "forums/thread_new.html", context, status=400 if errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread(request, slug: str, pk: int):
-    thread = _thread(request, slug, pk)
-    forum = thread.forum
-    moderator = services.is_moderator(request.user, forum)
-    reply = ""
-    status = 200
-    errors = []
+    forum = selectors.get_forum_for_user(request.user, slug)
+    thread = selectors.get_thread_for_user(request.user, forum, pk)
+    moderator = permissions.is_moderator(request.user, forum)
+    reply, errors = "", []
     if request.method == "POST":
         reply = request.POST.get("body", "")
         try:
-            services.post_create(thread=thread, by=request.user, body=reply, files=request.FILES.getlist("files"))  # fmt: skip
+            post = services.post_create(
+                thread=thread, by=request.user, body=reply, files=request.FILES.getlist("files")
+            )
         except ValidationError as error:
-            errors, status = error.messages, 400
+            errors = error.messages
         else:
-            return redirect("forums:thread", forum.slug, thread.pk)
+            return redirect(f"{request.path}#post-{post.pk}")
     posts = thread.posts.select_related("author__employee").prefetch_related("attachments")
     if not moderator:
         posts = posts.filter(hidden=False)
+    posts = list(posts)
     context = {
-        "forum": forum, "thread": thread, "posts": posts, "moderator": moderator,
-        "can_accept": thread.category.kind == "CONSULTATION" and (moderator or request.user.pk == thread.author_id),
-        "categories": forum.categories.exclude(pk=thread.category_id), "reply": reply, "errors": errors,
-    }  # fmt: skip
-    return render(request, "forums/thread.html", context, status=status)
+        "forum": forum,
+        "thread": thread,
+        "posts": posts,
+        "question": posts[0] if posts else None,
+        "moderator": moderator,
+        "can_accept": permissions.can_accept(request.user, thread),
+        "can_reply": permissions.can_reply(request.user, thread),
+        "categories": forum.categories.exclude(pk=thread.category_id),
+        "reply": reply,
+        "errors": errors,
+        "consultation": thread.category.kind == CategoryKind.CONSULTATION,
+    }
+    return render(request, "forums/thread.html", context, status=400 if errors else 200)
 
 
 @login_required
 @require_POST
 def thread_action(request, slug: str, pk: int):
-    thread = _thread(request, slug, pk)
+    forum = selectors.get_forum_for_user(request.user, slug)
+    thread = selectors.get_thread_for_user(request.user, forum, pk)
     action = request.POST.get("action", "")
     post = None
-    if request.POST.get("post"):
-        post = get_object_or_404(Post, pk=request.POST["post"], thread=thread)
+    if request.POST.get("post", "").isdigit():
+        post = Post.objects.filter(pk=int(request.POST["post"]), thread=thread).first()
+        if post is None:
+            raise Http404
     try:
         if action == "accept":
             if post is None:
                 raise Http404
-            services.accept(post=post, by=request.user)
+            services.answer_accept(post=post, by=request.user)
             messages.success(request, _("Jawaban ditandai sebagai jawaban terpilih."))
         else:
-            category = thread.forum.categories.filter(pk=request.POST.get("category") or 0).first()
-            services.moderate(thread=thread, by=request.user, action=action, post=post, category=category)  # fmt: skip
+            category = forum.categories.filter(pk=request.POST.get("category") or 0).first()
+            services.thread_moderate(
+                thread=thread, by=request.user, action=action, post=post, category=category
+            )
             messages.success(request, _("Perubahan moderasi disimpan."))
     except ValidationError as error:
         _errors(request, error)
-    return redirect("forums:thread", thread.forum.slug, thread.pk)
+    return redirect("forums:thread", forum.slug, thread.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request, slug: str):
-    forum = _forum(request.user, slug)
-    admin = services.is_admin(request.user, forum)
+    forum = selectors.get_forum_for_user(request.user, slug)
+    admin = permissions.is_admin(request.user, forum)
+    form = NominateForm()
     if request.method == "POST":
         if not admin:
             raise Http404
-        nip = "".join(request.POST.get("nip", "").split())
-        employee = Employee.objects.filter(nip=nip, agency__path__startswith=forum.root.path).select_related("agency").first()  # fmt: skip
-        try:
-            sk_date = dt.date.fromisoformat(request.POST.get("sk_date", ""))
-            active_from = dt.date.fromisoformat(
-                request.POST.get("active_from", "") or sk_date.isoformat()
-            )
-        except ValueError:
-            messages.error(request, _("Isi tanggal SK (dan tanggal mulai aktif) dengan benar."))
-            return redirect("forums:members", forum.slug)
-        if employee is None or not request.POST.get("sk_number", "").strip():
-            messages.error(request, _("Pegawai dengan NIP itu tidak ada, atau nomor SK kosong."))
-        else:
-            Membership.objects.update_or_create(
-                forum=forum, employee=employee,
-                defaults={"agency": employee.agency if employee.agency.depth <= 1 else employee.agency.parent,
-                          "sk_number": request.POST["sk_number"].strip()[:100], "sk_date": sk_date,
-                          "active_from": active_from, "active_to": None,
-                          "role_model": bool(request.POST.get("role_model")),
-                          "moderator": bool(request.POST.get("moderator"))},
-            )  # fmt: skip
+        if request.POST.get("op") == "end":
+            membership = Membership.objects.filter(forum=forum, pk=request.POST.get("membership") or 0).select_related("employee__user").first()  # fmt: skip
+            if membership is None:
+                raise Http404
+            services.membership_end(membership=membership, by=request.user)
             messages.success(
-                request, _("%(name)s ditetapkan sebagai anggota.") % {"name": employee.name}
+                request,
+                _("Keanggotaan %(name)s diakhiri.") % {"name": membership.employee.name},
             )
-        return redirect("forums:members", forum.slug)
-    rows = Membership.objects.active().filter(forum=forum).select_related("employee", "agency")
+            return redirect("forums:members", forum.slug)
+        form = NominateForm(request.POST)
+        if form.is_valid():
+            try:
+                membership = services.membership_nominate(forum=forum, by=request.user, **form.cleaned_data)  # fmt: skip
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s ditetapkan sebagai agen perubahan %(unit)s.")
+                    % {"name": membership.employee.name, "unit": membership.agency.name},
+                )
+                return redirect("forums:members", forum.slug)
+    unit = _agency_choice(forum, request.GET.get("unit", ""))
     context = {
-        "forum": forum, "memberships": rows, "is_admin": admin,
-        "uncovered": services.agencies_without_agent(forum) if admin else [],
-        "today": timezone.localdate(),
-    }  # fmt: skip
-    return render(request, "forums/members.html", context)
+        "forum": forum,
+        "memberships": selectors.members_directory(forum, agency=unit),
+        "agencies": selectors.member_agencies(forum),
+        "unit": unit,
+        "is_admin": admin,
+        "uncovered": selectors.agencies_without_agent(forum) if admin else [],
+        "form": form,
+        "form_errors": first_errors(form) if form.is_bound else [],
+    }
+    return render(request, "forums/members.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def library(request, slug: str):
-    forum = _forum(request.user, slug)
-    values = CoreValue.objects.all()
+    forum = selectors.get_forum_for_user(request.user, slug)
+    admin = permissions.is_admin(request.user, forum)
+    values = list(CoreValue.objects.all())
+    posted: dict = {"values": []}
+    errors: list[str] = []
     if request.method == "POST":
-        title, body = request.POST.get("title", "").strip(), request.POST.get("body", "")
-        codes = request.POST.getlist("values")
-        membership = services.membership_of(request.user, forum)
-        agency = membership.agency if membership else forum.root
-        if not title or not body.strip() or not codes:
-            messages.error(request, _("Isi judul, uraian, dan paling sedikit satu nilai."))
+        posted = {
+            "title": request.POST.get("title", ""),
+            "body": request.POST.get("body", ""),
+            "values": request.POST.getlist("values"),
+            "agency": request.POST.get("agency", ""),
+        }
+        try:
+            practice = services.practice_create(
+                forum=forum,
+                by=request.user,
+                title=posted["title"],
+                body=posted["body"],
+                value_codes=posted["values"],
+                agency=_agency_choice(forum, posted["agency"]) if admin else None,
+                files=request.FILES.getlist("files"),
+            )
+        except ValidationError as error:
+            errors = error.messages
         else:
-            practice = Practice.objects.create(
-                forum=forum, title=title[:200], body=body, body_html=services.render_markdown(body),
-                agency=agency, created_by=request.user,
-            )  # fmt: skip
-            practice.values.set(values.filter(code__in=codes))
             messages.success(request, _("Praktik baik ditambahkan ke pustaka."))
-        return redirect("forums:library", forum.slug)
-    practices = (
-        Practice.objects.filter(forum=forum).select_related("agency").prefetch_related("values")
-    )
+            return redirect(f"{request.path}#practice-{practice.pk}")
     value = request.GET.get("nilai", "")
-    if value:
-        practices = practices.filter(values__code=value)
-    query = request.GET.get("q", "")
+    unit = _agency_choice(forum, request.GET.get("unit", ""))
+    query = request.GET.get("q", "").strip()
+    practices = selectors.practices_for(forum, value=value, agency=unit)
     if query:
-        _threads, found = services.search(request.user, forum, query)
-        practices = [p for p in found if not value or p.values.filter(code=value).exists()]
+        _threads, practices = selectors.search(request.user, forum, query, practices=practices)
     context = {
         "forum": forum,
         "practices": practices,
         "values": values,
         "value": value,
+        "unit": unit,
         "query": query,
+        "agencies": selectors.member_agencies(forum),
+        "is_admin": admin,
+        "posted": posted,
+        "errors": errors,
     }
-    return render(request, "forums/library.html", context)
+    return render(request, "forums/library.html", context, status=400 if errors else 200)
 
 
 @login_required
 def file_download(request, pk):
-    record = get_object_or_404(ForumFile.objects.select_related("event__forum", "post__thread__forum", "practice__forum"), storage_key=pk)  # fmt: skip
-    forum = (record.event or getattr(record.post, "thread", None) or record.practice).forum
-    if not services.can_read(request.user, forum):
-        raise Http404
-    if (
-        record.post is not None
-        and record.post.hidden
-        and not services.is_moderator(request.user, forum)
-    ):
-        raise Http404
-    response = FileResponse(record.file.open("rb"), as_attachment=True, filename=record.original_name, content_type=record.content_type)  # fmt: skip
+    record = selectors.get_file_for_user(request.user, pk)
+    response = FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

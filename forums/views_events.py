@@ -1,37 +1,34 @@
 """Forum events: list, create (admins), register, check-in by code or QR, the check-in screen,
-attendance lists (PDF, Excel) and attendance as LKE evidence."""
+the committee's desk, minutes and materials, attendance lists (PDF, Excel) and attendance as LKE
+evidence."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forums import services
+from forums import exports, permissions, selectors, services
+from forums.forms import EventForm, first_errors
 from forums.models import Event, EventKind
-from forums.views import _forum
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _event(request, slug: str, pk: int) -> Event:
-    forum = _forum(request.user, slug)
-    return get_object_or_404(Event.objects.select_related("forum__root"), pk=pk, forum=forum)
+    forum = selectors.get_forum_for_user(request.user, slug)
+    return selectors.get_event_for_user(request.user, forum, pk)
 
 
-def _admin_event(request, slug: str, pk: int) -> Event:
+def _managed_event(request, slug: str, pk: int) -> Event:
     event = _event(request, slug, pk)
-    if not services.is_admin(request.user, event.forum):
+    if not permissions.can_manage(request.user, event.forum):
         raise Http404
     return event
 
@@ -39,40 +36,82 @@ def _admin_event(request, slug: str, pk: int) -> Event:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_list(request, slug: str):
-    forum = _forum(request.user, slug)
-    admin = services.is_admin(request.user, forum)
-    posted, errors = {}, []
+    forum = selectors.get_forum_for_user(request.user, slug)
+    admin = permissions.is_admin(request.user, forum)
+    form = EventForm(initial={"kind": EventKind.TRAINING})
+    errors: list[str] = []
     if request.method == "POST":
         if not admin:
             raise Http404
-        posted = request.POST.dict()
-        try:
-            starts = dt.datetime.fromisoformat(posted.get("starts_at", ""))
-            ends = dt.datetime.fromisoformat(posted.get("ends_at", ""))
-        except ValueError:
-            errors.append(_("Isi waktu mulai dan selesai."))
+        form = EventForm(request.POST)
+        if form.is_valid():
+            try:
+                event = services.event_create(forum=forum, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, _("Kegiatan dibuat."))
+                return redirect("forums:event", forum.slug, event.pk)
         else:
-            if ends < starts:
-                errors.append(_("Waktu selesai tidak boleh sebelum waktu mulai."))
-        if not posted.get("title", "").strip():
-            errors.append(_("Judul wajib diisi."))
-        if posted.get("kind") not in EventKind.values:
-            errors.append(_("Pilih jenis kegiatan."))
-        if not errors:
-            tz = timezone.get_current_timezone()
-            event = Event.objects.create(
-                forum=forum, kind=posted["kind"], title=posted["title"].strip()[:200],
-                description=posted.get("description", ""), place=posted.get("place", "")[:200],
-                online_url=posted.get("online_url", "")[:200] if posted.get("online_url", "").startswith(("https://", "http://")) else "",
-                capacity=int(posted["capacity"]) if posted.get("capacity", "").isdigit() else None,
-                starts_at=timezone.make_aware(starts, tz), ends_at=timezone.make_aware(ends, tz),
-            )  # fmt: skip
-            messages.success(request, _("Kegiatan dibuat."))
-            return redirect("forums:event", forum.slug, event.pk)
-    events = forum.events.all()
-    context = {"forum": forum, "events": events, "is_admin": admin, "kinds": EventKind.choices,
-               "posted": posted, "errors": errors}  # fmt: skip
+            errors = first_errors(form)
+    now = timezone.now()
+    events = list(selectors.registration_counts(forum).order_by("-starts_at"))
+    context = {
+        "forum": forum,
+        "upcoming": sorted((e for e in events if e.ends_at >= now), key=lambda e: e.starts_at),
+        "past": [e for e in events if e.ends_at < now],
+        "is_admin": admin,
+        "kinds": EventKind.choices,
+        "posted": form.data if form.is_bound else {"kind": EventKind.TRAINING},
+        "errors": errors,
+    }
     return render(request, "forums/events.html", context, status=400 if errors else 200)
+
+
+def _event_post(request, event: Event) -> None:
+    """One of the event page's buttons; problems become messages on the page."""
+    op = request.POST.get("op")
+    user = request.user
+    if op == "register":
+        services.event_register(event=event, by=user)
+        messages.success(request, _("Anda terdaftar."))
+    elif op == "checkin":
+        code, via_qr = request.POST.get("code", ""), request.POST.get("via") == "qr"
+        services.event_check_in(event=event, by=user, code=code, via_qr=via_qr)
+        messages.success(request, _("Kehadiran Anda tercatat."))
+    elif op == "minutes":
+        services.event_minutes_save(
+            event=event,
+            by=user,
+            minutes=request.POST.get("minutes", ""),
+            files=request.FILES.getlist("files"),
+        )
+        messages.success(request, _("Notulen dan materi disimpan."))
+    elif op in ("mark", "unmark"):
+        raw = request.POST.get("registration", "")
+        registration_id = int(raw) if raw.isdigit() else 0
+        services.attendance_mark(
+            event=event, by=user, registration_id=registration_id, present=op == "mark"
+        )
+        messages.success(request, _("Daftar hadir diperbarui."))
+    elif op == "evidence":
+        raw = request.POST.get("assessment", "")
+        evidence = services.attendance_to_evidence(
+            event=event,
+            by=user,
+            assessment_id=int(raw) if raw.isdigit() else 0,
+            fmt=request.POST.get("fmt", "pdf"),
+        )
+        messages.success(
+            request,
+            _("Daftar hadir dilampirkan sebagai bukti kriteria %(code)s LKE %(unit)s.")
+            % {
+                "code": evidence.assessment.criterion.code,
+                "unit": evidence.assessment.round_agency.agency.name,
+            },
+        )
+    else:
+        raise Http404
 
 
 @login_required
@@ -80,48 +119,39 @@ def event_list(request, slug: str):
 def event_detail(request, slug: str, pk: int):
     event = _event(request, slug, pk)
     forum = event.forum
-    admin = services.is_admin(request.user, forum)
-    membership = services.membership_of(request.user, forum)
     if request.method == "POST":
-        op = request.POST.get("op")
         try:
-            if op == "register":
-                services.register(event=event, by=request.user)
-                messages.success(request, _("Anda terdaftar."))
-            elif op == "checkin":
-                services.check_in(event=event, by=request.user, code=request.POST.get("code", ""))
-                messages.success(request, _("Kehadiran Anda tercatat."))
-            elif op == "minutes" and admin:
-                event.minutes = request.POST.get("minutes", "")
-                event.save(update_fields=["minutes"])
-                for upload in request.FILES.getlist("files"):
-                    services.file_store(upload, by=request.user, event=event)
-                messages.success(request, _("Notulen dan materi disimpan."))
-            elif op == "evidence":
-                evidence = services.attendance_to_evidence(
-                    event=event,
-                    by=request.user,
-                    assessment_id=int(request.POST.get("assessment") or 0),
-                )
-                messages.success(request, _("Daftar hadir dilampirkan sebagai bukti kriteria %(code)s.") % {"code": evidence.assessment.criterion.code})  # fmt: skip
-            else:
-                raise Http404
+            _event_post(request, event)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        except services.uploads.UploadError as error:
-            messages.error(request, str(error))
         return redirect("forums:event", forum.slug, event.pk)
+    admin = permissions.is_admin(request.user, forum)
+    membership = permissions.membership_of(request.user, forum)
     registration = None
     if membership:
         registration = event.registrations.filter(employee=membership.employee).first()
+    targets = services.evidence_targets(request.user, membership.agency) if membership else []
+    now = timezone.now()
+    opens, closes = event.checkin_window()
     context = {
-        "forum": forum, "event": event, "is_admin": admin, "membership": membership,
-        "registration": registration, "attendance": services.attendance(event),
-        "registered": event.registrations.count(), "code": request.GET.get("kode", ""),
-        "evidence_targets": services.evidence_targets(request.user, membership.agency) if membership else [],
+        "forum": forum,
+        "event": event,
+        "is_admin": admin,
+        "membership": membership,
+        "registration": registration,
+        "attendance": selectors.attendance(event),
+        "registrations": event.registrations.select_related("employee__agency") if admin else [],
+        "registered": event.registrations.count(),
+        "full": event.capacity is not None and event.registrations.count() >= event.capacity,
+        "ended": event.ends_at < now,
+        "checkin_open": opens <= now <= closes,
+        "checkin_opens": opens,
+        "code": request.GET.get("kode", ""),
+        "evidence_targets": targets,
+        "agency_attended": services.agency_attended(event, membership.agency) if targets else 0,
         "minutes_html": services.render_markdown(event.minutes),
-    }  # fmt: skip
+    }
     return render(request, "forums/event.html", context)
 
 
@@ -129,24 +159,23 @@ def event_detail(request, slug: str, pk: int):
 def event_screen(request, slug: str, pk: int):
     """The check-in screen shown at the venue: the code in large type and a QR code of the
     check-in address; the attendance count refreshes itself."""
-    event = _admin_event(request, slug, pk)
-    url = request.build_absolute_uri(reverse("forums:event", args=[event.forum.slug, event.pk])) + f"?kode={event.checkin_code}"  # fmt: skip
-    qr = segno.make(url, error="m").svg_inline(scale=6, dark="#0b4f8a")
-    context = {"forum": event.forum, "event": event, "qr": mark_safe(qr), "url": url,  # noqa: S308 - segno's own SVG
-               "attendance": services.attendance(event)}  # fmt: skip
+    event = _managed_event(request, slug, pk)
+    path = reverse("forums:event", args=[event.forum.slug, event.pk])
+    url = request.build_absolute_uri(path) + f"?kode={event.checkin_code}"
+    context = {"forum": event.forum, "event": event, "url": url, "attendance": selectors.attendance(event)}  # fmt: skip
     if request.htmx:
         return render(request, "forums/_screen_count.html", context)
+    # segno writes the SVG itself from the URL (letters, digits and the code alphabet only).
+    context["qr"] = mark_safe(segno.make(url, error="m").svg_inline(scale=6, dark="#0b4f8a"))  # noqa: S308
     return render(request, "forums/event_screen.html", context)
 
 
 @login_required
 @require_POST
 def event_new_code(request, slug: str, pk: int):
-    from forums.models import checkin_code_new
-
-    event = _admin_event(request, slug, pk)
-    event.checkin_code = checkin_code_new()
-    event.save(update_fields=["checkin_code"])
+    event = _managed_event(request, slug, pk)
+    services.event_code_renew(event=event, by=request.user)
+    messages.success(request, _("Kode baru dibuat; kode lama tidak berlaku lagi."))
     return redirect("forums:event_screen", event.forum.slug, event.pk)
 
 
@@ -154,9 +183,9 @@ def event_new_code(request, slug: str, pk: int):
 def attendance_export(request, slug: str, pk: int, fmt: str):
     event = _event(request, slug, pk)
     if fmt == "pdf":
-        response = HttpResponse(services.attendance_pdf(event), content_type="application/pdf")
+        response = HttpResponse(exports.attendance_pdf(event), content_type="application/pdf")
     elif fmt == "xlsx":
-        response = HttpResponse(services.attendance_xlsx(event), content_type=XLSX)
+        response = HttpResponse(exports.attendance_xlsx(event), content_type=exports.XLSX_TYPE)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="daftar-hadir-{event.pk}.{fmt}"'

@@ -1,0 +1,181 @@
+"""Events: registration and capacity, check-in by code or QR, the committee's desk, attendance
+lists, attendance as evidence of the member's own agency only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from evaluations.models import Evidence
+from forums import services
+from forums.models import CheckinMethod, Event, Registration
+from tests.evaluations.lke_factories import force_status, lke_round
+
+pytestmark = pytest.mark.django_db
+
+
+def test_check_in_refuses_a_wrong_or_expired_code(province, f, event):
+    agent = province.agent_a.user
+    with pytest.raises(ValidationError, match="salah"):
+        services.event_check_in(event=event, by=agent, code="XXXXXX")
+    with pytest.raises(ValidationError, match="hanya berlaku"):
+        services.event_check_in(event=event, by=agent, code=event.checkin_code, now=event.ends_at + dt.timedelta(hours=2))  # fmt: skip
+    with pytest.raises(ValidationError, match="hanya berlaku"):
+        services.event_check_in(event=event, by=agent, code=event.checkin_code, now=event.starts_at - dt.timedelta(hours=2))  # fmt: skip
+    old = event.checkin_code
+    services.event_code_renew(event=event, by=province.admin.user)
+    with pytest.raises(ValidationError, match="sudah diganti"):
+        services.event_check_in(event=event, by=agent, code=old)
+    with pytest.raises(ValidationError):
+        services.event_check_in(event=event, by=province.leader_a.user, code=event.checkin_code)
+    assert not Registration.objects.filter(attended_at__isnull=False).exists()
+    registration = services.event_check_in(event=event, by=agent, code=f" {event.checkin_code.lower()} ")  # fmt: skip
+    assert (
+        registration.attended_at is not None and registration.checkin_method == CheckinMethod.CODE
+    )
+    again = services.event_check_in(event=event, by=agent, code=event.checkin_code)
+    assert again.attended_at == registration.attended_at  # the first check-in counts
+
+
+def test_check_in_through_the_qr_link(client, province, f, event):
+    client.force_login(province.agent_a.user)
+    url = reverse("forums:event", args=[f.forum.slug, event.pk])
+    page = client.get(url, {"kode": event.checkin_code}).content.decode()
+    assert f'value="{event.checkin_code}"' in page and 'name="via" value="qr"' in page
+    client.post(url, {"op": "checkin", "code": event.checkin_code, "via": "qr"})
+    assert Registration.objects.get().checkin_method == CheckinMethod.QR
+    client.force_login(province.agent_b.user)
+    response = client.post(url, {"op": "checkin", "code": "ABC234"}, follow=True)
+    assert "Kode kehadiran salah" in response.content.decode()
+
+
+def test_the_screen_shows_the_code_and_a_qr_code_of_the_check_in_link(client, province, f, event):
+    client.force_login(province.admin.user)
+    page = client.get(reverse("forums:event_screen", args=[f.forum.slug, event.pk])).content.decode()  # fmt: skip
+    assert event.checkin_code in page and "<svg" in page
+    assert f"?kode={event.checkin_code}" in page
+    count = client.get(reverse("forums:event_screen", args=[f.forum.slug, event.pk]), headers={"HX-Request": "true"})  # fmt: skip
+    assert "0 hadir" in count.content.decode() and "<svg" not in count.content.decode()
+
+
+def test_registration_respects_capacity(province, f, event):
+    event.capacity = 1
+    event.save()
+    services.event_register(event=event, by=province.agent_a.user)
+    services.event_register(event=event, by=province.agent_a.user)  # twice is once
+    with pytest.raises(ValidationError, match="penuh"):
+        services.event_register(event=event, by=province.agent_b.user)
+    with pytest.raises(ValidationError, match="anggota"):
+        services.event_register(event=event, by=province.leader_a.user)
+    assert event.registrations.count() == 1
+
+
+def test_the_committee_marks_attendance_at_the_desk(client, province, f, event):
+    registration = services.event_register(event=event, by=province.agent_b.user)
+    url = reverse("forums:event", args=[f.forum.slug, event.pk])
+    client.force_login(province.agent_a.user)
+    client.post(url, {"op": "mark", "registration": registration.pk})
+    registration.refresh_from_db()
+    assert registration.attended_at is None
+    client.force_login(province.admin.user)
+    client.post(url, {"op": "mark", "registration": registration.pk})
+    registration.refresh_from_db()
+    assert registration.attended_at and registration.checkin_method == CheckinMethod.COMMITTEE
+    client.post(url, {"op": "unmark", "registration": registration.pk})
+    registration.refresh_from_db()
+    assert registration.attended_at is None and registration.checkin_method == ""
+
+
+def test_admins_create_events_with_their_dates_checked(client, province, f):
+    client.force_login(province.admin.user)
+    url = reverse("forums:events", args=[f.forum.slug])
+    bad = client.post(url, {"kind": "TRAINING", "title": "Rakor", "starts_at": "2026-12-01T10:00", "ends_at": "2026-12-01T09:00", "place": "Aula"})  # fmt: skip
+    assert bad.status_code == 400 and "sebelum waktu mulai" in bad.content.decode()
+    assert 'value="Rakor"' in bad.content.decode()  # what was typed stays
+    good = client.post(url, {"kind": "COORDINATION", "title": "Rakor", "starts_at": "2026-12-01T09:00", "ends_at": "2026-12-01T12:00", "online_url": "https://zoom.example/j/1", "capacity": "40"})  # fmt: skip
+    event = Event.objects.get()
+    assert good.url == reverse("forums:event", args=[f.forum.slug, event.pk])
+    assert event.capacity == 40 and len(event.checkin_code) == 6
+
+
+def test_minutes_are_sanitised_and_materials_checked(client, province, f, event):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.evaluations.lke_factories import PDF
+
+    client.force_login(province.admin.user)
+    url = reverse("forums:event", args=[f.forum.slug, event.pk])
+    client.post(url, {"op": "minutes", "minutes": "- poin <script>alert(1)</script>", "files": [SimpleUploadedFile("materi.pdf", PDF)]})  # fmt: skip
+    event.refresh_from_db()
+    assert event.materials.count() == 1
+    page = client.get(url).content.decode()
+    assert "<li>poin" in page and "<script>alert(1)" not in page
+    response = client.post(url, {"op": "minutes", "minutes": "x", "files": [SimpleUploadedFile("virus.pdf", b"MZ")]}, follow=True)  # fmt: skip
+    assert "virus.pdf" in response.content.decode() and event.materials.count() == 1
+
+
+def test_attendance_exports(client, province, f, event):
+    services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
+    client.force_login(province.agent_b.user)
+    pdf = client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, "pdf"]))
+    assert pdf.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert province.agent_a.name in text and "Pelatihan Agen Perubahan" in text
+    xlsx = client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["B2"].value == province.agent_a.name and sheet["C2"].value == province.agent_a.nip
+
+
+def test_spreadsheet_cells_never_become_formulas(province, f, event):
+    from forums import exports
+
+    province.agent_a.name = '=HYPERLINK("http://x")'
+    province.agent_a.save()
+    services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
+    sheet = load_workbook(io.BytesIO(exports.attendance_xlsx(event))).active
+    assert sheet["B2"].data_type == "s"
+
+
+def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_only(client, province, f, event):  # fmt: skip
+    setup = lke_round(province)
+    own = setup.ra_a.assessments.get(criterion__code="4.1")
+    other_agency = setup.ra_b.assessments.get(criterion__code="4.1")
+    agent = province.agent_a.user
+    with pytest.raises(ValidationError, match="hadir"):  # nobody of the agency attended yet
+        services.attendance_to_evidence(event=event, by=agent, assessment_id=own.pk)
+    services.event_check_in(event=event, by=agent, code=event.checkin_code)
+    with pytest.raises(ValidationError, match="bukan milik unit Anda"):
+        services.attendance_to_evidence(event=event, by=agent, assessment_id=other_agency.pk)
+    with pytest.raises(ValidationError):  # agent B attended nothing and may not touch A's LKE
+        services.attendance_to_evidence(event=event, by=province.agent_b.user, assessment_id=own.pk)  # fmt: skip
+    assert not Evidence.objects.exists()
+    client.force_login(agent)
+    page = client.get(reverse("forums:event", args=[f.forum.slug, event.pk])).content.decode()
+    assert f'value="{own.pk}"' in page and f'value="{other_agency.pk}"' not in page
+    client.post(reverse("forums:event", args=[f.forum.slug, event.pk]), {"op": "evidence", "assessment": own.pk})  # fmt: skip
+    evidence = Evidence.objects.get()
+    assert evidence.assessment == own and evidence.content_type == "application/pdf"
+    assert "Pelatihan Agen Perubahan" in evidence.description and evidence.uploaded_by == agent
+    services.attendance_to_evidence(event=event, by=agent, assessment_id=own.pk, fmt="xlsx")
+    assert own.evidence.count() == 2 and other_agency.evidence.count() == 0
+
+
+def test_no_evidence_once_the_criterion_is_submitted(province, f, event):
+    setup = lke_round(province)
+    own = force_status(setup.ra_a.assessments.get(criterion__code="4.1"), "SUBMITTED")
+    services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
+    with pytest.raises(ValidationError, match="tidak dapat diubah"):
+        services.attendance_to_evidence(event=event, by=province.agent_a.user, assessment_id=own.pk)  # fmt: skip
+    assert not Evidence.objects.exists()
+
+
+def test_a_member_of_a_unit_counts_for_the_agency_that_nominated_them(province, f):
+    assert services.nominating_agency(f.forum, province.asn_unit) == province.agency_a
+    assert services.nominating_agency(f.forum, province.agent_b) == province.agency_b
+    assert services.nominating_agency(f.forum, province.admin) == province.biro
