@@ -21,8 +21,8 @@ def _timed(step) -> tuple[float, object]:
 
 def run(workdir: Path) -> None:
     from bench.indices import _province, _round
+    from berakhlak.pdf import STATIC_DIR
     from evaluations.models import RoundAgency, RoundStatus
-    from reports.printing.pdf import STATIC_DIR
     from reports.printing.services import report_bytes
     from reports.services.compute import index_compute_now
     from surveys.models import Response

@@ -6,52 +6,29 @@ runs its large documents on Celery instead."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berakhlak.models import Agency
+from berakhlak.pdf import html_to_pdf
 from berakhlak.spreadsheet import row_append_safe
 from forums.models import Event
 from forums.selectors import attendance
 
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _static_only_fetcher():
-    """WeasyPrint may read our own static files (fonts, print.css) and nothing else."""
-    from weasyprint.urls import URLFetcher
-
-    base = STATIC_DIR.resolve().as_uri() + "/"
-
-    class StaticOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith(base) or ".." in url:
-                raise ValueError(f"refused to fetch {url!r}: only files under static/")
-            return super().fetch(url, headers)
-
-    return StaticOnly(allowed_protocols=("file",), fail_on_errors=True)
 
 
 def attendance_pdf(event: Event, *, agency: Agency | None = None) -> bytes:
     """The whole attendance list; with `agency`, its people are counted and marked."""
-    from weasyprint import HTML
-
     rows = list(attendance(event))
     own = {r.pk for r in rows if agency is not None and r.employee.agency.path.startswith(agency.path)}  # fmt: skip
     html = render_to_string(
         "forums/attendance_pdf.html",
         {"event": event, "rows": rows, "agency": agency, "own": own, "now": timezone.localtime()},
     )
-    return HTML(
-        string=html,
-        base_url=STATIC_DIR.resolve().as_uri() + "/",
-        url_fetcher=_static_only_fetcher(),
-    ).write_pdf()
+    return html_to_pdf(html)
 
 
 def attendance_xlsx(event: Event) -> bytes:

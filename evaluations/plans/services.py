@@ -416,9 +416,9 @@ def team_as_evidence(*, user: User, agency: Agency, assessment_id: int):
     """Print the culture team to PDF and add it as evidence of one of the agency's criteria."""
     from django.template.loader import render_to_string
 
+    from berakhlak.pdf import html_to_pdf
     from evaluations.lke.services import evidence_add
     from evaluations.plans.models import CultureTeam
-    from reports.printing.pdf import STATIC_DIR, _static_fetcher
 
     target = next((a for a in team_evidence_targets(user, agency) if a.pk == assessment_id), None)
     _require(target is not None, _("Kriteria itu tidak dapat diberi bukti oleh Anda sekarang."))
@@ -430,10 +430,7 @@ def team_as_evidence(*, user: User, agency: Agency, assessment_id: int):
         "agency": agency, "team": team, "now": timezone.localtime(),
         "members": team.members.select_related("employee"),
     })  # fmt: skip
-    from weasyprint import HTML
-
-    pdf = HTML(string=html, base_url=STATIC_DIR.resolve().as_uri() + "/",
-               url_fetcher=_static_fetcher()).write_pdf()  # fmt: skip
+    pdf = html_to_pdf(html)
     description = _("Susunan tim budaya kerja")
     if team.sk_number:
         description += f" (SK {team.sk_number})"

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from berakhlak.pdf import STATIC_DIR, html_to_pdf
 from reports.printing.context import ReportData, letterhead
-
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
-
-
-def _static_fetcher():
-    """A WeasyPrint fetcher that reads files under static/ only: no network, nothing else."""
-    from weasyprint.urls import URLFetcher
-
-    base = STATIC_DIR.resolve().as_uri() + "/"
-
-    class StaticOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith(base) or ".." in url:
-                raise ValueError(f"refused to fetch {url!r}: reports use files under static/")
-            return super().fetch(url, headers)
-
-    return StaticOnly(allowed_protocols=("file",), fail_on_errors=True)
 
 
 def report_html(data: ReportData) -> str:
@@ -35,11 +17,4 @@ def report_html(data: ReportData) -> str:
 
 
 def report_pdf_bytes(data: ReportData) -> bytes:
-    from weasyprint import HTML
-
-    html = HTML(
-        string=report_html(data),
-        base_url=STATIC_DIR.resolve().as_uri() + "/",
-        url_fetcher=_static_fetcher(),
-    )
-    return html.write_pdf()
+    return html_to_pdf(report_html(data))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from berakhlak.pdf import static_fetcher
 from evaluations import scoring
 from evaluations.models import (
     AnswerKind,
@@ -29,7 +30,6 @@ from evaluations.models import (
 )
 from reports import selectors
 from reports.models import IndexFigure, ReportFile, RunStatus, Scope
-from reports.printing.pdf import _static_fetcher
 from reports.printing.services import report_bytes, report_request
 from reports.services.compute import index_compute_now
 from tests.evaluations.lke_factories import lke_round
@@ -296,7 +296,7 @@ def test_expired_files_go_through_the_beat_task(province, published, django_capt
 
 
 def test_documents_never_fetch_anything_outside_static():
-    fetcher = _static_fetcher()
+    fetcher = static_fetcher()
     for url in ("https://fonts.googleapis.com/css?family=Roboto", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
