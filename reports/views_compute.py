@@ -28,13 +28,14 @@ def panel_context(round, *, error: str = "") -> dict:
     latest = IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
     shown = selectors.run_for_reading(round)
     active = latest is not None and latest.status in ACTIVE_STATUSES
+    refusals = compute_problems(round)
     return {
         "round": round,
         "latest": latest,
         "active": active,
         "shown": shown,
-        "can_compute": not compute_problems(round),
-        "compute_refusal": (compute_problems(round) or [""])[0],
+        "can_compute": not refusals,
+        "compute_refusal": refusals[0] if refusals else "",
         "can_publish": round.status == RoundStatus.COMPUTED
         and not active
         and shown is not None

@@ -11,18 +11,45 @@ from berakhlak.models import Role, RoleGrant, User
 from evaluations.models import EvaluatorAssignment, RoundAgency
 
 
+def _evaluator_grants() -> list[tuple[int, str]]:
+    return list(
+        RoleGrant.objects.filter(role=Role.EVALUATOR, agency__active=True).values_list(
+            "user_id", "agency__path"
+        )
+    )
+
+
 def evaluators_for(round_agency: RoundAgency) -> QuerySet[User]:
     """Users whose EVALUATOR grant covers the agency: the only ones who may be assigned."""
     path = round_agency.agency.path
-    grants = RoleGrant.objects.filter(role=Role.EVALUATOR, agency__active=True).values_list(
-        "user_id", "agency__path"
-    )
-    user_ids = {user_id for user_id, grant_path in grants if path.startswith(grant_path)}
+    user_ids = {uid for uid, grant_path in _evaluator_grants() if path.startswith(grant_path)}
     return (
         User.objects.filter(pk__in=user_ids, is_active=True)
         .select_related("employee")
         .order_by("employee__name", "username")
     )
+
+
+def evaluator_candidates(round_agencies) -> dict[int, list[User]]:
+    """evaluators_for of many agencies at once (two queries), keyed by round agency id."""
+    grants = _evaluator_grants()
+    users = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in={uid for uid, _p in grants}, is_active=True
+        ).select_related("employee")
+    }
+    return {
+        ra.pk: sorted(
+            {
+                users[uid]
+                for uid, path in grants
+                if ra.agency.path.startswith(path) and uid in users
+            },
+            key=lambda u: u.display_name(),
+        )
+        for ra in round_agencies
+    }
 
 
 @transaction.atomic

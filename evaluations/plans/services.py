@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from berakhlak.models import Agency, CoreValue, Role, RoleGrant, User
+from berakhlak.models import Agency, CoreValue, Role, User
 from berakhlak.permissions import in_scope
 from berakhlak.spreadsheet import row_append_safe
 from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
@@ -300,17 +300,13 @@ def plans_workbook(round: Round, today: dt.date | None = None) -> bytes:
 
 
 def _recipients(action: Action) -> list[str]:
-    agency = action.plan.round_agency.agency
-    addresses = set()
+    """The action's owner and the agency's change agents (as the LKE e-mails address them)."""
+    from evaluations.lke.notifications import _address, agents_of
+
+    addresses = {_address(user) for user in agents_of(action.plan.round_agency)}
     if action.owner and action.owner.email:
         addresses.add(action.owner.email)
-    for grant in RoleGrant.objects.filter(role=Role.CHANGE_AGENT).select_related(
-        "user__employee", "agency"
-    ):
-        employee = getattr(grant.user, "employee", None)
-        if agency.path.startswith(grant.agency.path) and employee and employee.email:
-            addresses.add(employee.email)
-    return sorted(addresses)
+    return sorted(a for a in addresses if a)
 
 
 def action_reminders_send(*, today: dt.date | None = None) -> int:

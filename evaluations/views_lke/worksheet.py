@@ -11,9 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from berakhlak.models import Role, RoleGrant, User
 from evaluations import scoring
-from evaluations.lke import permissions, selectors, services
+from evaluations.lke import assignments, permissions, selectors, services
 from evaluations.lke.forms import WorksheetUploadForm
 from evaluations.models import AnswerKind, AssessmentStatus, EvaluatorAssignment
 from evaluations.selectors import get_round_for_admin
@@ -24,28 +23,6 @@ def _round_for_worksheet_admin(user, pk: int):
     if not permissions.can_manage_worksheet(user, round):
         raise Http404
     return round
-
-
-def _evaluator_candidates(round_agencies) -> dict[int, list]:
-    """Per round agency, the active users whose EVALUATOR grant covers it (one query each kind)."""
-    grants = list(
-        RoleGrant.objects.filter(role=Role.EVALUATOR, agency__active=True).values_list(
-            "user_id", "agency__path"
-        )
-    )
-    users = {
-        u.pk: u
-        for u in User.objects.filter(pk__in={g[0] for g in grants}, is_active=True).select_related(
-            "employee"
-        )
-    }
-    result = {}
-    for round_agency in round_agencies:
-        ids = {uid for uid, path in grants if round_agency.agency.path.startswith(path)}
-        result[round_agency.pk] = sorted(
-            (users[uid] for uid in ids if uid in users), key=lambda u: u.display_name()
-        )
-    return result
 
 
 def worksheet_context(user, round) -> dict:
@@ -78,7 +55,7 @@ def worksheet_context(user, round) -> dict:
                 final=Count("assessments", filter=Q(assessments__status=AssessmentStatus.FINAL)),
             )
         )
-        candidates = _evaluator_candidates(round_agencies)
+        candidates = assignments.evaluator_candidates(round_agencies)
         for round_agency in round_agencies:
             evaluators = sorted(assigned.get(round_agency.pk, []), key=lambda u: u.display_name())
             agencies.append(

@@ -62,15 +62,17 @@ def _lke_components(round: Round, agency: RoundAgency | None) -> list[LkeCompone
     for assessment in rows.only("round_agency_id", "criterion_id", "status", "self_answer",
                                 "evaluator_answer", "final_answer"):  # fmt: skip
         by_agency.setdefault(assessment.round_agency_id, []).append(assessment)
+    orders = {c.component_id: c.component.order for c in criteria}
     totals: dict[int, list[Decimal]] = {}
     names: dict[int, tuple[str, Decimal, int]] = {}
     for assessments in by_agency.values():
         score = scoring.worksheet_score(assessments, criteria)
         for component in score.components:
-            order = next(
-                c.component.order for c in criteria if c.component_id == component.component_id
+            names[component.component_id] = (
+                component.name,
+                component.weight,
+                orders[component.component_id],
             )
-            names[component.component_id] = (component.name, component.weight, order)
             final = component.index("final")
             if final is not None:
                 totals.setdefault(component.component_id, []).append(final)

@@ -183,3 +183,15 @@ def test_admin_sets_the_window_from_the_lke_page(client, province, setup):
     client.force_login(province.leader_a.user)
     response = client.post(reverse("evaluations:lke_appeal_window", args=[setup.round.pk]), {})
     assert response.status_code == 404
+
+
+def test_a_malformed_appeal_date_is_refused_and_nothing_changes(client, province, setup):
+    client.force_login(province.admin.user)
+    response = client.post(
+        reverse("evaluations:lke_appeal_window", args=[setup.round.pk]),
+        {"appeal_opens_on": "31-02-2026", "appeal_closes_on": ""},
+        follow=True,
+    )
+    assert "tidak valid" in response.content.decode()
+    setup.round.refresh_from_db()
+    assert setup.round.appeal_opens_on is None and setup.round.appeal_closes_on is None

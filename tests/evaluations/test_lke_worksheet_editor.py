@@ -344,3 +344,16 @@ def test_nobody_else_can_assign_evaluators(client, province):
         )
         assert response.status_code == 404
     assert not EvaluatorAssignment.objects.exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_with_a_reason(client, province, worksheet):
+    before = codes(worksheet)
+    client.force_login(province.admin.user)
+    bad = io.BytesIO(b"kode,bobot\n1.1,100\n")
+    bad.name = "lke.xlsx"
+    response = client.post(
+        reverse("evaluations:lke_worksheet_upload", args=[worksheet.round.pk]), {"file": bad}
+    )
+    assert response.status_code == 400
+    assert 'class="invalid-feedback d-block"' in response.content.decode()
+    assert codes(worksheet) == before
