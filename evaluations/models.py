@@ -182,7 +182,7 @@ class RoundAgency(models.Model):
 
 # --- Institutional assessment (LKE) ---------------------------------------------------------------
 # A round's worksheet: components -> criteria. Each agency at OPD level answers every criterion
-# (`Assessment`), proves it with evidence files, and evaluators score it. See DESIGN.md section 6.
+# (`Assessment`), proves it with evidence files, and evaluators score it. See docs/ARCHITECTURE.md §6.
 
 
 class AnswerKind(models.TextChoices):

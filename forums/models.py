@@ -1,5 +1,5 @@
 """Change-agent forums (FOSKO SI DARA and the like): members, events with attendance, threads,
-and a library of good practices. See DESIGN.md section 9."""
+and a library of good practices. See docs/ARCHITECTURE.md §9."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The database scan of a round's responses and the exact roll-up of its sums over the agency tree.
 
-One GROUP BY over the round's responses (one row each, DESIGN.md section 10) returns, per
+One GROUP BY over the round's responses (one row each, docs/ARCHITECTURE.md §7.2) returns, per
 (agency, ASN type), the count, the sum and the count of each per-value score and the values-
 selection tallies. Every figure of every scope is a mean, so it follows exactly from sums and
 counts: subtrees, the province, the agency kinds and the ASN-type breakdowns are added up here,

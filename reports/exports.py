@@ -1,4 +1,4 @@
-"""Excel export of a snapshot: aggregates per agency and value, never an answer (DESIGN.md 8, 11).
+"""Excel export of a snapshot: aggregates per agency and value, never an answer (docs/ARCHITECTURE.md §8, §10).
 
 Sheet `Per Nilai`: one row per agency code (the agency with the units below it) and the province
 row `PROVINSI`; a suppressed cell holds the text "disembunyikan". Written in openpyxl's

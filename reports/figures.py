@@ -1,6 +1,6 @@
 """From a round's tallies to the figure rows of a run: formulas, rounding, bands, suppression.
 
-Formulas (DESIGN.md section 7; explained in plain Indonesian on the public Metode page):
+Formulas (docs/ARCHITECTURE.md §7; explained in plain Indonesian on the public Metode page):
 - per value = mean of the respondents' value scores (0-100);
 - individual index = plain mean of the seven unrounded per-value means;
 - composite = (w_survey x individual + w_lke x institutional) / 100, from unrounded inputs;

@@ -1,6 +1,6 @@
 """Index snapshots: one `IndexRun` per computation, its `IndexFigure` rows append-only.
 
-A run is the unit of history (DESIGN.md section 7): recomputing never edits figures, it adds a
+A run is the unit of history (docs/ARCHITECTURE.md §7): recomputing never edits figures, it adds a
 run, and readers take the newest finished one (`IndexRun.objects.for_round(r).done().latest()`).
 The run row is also the task's state (queued -> running -> done/failed): the row, not the
 broker, is the source of truth, so a lost enqueue or a killed worker leaves a visible,

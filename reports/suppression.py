@@ -1,4 +1,4 @@
-"""Which groups' figures may be published (DESIGN.md section 7, "Suppression").
+"""Which groups' figures may be published (docs/ARCHITECTURE.md §7.3).
 
 Primary rule: no figure of answers for a group with fewer than the round's `min_group` responses
 (never below 3). Complementary rule: published figures must not be combinable into a figure of a

@@ -1,4 +1,4 @@
-"""Pages of the indices. The method page is public by design (DESIGN.md section 11)."""
+"""Pages of the indices. The method page is public by design (docs/ARCHITECTURE.md §10)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Instruments, invitations and anonymous responses.
 
-Confidentiality by design (DESIGN.md section 5): `Participation` says WHO took part, `Response`
+Confidentiality by design (docs/ARCHITECTURE.md §5): `Participation` says WHO took part, `Response`
 says WHAT was answered. While a person fills the survey, their answers live in a `Draft` reached
 only through the unguessable token on their participation; on submit the draft becomes a
 `Response` with no link to anyone, the token is cut and the draft deleted. A response carries no

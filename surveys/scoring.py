@@ -1,8 +1,8 @@
-"""Per-response scores, computed once at submit (DESIGN.md section 5).
+"""Per-response scores, computed once at submit (docs/ARCHITECTURE.md §5).
 
 Behaviour item score = (x - 1) / (N - 1) x 100 on an N-point scale, with x replaced by N + 1 - x
 for reverse-scored items; a value's score is the mean of its items' scores. Kept unrounded: the
-indices round once, at the end (DESIGN.md section 7).
+indices round once, at the end (docs/ARCHITECTURE.md §7).
 """
 
 from __future__ import annotations

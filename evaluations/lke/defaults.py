@@ -1,4 +1,4 @@
-"""The default LKE worksheet: the seven components of DESIGN.md section 6, weights summing to 100.
+"""The default LKE worksheet: the seven components of docs/ARCHITECTURE.md §6, weights summing to 100.
 
 Data, not UI text: a round's worksheet is its own copy and the admin may adjust it before the
 evidence window opens.

@@ -1,4 +1,4 @@
-"""Nothing links a person to a response (DESIGN.md section 5): schema, rows, logs, admin, pages."""
+"""Nothing links a person to a response (docs/ARCHITECTURE.md §5): schema, rows, logs, admin, pages."""
 
 from __future__ import annotations
 
