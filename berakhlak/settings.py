@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from berakhlak.env import env_bool, env_int, env_list, env_str
+from berakhlak.keyring import KeyringError, keys_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,12 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+
+# Keys that seal survey answers and drafts at rest (berakhlak/keyring.py); never in the database.
+try:
+    SURVEY_KEYS = keys_from_environment(debug=DEBUG, base_dir=BASE_DIR)
+except KeyringError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -134,6 +141,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=0),
     },
     # Provisional figures of open rounds (only when answers changed), final ones once closed.
+    "surveys-release-due": {"task": "surveys.responses_release_due", "schedule": 5 * 60},
     "reports-compute-due": {"task": "reports.index_compute_due", "schedule": 5 * 60},
     "reports-requeue-stale": {"task": "reports.index_runs_requeue_stale", "schedule": 5 * 60},
     "reports-files-expire": {"task": "reports.report_files_expire", "schedule": 60 * 60},

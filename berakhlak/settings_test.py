@@ -6,6 +6,8 @@ import os
 import tempfile
 
 os.environ.setdefault("DEBUG", "1")
+# A fixed key for every test process (the test run, real workers, gunicorn of the benchmarks).
+os.environ.setdefault("SURVEY_KEYS", "test:" + "dGVzdC1vbmx5LXN1cnZleS1rZXktMzItYnl0ZXMhISE")
 
 from berakhlak.settings import *  # noqa: F403
 

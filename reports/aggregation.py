@@ -10,6 +10,7 @@ in Python, over at most (agencies x 4) small rows. No response is loaded into Py
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
@@ -19,6 +20,7 @@ from evaluations.models import Round, RoundAgency
 from reports.models import VALUE_CODES
 from surveys.models import (
     VALUE_BITS,
+    PaperImport,
     Participation,
     ParticipationStatus,
     Response,
@@ -122,6 +124,17 @@ def scan_responses(round: Round, *, selection: bool) -> dict[tuple[int, str], Su
     return {(r["round_agency_id"], r["asn_type"]): _sums_from_row(r, selection) for r in rows}
 
 
+def paper_counts(round: Round) -> dict[int, int]:
+    """Paper answer sheets imported per agency (public counts, whether released yet or not)."""
+    rows = (
+        PaperImport.objects.filter(round_id=round.pk)
+        .values("round_agency_id")
+        .annotate(c=Sum("count"))
+        .order_by()
+    )
+    return {r["round_agency_id"]: r["c"] for r in rows}
+
+
 def submitted_counts(round: Round) -> dict[int, int]:
     """Web submissions per agency, from participation (who took part, counted, never joined)."""
     rows = (
@@ -140,6 +153,7 @@ class Node:
     own: dict[str, Sums] = field(default_factory=dict)  # "" and each ASN type
     tree: dict[str, Sums] = field(default_factory=dict)
     submitted: int = 0
+    paper: int = 0  # imported paper sheets (public counts, surveys.PaperImport)
     tree_submitted: int = 0
     tree_paper: int = 0
     tree_roster: int = 0
@@ -150,7 +164,7 @@ class Node:
 
     @property
     def completed(self) -> int:
-        return self.submitted + self.own[""].paper
+        return self.submitted + self.paper
 
     @property
     def tree_completed(self) -> int:
@@ -173,8 +187,13 @@ class RoundTallies:
         return sorted(self.nodes.values(), key=lambda n: n.agency.path)
 
 
-def tally_round(round: Round, *, selection: bool) -> RoundTallies:
-    """Scan the round and add up every scope: own agency, subtree, province, agency kind."""
+def tally_round(
+    round: Round, *, selection: bool, extra: Mapping[tuple[int, str], Sums] | None = None
+) -> RoundTallies:
+    """Scan the round and add up every scope: own agency, subtree, province, agency kind.
+
+    `extra`: per (agency id, ASN type) tallies added to the scanned ones before anything is rolled
+    up (reports.inputs: sealed submissions, generalised responses put back in their true cells)."""
     agencies = list(RoundAgency.objects.filter(round=round).order_by("depth", "path"))
     for agency in agencies:
         agency.round = round  # min_respondents_needed reads the round's thresholds
@@ -189,18 +208,22 @@ def tally_round(round: Round, *, selection: bool) -> RoundTallies:
     if len(roots) != 1:
         raise ValueError(f"round {round.pk} has {len(roots)} root agencies in its snapshot")
     scanned = scan_responses(round, selection=selection)
+    for cell, sums in (extra or {}).items():
+        scanned.setdefault(cell, Sums()).add(sums)
     submitted = submitted_counts(round)
+    paper = paper_counts(round)
     for node in nodes.values():
         node.own = {t: scanned.get((node.agency.pk, t), Sums()) for t in ASN_TYPES}
         node.own[""] = total(node.own[t] for t in ASN_TYPES)
         node.submitted = submitted.get(node.agency.pk, 0)
+        node.paper = paper.get(node.agency.pk, 0)
     for node in sorted(nodes.values(), key=lambda n: n.agency.depth, reverse=True):
         node.tree = {
             key: total([node.own[key], *(child.tree[key] for child in node.children)])
             for key in ("", *ASN_TYPES)
         }
         node.tree_submitted = node.submitted + sum(c.tree_submitted for c in node.children)
-        node.tree_paper = node.own[""].paper + sum(c.tree_paper for c in node.children)
+        node.tree_paper = node.paper + sum(c.tree_paper for c in node.children)
         node.tree_roster = node.agency.roster_count + sum(c.tree_roster for c in node.children)
     by_kind: dict[str, Sums] = defaultdict(Sums)
     kind_members: dict[str, list[int]] = defaultdict(list)

@@ -87,6 +87,9 @@ class IndexRun(models.Model):
     # Response and completed counts read by the run: an unchanged round is not recomputed.
     response_count = models.PositiveIntegerField(_("jumlah jawaban"), default=0)
     input_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    # Provisional runs: how many waiting submissions of each true cell they counted
+    # (reports.inputs; counts only), so that the next run moves in steps of the minimum group.
+    basis = models.JSONField(default=dict, blank=True)
     error = models.TextField(_("kesalahan"), blank=True, default="")
     created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)

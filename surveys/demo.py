@@ -19,9 +19,16 @@ from berakhlak.models import Agency, User
 from evaluations.demo import lke_demo_prepare
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_create, round_transition
-from surveys.models import Instrument, InstrumentKind, Participation, ParticipationStatus, Response
+from surveys.models import (
+    Instrument,
+    InstrumentKind,
+    Participation,
+    ParticipationStatus,
+    ResponseSource,
+    SealedSubmission,
+)
 from surveys.selectors import survey_for_round
-from surveys.services.filling import response_fields
+from surveys.services.filling import response_fields, submission_seal
 from surveys.services.rounds import round_instruments_set, round_open
 
 DEMO_ROUND_NAME = "Evaluasi Budaya Kerja BerAKHLAK {year}"
@@ -68,7 +75,7 @@ def seed_demo_round(**_kwargs) -> list[str]:
     if current is None:
         return [*lines, f"putaran '{DEMO_ROUND_NAME.format(year=today.year)}' sudah ada"]
     invited = Participation.objects.filter(round=current).count()
-    answered = Response.objects.filter(round=current).count()
+    answered = SealedSubmission.objects.filter(round=current).count()
     lke = lke_demo_prepare()  # the LKE step ran before this round existed
     return [
         *lines,
@@ -131,16 +138,17 @@ def _simulate_responses(demo_round: Round, *, shift: float = 0.0, seed_offset: i
             value = min(max(value, 1), top)
             answers[question.key] = top + 1 - value if item.reverse else value
         rows.append(
-            Response(
-                round=demo_round,
-                round_agency=agency,
+            submission_seal(
+                round_id=demo_round.pk,
+                round_agency_id=agency.pk,
                 asn_type=participation.asn_type,
-                **response_fields(survey, answers),
+                source=ResponseSource.WEB,
+                fields=response_fields(survey, answers),
             )
         )
         done.append(participation.pk)
-    rng.shuffle(rows)  # no order to join on, as in real submissions
-    Response.objects.bulk_create(rows, batch_size=1000)
+    # Sealed like real submissions; closing the round releases them.
+    SealedSubmission.objects.bulk_create(rows, batch_size=1000)
     Participation.objects.filter(pk__in=done).update(
         status=ParticipationStatus.SUBMITTED, submitted_on=timezone.localdate()
     )

@@ -1,10 +1,16 @@
-"""Instruments, invitations and anonymous responses.
+"""Instruments, invitations, sealed submissions and anonymous responses.
 
 Confidentiality by design (docs/ARCHITECTURE.md §5): `Participation` says WHO took part, `Response`
-says WHAT was answered. While a person fills the survey, their answers live in a `Draft` reached
-only through the unguessable token on their participation; on submit the draft becomes a
-`Response` with no link to anyone, the token is cut and the draft deleted. A response carries no
-timestamp and a random primary key, so neither ordering nor time can join it to a participation.
+says WHAT was answered, and nothing stored ties the two together, not even for someone who holds
+the database and its backups:
+- while a person fills the survey their answers live in a `Draft`, sealed (encrypted) with a key the
+  database never holds, reached only through the token on their participation;
+- on submit the answers are sealed into a `SealedSubmission` that names no one and the draft is
+  deleted; the participation is marked submitted in the same transaction, which is harmless because
+  the sealed row cannot be read and is deleted at release;
+- at release (surveys.services.release) all waiting submissions of a round become `Response` rows in
+  one transaction, in random order, with their unit and ASN type generalised wherever fewer than the
+  round's minimum group share a cell. A response has a random id and no timestamp.
 """
 
 from __future__ import annotations
@@ -189,19 +195,113 @@ class Participation(models.Model):
 
 
 class Draft(models.Model):
-    """Answers being typed. Reached only through Participation.draft_token; deleted on submit."""
+    """Answers being typed, sealed (surveys.sealing, purpose "draft", bound to the token).
+
+    Reached only through Participation.draft_token; deleted on submit."""
 
     token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
-    answers = models.JSONField(default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
+    key_id = models.CharField(max_length=16)
+    sealed = models.BinaryField()
 
     class Meta:
         verbose_name = _("draf jawaban")
         verbose_name_plural = _("draf jawaban")
+        indexes = [models.Index(fields=["key_id"], name="surveys_dra_key_id_3d2f3a_idx")]
 
     def __str__(self) -> str:
         return str(_("draf jawaban"))
+
+
+class SealedSubmission(models.Model):
+    """A submitted (or imported paper) answer sheet waiting for its round's release.
+
+    Everything about it is inside `sealed` (purpose "submission", bound to round and id): the unit,
+    the ASN type, the source, the answers and scores, and the order of submission (used only in
+    memory, for provisional figures). In the clear: a random id, the round and the key id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    key_id = models.CharField(max_length=16)
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("jawaban tersegel")
+        verbose_name_plural = _("jawaban tersegel")
+        indexes = [
+            models.Index(fields=["round"], name="surveys_sea_round_i_5b0b61_idx"),
+            models.Index(fields=["key_id"], name="surveys_sea_key_id_7c1e0d_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("jawaban tersegel"))
+
+
+class ReleaseCorrection(models.Model):
+    """Sealed note of one release: which released responses were generalised, and their true unit
+    and ASN type, so that the indices stay exact (reports add it back to the scan)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    key_id = models.CharField(max_length=16)
+    sealed = models.BinaryField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["round"], name="surveys_rel_round_i_0a4c2e_idx"),
+            models.Index(fields=["key_id"], name="surveys_rel_key_id_9d5b7f_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: koreksi pelepasan"
+
+
+class ReleaseStatus(models.TextChoices):
+    DONE = "DONE", _("Dilepas")
+    HELD = "HELD", _("Ditahan (kurang dari kelompok minimum)")
+    FAILED = "FAILED", _("Gagal")
+
+
+class ResponseRelease(models.Model):
+    """One attempt to release a round's waiting submissions (what the admin sees)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="releases")
+    status = models.CharField(max_length=8, choices=ReleaseStatus.choices)
+    released = models.PositiveIntegerField(_("dilepas"), default=0)
+    generalised = models.PositiveIntegerField(_("digeneralisasi"), default=0)
+    held = models.PositiveIntegerField(_("ditahan"), default=0)
+    error = models.TextField(_("alasan"), blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReleaseStatus.values), name="responserelease_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.status}"
+
+
+class PaperImport(models.Model):
+    """How many paper answer sheets of one unit an import added (counts are public: the response
+    board shows them; the sheets themselves wait sealed for the release like web answers)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    round_agency = models.ForeignKey(RoundAgency, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["round", "round_agency"], name="surveys_pap_round_i_4e8a1b_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_agency_id}: {self.count}"
 
 
 # Bit i of Response.current_mask is set when VALUE_BITS[i] was chosen as current culture.
@@ -235,8 +335,17 @@ class ResponseSource(models.TextChoices):
     PAPER = "PAPER", _("Kertas/luring (impor)")
 
 
+# Stored ASN type of released responses whose own type had fewer than the minimum group.
+ASN_TYPE_GENERALISED = "LAINNYA"
+RESPONSE_ASN_TYPES = [*AsnType.choices, (ASN_TYPE_GENERALISED, _("Lainnya (digabung)"))]
+
+
 class Response(models.Model):
     """WHAT was answered, by an agency snapshot and ASN type, never by whom.
+
+    Written only by the release (or by imports before this design): `round_agency` and `asn_type`
+    are the generalised ones (an ancestor, "LAINNYA") wherever the true cell was smaller than the
+    round's minimum group; the sealed ReleaseCorrection of the release keeps the true ones.
 
     The seven per-value scores (0-100) are computed at submit so that a round's aggregation reads
     one row per respondent.
@@ -247,7 +356,7 @@ class Response(models.Model):
     round_agency = models.ForeignKey(
         RoundAgency, on_delete=models.CASCADE, related_name="responses"
     )
-    asn_type = models.CharField(_("jenis ASN"), max_length=20, choices=AsnType.choices)
+    asn_type = models.CharField(_("jenis ASN"), max_length=20, choices=RESPONSE_ASN_TYPES)
     source = models.CharField(
         _("sumber"), max_length=8, choices=ResponseSource.choices, default=ResponseSource.WEB
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from berakhlak.models import User
 from evaluations.models import Round, RoundStatus
+from surveys import sealing
 from surveys.models import (
     Draft,
     Instrument,
@@ -261,13 +262,34 @@ def get_participation_for_user(user: User, pk: int) -> Participation:
         raise Http404 from None
 
 
+class DraftUnreadable(Exception):
+    """A person's sealed draft cannot be opened (a key is missing or the row was altered)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def draft_open(draft: Draft) -> dict:
+    """The answers sealed in a draft (surveys.sealing, purpose "draft", bound to its token)."""
+    try:
+        return sealing.unseal(
+            draft.sealed, key_id=draft.key_id, purpose="draft", context=str(draft.token)
+        )
+    except sealing.SealBroken as broken:
+        raise DraftUnreadable(broken.reason) from None
+
+
 def draft_answers(participation: Participation) -> dict:
-    """The answers typed so far ({} before the first save and after submit)."""
+    """The answers typed so far ({} before the first save and after submit).
+
+    Raises DraftUnreadable when the draft exists but cannot be opened: nothing is lost, the draft
+    stays as it is until an admin restores the key."""
     if participation.status == ParticipationStatus.SUBMITTED or not participation.draft_token:
         return {}
-    answers = (
+    draft = (
         Draft.objects.filter(token=participation.draft_token)
-        .values_list("answers", flat=True)
+        .only("token", "key_id", "sealed")
         .first()
     )
-    return answers or {}
+    return draft_open(draft) if draft is not None else {}

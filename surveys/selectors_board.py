@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from berakhlak.models import Role, User
 from berakhlak.permissions import role_paths
 from evaluations.models import Round, RoundAgency, RoundStatus
-from surveys.models import Participation, ParticipationStatus, Response, ResponseSource
+from surveys.models import PaperImport, Participation, ParticipationStatus
 
 BOARD_ROLES = (Role.ADMIN, Role.CHANGE_AGENT, Role.LEADER)
 BOARD_STATUSES = (
@@ -131,13 +131,8 @@ def board_rows(user: User, round: Round) -> list[BoardRow]:
         target = everything[row["round_agency_id"]]
         target.invited, target.started = row["invited"], row["started"]
         target.submitted, target.reminders = row["submitted"], row["reminders"]
-    paper = (
-        Response.objects.filter(round=round, source=ResponseSource.PAPER)
-        .values("round_agency_id")
-        .annotate(n=Count("pk"))
-    )
-    for row in paper:
-        everything[row["round_agency_id"]].paper = row["n"]
+    for agency_id, count in paper_counts(round).items():
+        everything[agency_id].paper = count
     # Roll up from the deepest level: each row adds itself, then hands its total to its parent.
     ordered = sorted(everything.values(), key=lambda r: r.agency.depth, reverse=True)
     for row in ordered:
@@ -149,6 +144,18 @@ def board_rows(user: User, round: Round) -> list[BoardRow]:
             parent.tree_completed += row.tree_completed
             parent.children.append(row)
     return [everything[a.pk] for a in agencies]
+
+
+def paper_counts(round: Round) -> dict[int, int]:
+    """Paper answer sheets imported per agency (public counts; the sheets themselves wait sealed
+    until the round's release)."""
+    rows = (
+        PaperImport.objects.filter(round=round)
+        .values("round_agency_id")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return {row["round_agency_id"]: row["n"] for row in rows}
 
 
 def board_totals(rows: list[BoardRow]) -> dict:

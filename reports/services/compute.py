@@ -33,6 +33,7 @@ from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
 from reports.aggregation import tally_round
 from reports.figures import FigureValues, figures_build
+from reports.inputs import compute_inputs
 from reports.models import (
     METHOD_VERSION,
     IndexFigure,
@@ -46,7 +47,9 @@ from surveys.models import (
     ParticipationStatus,
     Response,
     RoundInstrument,
+    SealedSubmission,
 )
+from surveys.services.release import ReleaseRefused, responses_release
 
 COMPUTABLE_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.COMPUTED)
 TASK_TIME_LIMIT = dt.timedelta(minutes=15)
@@ -108,18 +111,12 @@ def _round_instruments(round: Round) -> tuple[int | None, bool]:
     return pick_count, engagement
 
 
-def input_fingerprint(
-    round: Round, institutional: Mapping[int, Decimal], responses: int | None = None
-) -> str:
-    """What the figures depend on, hashed: an unchanged open round is not recomputed.
-
-    `responses`: the round's response count when the caller has it already (the compute's scan).
-    """
+def input_fingerprint(round: Round, institutional: Mapping[int, Decimal]) -> str:
+    """What the figures depend on, hashed: an unchanged open round is not recomputed."""
     basis = {
         "method": METHOD_VERSION,
-        "responses": responses
-        if responses is not None
-        else Response.objects.filter(round=round).count(),
+        "responses": Response.objects.filter(round=round).count(),
+        "waiting": SealedSubmission.objects.filter(round=round).count(),
         "submitted": Participation.objects.filter(
             round=round, status=ParticipationStatus.SUBMITTED
         ).count(),
@@ -287,9 +284,22 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
     provisional = round.status == RoundStatus.OPEN
     institutional = dict(provider(round))
     pick_count, engagement = _round_instruments(round)
+    fingerprint = input_fingerprint(round, institutional)
+    try:
+        if not provisional:
+            responses_release(round=round)  # a closed round's waiting submissions, if any
+        before = IndexRun.objects.latest_for(round)
+        inputs = compute_inputs(
+            round, provisional=provisional, before=before.basis if before else None
+        )
+    except ReleaseRefused as refused:
+        _fail(
+            run, _("Jawaban tersegel tidak dapat dibuka: %(reason)s") % {"reason": refused.reason}
+        )
+        run.refresh_from_db()
+        return run
     _progress(run, 10)
-    tallies = tally_round(round, selection=pick_count is not None)
-    fingerprint = input_fingerprint(round, institutional, responses=tallies.root.tree[""].n)
+    tallies = tally_round(round, selection=pick_count is not None, extra=inputs.extra)
     _progress(run, 60)
     figures = figures_build(
         tallies=tallies, institutional=institutional, pick_count=pick_count, engagement=engagement
@@ -307,6 +317,7 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
             method_version=METHOD_VERSION,
             response_count=tallies.root.tree[""].n,
             input_fingerprint=fingerprint,
+            basis=inputs.basis,
         )
         if not finished:
             raise _LostClaim

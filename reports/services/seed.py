@@ -1,6 +1,7 @@
 """Realistic anonymous demo responses, so that the dashboards look like a real round.
 
-Each agency gets its own culture profile (some agencies stronger, some weaker); across the
+Seeded answers are sealed like real submissions (surveys.services.filling.submission_seal), so that
+they are released with the round like everyone else's. Each agency gets its own culture profile (some agencies stronger, some weaker); across the
 province Adaptif and Kolaboratif run weaker, as in the national 2022 results. Answers are
 drawn on the round's own instruments and scored by the survey's code (response_fields), so
 the stored scores are exactly what a real submission would store. No participation is touched:
@@ -15,9 +16,9 @@ from django.db import transaction
 
 from berakhlak.models import AsnType
 from evaluations.models import Round, RoundAgency, RoundStatus
-from surveys.models import InstrumentKind, Option, Response
+from surveys.models import InstrumentKind, Option, ResponseSource, SealedSubmission
 from surveys.selectors import survey_for_round
-from surveys.services.filling import response_fields
+from surveys.services.filling import response_fields, submission_seal
 
 # Mean answer (on a 1..6 scale) by value, before the agency's own shift.
 PROVINCE_PROFILE = {
@@ -121,17 +122,18 @@ def responses_seed(*, round: Round, count: int, seed: int = 2026) -> int:
         for agency in rng.choices(agencies, weights=weights, k=count):
             answers = _answers(survey, profiles[agency.pk], rng, options)
             rows.append(
-                Response(
-                    round=round,
-                    round_agency=agency,
+                submission_seal(
+                    round_id=round.pk,
+                    round_agency_id=agency.pk,
                     asn_type=rng.choices(types, weights=type_weights)[0],
-                    **response_fields(survey, answers),
+                    source=ResponseSource.WEB,
+                    fields=response_fields(survey, answers),
                 )
             )
             if len(rows) >= BATCH:
-                Response.objects.bulk_create(rows)
+                SealedSubmission.objects.bulk_create(rows)
                 created += len(rows)
                 rows = []
-        Response.objects.bulk_create(rows)
+        SealedSubmission.objects.bulk_create(rows)
         created += len(rows)
     return created

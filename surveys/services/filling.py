@@ -1,29 +1,33 @@
-"""Filling the survey: autosave into the person's draft, and submit exactly once.
+"""Filling the survey: autosave into the person's sealed draft, and submit exactly once.
 
-The draft is reached only through `Participation.draft_token`. Submit turns it into an anonymous
-`Response` (scores computed here, once), deletes the draft and cuts the token, all in one
-transaction with the participation row locked, so that double clicks, retries and two tabs give
-exactly one response. Nothing in this module logs: a log line could tie a person to an answer.
+The draft is reached only through `Participation.draft_token` and is stored sealed
+(surveys.sealing): every autosave opens it, merges the changed answers and seals it again under a
+lock on the draft row. Submit seals the answers, the unit, the ASN type and the scores into a
+`SealedSubmission` that names no one, deletes the draft and marks the participation submitted, all
+in one transaction with the participation row locked, so that double clicks, retries and two tabs
+give exactly one submission. The release (surveys.services.release) later turns a round's sealed
+submissions into anonymous responses. Nothing in this module logs: a log line could tie a person to
+an answer (docs/ARCHITECTURE.md §5).
 """
 
 from __future__ import annotations
 
-import json
+import time
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys import permissions, scoring
+from surveys import permissions, scoring, sealing, selectors
 from surveys.models import (
     Draft,
     InstrumentKind,
     Participation,
     ParticipationStatus,
-    Response,
     ResponseSource,
+    SealedSubmission,
     selection_derived,
 )
 from surveys.selectors import Question, Survey, survey_for_round
@@ -105,34 +109,34 @@ def _sync(target: Participation, source: Participation) -> None:
     target.submitted_on = source.submitted_on
 
 
-# One statement merges the changed answers into the stored draft and returns the result; a null
-# in the patch removes the key (JSON merge patch on SQLite; strip_nulls on PostgreSQL, where
-# answers are never null). Both databases support UPDATE ... RETURNING.
-DRAFT_MERGE_SQL = {
-    "postgresql": "UPDATE surveys_draft SET answers = jsonb_strip_nulls(answers || %s::jsonb), "
-    "updated_at = %s WHERE token = %s RETURNING answers",
-    "sqlite": "UPDATE surveys_draft SET answers = json_patch(answers, %s), updated_at = %s "
-    "WHERE token = %s RETURNING answers",
-}
+def draft_open(draft: Draft) -> dict:
+    """The answers sealed in a draft; FillRefused when it cannot be opened (wrong key, altered)."""
+    try:
+        return selectors.draft_open(draft)
+    except selectors.DraftUnreadable as unreadable:
+        raise FillRefused(draft_unreadable_reason(unreadable.reason)) from None
 
 
-def _draft_merge(token, cleaned: dict) -> dict | None:
-    """All answers after merging, or None when the draft is gone (or the database has no SQL)."""
-    sql = DRAFT_MERGE_SQL.get(connection.vendor)
-    if sql is None or not connection.features.can_return_rows_from_bulk_insert:
-        return None  # no UPDATE ... RETURNING here (SQLite < 3.35): the locked path does it
-    ops = connection.ops
-    params = [
-        json.dumps(cleaned),
-        ops.adapt_datetimefield_value(timezone.now()),
-        ops.adapt_unknown_value(token) if connection.vendor != "sqlite" else token.hex,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return json.loads(row[0]) if isinstance(row[0], str) else row[0]
+def draft_unreadable_reason(reason: str) -> str:
+    return _(
+        "Draf jawaban Anda tidak dapat dibuka (%(reason)s). Tidak ada yang hilang: hubungi admin "
+        "Biro Organisasi."
+    ) % {"reason": reason}
+
+
+def draft_seal(draft: Draft, answers: Mapping) -> None:
+    draft.key_id, draft.sealed = sealing.seal(
+        dict(answers), purpose="draft", context=str(draft.token)
+    )
+
+
+def _merge(answers: dict, cleaned: Mapping) -> dict:
+    for key, value in cleaned.items():
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+    return answers
 
 
 def answers_save(
@@ -143,17 +147,23 @@ def answers_save(
     The first save creates the draft and its token and marks the participation STARTED.
     Raises FillRefused when the survey can no longer change, ValidationError for a bad answer.
 
-    Later saves are one conditional UPDATE of the draft (the hot path of the product): submit
-    locks and deletes the draft, so an UPDATE that finds no row means the survey was submitted
-    meanwhile, and the locked path below gives the reason.
+    Later saves (the hot path of the product) lock only the draft row, open it, merge and seal it
+    again: submit locks and deletes the draft, so a save that finds no draft means the survey was
+    submitted meanwhile, and the locked path below gives the reason.
     """
     _refuse_unless_fillable(participation)
     survey = survey or survey_for_round(participation.round)
     cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}
     if participation.draft_token is not None:
-        stored = _draft_merge(participation.draft_token, cleaned)
-        if stored is not None:
-            return stored
+        with transaction.atomic():
+            draft = (
+                Draft.objects.select_for_update().filter(token=participation.draft_token).first()
+            )
+            if draft is not None:
+                merged = _merge(draft_open(draft), cleaned)
+                draft_seal(draft, merged)
+                draft.save(update_fields=["key_id", "sealed"])
+                return merged
     return _answers_save_locked(participation=participation, cleaned=cleaned)
 
 
@@ -165,18 +175,17 @@ def _answers_save_locked(*, participation: Participation, cleaned: dict) -> dict
     if locked.draft_token is not None:
         draft = Draft.objects.select_for_update().filter(token=locked.draft_token).first()
     if draft is None:
-        draft = Draft.objects.create(round_id=locked.round_id, answers={})
+        draft = Draft(round_id=locked.round_id)
+        draft_seal(draft, {})
+        draft.save(force_insert=True)
         locked.draft_token = draft.token
         locked.status = ParticipationStatus.STARTED
         locked.save(update_fields=["draft_token", "status"])
-    for key, value in cleaned.items():
-        if value is None:
-            draft.answers.pop(key, None)
-        else:
-            draft.answers[key] = value
-    draft.save(update_fields=["answers", "updated_at"])
+    merged = _merge(draft_open(draft), cleaned)
+    draft_seal(draft, merged)
+    draft.save(update_fields=["key_id", "sealed"])
     _sync(participation, locked)
-    return draft.answers
+    return merged
 
 
 def response_fields(survey: Survey, answers: Mapping[str, object]) -> dict:
@@ -223,6 +232,27 @@ def response_fields(survey: Survey, answers: Mapping[str, object]) -> dict:
     return fields
 
 
+def submission_seal(
+    *, round_id: int, round_agency_id: int, asn_type: str, source: str, fields: Mapping
+) -> SealedSubmission:
+    """Seal one answer sheet (web or paper) for the round's release; returns the unsaved row.
+
+    `seq` orders submissions for the provisional figures' lag (reports); it exists only inside the
+    seal."""
+    row = SealedSubmission(round_id=round_id)
+    payload = {
+        "agency": round_agency_id,
+        "asn_type": asn_type,
+        "source": source,
+        "seq": time.time_ns(),
+        "fields": dict(fields),
+    }
+    row.key_id, row.sealed = sealing.seal(
+        payload, purpose="submission", context=f"{round_id}|{row.id}"
+    )
+    return row
+
+
 @transaction.atomic
 def survey_submit(*, participation: Participation) -> Participation:
     """Submit exactly once. A participation already submitted is returned as it is (idempotent).
@@ -239,17 +269,17 @@ def survey_submit(*, participation: Participation) -> Participation:
     if locked.draft_token is not None:
         # Locked: an autosave in another tab waits, then finds the draft gone and is refused.
         draft = Draft.objects.select_for_update().filter(token=locked.draft_token).first()
-    answers = draft.answers if draft else {}
+    answers = draft_open(draft) if draft else {}
     missing = survey.missing(answers)
     if missing:
         raise SurveyIncomplete(missing)
-    Response.objects.create(
+    submission_seal(
         round_id=locked.round_id,
         round_agency_id=locked.round_agency_id,
         asn_type=locked.asn_type,
         source=ResponseSource.WEB,
-        **response_fields(survey, answers),
-    )
+        fields=response_fields(survey, answers),
+    ).save(force_insert=True)
     if draft is not None:
         draft.delete()
     locked.draft_token = None

@@ -1,8 +1,10 @@
-"""Paper and offline answers: sheet `Jawaban` -> anonymous responses of a round, all or nothing.
+"""Paper and offline answers: sheet `Jawaban` -> sealed answer sheets of a round, all or nothing.
 
 Each row is one person's behaviour answers with only their unit (code of the round's agency
-snapshot) and ASN type. Imported responses count toward the agency's figures, never toward any
-person's participation: nothing here touches `Participation`.
+snapshot) and ASN type. Imported sheets wait sealed like web submissions and are released with them
+(surveys.services.release), so a small import cannot be read off the database either; how many
+sheets each unit got is public (`PaperImport`, on the response board). They count toward the
+agency's figures, never toward any person's participation: nothing here touches `Participation`.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from berakhlak.roster.reader import Problem, sheet_records
 from berakhlak.roster.xlsx import workbook_open
 from berakhlak.spreadsheet import row_append_safe
 from evaluations.models import Round, RoundAgency
-from surveys.models import Instrument, InstrumentKind, Response, ResponseSource
+from surveys.models import Instrument, InstrumentKind, PaperImport, ResponseSource, SealedSubmission
 from surveys.selectors import Survey, round_instruments, survey_build
-from surveys.services.filling import response_fields
+from surveys.services.filling import response_fields, submission_seal
 
 SHEET = "Jawaban"
 MAX_ROWS = 50_000
@@ -147,24 +149,28 @@ def _behaviour_survey(round: Round) -> Survey:
 
 @transaction.atomic
 def paper_import(*, round: Round, fileobj: IO[bytes]) -> int:
-    """Apply the file, or nothing at all; returns the number of anonymous responses created."""
+    """Apply the file, or nothing at all; returns the number of answer sheets sealed."""
     round = Round.objects.select_for_update().get(pk=round.pk)
     plan = paper_plan(round=round, fileobj=fileobj)
     if plan.problems:
         raise PaperImportError(plan.problems)
     survey = _behaviour_survey(round)
-    responses = [
-        Response(
-            round=round,
-            round_agency=row["agency"],
+    sheets = [
+        submission_seal(
+            round_id=round.pk,
+            round_agency_id=row["agency"].pk,
             asn_type=row["asn_type"],
             source=ResponseSource.PAPER,
-            **response_fields(survey, row["answers"]),
+            fields=response_fields(survey, row["answers"]),
         )
         for row in plan.rows
     ]
-    Response.objects.bulk_create(responses, batch_size=2000)
-    return len(responses)
+    SealedSubmission.objects.bulk_create(sheets, batch_size=2000)
+    PaperImport.objects.bulk_create(
+        PaperImport(round=round, round_agency=agency, count=count)
+        for agency, count in plan.per_agency()
+    )
+    return len(sheets)
 
 
 def paper_template_bytes(*, round: Round) -> bytes:

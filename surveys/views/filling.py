@@ -7,6 +7,8 @@ shows an answer back.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +23,21 @@ from surveys import permissions, selectors
 from surveys.forms_filling import AnswersForm
 from surveys.models import ParticipationStatus
 from surveys.services import filling
+
+
+def _draft_readable(view):
+    """A draft that cannot be opened (a key missing, a row altered) gets a page saying so and
+    keeps the draft untouched, instead of an empty survey the person would fill again."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except selectors.DraftUnreadable as unreadable:
+            context = {"reason": filling.draft_unreadable_reason(unreadable.reason)}
+            return render(request, "surveys/fill/unreadable.html", context, status=503)
+
+    return wrapper
 
 
 def _progress(survey: selectors.Survey, answers: dict) -> dict:
@@ -39,6 +56,7 @@ def _receipt(participation):
 
 
 @login_required
+@_draft_readable
 def my_surveys(request):
     rows = []
     for participation in selectors.participations_for_user(request.user):
@@ -65,6 +83,7 @@ def fill_intro(request, pk):
 
 
 @login_required
+@_draft_readable
 def fill_resume(request, pk):
     """Land on the first page with an unanswered question, on whatever device."""
     participation = selectors.get_participation_for_user(request.user, pk)
@@ -94,6 +113,7 @@ def _rows(page, answers: dict, form: AnswersForm | None) -> list[dict]:
 
 @never_cache
 @login_required
+@_draft_readable
 def fill_page(request, pk, slug):
     participation = selectors.get_participation_for_user(request.user, pk)
     if participation.status == ParticipationStatus.SUBMITTED:
@@ -146,6 +166,7 @@ def fill_page(request, pk, slug):
 @never_cache
 @login_required
 @require_POST
+@_draft_readable
 def fill_autosave(request, pk):
     """One question, posted by htmx on change; answers with the saved state and the progress bar."""
     participation = selectors.get_participation_for_user(request.user, pk)
@@ -188,6 +209,7 @@ def fill_autosave(request, pk):
 
 @never_cache
 @login_required
+@_draft_readable
 def fill_review(request, pk):
     participation = selectors.get_participation_for_user(request.user, pk)
     if participation.status == ParticipationStatus.SUBMITTED:

@@ -8,7 +8,7 @@ import factory
 
 from berakhlak.models import AsnType
 from evaluations.models import Round, RoundAgency, RoundStatus
-from surveys.models import Response, ResponseSource
+from surveys.models import PaperImport, Response, ResponseSource
 from tests.surveys.factories import behaviour_instrument, open_round, selection_instrument
 
 VALUE_CODES = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
@@ -53,8 +53,11 @@ def respond(
     asn_type: str = AsnType.PNS,
     **fields,
 ) -> list[Response]:
-    """`count` responses of the agency with this code in the round's snapshot."""
+    """`count` released responses of the agency with this code in the round's snapshot (paper
+    ones are counted as imported, like surveys.services.paper_import does)."""
     agency = RoundAgency.objects.get(round=round, code=code)
+    if fields.get("source") == ResponseSource.PAPER:
+        PaperImport.objects.create(round=round, round_agency=agency, count=count)
     return [
         ResponseFactory(
             round=round, round_agency=agency, asn_type=asn_type, **scores(value), **fields

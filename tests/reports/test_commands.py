@@ -12,7 +12,7 @@ from evaluations.models import RoundAgency, RoundStatus
 from reports.models import IndexRun, RunStatus
 from surveys.models import Response
 from tests.reports.factories import respond, round_status_set, survey_round
-from tests.surveys.factories import default_instruments, open_round
+from tests.surveys.factories import default_instruments, open_round, submissions_of
 
 COLUMNS = [
     "kode_unit",
@@ -121,10 +121,10 @@ def test_seed_responses_adds_scored_anonymous_responses(province):
     round = open_round(province, instruments=default_instruments())
     output = run_command("seed_responses", "--round", str(round.pk), "--count", "300")
     assert "300 jawaban simulasi" in output
-    responses = Response.objects.filter(round=round)
-    assert responses.count() == 300
-    assert not responses.filter(score_bp__isnull=True).exists()
-    assert not responses.filter(current_limiting__isnull=True).exists()
+    assert not Response.objects.filter(round=round).exists()  # sealed like real submissions
+    sheets = submissions_of(round)
+    assert len(sheets) == 300
+    assert all(s.score_bp is not None and s.current_limiting is not None for s in sheets)
     run_command("compute_indices", "--round", str(round.pk))
     run = IndexRun.objects.get(round=round)
     province_values = {

@@ -137,3 +137,45 @@ def default_instruments() -> list[Instrument]:
     codes = ("perilaku-berakhlak", "keterikatan-pegawai", "pemilihan-nilai")
     by_code = {i.code: i for i in Instrument.objects.filter(code__in=codes, version=1)}
     return [by_code[code] for code in codes]
+
+
+def draft_of(token) -> dict:
+    """The answers sealed in the draft with this token (opened as the application opens them)."""
+    from surveys.models import Draft
+    from surveys.selectors import draft_open
+
+    return draft_open(Draft.objects.get(token=token))
+
+
+def submissions_of(round) -> list:
+    """The round's waiting (sealed) submissions, opened: each with the Response fields as
+    attributes (answers, score_bp, ...) plus round_agency_id, asn_type and source."""
+    from types import SimpleNamespace
+
+    from surveys.models import Response
+    from surveys.services.release import sealed_sheets
+
+    blank = {f.attname: None for f in Response._meta.concrete_fields}
+    return [
+        SimpleNamespace(
+            **{
+                **blank,
+                **sheet.fields,
+                "round_agency_id": sheet.agency,
+                "asn_type": sheet.asn_type,
+                "source": sheet.source,
+            }
+        )
+        for sheet in sealed_sheets(round)
+    ]
+
+
+def close_and_release(round):
+    """Close the round and release its waiting submissions (what the index computation does)."""
+    from evaluations.models import RoundStatus
+    from evaluations.services import round_transition
+    from surveys.services.release import responses_release
+
+    round_transition(round=round, to=RoundStatus.CLOSED)
+    round.refresh_from_db()
+    return responses_release(round=round)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from berakhlak.models import AsnType
 from evaluations.models import RoundAgency
 from surveys import selectors
-from surveys.models import Participation, Response, ResponseSource
+from surveys.models import PaperImport, Participation
 from surveys.selectors_board import board_rows
 from surveys.services.filling import answers_save, survey_submit
 from tests.factories import EmployeeFactory
@@ -72,9 +71,7 @@ def test_minimum_met_flag(province, survey_round):
 
 def test_paper_responses_count_for_their_agency(province, survey_round):
     disdik = RoundAgency.objects.get(round=survey_round, code="DISDIK")
-    Response.objects.create(
-        round=survey_round, round_agency=disdik, asn_type=AsnType.PNS, source=ResponseSource.PAPER
-    )
+    PaperImport.objects.create(round=survey_round, round_agency=disdik, count=1)
     row = rows_by_code(province.admin.user, survey_round)["DISDIK"]
     assert (row.submitted, row.paper, row.completed) == (0, 1, 1)
     assert row.percent == 33

@@ -6,9 +6,9 @@ import pytest
 
 from berakhlak.models import BehaviourGuide, CoreValue
 from surveys import selectors
-from surveys.models import InstrumentKind, Participation, Response
+from surveys.models import InstrumentKind, Participation
 from surveys.services.filling import answers_save, survey_submit
-from tests.surveys.factories import default_instruments, full_answers, open_round
+from tests.surveys.factories import default_instruments, full_answers, open_round, submissions_of
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_a_round_with_the_defaults_can_be_filled_and_submitted(province):
         participation=participation, answers=full_answers(survey, scale_value=6), survey=survey
     )
     survey_submit(participation=participation)
-    response = Response.objects.get(round=round)
+    [response] = submissions_of(round)
     assert response.score_bp == response.score_kl == 100.0
     assert response.score_engagement == 100.0
     assert response.current_values

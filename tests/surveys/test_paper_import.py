@@ -9,14 +9,19 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from berakhlak.roster.xlsx import WorkbookError
-from evaluations.models import RoundStatus
+from evaluations.models import RoundAgency, RoundStatus
 from evaluations.services import round_transition
 from surveys import selectors
-from surveys.models import Participation, Response, ResponseSource
+from surveys.models import PaperImport, Participation, Response, ResponseSource, SealedSubmission
 from surveys.services.filling import answers_save, response_fields, survey_submit
 from surveys.services.paper_import import PaperImportError, paper_import, paper_template_bytes
 from tests.factories import AgencyFactory
-from tests.surveys.factories import behaviour_instrument, engagement_instrument, open_round
+from tests.surveys.factories import (
+    behaviour_instrument,
+    engagement_instrument,
+    open_round,
+    submissions_of,
+)
 from tests.surveys.paper_files import CODES, answer_row, paper_workbook
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +44,10 @@ def test_good_file_creates_anonymous_responses_with_scores(province, survey_roun
         answer_row("DISDIK", "CPNS", 4.0),
     ]
     assert paper_import(round=survey_round, fileobj=paper_workbook(rows)) == 3
-    responses = Response.objects.filter(round=survey_round, source=ResponseSource.PAPER)
-    by_agency = {r.round_agency.code: r for r in responses.select_related("round_agency")}
+    assert not Response.objects.exists()  # sealed until the round's release, like web answers
+    codes = dict(RoundAgency.objects.filter(round=survey_round).values_list("pk", "code"))
+    sheets = [s for s in submissions_of(survey_round) if s.source == ResponseSource.PAPER]
+    by_agency = {codes[s.round_agency_id]: s for s in sheets}
     assert set(by_agency) == {"DINKES", "UPTD-LAB", "DISDIK"}
     assert by_agency["DINKES"].score_bp == 100.0 and by_agency["UPTD-LAB"].score_kl == 0.0
     assert by_agency["UPTD-LAB"].asn_type == "PPPK_PARUH_WAKTU"
@@ -51,7 +58,8 @@ def test_good_file_creates_anonymous_responses_with_scores(province, survey_roun
 
 def test_paper_scores_equal_web_scores_for_the_same_answers(province, survey_round):
     paper_import(round=survey_round, fileobj=paper_workbook([answer_row(value=3, BP1=6, KL3=2)]))
-    paper = Response.objects.get(source=ResponseSource.PAPER)
+    [paper] = submissions_of(survey_round)
+    assert paper.source == ResponseSource.PAPER
     survey = selectors.survey_for_round(survey_round)
     web = response_fields(survey, {**dict.fromkeys(CODES, 3), "BP1": 6, "KL3": 2})
     for code in ("bp", "ak", "ko", "ha", "lo", "ad", "kl"):
@@ -80,7 +88,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(province, survey_round
     assert "baris 7, kolom KO1: Jawaban kosong" in text
     assert "baris 8, kolom HA3: Nilai 4.5 di luar skala" in text
     assert "baris 9, kolom LO1: Nilai lima di luar skala" in text
-    assert not Response.objects.exists()
+    assert not SealedSubmission.objects.exists()
 
 
 def test_missing_sheet_and_wrong_header(province, survey_round):
@@ -91,7 +99,7 @@ def test_missing_sheet_and_wrong_header(province, survey_round):
     with pytest.raises(PaperImportError) as error:
         paper_import(round=survey_round, fileobj=paper_workbook([answer_row()[:-1]], header=header))
     assert "Kolom 'KL3' tidak ada di baris judul." in messages_of(error)[0]
-    assert not Response.objects.exists()
+    assert not SealedSubmission.objects.exists()
 
 
 def test_not_an_xlsx_is_refused(province, survey_round):
@@ -124,10 +132,10 @@ def test_command_imports_and_reports_errors(province, survey_round, tmp_path):
         "import_responses", str(good), round=str(survey_round.pk), dry_run=True, stdout=out
     )
     assert "2 baris jawaban siap diimpor" in out.getvalue()
-    assert not Response.objects.exists()
+    assert not SealedSubmission.objects.exists()
     call_command("import_responses", str(good), round=survey_round.name, stdout=out)
     assert "2 jawaban kertas diimpor" in out.getvalue()
-    assert Response.objects.count() == 2
+    assert SealedSubmission.objects.count() == 2
 
     bad = tmp_path / "salah.xlsx"
     bad.write_bytes(paper_workbook([answer_row(AK1=0)]).getvalue())
@@ -135,7 +143,7 @@ def test_command_imports_and_reports_errors(province, survey_round, tmp_path):
     with pytest.raises(CommandError, match="1 kesalahan ditemukan; tidak ada yang diimpor"):
         call_command("import_responses", str(bad), round=str(survey_round.pk), stderr=err)
     assert "kolom AK1" in err.getvalue()
-    assert Response.objects.count() == 2
+    assert SealedSubmission.objects.count() == 2
     with pytest.raises(CommandError, match="tidak ditemukan"):
         call_command("import_responses", str(good), round="999")
 
@@ -161,14 +169,18 @@ def test_admin_uploads_previews_and_confirms(client, province, survey_round):
     )
     html = preview.content.decode()
     assert 'data-testid="paper-count">2<' in html
-    assert not Response.objects.exists()
+    assert not SealedSubmission.objects.exists()
     token = preview.context["token"]
     done = client.post(reverse("surveys:paper_confirm"), {"token": token}, follow=True)
     assert "2 jawaban kertas diimpor" in done.content.decode()
-    assert Response.objects.filter(source=ResponseSource.PAPER).count() == 2
+    assert [s.source for s in submissions_of(survey_round)] == [ResponseSource.PAPER] * 2
+    counts = PaperImport.objects.filter(round=survey_round).values_list(
+        "round_agency__code", "count"
+    )
+    assert sorted(counts) == [("DINKES", 1), ("DISDIK", 1)]
     again = client.post(reverse("surveys:paper_confirm"), {"token": token}, follow=True)
     assert "Tidak ada impor yang menunggu konfirmasi" in again.content.decode()
-    assert Response.objects.count() == 2
+    assert SealedSubmission.objects.count() == 2
 
 
 def test_upload_with_errors_lists_them_and_keeps_the_round(client, province, survey_round):
