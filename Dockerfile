@@ -35,7 +35,9 @@ COPY . .
 
 # Static files are collected into the image and served by whitenoise; the key is a throwaway used
 # only by this build step.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost \
+# Likewise the survey key of these two steps seals nothing.
+RUN export SURVEY_KEYS="$(python -m berakhlak.keyring new build)" \
+    && DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost \
         python manage.py collectstatic --no-input \
     && if [ -d locale ]; then \
         DEBUG=0 SECRET_KEY=compilemessages-only-not-a-secret python manage.py compilemessages; fi \

@@ -14,7 +14,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The demo key that seals survey answers on this machine (berakhlak/keyring.py), made once and kept:
+# deleting it makes every draft and waiting submission of this database unreadable.
+KEYS := var/survey.keys
+$(KEYS): | $(STAMP)
+	mkdir -p var
+	umask 077 && $(PY) -m berakhlak.keyring new demo > $(KEYS)
+
+install: $(STAMP) $(KEYS)
 
 ## Migrate, load the demo province (idempotent), print a login per role and serve.
 run: export DEBUG ?= 1
@@ -28,6 +35,11 @@ test: install lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@# The insider's attacks run on both databases: again on SQLite when CI gave PostgreSQL.
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "insider and release tests on SQLite:"; \
+		env -u DATABASE_URL $(PY) -m pytest -q tests/surveys/test_insider.py tests/surveys/test_release.py tests/surveys/test_sealing.py; \
+	fi
 
 ## Tests without the browser ones, for a quick loop.
 test-fast: install

@@ -8,11 +8,11 @@ same transaction id, and neither physical order nor ids follow the order of subm
 
 Before writing, unit and ASN type are generalised, per source (web or paper answer sheets look
 different), so that every stored (unit, ASN type) cell of a release holds either nothing or at
-least the round's minimum group: an ASN type with fewer is stored as "LAINNYA" (together with the
-next smallest types until that cell is big enough), and a unit with fewer responses than the
-minimum is stored under its parent; a remainder below the minimum at the root is stored together
-with sheets borrowed from the biggest cell (all of it, if it could not keep the minimum). What was
-generalised is kept in a sealed `ReleaseCorrection`,
+least the round's minimum group: the small ASN types of a unit are stored together as "LAINNYA"
+when they make the minimum together, and go up to the parent unit otherwise; a unit with fewer
+responses than the minimum is stored under its parent; a remainder below the minimum at the root is
+stored together with sheets borrowed from the biggest cell (all of it, if it could not keep the
+minimum). Only the few rows that must move are touched. What was generalised is kept in a sealed `ReleaseCorrection`,
 which the index computation opens so that figures stay exactly those of the true cells.
 
 A release whose batch at the root is still below the minimum holds those sheets back (they stay
@@ -144,10 +144,11 @@ def generalise(
     """The stored (unit, ASN type) of each true cell in `cells`, or None when it must wait.
 
     Bottom-up: a unit with fewer than `minimum` sheets (its own and those lifted from below) hands
-    them all to its parent; in a unit with enough, ASN types with fewer than `minimum` are stored
-    as "LAINNYA", and while that cell is still below the minimum the next smallest type joins it.
-    Every stored cell then holds 0 or >= `minimum` of these sheets; at the root, a batch below the
-    minimum waits (None)."""
+    them all to its parent; in a unit with enough, the ASN types with fewer than `minimum` are
+    stored together as "LAINNYA" when they make `minimum` together, and otherwise go up to the
+    parent with their types. Every stored cell then holds 0 or >= `minimum` of these sheets; a
+    remainder below the minimum at the root borrows from the biggest stored cell; only a whole
+    batch below the minimum waits (None)."""
     stored: list[tuple[int, str] | None] = [None] * len(cells)
     pending: dict[int, list[int]] = defaultdict(list)
     for index, (agency, _asn_type) in enumerate(cells):
@@ -157,29 +158,27 @@ def generalise(
         indices = pending.pop(agency, [])
         if not indices:
             continue
-        if len(indices) < minimum:
-            up = parent.get(agency)
-            if up is not None:
-                pending[up].extend(indices)
-            else:  # the root: borrow from a big cell, or these wait
-                _borrow(stored, indices, cell=(agency, ASN_TYPE_GENERALISED), minimum=minimum)
+        up = parent.get(agency)
+        if len(indices) >= minimum:
+            by_type: dict[str, list[int]] = defaultdict(list)
+            for index in indices:
+                by_type[cells[index][1]].append(index)
+            small = [i for members in by_type.values() if len(members) < minimum for i in members]
+            for asn_type, members in by_type.items():
+                if len(members) >= minimum:
+                    for index in members:
+                        stored[index] = (agency, asn_type)
+            if len(small) >= minimum:
+                for index in small:
+                    stored[index] = (agency, ASN_TYPE_GENERALISED)
+                continue
+            indices = small  # too few even together: they go up, with their types
+        if not indices:
             continue
-        by_type: dict[str, list[int]] = defaultdict(list)
-        for index in indices:
-            by_type[cells[index][1]].append(index)
-        merged = {t for t, members in by_type.items() if len(members) < minimum}
-        other = sum(len(by_type[t]) for t in merged)
-        for asn_type in sorted(
-            (t for t in by_type if t not in merged), key=lambda t: (len(by_type[t]), t)
-        ):
-            if not 0 < other < minimum:
-                break
-            merged.add(asn_type)
-            other += len(by_type[asn_type])
-        for asn_type, members in by_type.items():
-            cell = (agency, ASN_TYPE_GENERALISED if asn_type in merged else asn_type)
-            for index in members:
-                stored[index] = cell
+        if up is not None:
+            pending[up].extend(indices)
+        else:  # the root: borrow from a big cell, or these wait
+            _borrow(stored, indices, cell=(agency, ASN_TYPE_GENERALISED), minimum=minimum)
     return stored
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,9 +22,11 @@ from evaluations.selectors import get_round_for_admin
 from surveys.models import (
     Instrument,
     InstrumentKind,
+    PaperImport,
     ParticipationStatus,
-    ResponseSource,
+    ResponseRelease,
     RoundInstrument,
+    SealedSubmission,
 )
 from surveys.services.rounds import round_instruments_set, round_open, round_open_problems
 
@@ -96,9 +98,12 @@ def _participation_counts(round) -> dict:
         started=Count("pk", filter=Q(status=ParticipationStatus.STARTED)),
         submitted=Count("pk", filter=Q(status=ParticipationStatus.SUBMITTED)),
     )
-    counts["paper"] = round.responses.filter(source=ResponseSource.PAPER).count()
+    counts["paper"] = PaperImport.objects.filter(round=round).aggregate(n=Sum("count"))["n"] or 0
     invited = counts["invited"] or 0
     counts["percent"] = round_percent(counts["submitted"], invited)
+    counts["waiting"] = SealedSubmission.objects.filter(round=round).count()
+    counts["released"] = round.responses.count()
+    counts["release"] = ResponseRelease.objects.filter(round=round).first()
     return counts
 
 

@@ -67,7 +67,7 @@ def test_some_agencies_are_left_without_a_change_agent():
 
 def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
     from evaluations.models import Round, RoundStatus
-    from surveys.models import Participation, ParticipationStatus, Response
+    from surveys.models import Participation, ParticipationStatus, Response, SealedSubmission
 
     seed()
     previous, round = Round.objects.order_by("year")
@@ -77,8 +77,15 @@ def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
     mine = Participation.objects.get(round=round, employee__nip=asn.nip)
     assert mine.status == ParticipationStatus.INVITED
     submitted = Participation.objects.filter(round=round, status=ParticipationStatus.SUBMITTED)
-    assert submitted.count() == Response.objects.filter(round=round).count() > 50
-    assert not Response.objects.filter(round=round, score_bp__isnull=True).exists()
+    # This year's answers wait sealed; last year's were released when that round closed.
+    assert submitted.count() == SealedSubmission.objects.filter(round=round).count() > 50
+    assert not Response.objects.filter(round=round).exists()
+    answered_before = Participation.objects.filter(
+        round=previous, status=ParticipationStatus.SUBMITTED
+    )
+    assert answered_before.count() == Response.objects.filter(round=previous).count() > 50
+    assert not SealedSubmission.objects.filter(round=previous).exists()
+    assert not Response.objects.filter(round=previous, score_bp__isnull=True).exists()
     from reports.models import IndexFigure, IndexRun, RunStatus
 
     assert IndexRun.objects.filter(round=round, status=RunStatus.DONE).count() == 1

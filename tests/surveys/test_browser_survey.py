@@ -1,4 +1,5 @@
-"""On a phone: an ASN answers half, leaves, comes back on another device, resumes, finishes, submits."""
+"""On a phone: an ASN answers half, leaves, comes back on another device, resumes, finishes, submits;
+the answers wait sealed and the response board counts the submission at once."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from surveys.models import Participation, ParticipationStatus, Response
+from surveys.models import Draft, Participation, ParticipationStatus, Response
 from tests.factories import TEST_PASSWORD
-from tests.surveys.factories import open_round
+from tests.surveys.factories import open_round, submissions_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 800}
@@ -106,10 +107,13 @@ def test_asn_resumes_on_another_device_and_submits_once(browser, live_server, pr
     shot(page, "survey-receipt-phone")
     second.close()
 
-    assert Response.objects.filter(round=round).count() == 1
+    # Sealed until the round closes: nothing readable in the database, one submission waiting.
+    assert not Response.objects.filter(round=round).exists()
+    assert not Draft.objects.filter(round=round).exists()
+    [submission] = submissions_of(round)
+    assert submission.answers["HA2"] == 3
     participation = Participation.objects.get(round=round, employee=asn)
     assert participation.status == ParticipationStatus.SUBMITTED
-    assert Response.objects.get().answers["HA2"] == 3
 
     # The admin's response-rate board shows the completion for the ASN's agency.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")

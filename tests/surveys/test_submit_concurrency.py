@@ -1,4 +1,5 @@
-"""Two to eight simultaneous submits of one participation give exactly one response (PostgreSQL)."""
+"""Two to twenty simultaneous submits of one participation give exactly one response after the
+release (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import pytest
 from django.db import connection, connections
 
 from surveys import selectors
-from surveys.models import Draft, Participation, ParticipationStatus, Response
+from surveys.models import Draft, Participation, ParticipationStatus, Response, SealedSubmission
 from surveys.services import filling
-from tests.surveys.factories import full_answers, open_round
+from tests.factories import EmployeeFactory
+from tests.surveys.factories import close_and_release, full_answers, open_round
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -18,14 +20,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.parametrize("clients", [2, 8])
+@pytest.mark.parametrize("clients", [2, 8, 20])
 def test_concurrent_submits_make_one_response(transactional_db, province, clients):
+    others = [EmployeeFactory(agency=province.agency_a) for _ in range(4)]
     round = open_round(province)
+    survey = selectors.survey_for_round(round)
     participation = Participation.objects.select_related("round").get(
         round=round, employee=province.asn_a
     )
     filling.answers_save(
-        participation=participation, answers=full_answers(selectors.survey_for_round(round))
+        participation=participation, answers=full_answers(survey, scale_value=2), survey=survey
     )
     barrier = threading.Barrier(clients)
     outcomes: list[str] = []
@@ -51,8 +55,17 @@ def test_concurrent_submits_make_one_response(transactional_db, province, client
         thread.join(timeout=30)
 
     assert outcomes == [ParticipationStatus.SUBMITTED] * clients
-    assert Response.objects.filter(round=round).count() == 1
+    assert SealedSubmission.objects.filter(round=round).count() == 1
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.SUBMITTED
     assert participation.draft_token is None
     assert not Draft.objects.exists()
+    # Four colleagues answer too (a release needs the minimum group), then the round closes.
+    for person in others:
+        other = Participation.objects.select_related("round").get(round=round, employee=person)
+        filling.answers_save(participation=other, answers=full_answers(survey), survey=survey)
+        filling.survey_submit(participation=other)
+    close_and_release(round)
+    released = Response.objects.filter(round=round)
+    assert released.count() == 5
+    assert released.filter(answers__BP1=2).count() == 1  # the raced submission, once
