@@ -1,8 +1,8 @@
 """Filling the survey: autosave into the person's sealed draft, and submit exactly once.
 
 The draft is reached only through `Participation.draft_token` and is stored sealed
-(surveys.sealing): every autosave opens it, merges the changed answers and seals it again under a
-lock on the draft row. Submit seals the answers, the unit, the ASN type and the scores into a
+(surveys.sealing): every autosave opens it, merges the changed answers and seals it again, written
+back only if nobody changed it meanwhile (compare-and-swap on the sealed blob). Submit seals the answers, the unit, the ASN type and the scores into a
 `SealedSubmission` that names no one, deletes the draft and marks the participation submitted, all
 in one transaction with the participation row locked, so that double clicks, retries and two tabs
 give exactly one submission. The release (surveys.services.release) later turns a round's sealed
@@ -31,6 +31,9 @@ from surveys.models import (
     selection_derived,
 )
 from surveys.selectors import Question, Survey, survey_for_round
+
+
+SWAP_ATTEMPTS = 5
 
 
 class FillRefused(Exception):
@@ -147,24 +150,38 @@ def answers_save(
     The first save creates the draft and its token and marks the participation STARTED.
     Raises FillRefused when the survey can no longer change, ValidationError for a bad answer.
 
-    Later saves (the hot path of the product) lock only the draft row, open it, merge and seal it
-    again: submit locks and deletes the draft, so a save that finds no draft means the survey was
-    submitted meanwhile, and the locked path below gives the reason.
+    Later saves (the hot path of the product) open the draft, merge and seal it again with a
+    compare-and-swap (`_draft_swap`): submit locks and deletes the draft, so a save that finds no
+    draft means the survey was submitted meanwhile, and the locked path below gives the reason.
     """
     _refuse_unless_fillable(participation)
     survey = survey or survey_for_round(participation.round)
     cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}
     if participation.draft_token is not None:
-        with transaction.atomic():
-            draft = (
-                Draft.objects.select_for_update().filter(token=participation.draft_token).first()
-            )
-            if draft is not None:
-                merged = _merge(draft_open(draft), cleaned)
-                draft_seal(draft, merged)
-                draft.save(update_fields=["key_id", "sealed"])
-                return merged
+        merged = _draft_swap(participation.draft_token, cleaned)
+        if merged is not None:
+            return merged
     return _answers_save_locked(participation=participation, cleaned=cleaned)
+
+
+def _draft_swap(token, cleaned: Mapping) -> dict | None:
+    """Open, merge, seal and write back the draft in two statements and no transaction: the write
+    applies only if the stored blob is still the one opened (each seal has a fresh random nonce,
+    so a blob is unique to one write). That is a compare-and-swap: a concurrent autosave makes it
+    retry, exactly as a row lock would make it wait. None when the draft is gone (submitted) or
+    keeps changing: the locked path then decides and gives the reason."""
+    for _attempt in range(SWAP_ATTEMPTS):
+        draft = Draft.objects.filter(token=token).only("token", "key_id", "sealed").first()
+        if draft is None:
+            return None
+        opened = bytes(draft.sealed)
+        merged = _merge(draft_open(draft), cleaned)
+        draft_seal(draft, merged)
+        if Draft.objects.filter(token=token, sealed=opened).update(
+            key_id=draft.key_id, sealed=draft.sealed
+        ):
+            return merged
+    return None
 
 
 @transaction.atomic

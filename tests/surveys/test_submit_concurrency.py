@@ -12,7 +12,7 @@ from surveys import selectors
 from surveys.models import Draft, Participation, ParticipationStatus, Response, SealedSubmission
 from surveys.services import filling
 from tests.factories import EmployeeFactory
-from tests.surveys.factories import close_and_release, full_answers, open_round
+from tests.surveys.factories import close_and_release, draft_of, full_answers, open_round
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -69,3 +69,36 @@ def test_concurrent_submits_make_one_response(transactional_db, province, client
     released = Response.objects.filter(round=round)
     assert released.count() == 5
     assert released.filter(answers__BP1=2).count() == 1  # the raced submission, once
+
+
+def test_concurrent_autosaves_of_one_draft_lose_no_answer(transactional_db, province):
+    """Eight tabs save different answers at once: the compare-and-swap keeps every one."""
+    round = open_round(province)
+    survey = selectors.survey_for_round(round)
+    participation = Participation.objects.select_related("round").get(
+        round=round, employee=province.asn_a
+    )
+    filling.answers_save(participation=participation, answers={"BP1": 1}, survey=survey)
+    keys = ["BP2", "BP3", "AK1", "AK2", "AK3", "KO1", "KO2", "KO3"]
+    barrier = threading.Barrier(len(keys))
+    errors: list[str] = []
+
+    def save(key):
+        try:
+            mine = Participation.objects.select_related("round").get(pk=participation.pk)
+            barrier.wait(timeout=10)
+            for value in (2, 3, 4):
+                filling.answers_save(participation=mine, answers={key: value}, survey=survey)
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    participation.refresh_from_db()
+    assert draft_of(participation.draft_token) == {"BP1": 1, **dict.fromkeys(keys, 4)}
