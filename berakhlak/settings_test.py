@@ -26,3 +26,5 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="berakhlak-test-static-"))  # noqa: F
 if not os.environ.get("BERAKHLAK_REAL_CELERY_WORKER"):
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# A real test worker and the test run share a queue name of their own (tests/celery_worker.py).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BERAKHLAK_TEST_QUEUE", "celery")

@@ -38,6 +38,10 @@ FALLBACK_REDIS_URL = "redis://127.0.0.1:6379/13"
 START_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 20
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The shared Redis may serve other workers: this run's tasks go to a queue of its own, so that no
+# other process can take them (the worker's settings read it too, for the tasks it sends itself).
+QUEUE = f"pytest-{uuid.uuid4().hex[:12]}"
+QUEUE_VARIABLE = "BERAKHLAK_TEST_QUEUE"
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,14 @@ def _forget_broker_connections() -> None:
 @contextmanager
 def _celery_app_using(redis_url: str, *, eager: bool) -> Iterator[None]:
     conf = celery_app.conf
-    saved = {key: conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=eager)
+    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+    saved = {key: conf[key] for key in keys}
+    conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        task_always_eager=eager,
+        task_default_queue=QUEUE,
+    )
     _forget_broker_connections()
     try:
         yield
@@ -148,16 +158,13 @@ def django_db_modify_db_settings(
             )
 
 
-@pytest.fixture(scope="session")
-def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[CeleryWorker]:
-    """One worker for the whole run, started on first use, stopped before the test database is dropped."""
-    redis_url = _redis_url()
-    workdir = tmp_path_factory.mktemp("celery-worker")
+def worker_start(workdir: Path, redis_url: str, *, queue: str = QUEUE):
+    """Start a worker process on this run's test database; returns (process, hostname, log)."""
     hostname = f"pytest-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     celery = Path(sys.executable).with_name("celery")
     command = [
         str(celery) if celery.exists() else shutil.which("celery") or "celery",
-        "-A", "berakhlak", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery",
+        "-A", "berakhlak", "worker", "--pool=solo", "--concurrency=1", "-Q", queue,
         "-n", hostname, "--loglevel=INFO", "--without-gossip", "--without-mingle",
     ]  # fmt: skip
     environment = {
@@ -166,27 +173,42 @@ def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[Celery
         "DATABASE_URL": _database_url(connection.settings_dict),
         "REDIS_URL": redis_url,
         WORKER_MARKER: "1",
+        QUEUE_VARIABLE: queue,
         # settings_test puts MEDIA_ROOT in a fresh temporary directory; this one, so that we can find it.
         "TMPDIR": str(workdir),
         "BERAKHLAK_TEST_EMAIL_DIR": str(workdir / "mail"),
     }
-    log_path = workdir / "worker.log"
+    log_path = workdir / f"worker-{hostname.split('@')[0]}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
         )
+    return process, hostname, log_path
+
+
+def worker_wait(process: subprocess.Popen, hostname: str, log_path: Path) -> None:
+    """Until the worker answers a ping (the caller has pointed the Celery app at its broker)."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while not celery_app.control.ping(destination=[hostname], timeout=0.5):
+        if process.poll() is not None:
+            pytest.fail(
+                f"the Celery worker exited with {process.returncode}:\n{_log_tail(log_path)}"
+            )
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"the Celery worker did not answer within {START_TIMEOUT_SECONDS} s:\n{_log_tail(log_path)}"
+            )
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[CeleryWorker]:
+    """One worker for the whole run, started on first use, stopped before the test database is dropped."""
+    redis_url = _redis_url()
+    workdir = tmp_path_factory.mktemp("celery-worker")
+    process, hostname, log_path = worker_start(workdir, redis_url)
     try:
         with _celery_app_using(redis_url, eager=False):
-            deadline = time.monotonic() + START_TIMEOUT_SECONDS
-            while not celery_app.control.ping(destination=[hostname], timeout=0.5):
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"the Celery worker exited with {process.returncode}:\n{_log_tail(log_path)}"
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"the Celery worker did not answer within {START_TIMEOUT_SECONDS} s:\n{_log_tail(log_path)}"
-                    )
+            worker_wait(process, hostname, log_path)
         media_roots = sorted(workdir.glob("berakhlak-test-media-*"))
         if len(media_roots) != 1:
             pytest.fail(f"cannot tell the worker's MEDIA_ROOT among {media_roots}")
@@ -195,6 +217,33 @@ def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[Celery
         )
     finally:
         _stop(process)
+
+
+@pytest.fixture
+def spare_celery_worker(transactional_db, tmp_path) -> Iterator:
+    """Start extra workers on a queue of this test's own, to be killed by the test (faults).
+
+    Yields ``start(wait=True) -> subprocess.Popen``; ``.delay()`` goes to that queue for the test.
+    With ``wait=False`` it does not wait for a ping (a solo worker busy with a task cannot answer).
+    """
+    redis_url = _redis_url()
+    queue = f"{QUEUE}-spare-{uuid.uuid4().hex[:6]}"
+    processes: list[subprocess.Popen] = []
+
+    def start(*, wait: bool = True) -> subprocess.Popen:
+        process, hostname, log_path = worker_start(tmp_path, redis_url, queue=queue)
+        processes.append(process)
+        if wait:
+            worker_wait(process, hostname, log_path)
+        return process
+
+    with _celery_app_using(redis_url, eager=False):
+        celery_app.conf.task_default_queue = queue
+        try:
+            yield start
+        finally:
+            for process in processes:
+                _stop(process)
 
 
 @pytest.fixture
