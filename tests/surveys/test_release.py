@@ -194,3 +194,24 @@ def test_final_figures_through_the_release_equal_those_of_the_same_answers_store
     sealed = _figures(IndexRun.objects.latest_for(sealed_round))
     direct = _figures(IndexRun.objects.latest_for(direct_round))
     assert sealed == direct
+
+
+@pytest.mark.django_db
+def test_the_periodic_task_releases_a_closed_round_whose_computation_never_ran(province):
+    from surveys.tasks import responses_release_due
+
+    people = [EmployeeFactory(agency=province.agency_a) for _ in range(5)]
+    round = open_round(province)
+    survey = selectors.survey_for_round(round)
+    for person in people:
+        participation = Participation.objects.get(round=round, employee=person)
+        filling.answers_save(
+            participation=participation, answers=full_answers(survey), survey=survey
+        )
+        filling.survey_submit(participation=participation)
+    assert responses_release_due.delay().get() == []  # still open: nothing is released
+    round.status = RoundStatus.CLOSED  # closed, but the computation's enqueue was lost
+    round.save(update_fields=["status"])
+    assert responses_release_due.delay().get() == [round.pk]
+    assert Response.objects.filter(round=round).count() == 5
+    assert responses_release_due.delay().get() == []
