@@ -30,3 +30,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{'Peran':<40} {'NIP (login)':<20} Nama")
         for account in demo_logins():
             self.stdout.write(f"{account.role_label:<40} {account.nip:<20} {account.name}")
+        self.stdout.write(
+            f"Jawaban survei disegel dengan kunci '{settings.SURVEY_KEYS[0].id}' dari SURVEY_KEYS "
+            "(pada mesin ini: var/survey.keys; jangan dihapus, tanpa kunci itu draf dan jawaban "
+            "yang menunggu tidak dapat dibuka)."
+        )
