@@ -1,8 +1,8 @@
 """Answers at rest are sealed (docs/ARCHITECTURE.md §5).
 
 - Drafts: the plain `answers` column is sealed into `sealed` with the current key of SURVEY_KEYS,
-  then dropped, together with `updated_at`; on PostgreSQL the table is then rewritten (VACUUM FULL)
-  so that no dead row with plain answers stays in its pages. Backups taken before this migration
+  then dropped, together with `updated_at`; the table (PostgreSQL: VACUUM FULL) or the file
+  (SQLite: VACUUM) is then rewritten so that no dead row with plain answers stays behind. Backups taken before this migration
   still hold plain drafts: replace them.
 - New: SealedSubmission (submissions wait sealed until release), ReleaseCorrection,
   ResponseRelease, PaperImport (backfilled from paper responses already stored).
@@ -44,9 +44,12 @@ def backfill_paper_imports(apps, schema_editor):
 
 
 def rewrite_draft_table(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        if vendor == "postgresql":
             cursor.execute("VACUUM FULL surveys_draft")
+        elif vendor == "sqlite":
+            cursor.execute("VACUUM")  # rewrites the file: freed pages keep no plain draft
 
 
 class Migration(migrations.Migration):
