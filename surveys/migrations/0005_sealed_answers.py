@@ -2,8 +2,8 @@
 
 - Drafts: the plain `answers` column is sealed into `sealed` with the current key of SURVEY_KEYS,
   then dropped, together with `updated_at`; the table (PostgreSQL: VACUUM FULL) or the file
-  (SQLite: VACUUM) is then rewritten so that no dead row with plain answers stays behind. Backups taken before this migration
-  still hold plain drafts: replace them.
+  (SQLite: VACUUM) is then rewritten so that no dead row with plain answers stays behind. Backups
+  taken before this migration still hold plain drafts: replace them.
 - New: SealedSubmission (submissions wait sealed until release), ReleaseCorrection,
   ResponseRelease, PaperImport (backfilled from paper responses already stored).
 - Responses already stored stay as they were written (not generalised, in their original order).
