@@ -3,10 +3,11 @@
 The index computation adds these, per true (unit, ASN type) cell, to the one GROUP BY over the
 released responses (reports.aggregation.tally_round's `extra`), so the figures are those of the
 true cells (docs/ARCHITECTURE.md §7.2):
-- **moves**: a released response stored under a generalised cell (an ancestor unit, "LAINNYA") is
-  taken out of that cell and put back into its true one (surveys.services.release.release_moves);
-- **waiting submissions**: opened in memory (surveys.services.release.sealed_sheets), never
-  written anywhere in the clear.
+- **moves**: responses a release stored under a generalised cell (an ancestor unit, "LAINNYA") are
+  taken out of that cell and put back into their true one, from the sums in the release's sealed
+  note (surveys.services.release.release_moves);
+- **waiting submissions**: their sealed summaries opened in memory, streamed
+  (surveys.services.release.sheet_summaries), never written anywhere in the clear.
 
 While a round is open, provisional figures must not let anyone who keeps copies of them, or of
 the database, subtract their way to a few people (docs/ARCHITECTURE.md §5.5). So a provisional run
@@ -19,108 +20,142 @@ least the minimum group, always keeping at least the minimum group of the newest
 Every included set is then empty or >= minimum, two stored runs differ by 0 or >= minimum per cell,
 and the final figures differ from any provisional ones by >= minimum per cell (or by a whole cell
 that no provisional run ever counted). The included counts of each run are kept on the run
-(`IndexRun.basis`): counts, never answers.
+(`IndexRun.basis`): counts, never answers. The excluded newest sheets of a cell are always fewer
+than twice the minimum, so a cell is summed in one pass keeping only that many in memory.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from evaluations.models import Round
 from reports.aggregation import Sums
 from reports.models import VALUE_CODES
-from surveys.models import VALUE_BITS, ReleaseStatus, Response, ResponseRelease, ResponseSource
-from surveys.services.release import Sheet, release_moves, sealed_sheets
+from surveys.models import SUMMARY_FIELDS, ReleaseStatus, ResponseRelease, ResponseSource
+from surveys.services.release import Summary, release_moves, sheet_summaries
 
 Cell = tuple[int, str]
 GENERATION = "_releases"  # basis entry: how many releases the round had when the basis was made
-SCORE_FIELDS = tuple(f"score_{code.lower()}" for code in VALUE_CODES)
-ROW_FIELDS = (
-    *SCORE_FIELDS,
-    "score_engagement",
-    "current_limiting",
-    "current_mask",
-    "alignment_desired",
-    "alignment_personal",
-    "source",
-)
+INDEX = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
+SCORES = tuple(INDEX[f"score_{code.lower()}"] for code in VALUE_CODES)
 
 
-def sums_of_row(row: Mapping, *, sign: int = 1) -> Sums:
-    """The tallies of one response (a dict of Response fields), as the scan would count it."""
-    sums = Sums(n=sign, paper=sign if row.get("source") == ResponseSource.PAPER else 0)
-    for i, field in enumerate(SCORE_FIELDS):
-        score = row.get(field)
-        if score is not None:
-            sums.value_sum[i] = sign * float(score)
-            sums.value_n[i] = sign
-    if row.get("score_engagement") is not None:
-        sums.engagement_sum = sign * float(row["score_engagement"])
-        sums.engagement_n = sign
-    if row.get("current_limiting") is not None:
-        sums.selection_n = sign
-        sums.limiting_sum = sign * int(row["current_limiting"])
-    mask = row.get("current_mask")
-    if mask:
-        sums.current_hits = [sign if mask & (1 << VALUE_BITS.index(c)) else 0 for c in VALUE_CODES]
-    if row.get("alignment_desired") is not None:
-        sums.alignment_sum = sign * float(row["alignment_desired"])
-        sums.alignment_n = sign
-    if row.get("alignment_personal") is not None:
-        sums.personal_sum = sign * float(row["alignment_personal"])
-        sums.personal_n = sign
-    return sums
+def sums_of_totals(totals: Mapping, *, sign: int = 1) -> Sums:
+    """Sums from totals of summaries (surveys.services.release.totals_new): per field the sum and
+    the count of non-empty values, as the scan's SUM and COUNT give them."""
+    total, count = totals["sum"], totals["count"]
+    return Sums(
+        n=sign * totals["n"],
+        paper=sign * totals["paper"],
+        value_sum=[sign * total[i] for i in SCORES],
+        value_n=[sign * count[i] for i in SCORES],
+        engagement_sum=sign * total[INDEX["score_engagement"]],
+        engagement_n=sign * count[INDEX["score_engagement"]],
+        selection_n=sign * count[INDEX["current_limiting"]],
+        limiting_sum=sign * int(total[INDEX["current_limiting"]]),
+        current_hits=[sign * totals["bits"][i] for i in range(len(VALUE_CODES))],
+        alignment_sum=sign * total[INDEX["alignment_desired"]],
+        alignment_n=sign * count[INDEX["alignment_desired"]],
+        personal_sum=sign * total[INDEX["alignment_personal"]],
+        personal_n=sign * count[INDEX["alignment_personal"]],
+    )
+
+
+def sums_of_summary(summary: Summary, *, sign: int = 1) -> Sums:
+    values = summary.values
+    mask = values[INDEX["current_mask"]] or 0
+    totals = {
+        "n": 1,
+        "paper": int(summary.source == ResponseSource.PAPER),
+        "sum": [float(v) if v is not None else 0.0 for v in values],
+        "count": [int(v is not None) for v in values],
+        "bits": [int(bool(mask & (1 << i))) for i in range(len(VALUE_CODES))],
+    }
+    return sums_of_totals(totals, sign=sign)
 
 
 def _add(extra: dict[Cell, Sums], cell: Cell, sums: Sums) -> None:
     extra.setdefault(cell, Sums()).add(sums)
 
 
-def _moves_extra(round: Round, extra: dict[Cell, Sums]) -> None:
-    moves = {move.response_id: move for move in release_moves(round)}
-    if not moves:
-        return
-    rows = Response.objects.filter(round_id=round.pk, id__in=list(moves)).values(
-        "id", "round_agency_id", "asn_type", *ROW_FIELDS
+@dataclass
+class _Cell:
+    """One true cell while streaming: the sum of every sheet, and the newest ones kept apart."""
+
+    count: int = 0
+    everything: Sums | None = None
+    newest: list | None = None  # heap of (seq, id, Sums), at most `keep` of the newest
+
+    def add(self, summary: Summary, sums: Sums, keep: int) -> None:
+        self.count += 1
+        if self.everything is None:
+            self.everything, self.newest = Sums(), []
+        self.everything.add(sums)
+        heapq.heappush(self.newest, (summary.seq, str(summary.id), sums))
+        if len(self.newest) > keep:
+            heapq.heappop(self.newest)
+
+    def first(self, count: int) -> Sums:
+        """The sums of the `count` oldest sheets (count >= self.count - keep)."""
+        result = Sums()
+        if count <= 0:
+            return result
+        result.add(self.everything)
+        for _seq, _id, sums in heapq.nlargest(self.count - count, self.newest):
+            result.add(_negated(sums))
+        return result
+
+
+def _negated(sums: Sums) -> Sums:
+    return Sums(
+        n=-sums.n,
+        paper=-sums.paper,
+        value_sum=[-v for v in sums.value_sum],
+        value_n=[-v for v in sums.value_n],
+        engagement_sum=-sums.engagement_sum,
+        engagement_n=-sums.engagement_n,
+        selection_n=-sums.selection_n,
+        limiting_sum=-sums.limiting_sum,
+        current_hits=[-v for v in sums.current_hits],
+        alignment_sum=-sums.alignment_sum,
+        alignment_n=-sums.alignment_n,
+        personal_sum=-sums.personal_sum,
+        personal_n=-sums.personal_n,
     )
-    for row in rows.iterator(chunk_size=2000):
-        move = moves[row["id"]]
-        _add(extra, (row["round_agency_id"], row["asn_type"]), sums_of_row(row, sign=-1))
-        _add(extra, (move.agency, move.asn_type), sums_of_row(row))
 
 
-def _sheet_row(sheet: Sheet) -> dict:
-    return {**sheet.fields, "source": sheet.source}
+def provisional_count(count: int, before: int, minimum: int) -> int:
+    """How many of a cell's `count` sheets (oldest first) a provisional run counts."""
+    before = min(before, count)
+    candidate = count - minimum
+    return candidate if candidate >= before + minimum else before
+
+
+def provisional_included(
+    summaries: Iterable[Summary], *, before: Mapping[str, int], minimum: int
+) -> tuple[dict[Cell, Sums], dict[str, int]]:
+    """Per true cell, the sums of the sheets a provisional run counts, and the new basis."""
+    keep = 2 * minimum  # more than ever excluded (count - included < 2 x minimum)
+    cells: dict[Cell, _Cell] = {}
+    for summary in summaries:
+        cells.setdefault(summary.cell, _Cell()).add(summary, sums_of_summary(summary), keep)
+    included: dict[Cell, Sums] = {}
+    basis: dict[str, int] = {}
+    for cell, state in sorted(cells.items()):
+        key = f"{cell[0]}:{cell[1]}"
+        count = provisional_count(state.count, int(before.get(key, 0)), minimum)
+        if count:
+            basis[key] = count
+            included[cell] = state.first(count)
+    return included, basis
 
 
 @dataclass(frozen=True)
 class Inputs:
     extra: dict[Cell, Sums]
     basis: dict[str, int]  # provisional runs: included sheets per true cell ("agency:type")
-    waiting: int  # sheets still sealed
-    included: int  # of those, counted by this run
-
-
-def provisional_included(
-    sheets: Iterable[Sheet], *, before: Mapping[str, int], minimum: int
-) -> tuple[list[Sheet], dict[str, int]]:
-    """The oldest sheets of each true cell that a provisional run may count, and the new basis."""
-    by_cell: dict[str, list[Sheet]] = defaultdict(list)
-    for sheet in sheets:
-        by_cell[f"{sheet.agency}:{sheet.asn_type}"].append(sheet)
-    included: list[Sheet] = []
-    basis: dict[str, int] = {}
-    for cell, members in sorted(by_cell.items()):
-        members.sort(key=lambda s: (s.seq, str(s.id)))
-        old = min(int(before.get(cell, 0)), len(members))
-        candidate = len(members) - minimum
-        count = candidate if candidate >= old + minimum else old
-        if count:
-            basis[cell] = count
-            included.extend(members[:count])
-    return included, basis
 
 
 def compute_inputs(
@@ -130,18 +165,23 @@ def compute_inputs(
     for final figures, the provisional share otherwise). Raises ReleaseRefused when a sealed row
     does not open."""
     extra: dict[Cell, Sums] = {}
-    _moves_extra(round, extra)
-    sheets = sealed_sheets(round)
+    for move in release_moves(round):
+        _add(extra, move.stored, sums_of_totals(move.totals, sign=-1))
+        _add(extra, move.true, sums_of_totals(move.totals))
     basis: dict[str, int] = {}
-    counted = sheets
     if provisional:
         # A release (the round was closed, then reopened) empties the waiting set: start again.
         generation = ResponseRelease.objects.filter(
             round_id=round.pk, status=ReleaseStatus.DONE
         ).count()
         before = before if before and before.get(GENERATION) == generation else {}
-        counted, basis = provisional_included(sheets, before=before, minimum=round.min_group)
+        counted, basis = provisional_included(
+            sheet_summaries(round), before=before, minimum=round.min_group
+        )
         basis[GENERATION] = generation
-    for sheet in counted:
-        _add(extra, (sheet.agency, sheet.asn_type), sums_of_row(_sheet_row(sheet)))
-    return Inputs(extra=extra, basis=basis, waiting=len(sheets), included=len(counted))
+        for cell, sums in counted.items():
+            _add(extra, cell, sums)
+    else:
+        for summary in sheet_summaries(round):
+            _add(extra, summary.cell, sums_of_summary(summary))
+    return Inputs(extra=extra, basis=basis)

@@ -216,14 +216,17 @@ class Draft(models.Model):
 class SealedSubmission(models.Model):
     """A submitted (or imported paper) answer sheet waiting for its round's release.
 
-    Everything about it is inside `sealed` (purpose "submission", bound to round and id): the unit,
-    the ASN type, the source, the answers and scores, and the order of submission (used only in
-    memory, for provisional figures). In the clear: a random id, the round and the key id."""
+    Everything about it is inside two seals bound to round and id: `sealed` (purpose "submission":
+    the unit, the ASN type, the source, every answer and score, written into `Response` at release)
+    and `summary` (purpose "summary": unit, ASN type, source, the order of submission and just the
+    numbers the indices add up, `SUMMARY_FIELDS`, so that provisional figures open a small blob per
+    sheet). In the clear: a random id, the round and the key id."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     key_id = models.CharField(max_length=16)
     sealed = models.BinaryField()
+    summary = models.BinaryField()
 
     class Meta:
         verbose_name = _("jawaban tersegel")
@@ -334,6 +337,22 @@ class ResponseSource(models.TextChoices):
     WEB = "WEB", _("Daring")
     PAPER = "PAPER", _("Kertas/luring (impor)")
 
+
+# The Response fields the indices add up, in the order a sealed summary lists them.
+SUMMARY_FIELDS = (
+    "score_bp",
+    "score_ak",
+    "score_ko",
+    "score_ha",
+    "score_lo",
+    "score_ad",
+    "score_kl",
+    "score_engagement",
+    "current_limiting",
+    "current_mask",
+    "alignment_desired",
+    "alignment_personal",
+)
 
 # Stored ASN type of released responses whose own type had fewer than the minimum group.
 ASN_TYPE_GENERALISED = "LAINNYA"

@@ -22,7 +22,7 @@ from nacl.secret import Aead
 
 from berakhlak.keyring import SurveyKey
 
-PURPOSES = ("draft", "submission", "correction")
+PURPOSES = ("draft", "submission", "summary", "correction")
 PAD_BYTES = 256
 _LENGTH = struct.Struct(">I")
 

@@ -99,6 +99,7 @@ class Migration(migrations.Migration):
                 ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ("key_id", models.CharField(max_length=16)),
                 ("sealed", models.BinaryField()),
+                ("summary", models.BinaryField()),
                 ("round", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="evaluations.round")),
             ],
             options={

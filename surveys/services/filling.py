@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from surveys import permissions, scoring, sealing, selectors
 from surveys.models import (
+    SUMMARY_FIELDS,
     Draft,
     InstrumentKind,
     Participation,
@@ -31,7 +32,6 @@ from surveys.models import (
     selection_derived,
 )
 from surveys.selectors import Question, Survey, survey_for_round
-
 
 SWAP_ATTEMPTS = 5
 
@@ -254,19 +254,21 @@ def submission_seal(
 ) -> SealedSubmission:
     """Seal one answer sheet (web or paper) for the round's release; returns the unsaved row.
 
-    `seq` orders submissions for the provisional figures' lag (reports); it exists only inside the
-    seal."""
+    `seq` orders submissions for the provisional figures (reports.inputs); it exists only inside
+    the seals."""
     row = SealedSubmission(round_id=round_id)
+    seq = time.time_ns()
     payload = {
         "agency": round_agency_id,
         "asn_type": asn_type,
         "source": source,
-        "seq": time.time_ns(),
+        "seq": seq,
         "fields": dict(fields),
     }
-    row.key_id, row.sealed = sealing.seal(
-        payload, purpose="submission", context=f"{round_id}|{row.id}"
-    )
+    summary = [round_agency_id, asn_type, source, seq, *(fields.get(f) for f in SUMMARY_FIELDS)]
+    context = f"{round_id}|{row.id}"
+    row.key_id, row.sealed = sealing.seal(payload, purpose="submission", context=context)
+    _key, row.summary = sealing.seal(summary, purpose="summary", context=context)
     return row
 
 

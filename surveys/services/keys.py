@@ -17,10 +17,15 @@ from django.db.models import Count
 from surveys import sealing
 from surveys.models import Draft, ReleaseCorrection, SealedSubmission
 
+# Each sealed table: its blob columns with their purposes, and the row context they are bound to.
 SEALED_MODELS = (
-    (Draft, "draft", lambda row: str(row.token)),
-    (SealedSubmission, "submission", lambda row: f"{row.round_id}|{row.id}"),
-    (ReleaseCorrection, "correction", lambda row: f"{row.round_id}|{row.id}"),
+    (Draft, (("sealed", "draft"),), lambda row: str(row.token)),
+    (
+        SealedSubmission,
+        (("sealed", "submission"), ("summary", "summary")),
+        lambda row: f"{row.round_id}|{row.id}",
+    ),
+    (ReleaseCorrection, (("sealed", "correction"),), lambda row: f"{row.round_id}|{row.id}"),
 )
 BATCH = 500
 
@@ -34,7 +39,7 @@ class Rotation:
 def survey_keys_status() -> dict[str, dict[str, int]]:
     """{table: {key id: rows}} for every sealed table."""
     status = {}
-    for model, _purpose, _context in SEALED_MODELS:
+    for model, _blobs, _context in SEALED_MODELS:
         rows = model.objects.values("key_id").annotate(n=Count("pk")).order_by("key_id")
         status[model._meta.db_table] = {r["key_id"]: r["n"] for r in rows}
     return status
@@ -44,7 +49,7 @@ def survey_keys_rotate() -> Rotation:
     """Re-seal every row that is not under the newest key."""
     current = sealing.current_key_id()
     result = Rotation()
-    for model, purpose, context in SEALED_MODELS:
+    for model, blobs, context in SEALED_MODELS:
         table = model._meta.db_table
         result.resealed[table] = 0
         skipped: set = set()
@@ -62,16 +67,24 @@ def survey_keys_rotate() -> Rotation:
                     if row is None or row.key_id == current:
                         continue  # submitted, released or rotated meanwhile
                     try:
-                        value = sealing.unseal(
-                            row.sealed, key_id=row.key_id, purpose=purpose, context=context(row)
-                        )
+                        values = {
+                            name: sealing.unseal(
+                                getattr(row, name),
+                                key_id=row.key_id,
+                                purpose=purpose,
+                                context=context(row),
+                            )
+                            for name, purpose in blobs
+                        }
                     except sealing.SealBroken as broken:
                         skipped.add(pk)
                         result.broken.append(f"{table} {pk}: {broken.reason}")
                         continue
-                    row.key_id, row.sealed = sealing.seal(
-                        value, purpose=purpose, context=context(row)
-                    )
-                    row.save(update_fields=["key_id", "sealed"])
+                    for name, purpose in blobs:
+                        row.key_id, blob = sealing.seal(
+                            values[name], purpose=purpose, context=context(row)
+                        )
+                        setattr(row, name, blob)
+                    row.save(update_fields=["key_id", *(name for name, _p in blobs)])
                     result.resealed[table] += 1
     return result

@@ -2,31 +2,35 @@
 
 While a round is open every submission waits sealed (surveys.services.filling.submission_seal). The
 release, run by the index computation of a closed round and by a periodic task (never by hand),
-opens all of them in memory and writes them into `Response` in ONE transaction, in random order
-(sorted by fresh random ids), then deletes the sealed rows. So every released response carries the
-same transaction id, and neither physical order nor ids follow the order of submission.
+writes all of them into `Response` in ONE transaction, in random order (the physical order is the
+order of fresh random ids, unrelated to submission), then deletes the sealed rows. So every
+released response carries the same transaction id, and neither physical order nor ids follow the
+order of submission.
 
 Before writing, unit and ASN type are generalised, per source (web or paper answer sheets look
 different), so that every stored (unit, ASN type) cell of a release holds either nothing or at
 least the round's minimum group: the small ASN types of a unit are stored together as "LAINNYA"
 when they make the minimum together, and go up to the parent unit otherwise; a unit with fewer
 responses than the minimum is stored under its parent; a remainder below the minimum at the root is
-stored together with sheets borrowed from the biggest cell (all of it, if it could not keep the
-minimum). Only the few rows that must move are touched. What was generalised is kept in a sealed `ReleaseCorrection`,
-which the index computation opens so that figures stay exactly those of the true cells.
+stored together with sheets borrowed at random from the biggest cell (all of it, if it could not
+keep the minimum). Only the rows that must move are touched. What moved is kept, as sums per
+(true cell, stored cell), in a sealed `ReleaseCorrection`, which the index computation opens so that
+figures stay exactly those of the true cells.
 
-A release whose batch at the root is still below the minimum holds those sheets back (they stay
-sealed; the indices still count them, in memory). A sheet that does not open stops the whole
-release with the reason, and nothing changes.
+Memory stays bounded at national scale: the first pass opens only the small summaries and counts
+the cells; the second opens the full sheets a chunk at a time in the shuffled order. Only the ids
+are held, 16 bytes each. A batch below the minimum as a whole waits (still sealed; the indices count
+it in memory). A sheet that does not open stops the whole release with the reason, and nothing
+changes.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,6 +39,7 @@ from evaluations.models import Round, RoundAgency, RoundStatus
 from surveys import sealing
 from surveys.models import (
     ASN_TYPE_GENERALISED,
+    SUMMARY_FIELDS,
     ReleaseCorrection,
     ReleaseStatus,
     Response,
@@ -48,7 +53,10 @@ RELEASABLE_STATUSES = (
     RoundStatus.PUBLISHED,
     RoundStatus.ARCHIVED,
 )
-BATCH = 2000
+CHUNK = 2000
+MASK_BITS = 7  # surveys.models.VALUE_BITS
+
+Cell = tuple[int, str]
 
 
 class ReleaseRefused(Exception):
@@ -60,35 +68,60 @@ class ReleaseRefused(Exception):
 
 
 @dataclass(frozen=True)
-class Sheet:
-    """One opened submission, in memory only."""
+class Summary:
+    """What the indices need of one waiting sheet, opened in memory only."""
 
     id: uuid.UUID  # of the sealed row
     agency: int  # RoundAgency id (true unit)
     asn_type: str
     source: str
     seq: int  # submission order; never stored in the clear
-    fields: dict  # Response fields: answers, scores, values-selection summary
+    values: tuple  # SUMMARY_FIELDS, in that order
+
+    @property
+    def cell(self) -> Cell:
+        return (self.agency, self.asn_type)
 
 
 @dataclass(frozen=True)
-class Move:
-    """A released response stored under a generalised cell, with its true one."""
+class Sheet:
+    """One opened submission with every Response field, in memory only."""
 
-    response_id: uuid.UUID
+    id: uuid.UUID
     agency: int
     asn_type: str
+    source: str
+    seq: int
+    fields: dict
 
 
-def _sheet_open(row: SealedSubmission) -> Sheet:
+def _refused(row_id, broken: sealing.SealBroken) -> ReleaseRefused:
+    return ReleaseRefused(
+        _("Jawaban tersegel %(id)s: %(reason)s.") % {"id": row_id, "reason": broken.reason}
+    )
+
+
+def _context(row: SealedSubmission) -> str:
+    return f"{row.round_id}|{row.id}"
+
+
+def summary_open(row: SealedSubmission) -> Summary:
     try:
-        payload = sealing.unseal(
-            row.sealed, key_id=row.key_id, purpose="submission", context=f"{row.round_id}|{row.id}"
+        agency, asn_type, source, seq, *values = sealing.unseal(
+            row.summary, key_id=row.key_id, purpose="summary", context=_context(row)
         )
     except sealing.SealBroken as broken:
-        raise ReleaseRefused(
-            _("Jawaban tersegel %(id)s: %(reason)s.") % {"id": row.id, "reason": broken.reason}
-        ) from None
+        raise _refused(row.id, broken) from None
+    return Summary(row.id, int(agency), str(asn_type), str(source), int(seq), tuple(values))
+
+
+def sheet_open(row: SealedSubmission) -> Sheet:
+    try:
+        payload = sealing.unseal(
+            row.sealed, key_id=row.key_id, purpose="submission", context=_context(row)
+        )
+    except sealing.SealBroken as broken:
+        raise _refused(row.id, broken) from None
     return Sheet(
         id=row.id,
         agency=int(payload["agency"]),
@@ -99,19 +132,63 @@ def _sheet_open(row: SealedSubmission) -> Sheet:
     )
 
 
-def sealed_sheets(
-    round: Round | int, *, rows: Iterable[SealedSubmission] | None = None
-) -> list[Sheet]:
-    """Every waiting submission of the round, opened in memory (ReleaseRefused on the first that
-    does not open)."""
+def sheet_summaries(round: Round | int) -> Iterator[Summary]:
+    """Every waiting sheet of the round, as its summary, streamed (ReleaseRefused on the first
+    that does not open)."""
     round_id = round if isinstance(round, int) else round.pk
-    if rows is None:
-        rows = SealedSubmission.objects.filter(round_id=round_id).iterator(chunk_size=BATCH)
-    return [_sheet_open(row) for row in rows]
+    rows = (
+        SealedSubmission.objects.filter(round_id=round_id)
+        .only("id", "round_id", "key_id", "summary")
+        .iterator(chunk_size=CHUNK)
+    )
+    for row in rows:
+        yield summary_open(row)
+
+
+def sealed_sheets(round: Round | int) -> Iterator[Sheet]:
+    """Every waiting sheet of the round with all its fields, streamed."""
+    round_id = round if isinstance(round, int) else round.pk
+    rows = SealedSubmission.objects.filter(round_id=round_id).iterator(chunk_size=CHUNK)
+    for row in rows:
+        yield sheet_open(row)
+
+
+# --- totals of what moved ------------------------------------------------------------------------
+
+
+def totals_new() -> dict:
+    """Additive totals of summaries: count, paper count, per field the sum and the count of
+    non-empty values (as SQL's SUM and COUNT), and per value bit of current_mask the count."""
+    width = len(SUMMARY_FIELDS)
+    return {"n": 0, "paper": 0, "sum": [0.0] * width, "count": [0] * width, "bits": [0] * MASK_BITS}
+
+
+MASK = SUMMARY_FIELDS.index("current_mask")
+
+
+def totals_add(totals: dict, summary: Summary) -> None:
+    totals["n"] += 1
+    totals["paper"] += summary.source == "PAPER"
+    for i, value in enumerate(summary.values):
+        if value is not None:
+            totals["sum"][i] += float(value)
+            totals["count"][i] += 1
+    mask = summary.values[MASK] or 0
+    for bit in range(MASK_BITS):
+        totals["bits"][bit] += bool(mask & (1 << bit))
+
+
+@dataclass(frozen=True)
+class Move:
+    """Released responses stored under `stored` whose true cell is `true`, with their totals."""
+
+    true: Cell
+    stored: Cell
+    totals: dict
 
 
 def release_moves(round: Round | int) -> list[Move]:
-    """The true cells of every generalised response of the round (opened from the corrections)."""
+    """What every release of the round generalised (opened from the sealed corrections)."""
     round_id = round if isinstance(round, int) else round.pk
     moves = []
     for note in ReleaseCorrection.objects.filter(round_id=round_id).order_by("pk"):
@@ -127,124 +204,132 @@ def release_moves(round: Round | int) -> list[Move]:
                 _("Catatan pelepasan %(id)s: %(reason)s.")
                 % {"id": note.id, "reason": broken.reason}
             ) from None
-        moves.extend(Move(uuid.UUID(rid), int(agency), str(t)) for rid, agency, t in entries)
+        for true_agency, true_type, agency, asn_type, totals in entries:
+            moves.append(Move((int(true_agency), true_type), (int(agency), asn_type), totals))
     return moves
 
 
 # --- generalisation ------------------------------------------------------------------------------
 
 
-def generalise(
-    cells: Sequence[tuple[int, str]],
+@dataclass(frozen=True)
+class Borrow:
+    """`count` of the sheets stored in `donor` (of `donor_size`) go to `into` instead."""
+
+    donor: Cell
+    donor_size: int
+    count: int
+    into: Cell
+
+
+@dataclass
+class Plan:
+    stored: dict[Cell, Cell] = field(default_factory=dict)  # true cell -> stored cell
+    borrow: Borrow | None = None  # true cells missing from `stored` wait
+
+
+def generalise_plan(
+    counts: Mapping[Cell, int],
     *,
     parent: Mapping[int, int | None],
     depth: Mapping[int, int],
     minimum: int,
-) -> list[tuple[int, str] | None]:
-    """The stored (unit, ASN type) of each true cell in `cells`, or None when it must wait.
+) -> Plan:
+    """Where the sheets of each true (unit, ASN type) cell are stored.
 
     Bottom-up: a unit with fewer than `minimum` sheets (its own and those lifted from below) hands
     them all to its parent; in a unit with enough, the ASN types with fewer than `minimum` are
     stored together as "LAINNYA" when they make `minimum` together, and otherwise go up to the
-    parent with their types. Every stored cell then holds 0 or >= `minimum` of these sheets; a
-    remainder below the minimum at the root borrows from the biggest stored cell; only a whole
-    batch below the minimum waits (None)."""
-    stored: list[tuple[int, str] | None] = [None] * len(cells)
-    pending: dict[int, list[int]] = defaultdict(list)
-    for index, (agency, _asn_type) in enumerate(cells):
-        pending[agency].append(index)
+    parent with their types. Every stored cell then holds 0 or >= `minimum` sheets; a remainder
+    below the minimum at the root borrows from the biggest stored cell; only a whole batch below
+    the minimum waits (left out of the plan)."""
+    plan = Plan()
+    pending: dict[int, list[Cell]] = defaultdict(list)
+    for cell, count in counts.items():
+        if count:
+            pending[cell[0]].append(cell)
     order = sorted(set(parent) | set(pending), key=lambda a: (-depth.get(a, 0), a))
     for agency in order:
-        indices = pending.pop(agency, [])
-        if not indices:
+        cells = pending.pop(agency, [])
+        if not cells:
             continue
-        up = parent.get(agency)
-        if len(indices) >= minimum:
-            by_type: dict[str, list[int]] = defaultdict(list)
-            for index in indices:
-                by_type[cells[index][1]].append(index)
-            small = [i for members in by_type.values() if len(members) < minimum for i in members]
+        if sum(counts[c] for c in cells) >= minimum:
+            by_type: dict[str, list[Cell]] = defaultdict(list)
+            for cell in cells:
+                by_type[cell[1]].append(cell)
+            size = {t: sum(counts[c] for c in members) for t, members in by_type.items()}
+            small = [c for t, members in by_type.items() if size[t] < minimum for c in members]
             for asn_type, members in by_type.items():
-                if len(members) >= minimum:
-                    for index in members:
-                        stored[index] = (agency, asn_type)
-            if len(small) >= minimum:
-                for index in small:
-                    stored[index] = (agency, ASN_TYPE_GENERALISED)
+                if size[asn_type] >= minimum:
+                    plan.stored.update((c, (agency, asn_type)) for c in members)
+            if sum(counts[c] for c in small) >= minimum:
+                plan.stored.update((c, (agency, ASN_TYPE_GENERALISED)) for c in small)
                 continue
-            indices = small  # too few even together: they go up, with their types
-        if not indices:
+            cells = small  # too few even together: they go up, with their types
+        if not cells:
             continue
-        if up is not None:
-            pending[up].extend(indices)
+        if parent.get(agency) is not None:
+            pending[parent[agency]].extend(cells)
         else:  # the root: borrow from a big cell, or these wait
-            _borrow(stored, indices, cell=(agency, ASN_TYPE_GENERALISED), minimum=minimum)
-    return stored
+            plan.borrow = _borrow(
+                plan, counts, cells, into=(agency, ASN_TYPE_GENERALISED), minimum=minimum
+            )
+    return plan
 
 
 def _borrow(
-    stored: list[tuple[int, str] | None], waiting: list[int], *, cell: tuple[int, str], minimum: int
-) -> None:
-    """Fewer than `minimum` sheets reached the root: store them as one root cell together with
-    sheets taken from the biggest stored cell (all of it, if it could not keep `minimum`)."""
-    needed = minimum - len(waiting)
-    sizes: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for index, stored_cell in enumerate(stored):
-        if stored_cell is not None:
-            sizes[stored_cell].append(index)
+    plan: Plan, counts: Mapping[Cell, int], waiting: list[Cell], *, into: Cell, minimum: int
+) -> Borrow | None:
+    sizes: Counter = Counter()
+    for true, stored in plan.stored.items():
+        sizes[stored] += counts[true]
     if not sizes:
-        return  # the whole batch is below the minimum: it waits
-    donor = max(sizes, key=lambda c: (len(sizes[c]), c))
-    taken = sizes[donor][:needed] if len(sizes[donor]) >= minimum + needed else sizes[donor]
-    for index in [*waiting, *taken]:
-        stored[index] = cell
+        return None  # the whole batch is below the minimum: it waits
+    plan.stored.update((c, into) for c in waiting)
+    needed = minimum - sum(counts[c] for c in waiting)
+    donor = max(sizes, key=lambda c: (sizes[c], c))
+    if sizes[donor] >= minimum + needed:
+        return Borrow(donor=donor, donor_size=sizes[donor], count=needed, into=into)
+    for true, stored in list(plan.stored.items()):
+        if stored == donor:
+            plan.stored[true] = into
+    return None
+
+
+class _Assign:
+    """Per sheet: its stored cell under a plan, choosing the borrowed sheets at random."""
+
+    def __init__(self, plan: Plan, rng: random.Random) -> None:
+        self.plan, self.rng = plan, rng
+        self.seen = self.taken = 0
+
+    def __call__(self, cell: Cell) -> Cell | None:
+        stored = self.plan.stored.get(cell)
+        borrow = self.plan.borrow
+        if borrow is None or stored != borrow.donor:
+            return stored
+        left = borrow.donor_size - self.seen
+        self.seen += 1
+        if self.taken < borrow.count and self.rng.random() * left < borrow.count - self.taken:
+            self.taken += 1
+            return borrow.into
+        return stored
+
+
+def generalise(
+    cells: Sequence[Cell],
+    *,
+    parent: Mapping[int, int | None],
+    depth: Mapping[int, int],
+    minimum: int,
+) -> list[Cell | None]:
+    """The stored cell of each sheet's true cell (None: it waits); see generalise_plan."""
+    plan = generalise_plan(Counter(cells), parent=parent, depth=depth, minimum=minimum)
+    assign = _Assign(plan, random.SystemRandom())
+    return [assign(cell) for cell in cells]
 
 
 # --- the release ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Plan:
-    responses: list[Response]
-    moves: list[list]
-    released_ids: list[uuid.UUID]
-    held: int
-
-
-def _plan(round: Round, sheets: list[Sheet]) -> _Plan:
-    tree = list(RoundAgency.objects.filter(round=round).values_list("pk", "parent_id", "depth"))
-    parent = {pk: parent_id for pk, parent_id, _depth in tree}
-    depth = {pk: d for pk, _parent_id, d in tree}
-    minimum = round.min_group  # never below 3: constraint round_min_group_at_least_3
-    responses, moves, released, held = [], [], [], 0
-    by_source: dict[str, list[Sheet]] = defaultdict(list)
-    for sheet in sheets:
-        by_source[sheet.source].append(sheet)
-    shuffle = random.SystemRandom().shuffle
-    for source in sorted(by_source):
-        group = by_source[source]
-        shuffle(group)  # which sheets a small cell borrows must not follow submission order
-        cells = generalise(
-            [(s.agency, s.asn_type) for s in group], parent=parent, depth=depth, minimum=minimum
-        )
-        for sheet, cell in zip(group, cells, strict=True):
-            if cell is None:
-                held += 1
-                continue
-            response = Response(
-                id=uuid.uuid4(),
-                round_id=round.pk,
-                round_agency_id=cell[0],
-                asn_type=cell[1],
-                source=source,
-                **sheet.fields,
-            )
-            responses.append(response)
-            released.append(sheet.id)
-            if cell != (sheet.agency, sheet.asn_type):
-                moves.append([str(response.id), sheet.agency, sheet.asn_type])
-    responses.sort(key=lambda r: r.id)  # random ids: the stored order says nothing
-    return _Plan(responses=responses, moves=moves, released_ids=released, held=held)
 
 
 def _record(round_id: int, status: str, **fields) -> ResponseRelease:
@@ -261,36 +346,119 @@ def _record(round_id: int, status: str, **fields) -> ResponseRelease:
     return ResponseRelease.objects.create(round_id=round_id, status=status, **fields)
 
 
+@dataclass
+class _Batch:
+    ids: list[bytes] = field(default_factory=list)  # sealed rows to release, shuffled
+    plans: dict[str, Plan] = field(default_factory=dict)  # per source
+    held: int = 0
+
+
+def _batch(round: Round) -> _Batch:
+    """First pass: open the summaries only, count the cells per source, plan the generalisation."""
+    tree = list(RoundAgency.objects.filter(round=round).values_list("pk", "parent_id", "depth"))
+    parent = {pk: up for pk, up, _depth in tree}
+    depth = {pk: d for pk, _up, d in tree}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    ids: dict[str, list[bytes]] = defaultdict(list)
+    for summary in sheet_summaries(round):
+        counts[summary.source][summary.cell] += 1
+        ids[summary.source].append(summary.id.bytes)
+    batch = _Batch()
+    minimum = round.min_group  # never below 3: constraint round_min_group_at_least_3
+    for source, by_cell in counts.items():
+        plan = generalise_plan(by_cell, parent=parent, depth=depth, minimum=minimum)
+        # A plan leaves cells out only when the whole batch of that source is below the minimum.
+        if plan.stored:
+            batch.plans[source] = plan
+            batch.ids.extend(ids[source])
+        else:
+            batch.held += len(ids[source])
+    return batch
+
+
+def _fresh_ids(count: int) -> list[uuid.UUID]:
+    """`count` new random (version 4) ids in increasing order: rows written in this order are
+    stored in the order of their ids, which are random."""
+    return sorted(uuid.uuid4() for _ in range(count))
+
+
+def _write(round: Round, batch: _Batch) -> tuple[int, dict]:
+    """Second pass: the full sheets, a chunk at a time in the shuffled order."""
+    rng = random.SystemRandom()
+    rng.shuffle(batch.ids)
+    assign = {source: _Assign(plan, rng) for source, plan in batch.plans.items()}
+    fresh = iter(_fresh_ids(len(batch.ids)))
+    moved: dict[tuple[Cell, Cell], dict] = {}
+    written = 0
+    for start in range(0, len(batch.ids), CHUNK):
+        chunk = [uuid.UUID(bytes=b) for b in batch.ids[start : start + CHUNK]]
+        rows = {r.id: r for r in SealedSubmission.objects.filter(pk__in=chunk)}
+        responses = []
+        for row_id in chunk:
+            sheet = sheet_open(rows[row_id])
+            summary = Summary(
+                sheet.id,
+                sheet.agency,
+                sheet.asn_type,
+                sheet.source,
+                sheet.seq,
+                tuple(sheet.fields.get(f) for f in SUMMARY_FIELDS),
+            )
+            stored = assign[sheet.source](summary.cell)
+            responses.append(
+                Response(
+                    id=next(fresh),
+                    round_id=round.pk,
+                    round_agency_id=stored[0],
+                    asn_type=stored[1],
+                    source=sheet.source,
+                    **sheet.fields,
+                )
+            )
+            if stored != summary.cell:
+                totals_add(moved.setdefault((summary.cell, stored), totals_new()), summary)
+        Response.objects.bulk_create(responses, batch_size=CHUNK)
+        written += len(responses)
+    return written, moved
+
+
+def _note(round: Round, moved: dict) -> int:
+    entries = [[*true, *stored, totals] for (true, stored), totals in sorted(moved.items())]
+    if entries:
+        note = ReleaseCorrection(round_id=round.pk)
+        note.key_id, note.sealed = sealing.seal(
+            entries, purpose="correction", context=f"{round.pk}|{note.id}"
+        )
+        note.save(force_insert=True)
+    return sum(totals["n"] for totals in moved.values())
+
+
 def responses_release(*, round: Round) -> ResponseRelease | None:
     """Release the round's waiting submissions; None when there is nothing waiting.
 
     Raises ReleaseRefused (after recording the reason) when a sealed row does not open; nothing
-    is released then."""
+    is released then. The round row stays locked meanwhile (a paper import waits)."""
     try:
         with transaction.atomic():
             locked = Round.objects.select_for_update().get(pk=round.pk)
             if locked.status not in RELEASABLE_STATUSES:
                 return None
-            rows = list(SealedSubmission.objects.select_for_update().filter(round_id=locked.pk))
-            if not rows:
+            if not SealedSubmission.objects.filter(round_id=locked.pk).exists():
                 return None
-            plan = _plan(locked, sealed_sheets(locked, rows=rows))
-            if not plan.responses:
-                return _record(locked.pk, ReleaseStatus.HELD, held=plan.held)
-            Response.objects.bulk_create(plan.responses, batch_size=BATCH)
-            if plan.moves:
-                note = ReleaseCorrection(round_id=locked.pk)
-                note.key_id, note.sealed = sealing.seal(
-                    plan.moves, purpose="correction", context=f"{locked.pk}|{note.id}"
-                )
-                note.save(force_insert=True)
-            SealedSubmission.objects.filter(pk__in=plan.released_ids).delete()
+            batch = _batch(locked)
+            if not batch.ids:
+                return _record(locked.pk, ReleaseStatus.HELD, held=batch.held)
+            released_ids = [uuid.UUID(bytes=b) for b in batch.ids]
+            written, moved = _write(locked, batch)
+            generalised = _note(locked, moved)
+            for start in range(0, len(released_ids), CHUNK):
+                SealedSubmission.objects.filter(pk__in=released_ids[start : start + CHUNK]).delete()
             return _record(
                 locked.pk,
                 ReleaseStatus.DONE,
-                released=len(plan.responses),
-                generalised=len(plan.moves),
-                held=plan.held,
+                released=written,
+                generalised=generalised,
+                held=batch.held,
             )
     except ReleaseRefused as refused:
         _record(round.pk, ReleaseStatus.FAILED, error=refused.reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections import Counter
 
@@ -17,6 +18,7 @@ from reports.services.compute import index_compute_now
 from surveys import selectors
 from surveys.models import (
     ASN_TYPE_GENERALISED,
+    SUMMARY_FIELDS,
     Participation,
     ReleaseCorrection,
     ReleaseStatus,
@@ -25,7 +27,7 @@ from surveys.models import (
     SealedSubmission,
 )
 from surveys.services import filling
-from surveys.services.release import Sheet, generalise, responses_release
+from surveys.services.release import Summary, generalise, responses_release
 from tests.factories import EmployeeFactory
 from tests.reports.factories import ResponseFactory
 from tests.surveys.factories import close_and_release, full_answers, open_round
@@ -83,10 +85,9 @@ def test_every_stored_cell_holds_none_or_at_least_the_minimum(case):
     assert len(lost) <= 1
 
 
-def _sheet(agency: int, asn_type: str, seq: int) -> Sheet:
-    return Sheet(
-        id=uuid.uuid4(), agency=agency, asn_type=asn_type, source="WEB", seq=seq, fields={}
-    )
+def _summary(agency: int, asn_type: str, seq: int, score: float) -> Summary:
+    values = tuple(score if name.startswith("score_") else None for name in SUMMARY_FIELDS)
+    return Summary(uuid.uuid4(), agency, asn_type, "WEB", seq, values)
 
 
 def test_provisional_figures_count_the_oldest_and_move_in_steps_of_the_minimum():
@@ -95,11 +96,15 @@ def test_provisional_figures_count_the_oldest_and_move_in_steps_of_the_minimum()
     history = []
     sheets = []
     for count in range(1, 31):
-        sheets.append(_sheet(1, "PNS", seq=count))
-        included, basis = provisional_included(sheets, before=basis, minimum=minimum)
-        history.append(basis.get("1:PNS", 0))
-        assert [s.seq for s in included] == list(range(1, len(included) + 1))  # the oldest
-        assert count - len(included) >= minimum or not included  # the newest are held back
+        sheets.append(_summary(1, "PNS", seq=count, score=float(count)))
+        shuffled = random.sample(sheets, len(sheets))  # the order of the rows says nothing
+        included, basis = provisional_included(shuffled, before=basis, minimum=minimum)
+        counted = basis.get("1:PNS", 0)
+        history.append(counted)
+        if counted:  # the oldest: scores 1..counted
+            sums = included[(1, "PNS")]
+            assert sums.n == counted and sums.value_sum[0] == sum(range(1, counted + 1))
+        assert count - counted >= minimum or not counted  # the newest are held back
     steps = [b - a for a, b in zip([0, *history], history, strict=False) if b != a]
     assert steps and all(step >= minimum for step in steps)
     assert history[8] == 0 and history[9] == 5  # nothing before twice the minimum
