@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from evaluations.models import Round
 from reports.aggregation import Sums
 from reports.models import VALUE_CODES
-from surveys.models import SUMMARY_FIELDS, ReleaseStatus, ResponseRelease, ResponseSource
-from surveys.services.release import Summary, release_moves, sheet_summaries
+from surveys.models import SUMMARY_FIELDS, ReleaseStatus, ResponseRelease
+from surveys.services.release import Summary, Totals, release_moves, sheet_summaries
 
 Cell = tuple[int, str]
 GENERATION = "_releases"  # basis entry: how many releases the round had when the basis was made
@@ -43,8 +43,8 @@ SCORES = tuple(INDEX[f"score_{code.lower()}"] for code in VALUE_CODES)
 
 
 def sums_of_totals(totals: Mapping, *, sign: int = 1) -> Sums:
-    """Sums from totals of summaries (surveys.services.release.totals_new): per field the sum and
-    the count of non-empty values, as the scan's SUM and COUNT give them."""
+    """Sums from totals of summaries (surveys.services.release.Totals.as_dict): per field the sum
+    and the count of non-empty values, as the scan's SUM and COUNT give them."""
     total, count = totals["sum"], totals["count"]
     return Sums(
         n=sign * totals["n"],
@@ -63,67 +63,38 @@ def sums_of_totals(totals: Mapping, *, sign: int = 1) -> Sums:
     )
 
 
-def sums_of_summary(summary: Summary, *, sign: int = 1) -> Sums:
-    values = summary.values
-    mask = values[INDEX["current_mask"]] or 0
-    totals = {
-        "n": 1,
-        "paper": int(summary.source == ResponseSource.PAPER),
-        "sum": [float(v) if v is not None else 0.0 for v in values],
-        "count": [int(v is not None) for v in values],
-        "bits": [int(bool(mask & (1 << i))) for i in range(len(VALUE_CODES))],
-    }
-    return sums_of_totals(totals, sign=sign)
+def sums_of_summary(summary: Summary) -> Sums:
+    totals = Totals()
+    totals.add(summary)
+    return sums_of_totals(totals.as_dict())
 
 
 def _add(extra: dict[Cell, Sums], cell: Cell, sums: Sums) -> None:
     extra.setdefault(cell, Sums()).add(sums)
 
 
-@dataclass
 class _Cell:
-    """One true cell while streaming: the sum of every sheet, and the newest ones kept apart."""
+    """One true cell while streaming: the totals of every sheet, and the newest kept apart."""
 
-    count: int = 0
-    everything: Sums | None = None
-    newest: list | None = None  # heap of (seq, id, Sums), at most `keep` of the newest
+    __slots__ = ("everything", "newest")
 
-    def add(self, summary: Summary, sums: Sums, keep: int) -> None:
-        self.count += 1
-        if self.everything is None:
-            self.everything, self.newest = Sums(), []
-        self.everything.add(sums)
-        heapq.heappush(self.newest, (summary.seq, str(summary.id), sums))
-        if len(self.newest) > keep:
-            heapq.heappop(self.newest)
+    def __init__(self) -> None:
+        self.everything, self.newest = Totals(), []  # heap of (seq, id, summary)
+
+    def add(self, summary: Summary, keep: int) -> None:
+        self.everything.add(summary)
+        item = (summary.seq, summary.id.bytes, summary)
+        if len(self.newest) < keep:
+            heapq.heappush(self.newest, item)
+        elif item > self.newest[0]:
+            heapq.heapreplace(self.newest, item)
 
     def first(self, count: int) -> Sums:
-        """The sums of the `count` oldest sheets (count >= self.count - keep)."""
-        result = Sums()
-        if count <= 0:
-            return result
-        result.add(self.everything)
-        for _seq, _id, sums in heapq.nlargest(self.count - count, self.newest):
-            result.add(_negated(sums))
-        return result
-
-
-def _negated(sums: Sums) -> Sums:
-    return Sums(
-        n=-sums.n,
-        paper=-sums.paper,
-        value_sum=[-v for v in sums.value_sum],
-        value_n=[-v for v in sums.value_n],
-        engagement_sum=-sums.engagement_sum,
-        engagement_n=-sums.engagement_n,
-        selection_n=-sums.selection_n,
-        limiting_sum=-sums.limiting_sum,
-        current_hits=[-v for v in sums.current_hits],
-        alignment_sum=-sums.alignment_sum,
-        alignment_n=-sums.alignment_n,
-        personal_sum=-sums.personal_sum,
-        personal_n=-sums.personal_n,
-    )
+        """The sums of the `count` oldest sheets (count >= number of sheets - keep)."""
+        totals = self.everything
+        for _seq, _id, summary in heapq.nlargest(totals.n - count, self.newest):
+            totals.add(summary, sign=-1)
+        return sums_of_totals(totals.as_dict())
 
 
 def provisional_count(count: int, before: int, minimum: int) -> int:
@@ -140,12 +111,15 @@ def provisional_included(
     keep = 2 * minimum  # more than ever excluded (count - included < 2 x minimum)
     cells: dict[Cell, _Cell] = {}
     for summary in summaries:
-        cells.setdefault(summary.cell, _Cell()).add(summary, sums_of_summary(summary), keep)
+        state = cells.get(summary.cell)
+        if state is None:
+            state = cells[summary.cell] = _Cell()
+        state.add(summary, keep)
     included: dict[Cell, Sums] = {}
     basis: dict[str, int] = {}
     for cell, state in sorted(cells.items()):
         key = f"{cell[0]}:{cell[1]}"
-        count = provisional_count(state.count, int(before.get(key, 0)), minimum)
+        count = provisional_count(state.everything.n, int(before.get(key, 0)), minimum)
         if count:
             basis[key] = count
             included[cell] = state.first(count)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Survei individu")
+
+    def ready(self) -> None:
+        from evaluations.services import round_transitioned
+        from surveys.services.release import release_on_close
+
+        round_transitioned.connect(release_on_close, dispatch_uid="surveys.release_on_close")

@@ -17,10 +17,39 @@ def reminders_send_due(round_id: int | None = None) -> dict:
     return {str(r.pk): reminders_send(round=r) for r in rounds}
 
 
-@shared_task(name="surveys.responses_release_due", time_limit=30 * 60, soft_time_limit=29 * 60)
-def responses_release_due() -> list[int]:
-    """Release the waiting submissions of closed rounds (the safety net; closing a round releases
-    them at once through its index computation)."""
-    from surveys.services.release import responses_release_due as release_due
+# A national round's release opens and writes millions of sheets: far longer than other tasks.
+RELEASE_TIME_LIMIT = 2 * 60 * 60
 
-    return release_due()
+
+@shared_task(
+    name="surveys.responses_release_for_round",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=RELEASE_TIME_LIMIT,
+    soft_time_limit=RELEASE_TIME_LIMIT - 60,
+)
+def responses_release_for_round(round_id: int) -> str | None:
+    """Release one closed round's waiting submissions (safe to run twice: the second finds
+    nothing waiting; a killed run rolls back and the periodic task sends it again)."""
+    from surveys.services.release import ReleaseRefused, responses_release
+
+    round = Round.objects.filter(pk=round_id).first()
+    if round is None:
+        return None
+    try:
+        result = responses_release(round=round)
+    except ReleaseRefused:
+        return "FAILED"  # recorded on the round, with the reason
+    return result.status if result else None
+
+
+@shared_task(name="surveys.responses_release_due", time_limit=5 * 60, soft_time_limit=4 * 60 + 30)
+def responses_release_due() -> list[int]:
+    """Every 5 minutes: send the release of each closed round that still has waiting
+    submissions (the safety net; closing a round sends it at once)."""
+    from surveys.services.release import rounds_waiting_release
+
+    rounds = rounds_waiting_release()
+    for round_id in rounds:
+        responses_release_for_round.delay(round_id)
+    return rounds

@@ -49,7 +49,7 @@ from surveys.models import (
     RoundInstrument,
     SealedSubmission,
 )
-from surveys.services.release import ReleaseRefused, responses_release
+from surveys.services.release import ReleaseRefused
 
 COMPUTABLE_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.COMPUTED)
 TASK_TIME_LIMIT = dt.timedelta(minutes=15)
@@ -285,12 +285,14 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
     institutional = dict(provider(round))
     pick_count, engagement = _round_instruments(round)
     fingerprint = input_fingerprint(round, institutional)
+    before = IndexRun.objects.latest_for(round)
+    _progress(run, 10)
     try:
-        if not provisional:
-            responses_release(round=round)  # a closed round's waiting submissions, if any
-        before = IndexRun.objects.latest_for(round)
-        inputs = compute_inputs(
-            round, provisional=provisional, before=before.basis if before else None
+        inputs, tallies = _read_inputs(
+            round,
+            provisional=provisional,
+            before=before.basis if before else None,
+            selection=pick_count is not None,
         )
     except ReleaseRefused as refused:
         _fail(
@@ -298,8 +300,6 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
         )
         run.refresh_from_db()
         return run
-    _progress(run, 10)
-    tallies = tally_round(round, selection=pick_count is not None, extra=inputs.extra)
     _progress(run, 60)
     figures = figures_build(
         tallies=tallies, institutional=institutional, pick_count=pick_count, engagement=engagement
@@ -328,6 +328,20 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
     index_runs_prune(round=round)
     run.refresh_from_db()
     return run
+
+
+def _read_inputs(round: Round, *, provisional: bool, before, selection: bool):
+    """The scan, the release corrections and the waiting submissions, all from one snapshot of the
+    database (REPEATABLE READ on PostgreSQL), so that a release committing meanwhile is counted
+    once: either still waiting or already released."""
+    outermost = not connection.in_atomic_block  # else a caller's transaction is the snapshot
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        inputs = compute_inputs(round, provisional=provisional, before=before)
+        tallies = tally_round(round, selection=selection, extra=inputs.extra)
+    return inputs, tallies
 
 
 def _figures_insert(figures: list[FigureValues]) -> None:

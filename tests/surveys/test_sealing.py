@@ -172,10 +172,9 @@ def test_a_tampered_sealed_submission_stops_the_release_with_a_reason_and_loses_
         )
         filling.survey_submit(participation=participation)
     victim = SealedSubmission.objects.order_by("pk").first()
-    original = bytes(victim.sealed)
-    altered = bytearray(original)
-    altered[-1] ^= 1
-    SealedSubmission.objects.filter(pk=victim.pk).update(sealed=bytes(altered))
+    original = {"sealed": bytes(victim.sealed), "summary": bytes(victim.summary)}
+    altered = {name: blob[:-1] + bytes([blob[-1] ^ 1]) for name, blob in original.items()}
+    SealedSubmission.objects.filter(pk=victim.pk).update(**altered)
     with pytest.raises(ReleaseRefused) as refused:
         close_and_release(round)
     assert str(victim.pk) in refused.value.reason and "diubah" in refused.value.reason
@@ -193,7 +192,7 @@ def test_a_tampered_sealed_submission_stops_the_release_with_a_reason_and_loses_
     run, _computed = index_compute_now(round=round)
     assert run.status == RunStatus.FAILED and "tidak dapat dibuka" in run.error
     # Restored (say, from a backup): the release goes through and nothing was lost.
-    SealedSubmission.objects.filter(pk=victim.pk).update(sealed=original)
+    SealedSubmission.objects.filter(pk=victim.pk).update(**original)
     assert responses_release(round=round).status == ReleaseStatus.DONE
     assert Response.objects.filter(round=round).count() == 5
     assert IndexRun.objects.filter(round=round, status=RunStatus.FAILED).exists()
