@@ -1,0 +1,654 @@
+"""Agency kinds: published only where provably safe (docs/ARCHITECTURE.md §7.3).
+
+A kind group (the own staff of every agency of a kind) is a third partition of the atoms, so the
+graph picture of reports.suppression.audit no longer holds: with it, sets are derivable through
+fractional combinations too. Kinds come last, once the tree pattern is audited safe, and only
+kinds are ever hidden for them (a unit's own figures serve its own leaders; a kind is one
+province-level aggregate).
+
+With the tree pattern's graph D (pieces as nodes, atoms as edges, V = its tensions), a set X
+is derivable with the kinds iff 1_X - sum(l_k K_k) is in V for some l, i.e. iff for every cycle
+f of D: (cycle f) . 1_X = row_f . l, where row_f counts the kinds signed around the cycle. So:
+
+- l in the kernel of every row: the kinds add nothing; X in V, which the tree audit excluded.
+- otherwise some cycle with row_f . l != 0 passes through X: X meets every biconnected block
+  of D where l leaves a residual. Each such block costs X at least its smallest small atom. If
+  no l outside the kernel has blocks costing less than the minimum in all, the kinds are safe;
+  this is decided exactly over the few distinct row spaces (a bounded branching search).
+- if some l does, the derivable sets can only lie in those few blocks: they are enumerated
+  (meet in the middle over the small atoms there) with an exact-in-one-direction test by
+  random circulations modulo a 61-bit prime (a derivable set always passes; a set that is not
+  passes with probability 2**-122, which can only hide one kind too many). When that search
+  would be too large, the smallest kind involved is hidden instead.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from fractions import Fraction
+
+import numpy as np
+
+from reports.suppression.pattern import COMPLEMENTARY, Pattern
+
+PRIME = (1 << 61) - 1
+SEARCH_NODES = 5_000
+ENUMERATION = 50_000
+PAIRS = 1_500  # small atoms for the vectorised search of sets of up to four
+
+
+def _add(basis: dict[int, list[Fraction]], vector) -> bool:
+    """Add `vector` to a reduced echelon basis {pivot: row}; False when it is in the span."""
+    v = [Fraction(x) for x in vector]
+    for pivot, row in basis.items():
+        if v[pivot]:
+            factor = v[pivot]
+            v = [a - factor * b for a, b in zip(v, row, strict=True)]
+    pivot = next((k for k, a in enumerate(v) if a), None)
+    if pivot is None:
+        return False
+    v = [a / v[pivot] for a in v]
+    for other, old in basis.items():
+        if old[pivot]:
+            factor = old[pivot]
+            basis[other] = [a - factor * b for a, b in zip(old, v, strict=True)]
+    basis[pivot] = v
+    return True
+
+
+def _independent(rows) -> list[tuple[int, ...]]:
+    """Rows of `rows` that form a basis of their span (the first ones, in order)."""
+    basis: dict[int, list[Fraction]] = {}
+    return [row for row in rows if _add(basis, row)]
+
+
+def _canonical(rows) -> tuple:
+    basis: dict[int, list[Fraction]] = {}
+    for row in rows:
+        _add(basis, row)
+    return tuple(tuple(basis[p]) for p in sorted(basis))
+
+
+def _rank_mod(rows) -> int:
+    """Rank modulo PRIME; equal to the rank over the rationals when no minor can reach PRIME
+    (checked by the caller with Hadamard's bound)."""
+    basis: dict[int, list[int]] = {}
+    for row in rows:
+        v = [x % PRIME for x in row]
+        for pivot, b in basis.items():
+            if v[pivot]:
+                factor = v[pivot]
+                v = [(x - factor * y) % PRIME for x, y in zip(v, b, strict=True)]
+        pivot = next((k for k, x in enumerate(v) if x), None)
+        if pivot is None:
+            continue
+        inverse = pow(v[pivot], -1, PRIME)
+        v = [x * inverse % PRIME for x in v]
+        for other, b in basis.items():
+            if b[pivot]:
+                factor = b[pivot]
+                basis[other] = [(x - factor * y) % PRIME for x, y in zip(b, v, strict=True)]
+        basis[pivot] = v
+    return len(basis)
+
+
+def _rank_exact(rows) -> int:
+    basis: dict[int, list[Fraction]] = {}
+    for row in rows:
+        _add(basis, row)
+    return len(basis)
+
+
+class KindAudit:
+    def __init__(self, pattern: Pattern) -> None:
+        self.pattern = pattern
+        self.tree = pattern.tree
+        self.limit = pattern.minimum - 1
+        self.names = list(self.tree.kinds)
+        self.searched = 0
+        self._canonical: dict[frozenset, tuple] = {}
+        self._prices: dict[tuple, int] = {}
+        self._build_graph()
+
+    # --- the graph of the tree pattern -------------------------------------------------------
+
+    def _build_graph(self) -> None:
+        tree, hid = self.tree, self.pattern.hid
+        columns = tree.columns
+        parent = tree.parent
+        piece: list[list[int]] = []
+        nodes = 1  # node 0: atoms in no published group of a column
+        top = [0] * columns
+        for i, nonempty in enumerate(tree.nonempty):
+            shown = nonempty & ~hid[i]
+            above = piece[parent[i]] if i else top
+            if not shown:
+                piece.append(above)  # shared: rows are never changed
+                continue
+            row = list(above)
+            for j in range(columns):
+                if shown >> j & 1:
+                    row[j] = nodes
+                    nodes += 1
+            piece.append(row)
+        kind_index = {name: k for k, name in enumerate(self.names)}
+        tail: list[int] = []  # the all-types piece of each atom
+        head: list[int] = []  # its type piece
+        size: list[int] = []
+        kinds: list[int] = []
+        for i, own in enumerate(tree.own):
+            if not own[0]:
+                continue
+            k = kind_index[tree.kind[i]]
+            row = piece[i]
+            for j in range(1, columns):
+                if own[j]:
+                    tail.append(row[0])
+                    head.append(row[j])
+                    size.append(own[j])
+                    kinds.append(k)
+        edges = list(zip(tail, head, size, kinds, strict=True))
+        self.edges = edges
+        # the 2-core: an edge hanging on a tree of the graph lies on no cycle. Peeled with the
+        # exclusive-or of each node's edge numbers (a node of degree one names its edge).
+        degree = [0] * nodes
+        named = [0] * nodes
+        for e, (u, v) in enumerate(zip(tail, head, strict=True)):
+            degree[u] += 1
+            degree[v] += 1
+            named[u] ^= e
+            named[v] ^= e
+        alive = [True] * len(edges)
+        stack = [x for x in range(nodes) if degree[x] == 1]
+        while stack:
+            x = stack.pop()
+            if degree[x] != 1:
+                continue
+            e = named[x]
+            alive[e] = False
+            y = head[e] if tail[e] == x else tail[e]
+            degree[x] = 0
+            degree[y] -= 1
+            named[y] ^= e
+            if degree[y] == 1:
+                stack.append(y)
+        adjacency: dict[int, list[tuple[int, int]]] = {}
+        for e, (u, v) in enumerate(zip(tail, head, strict=True)):
+            if alive[e]:
+                adjacency.setdefault(u, []).append((e, v))
+                if u != v:
+                    adjacency.setdefault(v, []).append((e, u))
+        self.adjacency = adjacency
+        core = sorted(adjacency)
+        # spanning forest, kind potentials and the signed kind counts of the cycles
+        width = len(self.names)
+        potential: dict[int, tuple[int, ...]] = {}
+        self.tree_edge: dict[int, int] = {}  # node -> edge to its forest parent
+        self.order: list[int] = []
+        for start in core:
+            if start in potential:
+                continue
+            potential[start] = (0,) * width
+            frontier = [start]
+            while frontier:
+                x = frontier.pop()
+                self.order.append(x)
+                here = potential[x]
+                for e, y in adjacency[x]:
+                    if y in potential:
+                        continue
+                    k = kinds[e]
+                    step = 1 if x == tail[e] else -1  # along the edge's own direction: +kind
+                    potential[y] = (*here[:k], here[k] + step, *here[k + 1 :])
+                    self.tree_edge[y] = e
+                    frontier.append(y)
+        forest = set(self.tree_edge.values())
+        self.rows: dict[int, tuple[int, ...]] = {}  # cycle (its non-forest edge) -> counts
+        for e, is_alive in enumerate(alive):
+            if is_alive and e not in forest:
+                row = [a - b for a, b in zip(potential[tail[e]], potential[head[e]], strict=True)]
+                row[kinds[e]] += 1
+                self.rows[e] = tuple(row)
+        self._blocks(core)
+        distinct: dict[int, set[tuple[int, ...]]] = {}
+        self.cycles_of: dict[int, list[int]] = {}
+        for e, row in self.rows.items():
+            b = self.block_of[e]
+            self.cycles_of.setdefault(b, []).append(e)
+            if any(row):
+                distinct.setdefault(b, set()).add(row)
+        self.block_rows = {b: sorted(rows) for b, rows in distinct.items()}
+        self.position = {x: k for k, x in enumerate(self.order)}
+        self.nodes_of: dict[int, set[int]] = {}
+        self.small_of: dict[int, list[int]] = {}
+        cheapest: dict[int, int] = {}
+        limit = self.limit
+        for e, b in sorted(self.block_of.items()):
+            self.nodes_of.setdefault(b, set()).update((tail[e], head[e]))
+            w = size[e]
+            if w <= limit:
+                self.small_of.setdefault(b, []).append(e)
+                if w < cheapest.get(b, limit + 1):
+                    cheapest[b] = w
+        self.cheapest = cheapest  # a block without small atoms cannot be met by a small set
+
+    def _blocks(self, core: list[int]) -> None:
+        """Biconnected components (Tarjan, iterative, for a multigraph with loops)."""
+        adjacency = self.adjacency
+        block_of: dict[int, int] = {}
+        index: dict[int, int] = {}
+        low: dict[int, int] = {}
+        count = 0
+        blocks = 0
+        edge_stack: list[int] = []
+        for x in core:
+            for e, y in adjacency[x]:
+                if y == x:
+                    block_of[e] = blocks
+                    blocks += 1
+        for start in core:
+            if start in index:
+                continue
+            index[start] = low[start] = count
+            count += 1
+            stack = [(start, -1, iter(adjacency[start]))]
+            while stack:
+                x, parent_edge, neighbours = stack[-1]
+                descended = False
+                for e, y in neighbours:
+                    if e == parent_edge or y == x:
+                        continue
+                    if y not in index:
+                        edge_stack.append(e)
+                        index[y] = low[y] = count
+                        count += 1
+                        stack.append((y, e, iter(adjacency[y])))
+                        descended = True
+                        break
+                    if index[y] < index[x]:
+                        edge_stack.append(e)
+                        if index[y] < low[x]:
+                            low[x] = index[y]
+                if descended:
+                    continue
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    if low[x] < low[parent]:
+                        low[parent] = low[x]
+                    if low[x] >= index[parent]:
+                        while True:
+                            e = edge_stack.pop()
+                            block_of[e] = blocks
+                            if e == parent_edge:
+                                break
+                        blocks += 1
+        self.block_of = block_of
+
+    # --- deciding ---------------------------------------------------------------------------
+
+    def decide(self) -> int:
+        """Hide kinds until the published ones are safe; the number hidden."""
+        pattern, tree = self.pattern, self.tree
+        published = [
+            k
+            for k, name in enumerate(self.names)
+            if tree.kind_size[name] and name not in pattern.kinds
+        ]
+        hidden = 0
+        while published:
+            kind = self._unsafe(published)
+            if kind is None:
+                break
+            pattern.kinds[self.names[kind]] = COMPLEMENTARY
+            published.remove(kind)
+            hidden += 1
+        return hidden
+
+    def _unsafe(self, published: list[int]) -> int | None:
+        """A kind to hide, or None when the published kinds leak nothing."""
+        rows_of: dict[int, frozenset] = {}
+        for b, rows in self.block_rows.items():
+            projected = frozenset(
+                r for r in (tuple(row[k] for k in published) for row in rows) if any(r)
+            )
+            if projected:
+                rows_of[b] = projected
+        if not rows_of:
+            return None  # every published kind is a sum of published tree groups
+        infinite = self.limit + 1
+        classes: dict[tuple, list[int]] = {}
+        for b, rows in rows_of.items():
+            key = self._canonical.get(rows)
+            if key is None:
+                key = self._canonical[rows] = _canonical(sorted(rows))
+            classes.setdefault(key, []).append(b)
+        keys = sorted(classes)
+        weight = [
+            min(infinite, sum(self.cheapest.get(b, infinite) for b in classes[key])) for key in keys
+        ]
+        # each class by rows of its own blocks (small integers), for exact ranks modulo PRIME
+        bases = [
+            _independent(sorted({r for b in classes[key] for r in rows_of[b]})) for key in keys
+        ]
+        norms = sorted(
+            (math.sqrt(sum(x * x for x in r)) for base in bases for r in base), reverse=True
+        )
+        exact_mod = math.prod(norms[: len(published)]) < PRIME  # Hadamard: no minor reaches it
+        rank = _rank_mod if exact_mod else _rank_exact
+        q = rank([r for base in bases for r in base])
+        support = self._support(bases, weight, q, rank)
+        if support is not None and support:
+            # a set meeting a block of the support meets it in a set derivable there with some
+            # combination of kinds: the least such is a sharper price for the block
+            for c in support:
+                total = 0
+                for b in classes[keys[c]]:
+                    price = self._local_price(b, published)
+                    total = min(infinite, total + price)
+                weight[c] = total
+            support = self._support(bases, weight, q, rank)
+        if support is not None and not support:
+            return None
+        involved = {k for rows in rows_of.values() for row in rows for k, a in enumerate(row) if a}
+        if support is not None:
+            blocks = {b for c in support for b in classes[keys[c]]}
+            outside = sorted({r for b, rows in rows_of.items() if b not in blocks for r in rows})
+            found = self._enumerate(blocks, published, outside, first_only=True)
+            if found is None:
+                return None
+            involved = {k for b in blocks for row in rows_of[b] for k, a in enumerate(row) if a}
+        return self._smallest(published, involved)
+
+    def _local_price(self, block: int, published: list[int]) -> int:
+        """The least size of a small set within the block derivable there with some
+        combination of kinds (a lower bound on what a leak pays to meet the block)."""
+        shown = set(published)
+        key = (
+            block,
+            frozenset(
+                tuple((k, x) for k, x in enumerate(row) if x and k in shown)
+                for row in self.block_rows[block]
+            ),
+        )
+        if key not in self._prices:
+            found = self._enumerate({block}, published, [], first_only=False)
+            if found is False:
+                found = self.cheapest.get(block, self.limit + 1)
+            self._prices[key] = self.limit + 1 if found is None else found
+        return self._prices[key]
+
+    def _smallest(self, published: list[int], involved: set[int]) -> int:
+        sizes = self.tree.kind_size
+        positions = involved or set(range(len(published)))
+        return min((published[k] for k in positions), key=lambda k: (sizes[self.names[k]], k))
+
+    def _support(self, bases, weight, q, rank) -> set[int] | None:
+        """Every class that can carry the residual of some combination of kinds outside the
+        kernel, together with other classes of total weight under the minimum (a set that
+        small would then meet each of their blocks); empty when there is none, None when the
+        search is too large.
+
+        Removing classes lowers the rank only through the classes of a spanning subset, so
+        branching on those finds every such support (docs/ARCHITECTURE.md §7.3)."""
+        support: set[int] = set()
+        seen: set[frozenset] = set()
+        order = sorted(range(len(bases)), key=lambda c: (-weight[c], c))
+        stack = [(frozenset(), self.limit)]
+        while stack:
+            removed, budget = stack.pop()
+            if removed in seen:
+                continue
+            seen.add(removed)
+            self.searched += 1
+            if self.searched > SEARCH_NODES:
+                return None
+            spanning = []
+            chosen: list[tuple[int, ...]] = []
+            current = 0
+            for c in order:
+                if c in removed:
+                    continue
+                trial = rank(chosen + bases[c])
+                if trial > current:
+                    chosen += bases[c]
+                    current = trial
+                    spanning.append(c)
+                if current == q:
+                    break
+            if current < q:
+                support |= removed
+            for c in spanning:
+                if weight[c] <= budget:
+                    stack.append((removed | {c}, budget - weight[c]))
+        return support
+
+    # --- the few blocks where a small set could match a residual ------------------------------
+
+    def _enumerate(
+        self, blocks: set[int], published: list[int], outside: list[tuple], first_only: bool
+    ) -> int | bool | None:
+        """The size of a small set within `blocks` derivable with a combination of kinds whose
+        residual vanishes on the rows `outside` (the smallest, unless `first_only`); None when
+        there is none; False when the search would be too large."""
+        edges = self.edges
+        small = [e for b in sorted(blocks) for e in self.small_of.get(b, ())]
+        most = (self.limit + 1) // 2  # atoms in the larger half of a split set
+        if self.limit <= 4:
+            if len(small) > PAIRS:
+                return False
+        elif sum(_choose(len(small), s) for s in range(most + 1)) > ENUMERATION:
+            return False
+        cycles = [f for b in sorted(blocks) for f in self.cycles_of.get(b, ())]
+        rows = {f: tuple(self.rows[f][k] for k in published) for f in cycles}
+        rng = random.Random(len(small) * 7919 + len(cycles))  # the same input, the same answer
+        try:
+            nodes = {x for b in blocks for x in self.nodes_of[b]}
+            hashes = [self._circulation(cycles, rows, outside, rng, nodes) for _ in range(2)]
+        except (ValueError, ZeroDivisionError):  # a denominator divisible by the prime
+            return False
+        items = [(edges[e][2], hashes[0].get(e, 0), hashes[1].get(e, 0)) for e in small]
+        if self.limit <= 4:
+            return _zero_sum_pairs(items, self.limit)
+        return _zero_sum(items, self.limit, first_only)
+
+    def _circulation(self, cycles, rows, outside, rng, nodes) -> dict[int, int]:
+        """Values mod PRIME of a random circulation through the cycles of the blocks whose
+        kind counts (sum of value x row) lie in the span of the rows outside them: a derivable
+        set within the blocks then always sums to zero (docs/ARCHITECTURE.md §7.3)."""
+        allowed: dict[int, list[Fraction]] = {}
+        for row in outside:
+            _add(allowed, row)
+        allowed_mod = [(p, [_mod(x) for x in row]) for p, row in allowed.items()]
+
+        def residue(vector: list[int]) -> list[int]:
+            v = [x % PRIME for x in vector]
+            for pivot, row in allowed_mod:
+                if v[pivot]:
+                    factor = v[pivot]
+                    v = [(a - factor * b) % PRIME for a, b in zip(v, row, strict=True)]
+            return v
+
+        grown = {p: list(row) for p, row in allowed.items()}
+        first_with: dict[tuple[int, ...], int] = {}
+        for f in cycles:
+            first_with.setdefault(rows[f], f)
+        fixers = [f for row, f in first_with.items() if any(row) and _add(grown, row)]
+        values = {f: rng.randrange(PRIME) for f in cycles}
+        for f in fixers:
+            values[f] = 0
+        width = len(next(iter(rows.values()))) if rows else 0
+        total = [0] * width
+        for f, value in values.items():
+            if value:
+                for k, a in enumerate(rows[f]):
+                    if a:
+                        total[k] += a * value
+        target = [-x % PRIME for x in residue(total)]
+        solution = _solve([residue(list(rows[f])) for f in fixers], target)
+        for f, value in zip(fixers, solution, strict=True):
+            values[f] = value
+        flow: dict[int, int] = {}
+        imbalance: dict[int, int] = {}
+        for f, value in values.items():
+            u, v, _w, _k = self.edges[f]
+            flow[f] = value
+            imbalance[v] = (imbalance.get(v, 0) + value) % PRIME
+            imbalance[u] = (imbalance.get(u, 0) - value) % PRIME
+        for x in sorted(nodes, key=self.position.__getitem__, reverse=True):
+            e = self.tree_edge.get(x)
+            b = imbalance.get(x, 0)
+            if e is None or not b:
+                continue
+            u, v, _w, _k = self.edges[e]
+            # the forest edge to x's parent cancels the imbalance of x's subtree
+            flow[e] = (flow.get(e, 0) + (-b if x == v else b)) % PRIME
+            other = u if x == v else v
+            imbalance[other] = (imbalance.get(other, 0) + b) % PRIME
+            imbalance[x] = 0
+        return flow
+
+
+def _mod(x: Fraction) -> int:
+    return x.numerator * pow(x.denominator, -1, PRIME) % PRIME
+
+
+def _solve(columns: list[list[int]], target: list[int]) -> list[int]:
+    """x with sum(x_i columns_i) = target mod PRIME (the columns are independent and the
+    target in their span)."""
+    r = len(columns)
+    if not r:
+        return []
+    matrix = [[columns[i][k] for i in range(r)] + [target[k]] for k in range(len(target))]
+    pivots = []
+    row = 0
+    for col in range(r):
+        pick = next((k for k in range(row, len(matrix)) if matrix[k][col]), None)
+        if pick is None:
+            continue
+        matrix[row], matrix[pick] = matrix[pick], matrix[row]
+        inverse = pow(matrix[row][col], -1, PRIME)
+        matrix[row] = [a * inverse % PRIME for a in matrix[row]]
+        for k in range(len(matrix)):
+            if k != row and matrix[k][col]:
+                factor = matrix[k][col]
+                matrix[k] = [
+                    (a - factor * b) % PRIME for a, b in zip(matrix[k], matrix[row], strict=True)
+                ]
+        pivots.append(col)
+        row += 1
+    solution = [0] * r
+    for k, col in enumerate(pivots):
+        solution[col] = matrix[k][r]
+    return solution
+
+
+def _choose(n: int, k: int) -> int:
+    if k < 0 or k > n:
+        return 0
+    result = 1
+    for i in range(k):
+        result = result * (n - i) // (i + 1)
+    return result
+
+
+def _zero_sum(items: list[tuple[int, int, int]], limit: int, first_only: bool = True) -> int | None:
+    """The total size of a nonempty set of items (size, hash, hash) of total size <= limit
+    whose hashes sum to zero (the smallest such, unless `first_only`), or None. By number of
+    items; a set of k items is its first ceil(k/2) items (looked up by hash) and the rest."""
+    items = sorted(items)  # lightest first: a level stops growing at the first too heavy item
+    levels: list[list[tuple[int, int, int, int, int]]] = [[(-1, -1, 0, 0, 0)]]  # first, last
+    index: list[dict[tuple[int, int], list[tuple[int, int]]]] = [{}]
+    n = len(items)
+
+    def level(size: int) -> None:
+        grown = []
+        for first, last, weight, h1, h2 in levels[size - 1]:
+            for k in range(last + 1, n):
+                w, a, b = items[k]
+                if weight + w > limit:
+                    break
+                grown.append(
+                    (first if first >= 0 else k, k, weight + w, (h1 + a) % PRIME, (h2 + b) % PRIME)
+                )
+        levels.append(grown)
+        by_hash: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for _first, last, weight, h1, h2 in grown:
+            by_hash.setdefault((h1, h2), []).append((last, weight))
+        index.append(by_hash)
+
+    best: int | None = None
+    for k in range(1, limit + 1):
+        if best is not None and k > best:
+            break  # k items weigh at least k
+        head, tail = (k + 1) // 2, k // 2
+        while len(levels) <= head:
+            level(len(levels))
+        if not tail:
+            for _last, weight in index[head].get((0, 0), ()):
+                best = weight if best is None else min(best, weight)
+        else:
+            for first, _last, weight, h1, h2 in levels[tail]:
+                for last, other in index[head].get(((-h1) % PRIME, (-h2) % PRIME), ()):
+                    if last < first and weight + other <= limit:
+                        total = weight + other
+                        best = total if best is None else min(best, total)
+        if best is not None and first_only:
+            return best
+    return best
+
+
+def _zero_sum_pairs(items: list[tuple[int, int, int]], limit: int) -> int | None:
+    """_zero_sum for limit <= 4 (a minimum of 5, the default), vectorised; the smallest total.
+
+    Items by size: a set of three or four under the limit has its two lightest of size 1, so
+    the pairs it is matched from are those of size-1 items (few) and singles."""
+    n = len(items)
+    if not n:
+        return None
+    items = sorted(items)
+    w = np.array([item[0] for item in items], dtype=np.int64)
+    a = np.array([item[1] for item in items], dtype=np.int64)
+    b = np.array([item[2] for item in items], dtype=np.int64)
+    best: list[int] = []
+    zero = (a == 0) & (b == 0)
+    if zero.any():
+        best.append(int(w[zero].min()))
+
+    def matches(keys_a, keys_b, wanted_a, wanted_b, accept) -> None:
+        order = np.lexsort((keys_b, keys_a))
+        sorted_a, sorted_b = keys_a[order], keys_b[order]
+        low = np.searchsorted(sorted_a, wanted_a, "left")
+        high = np.searchsorted(sorted_a, wanted_a, "right")
+        for c in np.nonzero(high > low)[0]:
+            for position in range(low[c], high[c]):
+                if sorted_b[position] == wanted_b[c]:
+                    accept(int(c), int(order[position]))
+
+    def pair(i: int, j: int) -> None:
+        if i < j and w[i] + w[j] <= limit:
+            best.append(int(w[i] + w[j]))
+
+    if limit >= 2 and n >= 2:
+        matches(a, b, (-a) % PRIME, (-b) % PRIME, pair)
+    ones = int(np.searchsorted(w, 2))  # items of size 1 come first
+    if limit < 3 or ones < 2:
+        return min(best, default=None)
+    first, second = np.triu_indices(ones, 1)
+    pa, pb = (a[first] + a[second]) % PRIME, (b[first] + b[second]) % PRIME
+    wanted_a, wanted_b = (-pa) % PRIME, (-pb) % PRIME
+
+    def triple(c: int, k: int) -> None:
+        if k > second[c] and 2 + w[k] <= limit:
+            best.append(int(2 + w[k]))
+
+    matches(a, b, wanted_a, wanted_b, triple)
+    if limit >= 4:
+
+        def quad(c: int, d: int) -> None:
+            if first[d] > second[c]:
+                best.append(4)
+
+        matches(pa, pb, wanted_a, wanted_b, quad)
+    return min(best, default=None)
