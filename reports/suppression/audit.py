@@ -130,6 +130,9 @@ class TreeAudit:
         tree, limit = self.tree, self.limit
         L = self.pattern.hid[i] & tree.nonempty[i]
         self.L[i] = L
+        if not tree.children[i]:
+            self._compute_leaf(i, L)
+            return
         linked = []
         child_mask = 0
         constant = 1
@@ -165,6 +168,39 @@ class TreeAudit:
                 acc = sumset(acc, b)
             if acc:
                 F[s] = acc
+        self.F[i] = F
+        projected: dict[int, int] = {}
+        everything = 0
+        for s, reach in F.items():
+            p = s & L
+            projected[p] = projected.get(p, 0) | reach
+            everything |= reach
+        self.H[i] = projected
+        self.const[i] = everything
+
+    def _compute_leaf(self, i: int, L: int) -> None:
+        """_compute for a leaf, the common case: its published types are atoms of at least the
+        minimum (tied to its all-types value), its hidden types are tied to the parent's."""
+        self.M[i] = 1 | L
+        uf = 1
+        for j, w in self.small[i]:
+            if not L >> j & 1:  # a published small cell: only where a test hides no primary
+                uf = self.sumset(uf, 1 | 1 << w)
+        self.uf[i] = uf
+        F = {0: 1}
+        base = 1 | (L & self.big[i])
+        small = [(j, w) for j, w in self.small[i] if L >> j & 1]
+        free = 0
+        for j, _w in small:
+            free |= 1 << j
+        limit = self.limit
+        for sub in _subsets(free):
+            cost = 0
+            for j, w in small:
+                if not sub >> j & 1:
+                    cost += w
+            if cost <= limit:
+                F[base | sub] = self.sumset(1 << cost, uf)
         self.F[i] = F
         projected: dict[int, int] = {}
         everything = 0

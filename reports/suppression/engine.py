@@ -76,6 +76,8 @@ def protect_table(table: Table, min_group: int) -> Suppression:
         relations_examined=local.examined,
         stats={
             "agencies": len(tree),
+            "groups": sum(bin(mask).count("1") for mask in tree.nonempty)
+            + sum(1 for size in tree.kind_size.values() if size),
             "audit_computations": audit.computed,
             "kind_search_nodes": kinds.searched,
         },

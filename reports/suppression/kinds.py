@@ -63,6 +63,39 @@ def _independent(rows) -> list[tuple[int, ...]]:
     return [row for row in rows if _add(basis, row)]
 
 
+def _directions(outside: list[tuple], every: list[tuple]) -> set[int]:
+    """The kinds in the combinations whose residual vanishes on the rows `outside` but not on
+    all of them: hiding one of these kinds is what can remove such a combination."""
+    width = len(every[0])
+    kernel: dict[int, list[Fraction]] = {}
+    for vector in _nullspace(every, width):
+        _add(kernel, vector)
+    involved: set[int] = set()
+    for vector in _nullspace(outside, width):
+        v = [Fraction(x) for x in vector]
+        for pivot, row in kernel.items():  # modulo what adds nothing anywhere
+            if v[pivot]:
+                factor = v[pivot]
+                v = [a - factor * b for a, b in zip(v, row, strict=True)]
+        involved |= {k for k, a in enumerate(v) if a}
+    return involved
+
+
+def _nullspace(rows, width: int) -> list[list[Fraction]]:
+    basis: dict[int, list[Fraction]] = {}
+    for row in rows:
+        _add(basis, row)
+    vectors = []
+    for free in range(width):
+        if free not in basis:
+            vector = [Fraction(0)] * width
+            vector[free] = Fraction(1)
+            for pivot, row in basis.items():
+                vector[pivot] = -row[free]
+            vectors.append(vector)
+    return vectors
+
+
 def _canonical(rows) -> tuple:
     basis: dict[int, list[Fraction]] = {}
     for row in rows:
@@ -109,6 +142,7 @@ class KindAudit:
         self.searched = 0
         self._canonical: dict[frozenset, tuple] = {}
         self._prices: dict[tuple, int] = {}
+        self.position: dict[int, int] | None = None
         self._build_graph()
 
     # --- the graph of the tree pattern -------------------------------------------------------
@@ -181,35 +215,37 @@ class KindAudit:
                     adjacency.setdefault(v, []).append((e, u))
         self.adjacency = adjacency
         core = sorted(adjacency)
-        # spanning forest, kind potentials and the signed kind counts of the cycles
+        # spanning forest, kind potentials and the signed kind counts of the cycles; a vector
+        # of counts is packed in one integer, 32 bits a kind (counts stay far below 2**31)
         width = len(self.names)
-        potential: dict[int, tuple[int, ...]] = {}
+        unit = [1 << (32 * k) for k in range(width)]
+        potential: dict[int, int] = {}
         self.tree_edge: dict[int, int] = {}  # node -> edge to its forest parent
         self.order: list[int] = []
         for start in core:
             if start in potential:
                 continue
-            potential[start] = (0,) * width
+            potential[start] = 0
             frontier = [start]
             while frontier:
                 x = frontier.pop()
                 self.order.append(x)
                 here = potential[x]
                 for e, y in adjacency[x]:
-                    if y in potential:
-                        continue
-                    k = kinds[e]
-                    step = 1 if x == tail[e] else -1  # along the edge's own direction: +kind
-                    potential[y] = (*here[:k], here[k] + step, *here[k + 1 :])
-                    self.tree_edge[y] = e
-                    frontier.append(y)
+                    if y not in potential:
+                        # along the edge's own direction the potential gains its kind
+                        potential[y] = (
+                            here + unit[kinds[e]] if x == tail[e] else here - unit[kinds[e]]
+                        )
+                        self.tree_edge[y] = e
+                        frontier.append(y)
         forest = set(self.tree_edge.values())
+        zero = (0,) * width
         self.rows: dict[int, tuple[int, ...]] = {}  # cycle (its non-forest edge) -> counts
         for e, is_alive in enumerate(alive):
             if is_alive and e not in forest:
-                row = [a - b for a, b in zip(potential[tail[e]], potential[head[e]], strict=True)]
-                row[kinds[e]] += 1
-                self.rows[e] = tuple(row)
+                packed = potential[tail[e]] - potential[head[e]] + unit[kinds[e]]
+                self.rows[e] = _unpack(packed, width) if packed else zero
         self._blocks(core)
         distinct: dict[int, set[tuple[int, ...]]] = {}
         self.cycles_of: dict[int, list[int]] = {}
@@ -219,13 +255,12 @@ class KindAudit:
             if any(row):
                 distinct.setdefault(b, set()).add(row)
         self.block_rows = {b: sorted(rows) for b, rows in distinct.items()}
-        self.position = {x: k for k, x in enumerate(self.order)}
-        self.nodes_of: dict[int, set[int]] = {}
+        self.edges_of: dict[int, list[int]] = {}
         self.small_of: dict[int, list[int]] = {}
         cheapest: dict[int, int] = {}
         limit = self.limit
-        for e, b in sorted(self.block_of.items()):
-            self.nodes_of.setdefault(b, set()).update((tail[e], head[e]))
+        for e, b in self.block_of.items():
+            self.edges_of.setdefault(b, []).append(e)
             w = size[e]
             if w <= limit:
                 self.small_of.setdefault(b, []).append(e)
@@ -358,7 +393,7 @@ class KindAudit:
             found = self._enumerate(blocks, published, outside, first_only=True)
             if found is None:
                 return None
-            involved = {k for b in blocks for row in rows_of[b] for k, a in enumerate(row) if a}
+            involved = _directions(outside, sorted({r for rows in rows_of.values() for r in rows}))
         return self._smallest(published, involved)
 
     def _local_price(self, block: int, published: list[int]) -> int:
@@ -444,7 +479,7 @@ class KindAudit:
         rows = {f: tuple(self.rows[f][k] for k in published) for f in cycles}
         rng = random.Random(len(small) * 7919 + len(cycles))  # the same input, the same answer
         try:
-            nodes = {x for b in blocks for x in self.nodes_of[b]}
+            nodes = {x for b in blocks for e in self.edges_of[b] for x in self.edges[e][:2]}
             hashes = [self._circulation(cycles, rows, outside, rng, nodes) for _ in range(2)]
         except (ValueError, ZeroDivisionError):  # a denominator divisible by the prime
             return False
@@ -496,6 +531,8 @@ class KindAudit:
             flow[f] = value
             imbalance[v] = (imbalance.get(v, 0) + value) % PRIME
             imbalance[u] = (imbalance.get(u, 0) - value) % PRIME
+        if self.position is None:
+            self.position = {x: k for k, x in enumerate(self.order)}
         for x in sorted(nodes, key=self.position.__getitem__, reverse=True):
             e = self.tree_edge.get(x)
             b = imbalance.get(x, 0)
@@ -508,6 +545,17 @@ class KindAudit:
             imbalance[other] = (imbalance.get(other, 0) + b) % PRIME
             imbalance[x] = 0
         return flow
+
+
+def _unpack(packed: int, width: int) -> tuple[int, ...]:
+    digits = []
+    for _k in range(width):
+        digit = packed & 0xFFFFFFFF
+        if digit >= 1 << 31:
+            digit -= 1 << 32
+        digits.append(digit)
+        packed = (packed - digit) >> 32
+    return tuple(digits)
 
 
 def _mod(x: Fraction) -> int:

@@ -61,21 +61,22 @@ class Pattern:
                 self.kinds[kind] = PRIMARY
 
 
-def _deficit(published: bool, total: int, hidden: list[tuple[int, bool]], m: int) -> int | None:
+def _deficit(
+    published: bool, total: int, count: int, capped: int, single: int, virtual: bool, m: int
+) -> int | None:
     """How much more hidden (capped) size the relation needs, or None when it is safe.
 
-    `hidden` holds (size, virtual) of the hidden nonempty parts."""
-    capped = sum(min(size, m) for size, _virtual in hidden)
+    `count` hidden nonempty parts of capped sizes adding up to `capped`; when there is one,
+    `single` is its size and `virtual` whether it is the parent's own staff."""
     if published:
-        if not hidden:
+        if not count:
             return None
-        if len(hidden) == 1:
-            size, virtual = hidden[0]
-            if size == total or (virtual and size >= m):
+        if count == 1:
+            if single == total or (virtual and single >= m):
                 return None
-            return max(0, m - capped)
+            return m - capped if capped < m else 0
         return None if capped >= m else m - capped
-    need = min(total, m)
+    need = total if total < m else m
     return None if capped >= need else need - capped
 
 
@@ -84,11 +85,12 @@ def pick(
 ) -> tuple[int, int]:
     """The group to hide: the cheapest (Tree.cost) that closes the deficit alone, else the
     largest (fewest groups in all). Candidates are (size, agency, column)."""
-    closing = [c for c in candidates if min(c[0], m) >= deficit]
+    closing = [c for c in candidates if c[0] >= deficit or c[0] >= m]
     if closing:
-        _size, i, j = min(closing, key=lambda c: tree.cost(c[1], c[2]))
+        _cost, _leaf, i, j = min(tree.cost(i, j) for _size, i, j in closing)
     else:
-        _size, i, j = max(candidates, key=lambda c: (c[0], [-x for x in tree.cost(c[1], c[2])]))
+        largest = max(size for size, _i, _j in candidates)
+        _cost, _leaf, i, j = min(tree.cost(i, j) for size, i, j in candidates if size == largest)
     return i, j
 
 
@@ -101,6 +103,7 @@ class LocalPass:
         self.queue: deque[tuple[str, int, int]] = deque()
         self.queued: set[tuple[str, int, int]] = set()
         self.examined = 0
+        self._cache: dict[tuple[str, int, int], list[tuple[int, int, int]]] = {}
 
     def push(self, relation: tuple[str, int, int]) -> None:
         if relation not in self.queued:
@@ -108,13 +111,17 @@ class LocalPass:
             self.queue.append(relation)
 
     def seed(self) -> None:
-        """Every relation once, parents before children."""
+        """Every relation once, parents before children; a parent's children's type margins
+        before its columns (a column then sees its children's hidden types at once, instead of
+        being re-examined for each)."""
         tree = self.tree
+        self.push(("R", 0, 0))
         for i in sorted(range(len(tree)), key=lambda i: (tree.depth[i], i)):
             if tree.children[i]:
+                for c in tree.children[i]:
+                    self.push(("R", c, 0))
                 for j in range(tree.columns):
                     self.push(("C", i, j))
-            self.push(("R", i, 0))
 
     def push_cell(self, i: int, j: int) -> None:
         """Relations that contain the group (i, j): as a part and as a total."""
@@ -139,44 +146,47 @@ class LocalPass:
                     self.push_cell(*hidden)
                 self.push(relation)  # it may need more than one
 
+    def _parts(self, relation: tuple[str, int, int]) -> list[tuple[int, int, int]]:
+        """The nonempty real parts of a relation as (size, agency, column); fixed sizes."""
+        parts = self._cache.get(relation)
+        if parts is None:
+            tree = self.tree
+            kind, i, j = relation
+            if kind == "C":
+                parts = [(tree.sub[c][j], c, j) for c in tree.children[i] if tree.sub[c][j]]
+            else:
+                parts = [(tree.sub[i][t], i, t) for t in range(1, tree.columns) if tree.sub[i][t]]
+            self._cache[relation] = parts
+        return parts
+
     def _fix(self, relation: tuple[str, int, int]) -> tuple[int, int] | None:
-        tree, pattern, m = self.tree, self.pattern, self.pattern.minimum
+        tree, m = self.tree, self.pattern.minimum
         kind, i, j = relation
-        hid = pattern.hid
-        hidden: list[tuple[int, bool]] = []
-        candidates: list[tuple[int, int, int]] = []
-        if kind == "C":
-            total = tree.sub[i][j]
-            if not total:
-                return None
-            own = tree.own[i][j]
-            if own:
-                hidden.append((own, True))
-            for c in tree.children[i]:
-                size = tree.sub[c][j]
-                if not size:
-                    continue
-                if hid[c] >> j & 1:
-                    hidden.append((size, False))
-                else:
-                    candidates.append((size, c, j))
-            published = not hid[i] >> j & 1
-        else:
-            total = tree.sub[i][0]
-            if not total:
-                return None
-            for t in range(1, tree.columns):
-                size = tree.sub[i][t]
-                if not size:
-                    continue
-                if hid[i] >> t & 1:
-                    hidden.append((size, False))
-                else:
-                    candidates.append((size, i, t))
-            published = not hid[i] & 1
-        if len(hidden) + len(candidates) < 2:
-            return None  # one part is the total itself
-        deficit = _deficit(published, total, hidden, m)
-        if deficit is None or not candidates:
+        hid = self.pattern.hid
+        if kind == "R":
+            if not hid[i]:
+                return None  # a margin with nothing hidden
+            j = 0
+        total = tree.sub[i][j]
+        if not total:
             return None
+        parts = self._parts(relation)
+        virtual = tree.own[i][j] if kind == "C" and tree.children[i] else 0
+        if len(parts) + (1 if virtual else 0) < 2:
+            return None  # one part is the total itself
+        count, capped, single = (1, min(virtual, m), virtual) if virtual else (0, 0, 0)
+        for size, c, t in parts:
+            if hid[c] >> t & 1:
+                count += 1
+                capped += size if size < m else m
+                single = size
+        if count == len(parts) + (1 if virtual else 0):
+            return None  # nothing left to hide
+        published = not hid[i] >> j & 1
+        deficit = _deficit(published, total, count, capped, single, count == 1 and virtual, m)
+        if deficit is None:
+            return None
+        candidates = [part for part in parts if not hid[part[1]] >> part[2] & 1]
+        if len(candidates) == 1:
+            return candidates[0][1], candidates[0][2]
         return pick(tree, candidates, deficit, m)

@@ -149,7 +149,9 @@ class Tree:
     def cost(self, i: int, j: int) -> tuple[int, bool, int, int]:
         """What hiding the group costs, to compare candidates: the responses of all its labels,
         then a parent after a leaf (a hidden parent asks more of its children)."""
-        return (self.sub[i][j] * len(self.labels(i, j)), bool(self.children[i]), i, j)
+        labels = self.alias.get((i, j))
+        size = self.sub[i][j] * (len(labels) if labels else 1)
+        return (size, bool(self.children[i]), i, j)
 
     def __len__(self) -> int:
         return len(self.ids)
