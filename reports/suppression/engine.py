@@ -31,7 +31,9 @@ class Suppression:
 
 def _choose(leak: Leak, tree: Tree, minimum: int) -> tuple[int, int]:
     """The cell that breaks the leak: never the province total while anything else works; the
-    smallest that makes up the leak's deficit alone, else the largest."""
+    cheapest that makes up the leak's deficit alone, else the largest (pattern.pick)."""
+    if not leak.candidates:  # a cut always has a published group on its boundary
+        raise RuntimeError(f"suppression found a leak it cannot break: {leak!r}")
     candidates = [c for c in leak.candidates if (0, 0) not in tree.labels(c[1], c[2])]
     return pick(tree, candidates or leak.candidates, minimum - leak.size, minimum)
 

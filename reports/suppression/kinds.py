@@ -28,109 +28,13 @@ import math
 import random
 from fractions import Fraction
 
-import numpy as np
-
+from reports.suppression import search
 from reports.suppression.pattern import COMPLEMENTARY, Pattern
+from reports.suppression.search import PRIME
 
-PRIME = (1 << 61) - 1
 SEARCH_NODES = 5_000
 ENUMERATION = 50_000
 PAIRS = 1_500  # small atoms for the vectorised search of sets of up to four
-
-
-def _add(basis: dict[int, list[Fraction]], vector) -> bool:
-    """Add `vector` to a reduced echelon basis {pivot: row}; False when it is in the span."""
-    v = [Fraction(x) for x in vector]
-    for pivot, row in basis.items():
-        if v[pivot]:
-            factor = v[pivot]
-            v = [a - factor * b for a, b in zip(v, row, strict=True)]
-    pivot = next((k for k, a in enumerate(v) if a), None)
-    if pivot is None:
-        return False
-    v = [a / v[pivot] for a in v]
-    for other, old in basis.items():
-        if old[pivot]:
-            factor = old[pivot]
-            basis[other] = [a - factor * b for a, b in zip(old, v, strict=True)]
-    basis[pivot] = v
-    return True
-
-
-def _independent(rows) -> list[tuple[int, ...]]:
-    """Rows of `rows` that form a basis of their span (the first ones, in order)."""
-    basis: dict[int, list[Fraction]] = {}
-    return [row for row in rows if _add(basis, row)]
-
-
-def _directions(outside: list[tuple], every: list[tuple]) -> set[int]:
-    """The kinds in the combinations whose residual vanishes on the rows `outside` but not on
-    all of them: hiding one of these kinds is what can remove such a combination."""
-    width = len(every[0])
-    kernel: dict[int, list[Fraction]] = {}
-    for vector in _nullspace(every, width):
-        _add(kernel, vector)
-    involved: set[int] = set()
-    for vector in _nullspace(outside, width):
-        v = [Fraction(x) for x in vector]
-        for pivot, row in kernel.items():  # modulo what adds nothing anywhere
-            if v[pivot]:
-                factor = v[pivot]
-                v = [a - factor * b for a, b in zip(v, row, strict=True)]
-        involved |= {k for k, a in enumerate(v) if a}
-    return involved
-
-
-def _nullspace(rows, width: int) -> list[list[Fraction]]:
-    basis: dict[int, list[Fraction]] = {}
-    for row in rows:
-        _add(basis, row)
-    vectors = []
-    for free in range(width):
-        if free not in basis:
-            vector = [Fraction(0)] * width
-            vector[free] = Fraction(1)
-            for pivot, row in basis.items():
-                vector[pivot] = -row[free]
-            vectors.append(vector)
-    return vectors
-
-
-def _canonical(rows) -> tuple:
-    basis: dict[int, list[Fraction]] = {}
-    for row in rows:
-        _add(basis, row)
-    return tuple(tuple(basis[p]) for p in sorted(basis))
-
-
-def _rank_mod(rows) -> int:
-    """Rank modulo PRIME; equal to the rank over the rationals when no minor can reach PRIME
-    (checked by the caller with Hadamard's bound)."""
-    basis: dict[int, list[int]] = {}
-    for row in rows:
-        v = [x % PRIME for x in row]
-        for pivot, b in basis.items():
-            if v[pivot]:
-                factor = v[pivot]
-                v = [(x - factor * y) % PRIME for x, y in zip(v, b, strict=True)]
-        pivot = next((k for k, x in enumerate(v) if x), None)
-        if pivot is None:
-            continue
-        inverse = pow(v[pivot], -1, PRIME)
-        v = [x * inverse % PRIME for x in v]
-        for other, b in basis.items():
-            if b[pivot]:
-                factor = b[pivot]
-                basis[other] = [(x - factor * y) % PRIME for x, y in zip(b, v, strict=True)]
-        basis[pivot] = v
-    return len(basis)
-
-
-def _rank_exact(rows) -> int:
-    basis: dict[int, list[Fraction]] = {}
-    for row in rows:
-        _add(basis, row)
-    return len(basis)
 
 
 class KindAudit:
@@ -245,7 +149,7 @@ class KindAudit:
         for e, is_alive in enumerate(alive):
             if is_alive and e not in forest:
                 packed = potential[tail[e]] - potential[head[e]] + unit[kinds[e]]
-                self.rows[e] = _unpack(packed, width) if packed else zero
+                self.rows[e] = search.unpack(packed, width) if packed else zero
         self._blocks(core)
         distinct: dict[int, set[tuple[int, ...]]] = {}
         self.cycles_of: dict[int, list[int]] = {}
@@ -357,7 +261,7 @@ class KindAudit:
         for b, rows in rows_of.items():
             key = self._canonical.get(rows)
             if key is None:
-                key = self._canonical[rows] = _canonical(sorted(rows))
+                key = self._canonical[rows] = search.canonical(sorted(rows))
             classes.setdefault(key, []).append(b)
         keys = sorted(classes)
         weight = [
@@ -365,13 +269,14 @@ class KindAudit:
         ]
         # each class by rows of its own blocks (small integers), for exact ranks modulo PRIME
         bases = [
-            _independent(sorted({r for b in classes[key] for r in rows_of[b]})) for key in keys
+            search.independent(sorted({r for b in classes[key] for r in rows_of[b]}))
+            for key in keys
         ]
         norms = sorted(
             (math.sqrt(sum(x * x for x in r)) for base in bases for r in base), reverse=True
         )
         exact_mod = math.prod(norms[: len(published)]) < PRIME  # Hadamard: no minor reaches it
-        rank = _rank_mod if exact_mod else _rank_exact
+        rank = search.rank_mod if exact_mod else search.rank_exact
         q = rank([r for base in bases for r in base])
         support = self._support(bases, weight, q, rank)
         if support is not None and support:
@@ -393,7 +298,9 @@ class KindAudit:
             found = self._enumerate(blocks, published, outside, first_only=True)
             if found is None:
                 return None
-            involved = _directions(outside, sorted({r for rows in rows_of.values() for r in rows}))
+            involved = search.directions(
+                outside, sorted({r for rows in rows_of.values() for r in rows})
+            )
         return self._smallest(published, involved)
 
     def _local_price(self, block: int, published: list[int]) -> int:
@@ -473,7 +380,7 @@ class KindAudit:
         if self.limit <= 4:
             if len(small) > PAIRS:
                 return False
-        elif sum(_choose(len(small), s) for s in range(most + 1)) > ENUMERATION:
+        elif sum(search.choose(len(small), s) for s in range(most + 1)) > ENUMERATION:
             return False
         cycles = [f for b in sorted(blocks) for f in self.cycles_of.get(b, ())]
         rows = {f: tuple(self.rows[f][k] for k in published) for f in cycles}
@@ -485,8 +392,8 @@ class KindAudit:
             return False
         items = [(edges[e][2], hashes[0].get(e, 0), hashes[1].get(e, 0)) for e in small]
         if self.limit <= 4:
-            return _zero_sum_pairs(items, self.limit)
-        return _zero_sum(items, self.limit, first_only)
+            return search.zero_sum_pairs(items, self.limit)
+        return search.zero_sum(items, self.limit, first_only)
 
     def _circulation(self, cycles, rows, outside, rng, nodes) -> dict[int, int]:
         """Values mod PRIME of a random circulation through the cycles of the blocks whose
@@ -494,8 +401,8 @@ class KindAudit:
         set within the blocks then always sums to zero (docs/ARCHITECTURE.md §7.3)."""
         allowed: dict[int, list[Fraction]] = {}
         for row in outside:
-            _add(allowed, row)
-        allowed_mod = [(p, [_mod(x) for x in row]) for p, row in allowed.items()]
+            search.add(allowed, row)
+        allowed_mod = [(p, [search.mod(x) for x in row]) for p, row in allowed.items()]
 
         def residue(vector: list[int]) -> list[int]:
             v = [x % PRIME for x in vector]
@@ -509,7 +416,7 @@ class KindAudit:
         first_with: dict[tuple[int, ...], int] = {}
         for f in cycles:
             first_with.setdefault(rows[f], f)
-        fixers = [f for row, f in first_with.items() if any(row) and _add(grown, row)]
+        fixers = [f for row, f in first_with.items() if any(row) and search.add(grown, row)]
         values = {f: rng.randrange(PRIME) for f in cycles}
         for f in fixers:
             values[f] = 0
@@ -521,7 +428,7 @@ class KindAudit:
                     if a:
                         total[k] += a * value
         target = [-x % PRIME for x in residue(total)]
-        solution = _solve([residue(list(rows[f])) for f in fixers], target)
+        solution = search.solve([residue(list(rows[f])) for f in fixers], target)
         for f, value in zip(fixers, solution, strict=True):
             values[f] = value
         flow: dict[int, int] = {}
@@ -545,158 +452,3 @@ class KindAudit:
             imbalance[other] = (imbalance.get(other, 0) + b) % PRIME
             imbalance[x] = 0
         return flow
-
-
-def _unpack(packed: int, width: int) -> tuple[int, ...]:
-    digits = []
-    for _k in range(width):
-        digit = packed & 0xFFFFFFFF
-        if digit >= 1 << 31:
-            digit -= 1 << 32
-        digits.append(digit)
-        packed = (packed - digit) >> 32
-    return tuple(digits)
-
-
-def _mod(x: Fraction) -> int:
-    return x.numerator * pow(x.denominator, -1, PRIME) % PRIME
-
-
-def _solve(columns: list[list[int]], target: list[int]) -> list[int]:
-    """x with sum(x_i columns_i) = target mod PRIME (the columns are independent and the
-    target in their span)."""
-    r = len(columns)
-    if not r:
-        return []
-    matrix = [[columns[i][k] for i in range(r)] + [target[k]] for k in range(len(target))]
-    pivots = []
-    row = 0
-    for col in range(r):
-        pick = next((k for k in range(row, len(matrix)) if matrix[k][col]), None)
-        if pick is None:
-            continue
-        matrix[row], matrix[pick] = matrix[pick], matrix[row]
-        inverse = pow(matrix[row][col], -1, PRIME)
-        matrix[row] = [a * inverse % PRIME for a in matrix[row]]
-        for k in range(len(matrix)):
-            if k != row and matrix[k][col]:
-                factor = matrix[k][col]
-                matrix[k] = [
-                    (a - factor * b) % PRIME for a, b in zip(matrix[k], matrix[row], strict=True)
-                ]
-        pivots.append(col)
-        row += 1
-    solution = [0] * r
-    for k, col in enumerate(pivots):
-        solution[col] = matrix[k][r]
-    return solution
-
-
-def _choose(n: int, k: int) -> int:
-    if k < 0 or k > n:
-        return 0
-    result = 1
-    for i in range(k):
-        result = result * (n - i) // (i + 1)
-    return result
-
-
-def _zero_sum(items: list[tuple[int, int, int]], limit: int, first_only: bool = True) -> int | None:
-    """The total size of a nonempty set of items (size, hash, hash) of total size <= limit
-    whose hashes sum to zero (the smallest such, unless `first_only`), or None. By number of
-    items; a set of k items is its first ceil(k/2) items (looked up by hash) and the rest."""
-    items = sorted(items)  # lightest first: a level stops growing at the first too heavy item
-    levels: list[list[tuple[int, int, int, int, int]]] = [[(-1, -1, 0, 0, 0)]]  # first, last
-    index: list[dict[tuple[int, int], list[tuple[int, int]]]] = [{}]
-    n = len(items)
-
-    def level(size: int) -> None:
-        grown = []
-        for first, last, weight, h1, h2 in levels[size - 1]:
-            for k in range(last + 1, n):
-                w, a, b = items[k]
-                if weight + w > limit:
-                    break
-                grown.append(
-                    (first if first >= 0 else k, k, weight + w, (h1 + a) % PRIME, (h2 + b) % PRIME)
-                )
-        levels.append(grown)
-        by_hash: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for _first, last, weight, h1, h2 in grown:
-            by_hash.setdefault((h1, h2), []).append((last, weight))
-        index.append(by_hash)
-
-    best: int | None = None
-    for k in range(1, limit + 1):
-        if best is not None and k > best:
-            break  # k items weigh at least k
-        head, tail = (k + 1) // 2, k // 2
-        while len(levels) <= head:
-            level(len(levels))
-        if not tail:
-            for _last, weight in index[head].get((0, 0), ()):
-                best = weight if best is None else min(best, weight)
-        else:
-            for first, _last, weight, h1, h2 in levels[tail]:
-                for last, other in index[head].get(((-h1) % PRIME, (-h2) % PRIME), ()):
-                    if last < first and weight + other <= limit:
-                        total = weight + other
-                        best = total if best is None else min(best, total)
-        if best is not None and first_only:
-            return best
-    return best
-
-
-def _zero_sum_pairs(items: list[tuple[int, int, int]], limit: int) -> int | None:
-    """_zero_sum for limit <= 4 (a minimum of 5, the default), vectorised; the smallest total.
-
-    Items by size: a set of three or four under the limit has its two lightest of size 1, so
-    the pairs it is matched from are those of size-1 items (few) and singles."""
-    n = len(items)
-    if not n:
-        return None
-    items = sorted(items)
-    w = np.array([item[0] for item in items], dtype=np.int64)
-    a = np.array([item[1] for item in items], dtype=np.int64)
-    b = np.array([item[2] for item in items], dtype=np.int64)
-    best: list[int] = []
-    zero = (a == 0) & (b == 0)
-    if zero.any():
-        best.append(int(w[zero].min()))
-
-    def matches(keys_a, keys_b, wanted_a, wanted_b, accept) -> None:
-        order = np.lexsort((keys_b, keys_a))
-        sorted_a, sorted_b = keys_a[order], keys_b[order]
-        low = np.searchsorted(sorted_a, wanted_a, "left")
-        high = np.searchsorted(sorted_a, wanted_a, "right")
-        for c in np.nonzero(high > low)[0]:
-            for position in range(low[c], high[c]):
-                if sorted_b[position] == wanted_b[c]:
-                    accept(int(c), int(order[position]))
-
-    def pair(i: int, j: int) -> None:
-        if i < j and w[i] + w[j] <= limit:
-            best.append(int(w[i] + w[j]))
-
-    if limit >= 2 and n >= 2:
-        matches(a, b, (-a) % PRIME, (-b) % PRIME, pair)
-    ones = int(np.searchsorted(w, 2))  # items of size 1 come first
-    if limit < 3 or ones < 2:
-        return min(best, default=None)
-    first, second = np.triu_indices(ones, 1)
-    pa, pb = (a[first] + a[second]) % PRIME, (b[first] + b[second]) % PRIME
-    wanted_a, wanted_b = (-pa) % PRIME, (-pb) % PRIME
-
-    def triple(c: int, k: int) -> None:
-        if k > second[c] and 2 + w[k] <= limit:
-            best.append(int(2 + w[k]))
-
-    matches(a, b, wanted_a, wanted_b, triple)
-    if limit >= 4:
-
-        def quad(c: int, d: int) -> None:
-            if first[d] > second[c]:
-                best.append(4)
-
-        matches(pa, pb, wanted_a, wanted_b, quad)
-    return min(best, default=None)

@@ -12,8 +12,8 @@ at the minimum m:
 - hidden total: the hidden parts cover at least min(total, m), so that the relation is safe
   even where the total turns out derivable (a parent hidden only as a sibling's complement).
 
-These rules are necessary conditions of a cheap kind; the audit (reports.suppression.audit)
-is what proves the pattern safe.
+These rules are cheap and local, and they catch what a national tree needs; the audit
+(reports.suppression.audit) is what proves the pattern safe, and repairs what they miss.
 """
 
 from __future__ import annotations
