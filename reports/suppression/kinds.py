@@ -12,14 +12,16 @@ f of D: (cycle f) . 1_X = row_f . l, where row_f counts the kinds signed around 
 
 - l in the kernel of every row: the kinds add nothing; X in V, which the tree audit excluded.
 - otherwise some cycle with row_f . l != 0 passes through X: X meets every biconnected block
-  of D where l leaves a residual. Each such block costs X at least its smallest small atom. If
-  no l outside the kernel has blocks costing less than the minimum in all, the kinds are safe;
-  this is decided exactly over the few distinct row spaces (a bounded branching search).
-- if some l does, the derivable sets can only lie in those few blocks: they are enumerated
-  (meet in the middle over the small atoms there) with an exact-in-one-direction test by
-  random circulations modulo a 61-bit prime (a derivable set always passes; a set that is not
-  passes with probability 2**-122, which can only hide one kind too many). When that search
-  would be too large, the smallest kind involved is hidden instead.
+  of D where l leaves a residual. Each such block costs X at least its smallest small atom; if
+  no l outside the kernel has blocks costing less than the minimum in all, the kinds are safe.
+  This is decided exactly over the few distinct row spaces (a bounded branching search).
+- where some l does, each block of that support is priced by the smallest set derivable within
+  it with some combination of kinds, and the search is repeated with those prices; what still
+  survives is searched over its blocks. Both searches meet in the middle over the small atoms
+  of the blocks, with a test by random circulations modulo a 61-bit prime that is exact in one
+  direction: a derivable set always passes, a set that is not passes with probability 2**-122,
+  which can only hide one kind too many. When a search would be too large, the smallest kind
+  involved is hidden instead.
 """
 
 from __future__ import annotations

@@ -206,7 +206,7 @@ def zero_sum(items: list[tuple[int, int, int]], limit: int, first_only: bool = T
 
 
 def zero_sum_pairs(items: list[tuple[int, int, int]], limit: int) -> int | None:
-    """_zero_sum for limit <= 4 (a minimum of 5, the default), vectorised; the smallest total.
+    """zero_sum for limit <= 4 (a minimum of 5, the default), vectorised; the smallest total.
 
     Items by size: a set of three or four under the limit has its two lightest of size 1, so
     the pairs it is matched from are those of size-1 items (few) and singles."""
