@@ -105,65 +105,27 @@ def respondents_needed(round: Round, roster: int) -> int:
     return min(max(round.min_respondents, by_pct), roster)
 
 
-# --- groups and the equations between them (for suppression) ----------------------------------
-
-
-def _own(agency_id: int, key: str = "") -> tuple:
-    return ("A", agency_id, key)
+# --- group keys (for suppression) ----------------------------------------------------------
 
 
 class Groups:
-    """Canonical group keys: a leaf's subtree is the agency itself, the province is the root's
-    subtree, so that one group always has one suppression decision however it is labelled."""
+    """Canonical group keys: ("S", agency, asn type or "") for every subtree (a leaf's too; the
+    province is the root's subtree) and ("K", kind), as reports.suppression.protect_table
+    returns them, so that one group has one suppression decision however it is labelled."""
 
     def __init__(self, tallies: RoundTallies) -> None:
         self.tallies = tallies
 
-    def subtree(self, agency_id: int, key: str = "") -> tuple:
-        node = self.tallies.nodes[agency_id]
-        return _own(agency_id, key) if node.is_leaf else ("S", agency_id, key)
+    @staticmethod
+    def subtree(agency_id: int, key: str = "") -> tuple:
+        return ("S", agency_id, key)
 
     def province(self, key: str = "") -> tuple:
         return self.subtree(self.tallies.root.agency.pk, key)
 
     @staticmethod
     def kind(kind: str) -> tuple:
-        return ("K", kind, "")
-
-    def sizes(self) -> dict[tuple, int]:
-        sizes: dict[tuple, int] = {}
-        for node in self.tallies.nodes.values():
-            pk = node.agency.pk
-            for key in ("", *ASN_TYPES):
-                sizes[_own(pk, key)] = node.own[key].n
-                sizes[self.subtree(pk, key)] = node.tree[key].n
-        for kind, sums in self.tallies.by_kind.items():
-            sizes[self.kind(kind)] = sums.n
-        return sizes
-
-    def relations(self) -> list[suppression.Relation]:
-        relations = []
-        for node in self.tallies.nodes.values():
-            pk = node.agency.pk
-            for base in (_own,) if node.is_leaf else (_own, self.subtree):
-                relations.append(
-                    suppression.Relation(base(pk, ""), tuple(base(pk, t) for t in ASN_TYPES))
-                )
-            if node.is_leaf:
-                continue
-            for key in ("", *ASN_TYPES):
-                relations.append(
-                    suppression.Relation(
-                        self.subtree(pk, key),
-                        (_own(pk, key), *(self.subtree(c.agency.pk, key) for c in node.children)),
-                    )
-                )
-        kinds = sorted(self.tallies.by_kind)
-        relations.append(suppression.Relation(self.province(), tuple(self.kind(k) for k in kinds)))
-        for kind in kinds:
-            members = tuple(_own(pk) for pk in sorted(self.tallies.kind_members[kind]))
-            relations.append(suppression.Relation(self.kind(kind), members))
-        return relations
+        return ("K", kind)
 
 
 # --- figure rows -------------------------------------------------------------------------------
@@ -193,6 +155,13 @@ class FigureValues:
         return IndexFigure(**{name: getattr(self, name) for name in self.__slots__})
 
 
+def _own_group(groups: Groups, node, agency_id: int, key: str) -> tuple | None:
+    """A parent's own staff is no published group, unless it is the whole subtree (a leaf, or
+    children without answers in this column)."""
+    whole = node.is_leaf or node.own[key].n == node.tree[key].n
+    return groups.subtree(agency_id, key) if whole else None
+
+
 class FigureWriter:
     """Builds the unsaved figure rows of one run."""
 
@@ -200,7 +169,7 @@ class FigureWriter:
         self,
         *,
         tallies: RoundTallies,
-        hidden: Mapping[tuple, str],
+        hidden: Mapping[str, Mapping[tuple, str]],
         institutional: InstitutionalIndices,
         pick_count: int | None,
         engagement: bool,
@@ -208,7 +177,7 @@ class FigureWriter:
         self.tallies = tallies
         self.engagement = engagement
         self.round = tallies.round
-        self.hidden = hidden
+        self.hidden = hidden  # measure ("n", "engagement_n", "selection_n") -> key -> reason
         self.institutional = institutional
         self.pick_count = pick_count
         self.minimum = suppression.group_minimum(self.round.min_group)
@@ -245,7 +214,7 @@ class FigureWriter:
         self, where: dict, sums: Sums, group: tuple, *, whole: bool, institutional=None
     ) -> Decimal | None:
         """Figures of answers for one group; returns the unrounded individual index."""
-        hidden = self.hidden.get(group, "")
+        hidden = self._hidden("n", group, sums.n)
         empty = _("belum ada jawaban")
         means = value_means(sums)
         for i, code in enumerate(VALUE_CODES):
@@ -275,7 +244,7 @@ class FigureWriter:
                 "ENGAGEMENT",
                 engagement,
                 n=sums.engagement_n,
-                suppressed_reason=hidden,
+                suppressed_reason=self._hidden("engagement_n", group, sums.engagement_n),
                 reason="" if engagement is not None else empty,
             )
         lke_missing = "" if institutional is not None else _("LKE belum dinilai")
@@ -290,9 +259,7 @@ class FigureWriter:
             reason=empty if individual is None else lke_missing,
         )
         if self.pick_count:
-            selection_hidden = hidden
-            if not selection_hidden and 0 < sums.selection_n < self.minimum:
-                selection_hidden = suppression.primary_reason(self.minimum)
+            selection_hidden = self._hidden("selection_n", group, sums.selection_n)
             for code, value in selection_figures(sums, self.pick_count).items():
                 self._add(
                     where,
@@ -303,6 +270,11 @@ class FigureWriter:
                     reason="" if value is not None else empty,
                 )
         return individual
+
+    def _hidden(self, measure: str, group: tuple | None, n: int) -> str:
+        if group is None:  # own staff of a parent: never published (docs/ARCHITECTURE.md §7.3)
+            return suppression.complementary_reason(self.minimum) if n else ""
+        return self.hidden.get(measure, {}).get(group, "")
 
     def participation(self, where: dict, completed: int, roster: int) -> None:
         rate = min(Decimal(100), Decimal(completed * 100) / roster) if roster else None
@@ -323,7 +295,7 @@ class FigureWriter:
             pk = node.agency.pk
             lke = institutional.get(pk)
             for scope, sums_by_key, group in (
-                (Scope.AGENCY, node.own, lambda k, pk=pk: _own(pk, k)),
+                (Scope.AGENCY, node.own, lambda k, pk=pk, n=node: _own_group(groups, n, pk, k)),
                 (Scope.SUBTREE, node.tree, lambda k, pk=pk: groups.subtree(pk, k)),
             ):
                 where = {"scope": scope, "round_agency_id": pk}
@@ -370,12 +342,17 @@ def figures_build(
 ) -> list[FigureValues]:
     """Every figure of the round (unsaved rows), suppression applied."""
     groups = Groups(tallies)
-    hidden = suppression.protect(
-        groups.sizes(),
-        groups.relations(),
-        tallies.round.min_group,
-        protected=[groups.province()],
-    )
+    measures = [
+        "n",
+        *(["engagement_n"] if engagement else []),
+        *(["selection_n"] if pick_count else []),
+    ]
+    hidden = {
+        measure: suppression.protect_table(
+            suppression.Table.from_tallies(tallies, measure), tallies.round.min_group
+        ).hidden
+        for measure in measures
+    }
     writer = FigureWriter(
         tallies=tallies,
         hidden=hidden,

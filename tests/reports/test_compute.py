@@ -75,21 +75,17 @@ def lke_80_for_dinkes(round):
 def test_agency_figures_by_hand(hand_round):
     run, computed = compute.index_compute_now(round=hand_round, provider=lke_80_for_dinkes)
     assert computed and run.status == RunStatus.DONE
-    # DINKES: each of BP..LO and KL: (50+60+70+80+90)/5 = 70.0; AD 30.0
-    for code in (*ALL_BUT_AD_KL, "KL"):
-        assert value(run, code, "DINKES") == D("70.0")
-        assert figure(run, code, "DINKES").band == "B"
-        assert figure(run, code, "DINKES").n == 5
-    assert value(run, "AD", "DINKES") == D("30.0")
-    assert figure(run, "AD", "DINKES").band == "C"
-    # individual (6 x 70 + 30) / 7 = 64.2857 -> 64.3
-    assert value(run, "INDIVIDUAL", "DINKES") == D("64.3")
-    assert figure(run, "INDIVIDUAL", "DINKES").band == "B"
-    # institutional 80.0 (A); composite 0.6 x 64.2857 + 0.4 x 80 = 70.571 -> 70.6
+    # DINKES's own staff (5, beside its UPTD) is never published alone: the DINKES subtree
+    # minus the UPTD would be it (docs/ARCHITECTURE.md §7.3)
+    for code in (*ALL_BUT_AD_KL, "AD", "KL", "INDIVIDUAL", "COMPOSITE"):
+        own = figure(run, code, "DINKES")
+        assert own.suppressed and own.value is None and own.n == 5 and "selisih" in own.reason
+    # institutional 80.0 (A); composite of the subtree (individual 77.857, see below)
+    # 0.6 x 77.857 + 0.4 x 80 = 78.714 -> 78.7
     assert value(run, "INSTITUTIONAL", "DINKES") == D("80.0")
     assert figure(run, "INSTITUTIONAL", "DINKES").band == "A"
-    assert value(run, "COMPOSITE", "DINKES") == D("70.6")
-    assert figure(run, "COMPOSITE", "DINKES").band == "B"
+    assert value(run, "COMPOSITE", "DINKES", Scope.SUBTREE) == D("78.7")
+    assert figure(run, "COMPOSITE", "DINKES", Scope.SUBTREE).band == "A"
     # UPTD-LAB: 90 x 6, KL 100 -> (540 + 100) / 7 = 91.43 -> 91.4 (A)
     assert value(run, "KL", "UPTD-LAB") == D("100.0")
     assert value(run, "INDIVIDUAL", "UPTD-LAB") == D("91.4")
