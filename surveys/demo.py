@@ -29,6 +29,7 @@ from surveys.models import (
 )
 from surveys.selectors import survey_for_round
 from surveys.services.filling import response_fields, submission_seal
+from surveys.services.release import responses_release
 from surveys.services.rounds import round_instruments_set, round_open
 
 DEMO_ROUND_NAME = "Evaluasi Budaya Kerja BerAKHLAK {year}"
@@ -70,7 +71,9 @@ def seed_demo_round(**_kwargs) -> list[str]:
     previous = _demo_round(last_year, instruments, shift=-0.25, seed_offset=1)
     if previous is not None:
         round_transition(round=previous, to=RoundStatus.CLOSED)
-        lines.append(f"putaran '{previous.name}' dibuka, diisi dan ditutup")
+        # Closing sends the release as a task after commit; the demo needs it done now.
+        responses_release(round=Round.objects.get(pk=previous.pk))
+        lines.append(f"putaran '{previous.name}' dibuka, diisi, ditutup dan jawabannya dilepas")
     current = _demo_round(today, instruments)
     if current is None:
         return [*lines, f"putaran '{DEMO_ROUND_NAME.format(year=today.year)}' sudah ada"]
