@@ -9,15 +9,21 @@ written; a recompute is a new run), page, filter, language and the reader's scop
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from berakhlak.models import Role, User
+from berakhlak.models import AgencyKind, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
 from reports import selectors, selectors_pages
@@ -29,9 +35,16 @@ BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 UNIT_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")
 LEVEL_PAGE = 50  # rows of one level per page; a province has ~40 OPDs, so it fits on one
 SEARCH_FROM = LEVEL_PAGE  # a level wider than this gets a search box
-# Bump when a cached template changes shape, so that a deploy never serves old fragments.
-CACHE_VERSION = 1
+CACHE_VERSION = 1  # bump when what a fragment means changes (its template is hashed anyway)
 CACHE_SECONDS = 6 * 60 * 60
+TEMPLATE = "reports/dashboard.html"
+
+
+@functools.cache
+def template_version() -> str:
+    """A hash of the fragments' template: a deploy that changes it never serves old fragments."""
+    source = Path(get_template(TEMPLATE).origin.name).read_bytes()
+    return hashlib.sha256(source).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -71,10 +84,6 @@ class UnitRow:
     minimum_met: bool | None = None  # MIN_RESPONDENTS: completed >= needed
     openable: bool = False  # the reader may open the unit's own page
 
-    @property
-    def cells(self):
-        return heatmap_cells(self.row.values(), hidden=_("disembunyikan"))
-
 
 @dataclass(frozen=True)
 class Page:
@@ -99,7 +108,8 @@ class Page:
             for v in (
                 # A run's id and finish time: never the same for two runs, even after a
                 # database restore reuses ids while the cache survives.
-                CACHE_VERSION, part, self.run.pk, self.run.finished_at.isoformat(),
+                CACHE_VERSION, template_version(), part, self.run.pk,
+                self.run.finished_at.isoformat(),
                 self.focus.pk if self.focus else "P",
                 self.asn_type, self.agency_kind, self.search, self.offset,
                 translation.get_language(), scope.key,
@@ -187,10 +197,47 @@ def level(page: Page, *, order: str = "index", ascending: bool = False,
     )  # fmt: skip
 
 
+def _number(value, separator: str) -> str:
+    """A stored figure (one decimal) as the active language writes it: 62,5 or 62.5."""
+    return f"{value}".replace(".", separator)
+
+
+def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
+    """One row of the ranking and heat map, as the template used to write it (tests and
+    screen readers rely on the data-testid and the labels)."""
+    agency = unit.row.agency
+    name = escape(agency.name)
+    if unit.openable:
+        params = {"unit": agency.code, "jenis_asn": page.asn_type, "jenis_unit": page.agency_kind}
+        query = urlencode({k: v for k, v in params.items() if v})
+        name = f'<a href="?{escape(query)}">{name}</a>'
+    index = unit.index
+    if _shown(index):
+        shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>'  # fmt: skip
+    else:
+        shown = f'<span class="small text-secondary">{escape(_("disembunyikan"))}</span>'
+    rate = unit.rate
+    rate_text = f"{_number(rate.value, separator)}%" if rate is not None and rate.value is not None else "–"  # fmt: skip
+    if unit.minimum_met is False:
+        rate_text += f' <span class="badge text-bg-warning" title="{escape(_("Responden minimum belum terpenuhi"))}">{escape(_("min."))}</span>'  # fmt: skip
+    code = escape(agency.code)
+    return mark_safe(  # noqa: S308 - every text above is escaped
+        f'<tr data-testid="unit-{code}"><td class="text-secondary">{unit.position}</td>'
+        f'<th scope="row" class="fw-normal">{name}</th>'
+        f'<td class="text-end">{unit.row.n}</td>'
+        f'<td class="text-end fw-semibold text-nowrap">{shown}</td>'
+        f"{heatmap_cells(unit.row.values(), hidden=_('disembunyikan'), separator=separator)}"
+        f'<td class="text-end small text-nowrap" data-testid="rate-{code}">{rate_text}</td></tr>'
+    )
+
+
 def units_context(page: Page, scope: DashboardScope) -> dict:
     found = level(page)
+    units = unit_rows(found, scope)
+    separator = get_format("DECIMAL_SEPARATOR")
     return {
-        "units": unit_rows(found, scope),
+        "units": units,
+        "unit_lines": [unit_line(unit, page, separator) for unit in units],
         "level": found,
         "searchable": found.total > SEARCH_FROM or bool(page.search),
     }
@@ -217,7 +264,7 @@ def fragments(page: Page, scope: DashboardScope, context: dict, parts: tuple[str
             result[part] = found[key]
             continue
         data = summary_context(page) if part == "summary" else units_context(page, scope)
-        html = render_to_string(f"reports/dashboard.html#{part}", {**context, **data})
+        html = render_to_string(f"{TEMPLATE}#{part}", {**context, **data})
         meta = {"total": data["level"].total} if part != "summary" else {}
         result[part] = missing[key] = {"html": html, **meta}
     if missing:
@@ -237,3 +284,18 @@ def weak_values(values, individual) -> list[tuple[str, str, object]]:
         for code, label, f in sorted(shown, key=lambda v: v[2].value)
         if code in lowest or BAND_RANK.get(f.band, 0) < own_band
     ]
+
+
+def agency_kinds(round: Round) -> list[tuple[str, str]]:
+    """The agency kinds present below the root of the round's snapshot (fixed once it opened)."""
+    key = f"dasbor-jenis:{round.pk}:{round.created_at.timestamp()}"
+    present = cache.get(key)
+    if present is None:
+        present = set(
+            RoundAgency.objects.filter(round=round, depth__gt=0)
+            .order_by()
+            .values_list("kind", flat=True)
+            .distinct()
+        )
+        cache.set(key, present, CACHE_SECONDS)
+    return [(value, label) for value, label in AgencyKind.choices if value in present]

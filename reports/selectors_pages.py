@@ -63,6 +63,10 @@ class LevelPage:
     limit: int
 
     @property
+    def shown_to(self) -> int:
+        return self.offset + len(self.rows)
+
+    @property
     def next_offset(self) -> int | None:
         end = self.offset + self.limit
         return end if end < self.total else None
@@ -117,9 +121,19 @@ def level_page(
     def level(codes_):
         return _in_level(run, parent_id, rank_dimension, rank_key, codes_, kind, search)
 
-    # Every unit with figures in the breakdown has exactly one row of its anchor code.
+    # Every unit with figures in the breakdown has exactly one row of its anchor code; whole
+    # groups (no breakdown) are written for every agency of the snapshot, so there the count
+    # is that of the children themselves, a cheaper read.
     anchor = level(rank_codes[-1:])
-    total = anchor.count()
+    if rank_dimension == Dimension.NONE:
+        children = RoundAgency.objects.filter(round_id=run.round_id, parent_id=parent_id)
+        if kind:
+            children = children.filter(kind=kind)
+        if search:
+            children = children.filter(Q(name__icontains=search) | Q(code__icontains=search))
+        total = children.count()
+    else:
+        total = anchor.count()
     ranked_total = total
     if order == "name":
         name = F("round_agency__name")

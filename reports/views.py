@@ -13,7 +13,7 @@ from berakhlak.models import AgencyKind, AsnType, Role
 from berakhlak.permissions import roles_of
 from evaluations.models import Round, RoundAgency, RoundStatus
 from reports import selectors, suppression
-from reports.dashboard import SEARCH_FROM, Page, dashboard_scope, fragments, trend
+from reports.dashboard import SEARCH_FROM, Page, agency_kinds, dashboard_scope, fragments, trend
 from reports.figures import individual_index, round_half_up
 from reports.models import METHOD_VERSION, VALUE_CODES
 
@@ -108,18 +108,12 @@ def dashboard(request, pk: int | None = None):
         part = "units" if target == "units" else "rows"
         return HttpResponse(fragments(page, scope, context, (part,))[part]["html"])
     parts = fragments(page, scope, context, ("summary", "units"))
-    kinds_present = set(
-        RoundAgency.objects.filter(round=round, depth__gt=0)
-        .order_by()
-        .values_list("kind", flat=True)
-        .distinct()
-    )
     context.update(
         summary_html=mark_safe(parts["summary"]["html"]),  # noqa: S308 - our own template
         units_html=mark_safe(parts["units"]["html"]),  # noqa: S308 - our own template
         searchable=parts["units"]["total"] > SEARCH_FROM or bool(page.search),
         show_units=parts["units"]["total"] > 0 or bool(page.search or agency_kind),
-        agency_kinds=[(v, label) for v, label in AgencyKind.choices if v in kinds_present],
+        agency_kinds=agency_kinds(round),
         trail=_trail(round, focus, scope),
         trend=trend(page, scope),
     )

@@ -35,7 +35,7 @@ BOARD_STATUSES = (
 )
 REFRESH_SECONDS = 10  # while the round is open: the board polls at this interval
 REFRESH_CLOSED_SECONDS = 60  # afterwards only paper imports still change a count
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 SNAPSHOT_KEEP_SECONDS = 60 * 60
 
 
@@ -187,11 +187,21 @@ def _snapshot_build(round: Round) -> dict:
     paper = paper_counts(round)
     own = {pk: (*counts.get(pk, (0, 0, 0, 0)), paper.get(pk, 0)) for pk, *_rest in units}
     tree = {pk: [o[0], o[2] + o[4]] for pk, o in own.items()}  # invited, completed
+    children: dict[int, list[int]] = {}
+    for pk, parent_id, *_rest in units:  # path order: children in tree order
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
     for pk, parent_id, *_rest in sorted(units, key=lambda u: u[2], reverse=True):
         if parent_id in tree:
             tree[parent_id][0] += tree[pk][0]
             tree[parent_id][1] += tree[pk][1]
-    return {"at": time.time(), "units": units, "own": own, "tree": tree}
+    return {
+        "at": time.time(),
+        "units": {u[0]: u for u in units},
+        "own": own,
+        "tree": {pk: tuple(t) for pk, t in tree.items()},
+        "children": children,
+    }
 
 
 def _snapshot_key(round: Round) -> str:
@@ -215,58 +225,89 @@ def board_snapshot(round: Round) -> dict:
     return entry
 
 
-@dataclass
 class BoardTree:
-    """Every agency of a round with its counts, and which of them one reader may see."""
+    """A round's snapshot with one reader's scope applied. Rows are built only for the agencies
+    a page shows; the totals and the sort keys come from the snapshot's tuples."""
 
-    rows: dict[int, BoardRow]
-    visible: set[int]
-    tops: list[int]  # visible agencies whose parent is not visible, in tree order
-    refreshed_at: float
+    def __init__(self, user: User, round: Round) -> None:
+        snapshot = board_snapshot(round)
+        self.round = round
+        self.units: dict[int, tuple] = snapshot["units"]
+        self.own: dict[int, tuple] = snapshot["own"]
+        self.tree: dict[int, tuple] = snapshot["tree"]
+        self.children: dict[int, list[int]] = snapshot["children"]
+        self.refreshed_at: float = snapshot["at"]
+        paths = None if user.is_superuser else role_paths(user, BOARD_ROLES)
+        if paths is None:
+            self.visible = set(self.units)
+        else:  # by the live agency's path, as the role grants are (unit[6])
+            self.visible = {
+                pk for pk, unit in self.units.items() if any(unit[6].startswith(p) for p in paths)
+            }
+        self.tops = [
+            pk for pk, unit in self.units.items() if pk in self.visible and unit[1] not in self.visible
+        ]  # fmt: skip
+        self._rows: dict[int, BoardRow] = {}
 
     def row(self, pk: int) -> BoardRow:
-        return self.rows[pk]
+        if pk not in self._rows:
+            _pk, parent_id, depth, code, name, path, scope_path, roster = self.units[pk]
+            invited, started, submitted, reminders, paper = self.own[pk]
+            tree_invited, tree_completed = self.tree[pk]
+            self._rows[pk] = BoardRow(
+                agency=BoardAgency(pk, parent_id, depth, code, name, path, scope_path, roster, self.round),
+                invited=invited, started=started, submitted=submitted, paper=paper,
+                reminders=reminders, tree_invited=tree_invited, tree_completed=tree_completed,
+                children=self.children.get(pk, []),
+            )  # fmt: skip
+        return self._rows[pk]
+
+    def completed(self, pk: int) -> int:
+        own = self.own[pk]
+        return own[2] + own[4]
+
+    def percent(self, pk: int) -> int:
+        return _percent(self.completed(pk), self.own[pk][0])
+
+    def path(self, pk: int) -> str:
+        return self.units[pk][5]
+
+    def needed(self, pk: int) -> int:
+        """RoundAgency.min_respondents_needed on the snapshot's roster (without a model per
+        agency: the totals ask it of every visible agency)."""
+        roster = self.units[pk][7]
+        by_pct = -(-roster * self.round.min_respondents_pct // 100)  # ceiling
+        return min(max(self.round.min_respondents, by_pct), roster)
+
+    def below_minimum(self, pk: int) -> bool:
+        return bool(self.own[pk][0]) and self.completed(pk) < self.needed(pk)
+
+    def totals(self) -> dict:
+        """Totals of the visible agencies' own figures (each person counted once): one pass
+        over the snapshot's tuples, with the minimum rule of `needed` inlined."""
+        minimum, pct = self.round.min_respondents, self.round.min_respondents_pct
+        invited = completed = below = 0
+        for pk in self.visible:
+            own_invited, _started, submitted, _reminders, paper = self.own[pk]
+            invited += own_invited
+            completed += submitted + paper
+            roster = self.units[pk][7]
+            if own_invited and submitted + paper < min(max(minimum, -(-roster * pct // 100)), roster):  # fmt: skip
+                below += 1
+        return {
+            "invited": invited,
+            "completed": completed,
+            "percent": _percent(completed, invited),
+            "below_minimum": below,
+        }
 
 
 def board_tree(user: User, round: Round) -> BoardTree:
-    """The snapshot with the reader's scope applied: rows of every agency, the visible set."""
-    snapshot = board_snapshot(round)
-    rows: dict[int, BoardRow] = {}
-    for pk, parent_id, depth, code, name, path, scope_path, roster in snapshot["units"]:
-        invited, started, submitted, reminders, paper = snapshot["own"][pk]
-        tree_invited, tree_completed = snapshot["tree"][pk]
-        rows[pk] = BoardRow(
-            agency=BoardAgency(pk, parent_id, depth, code, name, path, scope_path, roster, round),
-            invited=invited, started=started, submitted=submitted, paper=paper,
-            reminders=reminders, tree_invited=tree_invited, tree_completed=tree_completed,
-        )  # fmt: skip
-    for row in rows.values():  # units are in path order, so children come out in tree order
-        parent = rows.get(row.agency.parent_id)
-        if parent is not None:
-            parent.children.append(row.agency.pk)
-    paths = None if user.is_superuser else role_paths(user, BOARD_ROLES)
-    visible = {
-        pk
-        for pk, row in rows.items()
-        if paths is None or any(row.agency.scope_path.startswith(p) for p in paths)
-    }
-    tops = [pk for pk in rows if pk in visible and rows[pk].agency.parent_id not in visible]
-    return BoardTree(rows=rows, visible=visible, tops=tops, refreshed_at=snapshot["at"])
+    """The snapshot with the reader's scope applied."""
+    return BoardTree(user, round)
 
 
 def board_rows(user: User, round: Round) -> list[BoardRow]:
     """Every visible agency's row (tree order), with own and subtree figures."""
     tree = board_tree(user, round)
-    return [row for pk, row in tree.rows.items() if pk in tree.visible]
-
-
-def board_totals(rows: list[BoardRow]) -> dict:
-    """Totals of the visible rows' own figures (each person counted once)."""
-    invited = sum(r.invited for r in rows)
-    completed = sum(r.completed for r in rows)
-    return {
-        "invited": invited,
-        "completed": completed,
-        "percent": _percent(completed, invited),
-        "below_minimum": sum(1 for r in rows if r.below_minimum),
-    }
+    return [tree.row(pk) for pk in tree.units if pk in tree.visible]

@@ -11,6 +11,7 @@ never the whole tree, and the poll stops once the round is no longer open
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,8 +33,8 @@ from surveys.tasks import reminders_send_due
 
 LEVEL_PAGE = 50  # rows of one level (or of the "below the minimum" list) per page
 SORTS = {
-    "unit": lambda row: row.agency.path,
-    "persen": lambda row: (row.percent, row.agency.path),
+    "unit": lambda tree, pk: tree.path(pk),
+    "persen": lambda tree, pk: (tree.percent(pk), tree.path(pk)),
 }
 LIST = 0  # the `hal` key of the flat "below the minimum" list
 
@@ -92,6 +94,83 @@ class Line:
     shown: int = 0
     total: int = 0
 
+    def html(self, path: str, labels: dict, *, tree_mode: bool) -> SafeString:
+        """The line's table row. Built here rather than in the template: the board repeats it
+        for every unit on the screen, every 10 seconds per viewer (`labels`: the translated
+        words, looked up once per page). Every text is escaped."""
+        if self.row is None:
+            url = _e(self.more_url)
+            label = _e(labels["more"] % {"shown": self.shown, "total": self.total})
+            return mark_safe(  # noqa: S308
+                f'<tr class="level-more"><td colspan="7" class="tree-indent-{self.indent}">'
+                f'<a class="btn btn-sm btn-outline-primary" data-testid="board-more" href="{url}" '
+                f'hx-get="{_e(path)}{url}" hx-target="#board" hx-swap="outerHTML" '
+                f'hx-push-url="true">{label}</a></td></tr>'
+            )
+        row, agency = self.row, self.row.agency
+        code, name = _e(agency.code), _e(agency.name)
+        toggle = ""
+        if tree_mode and row.has_children:
+            url = _e(self.toggle_url)
+            state = "close" if self.expanded else "open"
+            hint = _e(labels[f"{state}_hint"] % {"name": agency.name})
+            toggle = (
+                f'<a class="tree-toggle flex-shrink-0" data-testid="toggle-{code}" href="{url}" '
+                f'hx-get="{_e(path)}{url}" hx-target="#board" hx-swap="outerHTML" '
+                f'hx-push-url="true" aria-expanded="{"true" if self.expanded else "false"}" '
+                f'title="{_e(labels[state])}"><span aria-hidden="true">'
+                f'{"−" if self.expanded else "+"}</span><span class="visually-hidden">{hint}</span></a>'
+            )
+        elif tree_mode:
+            toggle = '<span class="tree-leaf flex-shrink-0"></span>'
+        subtree = ""
+        if row.has_children:
+            total = labels["subtree"] % {"c": row.tree_completed, "i": row.tree_invited,
+                                         "p": row.tree_percent, "n": len(row.children)}  # fmt: skip
+            subtree = f'<div class="subtree-total" data-testid="subtree-{code}">{_e(total)}</div>'
+        if not row.invited:
+            minimum = f'<span class="text-secondary">{_e(labels["nobody"])}</span>'
+        elif row.minimum_met:
+            minimum = f'<span class="text-success-emphasis">✓ {_e(labels["met"])}</span> ({row.completed}/{row.needed})'  # fmt: skip
+        else:
+            minimum = f'<span class="text-danger-emphasis">✗ {_e(labels["not_met"])}</span> ({row.completed}/{row.needed})'  # fmt: skip
+        percent, met = row.percent, " met" if row.minimum_met else ""
+        aria = _e(labels["rate_of"] % {"name": agency.name})
+        return mark_safe(  # noqa: S308
+            f'<tr data-testid="board-row-{code}">'
+            f'<th scope="row" class="sticky-col fw-normal tree-indent-{self.indent}">'
+            f'<div class="d-flex align-items-start gap-2">{toggle}<div>{name} '
+            f'<span class="text-secondary small">{code}</span>{subtree}</div></div></th>'
+            f'<td class="text-end">{row.invited}</td>'
+            f'<td class="text-end" data-testid="submitted">{row.submitted}</td>'
+            f'<td class="text-end">{row.paper}</td>'
+            f'<td><div class="d-flex align-items-center gap-2">'
+            f'<progress class="board-progress flex-grow-1{met}" value="{percent}" max="100" '
+            f'aria-label="{aria}">{percent}%</progress>'
+            f'<span class="small text-nowrap" data-testid="percent">{percent}%</span></div></td>'
+            f'<td class="text-nowrap small">{minimum}</td>'
+            f'<td class="text-end">{row.reminders}</td></tr>'
+        )
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _labels() -> dict:
+    return {
+        "more": _("Tampilkan berikutnya (%(shown)s dari %(total)s unit sudah tampil)"),
+        "open": _("Buka unit di bawahnya"),
+        "close": _("Tutup unit di bawahnya"),
+        "open_hint": _("Buka unit di bawah %(name)s"),
+        "close_hint": _("Tutup unit di bawah %(name)s"),
+        "subtree": _("Termasuk unit di bawahnya: %(c)s dari %(i)s (%(p)s%%) · %(n)s unit"),
+        "nobody": _("tanpa pegawai"),
+        "met": _("terpenuhi"),
+        "not_met": _("belum"),
+        "rate_of": _("Tingkat respons %(name)s"),
+    }
+
 
 def _lines(tree: board.BoardTree, state: BoardState) -> list[Line]:
     order = SORTS[state.sort]
@@ -99,10 +178,10 @@ def _lines(tree: board.BoardTree, state: BoardState) -> list[Line]:
     lines: list[Line] = []
 
     def level(pks, indent: int, key: int, *, tree_mode: bool = True) -> None:
-        rows = sorted((tree.row(pk) for pk in pks if pk in tree.visible), key=order)
+        shown = sorted((pk for pk in pks if pk in tree.visible), key=lambda pk: order(tree, pk))
         limit = LEVEL_PAGE * state.pages_of(key)
-        for row in rows[:limit]:
-            pk = row.agency.pk
+        for pk in shown[:limit]:
+            row = tree.row(pk)
             expanded = tree_mode and pk in opened and row.has_children
             lines.append(
                 Line(
@@ -112,15 +191,15 @@ def _lines(tree: board.BoardTree, state: BoardState) -> list[Line]:
             )  # fmt: skip
             if expanded:
                 level(row.children, indent + 1, pk)
-        if len(rows) > limit:
+        if len(shown) > limit:
             more = dict(state.pages) | {key: state.pages_of(key) + 1}
             lines.append(
-                Line(row=None, indent=min(indent, 4), shown=limit, total=len(rows),
+                Line(row=None, indent=min(indent, 4), shown=limit, total=len(shown),
                      more_url=state.url(open=frozenset(opened), pages=tuple(more.items())))
             )  # fmt: skip
 
     if state.below_only:
-        level([pk for pk in tree.visible if tree.row(pk).below_minimum], 0, LIST, tree_mode=False)
+        level([pk for pk in tree.visible if tree.below_minimum(pk)], 0, LIST, tree_mode=False)
     else:
         level(tree.tops, 0, LIST)
     return lines
@@ -141,11 +220,14 @@ def board_detail(request, pk: int):
     round = board.get_board_round_for_user(request.user, pk)
     tree = board.board_tree(request.user, round)
     state = _state(request.GET)
-    visible = [tree.row(pk) for pk in tree.visible]
+    labels = _labels()
     context = {
         "round": round,
-        "lines": _lines(tree, state),
-        "totals": board.board_totals(visible),
+        "lines": [
+            line.html(request.path, labels, tree_mode=not state.below_only)
+            for line in _lines(tree, state)
+        ],
+        "totals": tree.totals(),
         "sort": state.sort,
         "below_only": state.below_only,
         "state": state,

@@ -13,8 +13,8 @@ from evaluations.models import RoundAgency
 from reports.dashboard import LEVEL_PAGE, Page, dashboard_scope
 from reports.models import IndexFigure, Scope
 from tests.factories import EmployeeFactory, Role, grant
-from tests.reports.pages import agencies_add, figures_write, text_of, unit_codes, wide_round
 from tests.reports.factories import survey_round
+from tests.reports.pages import agencies_add, figures_write, text_of, unit_codes, wide_round
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from reports.dashboard import UNIT_CODES
 from reports.printing.context import PDF_ROWS, report_data
 from reports.printing.pdf import report_html
 from reports.printing.services import report_bytes
-from tests.reports.pages import agencies_add, figures_write
 from tests.reports.factories import survey_round
+from tests.reports.pages import agencies_add, figures_write
 
 pytestmark = pytest.mark.django_db
 OPDS = 120

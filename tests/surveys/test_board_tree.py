@@ -192,3 +192,22 @@ def test_counts_refresh_within_the_polling_interval(client, province, monkeypatc
     cache.set(key, {**entry, "at": entry["at"] - 11})
     rows = {r.agency.code: r for r in selectors_board.board_rows(province.admin.user, round)}
     assert rows["DINKES"].submitted == 1 and rows["PROV"].tree_completed == 1
+
+
+def test_the_snapshot_keeps_the_minimum_rule_of_the_round_agency(province):
+    round = open_round(province, instruments=[behaviour_instrument()])
+    round.min_respondents, round.min_respondents_pct = 4, 30
+    round.save()
+    tree = selectors_board.board_tree(province.admin.user, round)
+    for agency in RoundAgency.objects.filter(round=round).select_related("round"):
+        for roster in (0, 1, 3, 7, 13, 40, 1000):
+            agency.roster_count = roster
+            tree.units[agency.pk] = (*tree.units[agency.pk][:7], roster)
+            assert tree.needed(agency.pk) == agency.min_respondents_needed(), roster
+    # Paper answers count in the totals even where nobody was invited online.
+    from surveys.models import Response, ResponseSource
+
+    root = RoundAgency.objects.get(round=round, code="PROV")
+    Response.objects.create(round=round, round_agency=root, asn_type="PNS", source=ResponseSource.PAPER)  # fmt: skip
+    totals = selectors_board.board_tree(province.admin.user, round).totals()
+    assert totals["completed"] == 1 and totals["invited"] == 9
