@@ -418,7 +418,9 @@ def pages_measure(data: dict) -> None:
         client.force_login(data["admin"])
         trivial = [_timed(lambda: _request(client, "/bench/ping/")) for _ in range(RENDERS)]
         base = statistics.median(trivial)
-        print(f"trivial page (/bench/ping/, login, same middleware): {base * 1000:.1f} ms median")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"trivial page (/bench/ping/, login, same middleware): {base * 1000:.1f} ms median "
+              f"(load average {load} on {os.cpu_count()} cores)")  # fmt: skip
         pages = [
             ("dashboard_overview", f"/dasbor/{three.pk}/", ""),
             ("dashboard_drilldown", f"/dasbor/{three.pk}/?unit={wide_opd}", ""),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -35,7 +36,9 @@ BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 UNIT_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")
 LEVEL_PAGE = 50  # rows of one level per page; a province has ~40 OPDs, so it fits on one
 SEARCH_FROM = LEVEL_PAGE  # a level wider than this gets a search box
-CACHE_VERSION = 1  # bump when what a fragment means changes (its template is hashed anyway)
+# Bump when what a fragment holds changes outside its template (unit_line, heatmap_cells); a
+# change of the template itself changes template_version().
+CACHE_VERSION = 1
 CACHE_SECONDS = 6 * 60 * 60
 TEMPLATE = "reports/dashboard.html"
 
@@ -103,9 +106,8 @@ class Page:
         return Dimension.ASN_TYPE if self.asn_type else Dimension.NONE
 
     def cache_key(self, part: str, scope: DashboardScope) -> str:
-        basis = "|".join(
-            str(v)
-            for v in (
+        basis = json.dumps(
+            [
                 # A run's id and finish time: never the same for two runs, even after a
                 # database restore reuses ids while the cache survives.
                 CACHE_VERSION, template_version(), part, self.run.pk,
@@ -113,7 +115,7 @@ class Page:
                 self.focus.pk if self.focus else "P",
                 self.asn_type, self.agency_kind, self.search, self.offset,
                 translation.get_language(), scope.key,
-            )
+            ]
         )  # fmt: skip
         return f"dasbor:{self.run.pk}:{hashlib.sha256(basis.encode()).hexdigest()}"
 
@@ -189,11 +191,13 @@ def unit_rows(level: selectors_pages.LevelPage, scope: DashboardScope | None) ->
 
 
 def level(page: Page, *, order: str = "index", ascending: bool = False,
-          offset: int | None = None, limit: int = LEVEL_PAGE) -> selectors_pages.LevelPage:  # fmt: skip
+          offset: int | None = None, limit: int = LEVEL_PAGE,
+          with_ranked: bool = False) -> selectors_pages.LevelPage:  # fmt: skip
     return selectors_pages.level_page(
         page.run, parent_id=page.parent_id, dimension=page.dimension, key=page.asn_type,
         codes=UNIT_CODES, kind=page.agency_kind, search=page.search, order=order,
         ascending=ascending, offset=page.offset if offset is None else offset, limit=limit,
+        with_ranked=with_ranked,
     )  # fmt: skip
 
 

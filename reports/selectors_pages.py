@@ -8,7 +8,8 @@ never the own-staff scope):
   ranking order (one GROUP BY over the level's two ranking figures, COMPOSITE and INDIVIDUAL, by
   the index on (run, scope, dimension, code)), the page's agencies and the page's figures.
 - `scope_trend`: one scope (an agency by code, or the province) across the rounds of the same
-  root: three queries however many agencies and rounds (rounds, their finished runs, the figures).
+  root: two queries however many agencies and rounds (the finished runs with their rounds, the
+  scope's figures in the runs chosen).
 Built on today's IndexFigure storage; when the storage changes, this module is what to port.
 """
 
@@ -194,25 +195,28 @@ def scope_trend(
     """The figures of one scope (an agency matched by code across rounds; None: the province)
     in this round and every earlier round of the same root, oldest first. Each round gives its
     newest final run; this round falls back to its newest provisional one."""
-    rounds = Round.objects.filter(root_id=round.root_id, year__lte=round.year).exclude(
-        status=RoundStatus.DRAFT
+    # The rounds come with their finished runs: one query for both.
+    finished = (
+        IndexRun.objects.filter(
+            round__root_id=round.root_id, round__year__lte=round.year, status=RunStatus.DONE
+        )
+        .exclude(round__status=RoundStatus.DRAFT)
+        .select_related("round")
+        .order_by("finished_at", "pk")
     )
     if published_only:
-        rounds = rounds.filter(status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED))
-    candidates = [
-        r
-        for r in rounds.order_by("year", "created_at", "pk")
-        if r.created_at <= round.created_at or r.pk == round.pk
-    ]
-    finished = IndexRun.objects.filter(
-        round__in=[r.pk for r in candidates], status=RunStatus.DONE
-    ).order_by("finished_at", "pk")
+        finished = finished.filter(round__status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED))
     final: dict[int, IndexRun] = {}
     any_run: dict[int, IndexRun] = {}
+    rounds: dict[int, Round] = {}
     for run in finished:  # ascending: the last one seen per round is the newest
+        if run.round.created_at > round.created_at and run.round_id != round.pk:
+            continue  # a later round of the same year
+        rounds[run.round_id] = run.round
         any_run[run.round_id] = run
         if not run.provisional:
             final[run.round_id] = run
+    candidates = sorted(rounds.values(), key=lambda r: (r.year, r.created_at, r.pk))
     chosen = []
     for candidate in candidates:
         run = final.get(candidate.pk) or (any_run.get(candidate.pk) if candidate.pk == round.pk else None)  # fmt: skip

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from berakhlak.models import AgencyKind, AsnType, Role
@@ -106,7 +107,7 @@ def dashboard(request, pk: int | None = None):
     target = request.htmx.target if request.htmx else None
     if target in ("units", "units-more"):
         part = "units" if target == "units" else "rows"
-        return HttpResponse(fragments(page, scope, context, (part,))[part]["html"])
+        return _varies(HttpResponse(fragments(page, scope, context, (part,))[part]["html"]))
     parts = fragments(page, scope, context, ("summary", "units"))
     context.update(
         summary_html=mark_safe(parts["summary"]["html"]),  # noqa: S308 - our own template
@@ -117,7 +118,13 @@ def dashboard(request, pk: int | None = None):
         trail=_trail(round, focus, scope),
         trend=trend(page, scope),
     )
-    return render(request, "reports/dashboard.html", context)
+    return _varies(render(request, "reports/dashboard.html", context))
+
+
+def _varies(response):
+    # One address, a page or a fragment by the htmx headers: no cache may mix them up.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _offset(text: str) -> int:

@@ -31,10 +31,15 @@ class Capped:
     top: list
     bottom: list
     total: int
+    ranked: int = 0  # units with a value to rank on; the others have it hidden
 
     @property
     def left_out(self) -> int:
         return self.total - len(self.top) - len(self.bottom)
+
+    @property
+    def unranked(self) -> int:
+        return self.total - self.ranked
 
 
 @dataclass
@@ -119,9 +124,9 @@ def _lke_components(round: Round, agency: RoundAgency | None) -> list[LkeCompone
 
 def _capped(page: Page, order: str, wrap) -> Capped:
     """All rows when the level fits twice PDF_ROWS, else the first and the last PDF_ROWS."""
-    first = level(page, order=order, offset=0, limit=2 * PDF_ROWS)
+    first = level(page, order=order, offset=0, limit=2 * PDF_ROWS, with_ranked=True)
     if first.total <= 2 * PDF_ROWS:
-        return Capped(top=wrap(first), bottom=[], total=first.total)
+        return Capped(top=wrap(first), bottom=[], total=first.total, ranked=first.ranked)
     # The bottom comes from the units with a value only (those without rank last either way).
     bottom = max(0, min(PDF_ROWS, first.ranked - PDF_ROWS))
     last = level(page, order=order, ascending=True, offset=0, limit=bottom) if bottom else None
@@ -129,6 +134,7 @@ def _capped(page: Page, order: str, wrap) -> Capped:
         top=wrap(first)[:PDF_ROWS],
         bottom=list(reversed(wrap(last))) if last else [],
         total=first.total,
+        ranked=first.ranked,
     )
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -237,7 +238,9 @@ def board_detail(request, pk: int):
         "can_remind": round.status == RoundStatus.OPEN and can_manage_round(request.user, round),
     }
     template = "surveys/board/table.html" if request.htmx else "surveys/board/detail.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))  # the page and its fragment share an address
+    return response
 
 
 @login_required

@@ -4,10 +4,12 @@ level with search and "show more", fragments cached per run and per reader's sco
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from evaluations.models import RoundAgency
 from reports.dashboard import LEVEL_PAGE, Page, dashboard_scope
@@ -158,6 +160,9 @@ def test_the_language_is_part_of_the_key(client, province):
     url = reverse("reports:dashboard_round", args=[round.pk])
     indonesian = client.get(url, headers={"Accept-Language": "id"}).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": url})
-    english = client.get(url).content.decode()
+    try:
+        english = client.get(url).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the request left English active
     assert "Perlu perhatian" in indonesian
     assert "Perlu perhatian" not in english
