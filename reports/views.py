@@ -97,7 +97,9 @@ def dashboard(request, pk: int | None = None):
         return render(
             request, "reports/dashboard.html", {**context, "trail": _trail(round, focus, scope)}
         )
-    parent_id = focus.pk if focus else _root_id(round)
+    root = RoundAgency.objects.select_related("agency").get(round=round, depth=0)
+    round.root = root.agency  # the same agency: the heading and breadcrumb need no query more
+    parent_id = focus.pk if focus else root.pk
     page = Page(
         round=round, run=run, focus=focus, parent_id=parent_id, asn_type=asn_type,
         agency_kind=agency_kind, search=request.GET.get("cari", "").strip()[:80],
@@ -129,10 +131,6 @@ def _varies(response):
 
 def _offset(text: str) -> int:
     return min(int(text), 1_000_000) if text.isdigit() else 0
-
-
-def _root_id(round) -> int:
-    return RoundAgency.objects.filter(round=round, depth=0).values_list("pk", flat=True).get()
 
 
 def _trail(round, focus, scope) -> list:
