@@ -9,6 +9,7 @@ streams every row (reports.printing.excel).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -87,15 +88,17 @@ def _lke_components(round: Round, agency: RoundAgency | None) -> list[LkeCompone
     rows = Assessment.objects.filter(round_agency__round=round, criterion__in=criteria)
     if agency is not None:
         rows = rows.filter(round_agency__path__startswith=agency.path)
-    by_agency: dict[int, list[Assessment]] = {}
-    for assessment in rows.only("round_agency_id", "criterion_id", "status", "self_answer",
-                                "evaluator_answer", "final_answer"):  # fmt: skip
-        by_agency.setdefault(assessment.round_agency_id, []).append(assessment)
+    # One agency's assessments at a time (ordered, streamed): a province of 2,000 OPDs with 40
+    # criteria each never holds 80,000 rows in memory.
+    rows = rows.only("round_agency_id", "criterion_id", "status", "self_answer",
+                     "evaluator_answer", "final_answer").order_by("round_agency_id")  # fmt: skip
     orders = {c.component_id: c.component.order for c in criteria}
     totals: dict[int, list[Decimal]] = {}
     names: dict[int, tuple[str, Decimal, int]] = {}
-    for assessments in by_agency.values():
-        score = scoring.worksheet_score(assessments, criteria)
+    for _agency_id, assessments in itertools.groupby(
+        rows.iterator(chunk_size=2000), key=lambda a: a.round_agency_id
+    ):
+        score = scoring.worksheet_score(list(assessments), criteria)
         for component in score.components:
             names[component.component_id] = (
                 component.name,
