@@ -510,8 +510,8 @@ def run(workdir: Path) -> None:
 
     if connection.vendor != "postgresql":
         print(
-            "bench pages: skipped (target: PostgreSQL): the national-width seeding is set-based "
-            "SQL for PostgreSQL; run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME"
+            "pages: needs PostgreSQL (the national-width seeding is set-based SQL for it); run "
+            "with DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME"
         )
         return
     started = time.perf_counter()
