@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts, shared by the dashboards and (later) the PDF reports.
+"""Server-rendered SVG charts and heat-map cells, shared by the dashboards and the PDF reports.
 
 Plain SVG with presentation attributes (no inline style, no script), so the strict CSP holds and
 WeasyPrint draws the same picture.
@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from django.utils.formats import number_format
+from django.utils.formats import localize, number_format
 from django.utils.safestring import SafeString, mark_safe
 
+QUOTE = {'"': "&quot;"}
 BAND_COLOURS = {"A": "#067647", "B": "#2e90fa", "C": "#dc6803", "D": "#b42318", "": "#98a2b3"}
 
 
@@ -61,3 +62,23 @@ def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 640, row: int = 3
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+def heatmap_cells(figures, *, hidden: str, separator: str = "") -> SafeString:
+    """The heat map's value cells of one unit (`figures`: one per value, None when absent);
+    `separator`: the active language's decimal separator, when the caller looked it up already.
+
+    Built here rather than in the template: a wide level repeats them for every unit shown, and a
+    template lookup per attribute costs more than the database read of the row."""
+    cells = []
+    for figure in figures:
+        if figure is not None and not figure.suppressed and figure.value is not None:
+            band = figure.band or "none"
+            text = (
+                f"{figure.value}".replace(".", separator) if separator else localize(figure.value)
+            )
+            cells.append(f'<td class="text-center cell-band-{escape(band)}">{text}</td>')
+        else:
+            why = f' title="{escape(figure.reason, QUOTE)}"' if figure is not None and figure.suppressed else ""  # fmt: skip
+            cells.append(f'<td class="text-center cell-band-none"{why}><span aria-label="{escape(hidden, QUOTE)}">·</span></td>')  # fmt: skip
+    return mark_safe("".join(cells))  # noqa: S308 - every text above is escaped

@@ -1,36 +1,123 @@
 """The leaders' dashboard: one scope (province or an agency subtree), its values, its units.
 
-Reads stored, already-suppressed figures only (reports.selectors); never a response.
+Reads stored, already-suppressed figures only (reports.selectors, reports.selectors_pages); never
+a response. Every read is bounded by what the page shows, not by the number of agencies: the
+headline of the focus, one page of the level below it, the trend of the focus
+(docs/ARCHITECTURE.md §8). The rendered fragments are cached per run (a run never changes once
+written; a recompute is a new run), page, filter, language and the reader's scope.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from dataclasses import dataclass
-from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from berakhlak.models import AgencyKind, Role, User
+from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
-from reports import selectors
-from reports.charts import Bar, bar_chart_svg
+from reports import selectors, selectors_pages
+from reports.charts import Bar, bar_chart_svg, heatmap_cells
 from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
 
 BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 UNIT_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")
+LEVEL_PAGE = 50  # rows of one level per page; a province has ~40 OPDs, so it fits on one
+SEARCH_FROM = LEVEL_PAGE  # a level wider than this gets a search box
+# Bump when what a fragment holds changes outside its template (unit_line, heatmap_cells); a
+# change of the template itself changes template_version().
+CACHE_VERSION = 1
+CACHE_SECONDS = 6 * 60 * 60
+TEMPLATE = "reports/dashboard.html"
+
+
+@functools.cache
+def template_version() -> str:
+    """A hash of the fragments' template: a deploy that changes it never serves old fragments."""
+    source = Path(get_template(TEMPLATE).origin.name).read_bytes()
+    return hashlib.sha256(source).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """What one reader may see in a round, as far as a page's content depends on it."""
+
+    sees_province: bool
+    paths: tuple[str, ...]  # live agency paths of the reader's leader and admin grants
+    published_only: bool  # leaders compare with published rounds only
+
+    def allows(self, agency: RoundAgency) -> bool:
+        """Whether the reader may open this unit (its row links to its own page)."""
+        return self.sees_province or any(agency.agency.path.startswith(p) for p in self.paths)
+
+    @property
+    def key(self) -> str:
+        basis = f"{int(self.sees_province)}|{int(self.published_only)}|{','.join(self.paths)}"
+        return hashlib.sha256(basis.encode()).hexdigest()[:20]
+
+
+def dashboard_scope(user: User, round: Round) -> DashboardScope:
+    """The same rule as selectors.dashboard_agencies_for_user, without listing the agencies."""
+    sees = in_scope(user, round.root, (Role.ADMIN,)) or in_scope(user, round.root, (Role.LEADER,))
+    return DashboardScope(
+        sees_province=sees,
+        paths=() if sees else tuple(sorted(role_paths(user, (Role.LEADER, Role.ADMIN)))),
+        published_only=not in_scope(user, round.root, (Role.ADMIN,)),
+    )
 
 
 @dataclass
 class UnitRow:
+    position: int
     row: selectors.FigureRow
-    index: object  # the IndexFigure ranked on (composite when scored, else individual)
+    index: object  # the figure ranked on (composite when shown, else individual)
     rate: object = None  # RESPONSE_RATE of the unit's subtree
     minimum_met: bool | None = None  # MIN_RESPONDENTS: completed >= needed
+    openable: bool = False  # the reader may open the unit's own page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One dashboard request: which run, which scope and level, which filters, which rows."""
+
+    round: Round
+    run: IndexRun
+    focus: RoundAgency | None  # None: the province
+    parent_id: int  # the agency whose children are listed (the root for the province)
+    asn_type: str = ""
+    agency_kind: str = ""
+    search: str = ""
+    offset: int = 0
 
     @property
-    def sort_key(self):
-        value = getattr(self.index, "value", None)
-        return (value is None, -(value or Decimal(0)), self.row.agency.path)
+    def dimension(self) -> str:
+        return Dimension.ASN_TYPE if self.asn_type else Dimension.NONE
+
+    def cache_key(self, part: str, scope: DashboardScope) -> str:
+        basis = json.dumps(
+            [
+                # A run's id and finish time: never the same for two runs, even after a
+                # database restore reuses ids while the cache survives.
+                CACHE_VERSION, template_version(), part, self.run.pk,
+                self.run.finished_at.isoformat(),
+                self.focus.pk if self.focus else "P",
+                self.asn_type, self.agency_kind, self.search, self.offset,
+                translation.get_language(), scope.key,
+            ]
+        )  # fmt: skip
+        return f"dasbor:{self.run.pk}:{hashlib.sha256(basis.encode()).hexdigest()}"
 
 
 def _figure_text(figure) -> str:
@@ -41,46 +128,29 @@ def _figure_text(figure) -> str:
     return f"{figure.value}"
 
 
-def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency | None,
-                      root_agency: RoundAgency, dimension: str, key: str,
-                      published_only: bool = True, agency_kind: str = "") -> dict:  # fmt: skip
-    """Headline, value chart, weak values and the units directly below the focus.
+def _shown(figure) -> bool:
+    return figure is not None and not figure.suppressed and figure.value is not None
 
-    `agency_kind` keeps only units of that kind; at province level without an ASN-type filter the
-    headline becomes the figures of all agencies of that kind (stored as a breakdown)."""
-    if run is None:
-        return {"run": None}
-    if focus is None and agency_kind and not key:
-        headline = selectors.province_row(run, dimension=Dimension.AGENCY_KIND, key=agency_kind)
-        headline.figures.setdefault("RESPONSE_RATE", None)
-    elif focus is None:
-        headline = selectors.province_row(run, dimension=dimension, key=key)
-    else:
-        rows = selectors.figure_rows(
-            run, scope=Scope.SUBTREE, dimension=dimension, key=key, agency_ids=(focus.pk,)
-        )
-        headline = rows[0] if rows else selectors.FigureRow(agency=focus)
-    parent = focus or root_agency
-    units = [
-        UnitRow(row=row, index=row.get("COMPOSITE") if _shown(row.get("COMPOSITE")) else row.get("INDIVIDUAL"))
-        for row in selectors.figure_rows(run, scope=Scope.SUBTREE, dimension=dimension, key=key,
-                                         codes=UNIT_CODES, parent_id=parent.pk)
-        if row.agency and (not agency_kind or row.agency.kind == agency_kind)
-    ]  # fmt: skip
-    participation = {
-        row.agency.pk: row
-        for row in selectors.figure_rows(
-            run, scope=Scope.SUBTREE, codes=("RESPONSE_RATE", "MIN_RESPONDENTS"),
-            parent_id=parent.pk,
-        )
-        if row.agency
-    }  # fmt: skip
-    for unit in units:
-        row = participation.get(unit.row.agency.pk)
-        if row is not None:
-            unit.rate, minimum = row.get("RESPONSE_RATE"), row.get("MIN_RESPONDENTS")
-            unit.minimum_met = minimum is not None and minimum.n >= (minimum.denominator or 0)
-    units.sort(key=lambda u: u.sort_key)
+
+def headline_row(page: Page) -> selectors.FigureRow:
+    run, focus = page.run, page.focus
+    if focus is None and page.agency_kind and not page.asn_type:
+        # All agencies of that kind together (stored as a breakdown of the province).
+        row = selectors.province_row(run, dimension=Dimension.AGENCY_KIND, key=page.agency_kind)
+        row.figures.setdefault("RESPONSE_RATE", None)
+        return row
+    if focus is None:
+        return selectors.province_row(run, dimension=page.dimension, key=page.asn_type)
+    rows = selectors.figure_rows(
+        run, scope=Scope.SUBTREE, dimension=page.dimension, key=page.asn_type,
+        agency_ids=(focus.pk,),
+    )  # fmt: skip
+    return rows[0] if rows else selectors.FigureRow(agency=focus)
+
+
+def summary_context(page: Page) -> dict:
+    """Headline, the seven values as a chart, the weak values and the values selection."""
+    headline = headline_row(page)
     values = [(code, FigureCode(code).label, headline.get(code)) for code in VALUE_CODES]
     individual = headline.get("INDIVIDUAL")
     bars = [
@@ -89,7 +159,6 @@ def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency 
         for _code, label, f in values
     ]  # fmt: skip
     return {
-        "run": run,
         "headline": headline,
         "individual": individual,
         "composite": headline.get("COMPOSITE"),
@@ -97,21 +166,114 @@ def dashboard_context(*, round: Round, run: IndexRun | None, focus: RoundAgency 
         "values": values,
         "weak": weak_values(values, individual),
         "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
-        "units": units,
         "selection": [
             (code, FigureCode(code).label, headline.get(code))
             for code in SELECTION_CODES
             if headline.get(code) is not None
         ],
-        "value_codes": VALUE_CODES,
-        "trend": selectors.trend_by_agency_code(round, published_only=published_only).get(
-            focus.code if focus else "PROVINSI", []
-        ),
     }
 
 
-def _shown(figure) -> bool:
-    return figure is not None and not figure.suppressed and figure.value is not None
+def unit_row(item: selectors_pages.LevelRow, scope: DashboardScope | None) -> UnitRow:
+    composite, minimum = item.row.get("COMPOSITE"), item.minimum
+    return UnitRow(
+        position=item.position,
+        row=item.row,
+        index=composite if _shown(composite) else item.row.get("INDIVIDUAL"),
+        rate=item.rate,
+        minimum_met=None if minimum is None else minimum.n >= (minimum.denominator or 0),
+        openable=scope is not None and scope.allows(item.row.agency),
+    )
+
+
+def unit_rows(level: selectors_pages.LevelPage, scope: DashboardScope | None) -> list[UnitRow]:
+    return [unit_row(item, scope) for item in level.rows]
+
+
+def level(page: Page, *, order: str = "index", ascending: bool = False,
+          offset: int | None = None, limit: int = LEVEL_PAGE,
+          with_ranked: bool = False) -> selectors_pages.LevelPage:  # fmt: skip
+    return selectors_pages.level_page(
+        page.run, parent_id=page.parent_id, dimension=page.dimension, key=page.asn_type,
+        codes=UNIT_CODES, kind=page.agency_kind, search=page.search, order=order,
+        ascending=ascending, offset=page.offset if offset is None else offset, limit=limit,
+        with_ranked=with_ranked,
+    )  # fmt: skip
+
+
+def _number(value, separator: str) -> str:
+    """A stored figure (one decimal) as the active language writes it: 62,5 or 62.5."""
+    return f"{value}".replace(".", separator)
+
+
+def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
+    """One row of the ranking and heat map, as the template used to write it (tests and
+    screen readers rely on the data-testid and the labels)."""
+    agency = unit.row.agency
+    name = escape(agency.name)
+    if unit.openable:
+        params = {"unit": agency.code, "jenis_asn": page.asn_type, "jenis_unit": page.agency_kind}
+        query = urlencode({k: v for k, v in params.items() if v})
+        name = f'<a href="?{escape(query)}">{name}</a>'
+    index = unit.index
+    if _shown(index):
+        shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>'  # fmt: skip
+    else:
+        shown = f'<span class="small text-secondary">{escape(_("disembunyikan"))}</span>'
+    rate = unit.rate
+    rate_text = f"{_number(rate.value, separator)}%" if rate is not None and rate.value is not None else "–"  # fmt: skip
+    if unit.minimum_met is False:
+        rate_text += f' <span class="badge text-bg-warning" title="{escape(_("Responden minimum belum terpenuhi"))}">{escape(_("min."))}</span>'  # fmt: skip
+    code = escape(agency.code)
+    return mark_safe(  # noqa: S308 - every text above is escaped
+        f'<tr data-testid="unit-{code}"><td class="text-secondary">{unit.position}</td>'
+        f'<th scope="row" class="fw-normal">{name}</th>'
+        f'<td class="text-end">{unit.row.n}</td>'
+        f'<td class="text-end fw-semibold text-nowrap">{shown}</td>'
+        f"{heatmap_cells(unit.row.values(), hidden=_('disembunyikan'), separator=separator)}"
+        f'<td class="text-end small text-nowrap" data-testid="rate-{code}">{rate_text}</td></tr>'
+    )
+
+
+def units_context(page: Page, scope: DashboardScope) -> dict:
+    found = level(page)
+    units = unit_rows(found, scope)
+    separator = get_format("DECIMAL_SEPARATOR")
+    return {
+        "units": units,
+        "unit_lines": [unit_line(unit, page, separator) for unit in units],
+        "level": found,
+        "searchable": found.total > SEARCH_FROM or bool(page.search),
+    }
+
+
+def trend(page: Page, scope: DashboardScope) -> list:
+    """The focus's own series only (not every agency's)."""
+    return selectors_pages.scope_trend(
+        page.round,
+        agency_code=page.focus.code if page.focus else None,
+        published_only=scope.published_only,
+    )
+
+
+def fragments(page: Page, scope: DashboardScope, context: dict, parts: tuple[str, ...]) -> dict:
+    """Rendered HTML of the page's fragments, from the cache or rendered (and cached) now.
+
+    `context` holds what the templates need besides the figures (round, filters, links)."""
+    keys = {part: page.cache_key(part, scope) for part in parts}
+    found = cache.get_many(list(keys.values()))
+    result, missing = {}, {}
+    for part, key in keys.items():
+        if key in found:
+            result[part] = found[key]
+            continue
+        data = summary_context(page) if part == "summary" else units_context(page, scope)
+        html = render_to_string(f"{TEMPLATE}#{part}", {**context, **data})
+        meta = {"total": data["level"].total} if part != "summary" else {}
+        result[part] = missing[key] = {"html": html, **meta}
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+    return result
 
 
 def weak_values(values, individual) -> list[tuple[str, str, object]]:
@@ -126,3 +288,18 @@ def weak_values(values, individual) -> list[tuple[str, str, object]]:
         for code, label, f in sorted(shown, key=lambda v: v[2].value)
         if code in lowest or BAND_RANK.get(f.band, 0) < own_band
     ]
+
+
+def agency_kinds(round: Round) -> list[tuple[str, str]]:
+    """The agency kinds present below the root of the round's snapshot (fixed once it opened)."""
+    key = f"dasbor-jenis:{round.pk}:{round.created_at.timestamp()}"
+    present = cache.get(key)
+    if present is None:
+        present = set(
+            RoundAgency.objects.filter(round=round, depth__gt=0)
+            .order_by()
+            .values_list("kind", flat=True)
+            .distinct()
+        )
+        cache.set(key, present, CACHE_SECONDS)
+    return [(value, label) for value, label in AgencyKind.choices if value in present]

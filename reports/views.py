@@ -5,16 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
 from berakhlak.models import AgencyKind, AsnType, Role
-from berakhlak.permissions import in_scope, roles_of
+from berakhlak.permissions import roles_of
 from evaluations.models import Round, RoundAgency, RoundStatus
 from reports import selectors, suppression
-from reports.dashboard import dashboard_context
+from reports.dashboard import SEARCH_FROM, Page, agency_kinds, dashboard_scope, fragments, trend
 from reports.figures import individual_index, round_half_up
-from reports.models import METHOD_VERSION, VALUE_CODES, Dimension
+from reports.models import METHOD_VERSION, VALUE_CODES
 
 NATIONAL_2022 = dict(
     zip(VALUE_CODES, ("57.9", "74.1", "56.7", "63.8", "65.8", "38.9", "69.4"), strict=True)
@@ -50,7 +52,9 @@ def method(request):
 
 @login_required
 def dashboard(request, pk: int | None = None):
-    """Leaders' overview of one scope; ?unit=CODE drills down, ?jenis_asn=PNS filters."""
+    """Leaders' overview of one scope; ?unit=CODE drills down, ?jenis_asn=PNS and ?jenis_unit=DINAS
+    filter, ?cari= searches the level below, ?mulai= pages it. An htmx request for the level
+    (target "units") or for its next rows (target "units-more") gets only that fragment."""
     rounds = selectors.dashboard_rounds_for_user(request.user)
     if not rounds:
         if pk is not None or not roles_of(request.user) & {Role.ADMIN, Role.LEADER}:
@@ -63,53 +67,77 @@ def dashboard(request, pk: int | None = None):
     code = request.GET.get("unit", "")
     focus = None
     if code:
-        focus = allowed.filter(code=code).first()
+        focus = allowed.filter(code=code).select_related("agency").first()
         if focus is None:
             raise Http404
     elif not sees_province:
-        tops = list(allowed.order_by("depth", "path"))
-        if not tops:
+        focus = allowed.order_by("depth", "path").select_related("agency").first()
+        if focus is None:
             raise Http404
-        focus = tops[0]
     asn_type = request.GET.get("jenis_asn", "")
     if asn_type not in AsnType.values:
         asn_type = ""
-    dimension = Dimension.ASN_TYPE if asn_type else Dimension.NONE
     agency_kind = request.GET.get("jenis_unit", "")
     if agency_kind not in AgencyKind.values:
         agency_kind = ""
-    root_agency = RoundAgency.objects.get(round=round, depth=0)
-    kinds_present = set(
-        RoundAgency.objects.filter(round=round, depth__gt=0).values_list("kind", flat=True)
-    )
-    visible_codes = set(allowed.values_list("code", flat=True))
+    scope = dashboard_scope(request.user, round)
+    run = selectors.run_for_reading(round)
     context = {
         "rounds": rounds,
         "round": round,
+        "run": run,
         "focus": focus,
         "sees_province": sees_province,
         "asn_type": asn_type,
         "asn_types": AsnType.choices,
         "agency_kind": agency_kind,
-        "agency_kinds": [(v, label) for v, label in AgencyKind.choices if v in kinds_present],
-        "visible_codes": visible_codes,
-        "trail": _trail(focus, visible_codes),
-        **dashboard_context(
-            round=round, run=selectors.run_for_reading(round), focus=focus,
-            root_agency=root_agency, dimension=dimension, key=asn_type,
-            published_only=not in_scope(request.user, round.root, (Role.ADMIN,)),
-            agency_kind=agency_kind,
-        ),
-    }  # fmt: skip
-    return render(request, "reports/dashboard.html", context)
+        "value_codes": VALUE_CODES,
+    }
+    if run is None:
+        return render(
+            request, "reports/dashboard.html", {**context, "trail": _trail(round, focus, scope)}
+        )
+    root = RoundAgency.objects.select_related("agency").get(round=round, depth=0)
+    round.root = root.agency  # the same agency: the heading and breadcrumb need no query more
+    parent_id = focus.pk if focus else root.pk
+    page = Page(
+        round=round, run=run, focus=focus, parent_id=parent_id, asn_type=asn_type,
+        agency_kind=agency_kind, search=request.GET.get("cari", "").strip()[:80],
+        offset=_offset(request.GET.get("mulai", "")),
+    )  # fmt: skip
+    context["search"], context["offset"] = page.search, page.offset
+    target = request.htmx.target if request.htmx else None
+    if target in ("units", "units-more"):
+        part = "units" if target == "units" else "rows"
+        return _varies(HttpResponse(fragments(page, scope, context, (part,))[part]["html"]))
+    parts = fragments(page, scope, context, ("summary", "units"))
+    context.update(
+        summary_html=mark_safe(parts["summary"]["html"]),  # noqa: S308 - our own template
+        units_html=mark_safe(parts["units"]["html"]),  # noqa: S308 - our own template
+        searchable=parts["units"]["total"] > SEARCH_FROM or bool(page.search),
+        show_units=parts["units"]["total"] > 0 or bool(page.search or agency_kind),
+        agency_kinds=agency_kinds(round),
+        trail=_trail(round, focus, scope),
+        trend=trend(page, scope),
+    )
+    return _varies(render(request, "reports/dashboard.html", context))
 
 
-def _trail(focus, visible_codes) -> list:
-    """The focus's ancestors the user may open, for the breadcrumb."""
-    trail = []
-    node = focus.parent if focus else None
-    while node is not None and node.depth > 0:
-        if node.code in visible_codes:
-            trail.append(node)
-        node = node.parent
-    return list(reversed(trail))
+def _varies(response):
+    # One address, a page or a fragment by the htmx headers: no cache may mix them up.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _offset(text: str) -> int:
+    return min(int(text), 1_000_000) if text.isdigit() else 0
+
+
+def _trail(round, focus, scope) -> list:
+    """The focus's ancestors the reader may open, for the breadcrumb: one query by path."""
+    if focus is None:
+        return []
+    parts = focus.path.strip("/").split("/")[:-1]
+    prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    ancestors = RoundAgency.objects.filter(round=round, path__in=prefixes, depth__gt=0)
+    return [a for a in ancestors.select_related("agency").order_by("depth") if scope.allows(a)]

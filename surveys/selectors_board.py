@@ -2,12 +2,22 @@
 
 Counts of participation only (WHO took part, in numbers): never an answer, never a name. Scope:
 admins see every agency of their subtree, change agents and leaders their own agency subtree.
+
+At national width the counts cannot be taken per page view: one GROUP BY over a round's
+participations reads every invited person (close to a second for 800,000 people). They are read
+into a per-round snapshot instead (`board_snapshot`: the agency tree with own and subtree
+counts), kept in the cache and rebuilt at most once per `REFRESH_SECONDS` (the board's own
+polling interval) by whichever request finds it stale, while the others keep showing the
+previous counts. Every page then costs a constant number of queries whatever the number of
+agencies, and renders only the rows it shows (docs/ARCHITECTURE.md §8).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -23,11 +33,33 @@ BOARD_STATUSES = (
     RoundStatus.COMPUTED,
     RoundStatus.PUBLISHED,
 )
+REFRESH_SECONDS = 10  # while the round is open: the board polls at this interval
+REFRESH_CLOSED_SECONDS = 60  # afterwards only paper imports still change a count
+SNAPSHOT_VERSION = 2
+SNAPSHOT_KEEP_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class BoardAgency:
+    """The snapshot's fields of one round agency, as the board shows and scopes it."""
+
+    pk: int
+    parent_id: int | None
+    depth: int
+    code: str
+    name: str
+    path: str
+    scope_path: str  # the live agency's path: role grants are on the live tree
+    roster_count: int
+    round: Round
+
+    def min_respondents_needed(self) -> int:
+        return RoundAgency.min_respondents_needed(self)  # one rule, on the snapshot row
 
 
 @dataclass
 class BoardRow:
-    agency: RoundAgency
+    agency: BoardAgency
     invited: int = 0
     started: int = 0
     submitted: int = 0
@@ -36,7 +68,7 @@ class BoardRow:
     # Totals over the agency and every unit below it (equal to the own figures for a leaf).
     tree_invited: int = 0
     tree_completed: int = 0
-    children: list = field(default_factory=list)
+    children: list = field(default_factory=list)  # pks, in tree order
 
     @property
     def completed(self) -> int:
@@ -57,6 +89,10 @@ class BoardRow:
     @property
     def minimum_met(self) -> bool:
         return self.completed >= self.needed
+
+    @property
+    def below_minimum(self) -> bool:
+        return bool(self.invited) and not self.minimum_met
 
     @property
     def has_children(self) -> bool:
@@ -110,40 +146,7 @@ def get_board_agency_for_user(user: User, round: Round, code: str) -> RoundAgenc
     return agency
 
 
-def board_rows(user: User, round: Round) -> list[BoardRow]:
-    """One row per visible agency (tree order) with own and subtree figures; three GROUP BYs."""
-    agencies = list(board_agencies_for_user(user, round))
-    if not agencies:
-        return []
-    # Figures are computed over the whole round so subtree totals include every unit below.
-    everything = {a.pk: BoardRow(agency=a) for a in RoundAgency.objects.filter(round=round)}
-    participation = (
-        Participation.objects.filter(round=round)
-        .values("round_agency_id")
-        .annotate(
-            invited=Count("pk"),
-            started=Count("pk", filter=Q(status=ParticipationStatus.STARTED)),
-            submitted=Count("pk", filter=Q(status=ParticipationStatus.SUBMITTED)),
-            reminders=Count("pk", filter=Q(reminders_sent__gt=0)),
-        )
-    )
-    for row in participation:
-        target = everything[row["round_agency_id"]]
-        target.invited, target.started = row["invited"], row["started"]
-        target.submitted, target.reminders = row["submitted"], row["reminders"]
-    for agency_id, count in paper_counts(round).items():
-        everything[agency_id].paper = count
-    # Roll up from the deepest level: each row adds itself, then hands its total to its parent.
-    ordered = sorted(everything.values(), key=lambda r: r.agency.depth, reverse=True)
-    for row in ordered:
-        row.tree_invited += row.invited
-        row.tree_completed += row.completed
-        parent = everything.get(row.agency.parent_id)
-        if parent is not None:
-            parent.tree_invited += row.tree_invited
-            parent.tree_completed += row.tree_completed
-            parent.children.append(row)
-    return [everything[a.pk] for a in agencies]
+# --- counts ---------------------------------------------------------------------------------------
 
 
 def paper_counts(round: Round) -> dict[int, int]:
@@ -158,13 +161,154 @@ def paper_counts(round: Round) -> dict[int, int]:
     return {row["round_agency_id"]: row["n"] for row in rows}
 
 
-def board_totals(rows: list[BoardRow]) -> dict:
-    """Totals of the visible rows' own figures (each person counted once)."""
-    invited = sum(r.invited for r in rows)
-    completed = sum(r.completed for r in rows)
+def _participation_counts(round: Round) -> dict[int, tuple[int, int, int, int]]:
+    """(invited, started, submitted, reminded) per round agency: one GROUP BY."""
+    rows = (
+        Participation.objects.filter(round=round)
+        .values("round_agency_id")
+        .annotate(
+            invited=Count("pk"),
+            started=Count("pk", filter=Q(status=ParticipationStatus.STARTED)),
+            submitted=Count("pk", filter=Q(status=ParticipationStatus.SUBMITTED)),
+            reminders=Count("pk", filter=Q(reminders_sent__gt=0)),
+        )
+        .order_by()
+    )
     return {
-        "invited": invited,
-        "completed": completed,
-        "percent": _percent(completed, invited),
-        "below_minimum": sum(1 for r in rows if r.invited and not r.minimum_met),
+        r["round_agency_id"]: (r["invited"], r["started"], r["submitted"], r["reminders"])
+        for r in rows
     }
+
+
+def _snapshot_build(round: Round) -> dict:
+    """The agency tree of the round with own and subtree counts, as plain tuples (cacheable)."""
+    fields = ("pk", "parent_id", "depth", "code", "name", "path", "agency__path", "roster_count")
+    units = list(RoundAgency.objects.filter(round=round).order_by("path").values_list(*fields))
+    counts = _participation_counts(round)
+    paper = paper_counts(round)
+    own = {pk: (*counts.get(pk, (0, 0, 0, 0)), paper.get(pk, 0)) for pk, *_rest in units}
+    tree = {pk: [o[0], o[2] + o[4]] for pk, o in own.items()}  # invited, completed
+    children: dict[int, list[int]] = {}
+    for pk, parent_id, *_rest in units:  # path order: children in tree order
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
+    for pk, parent_id, *_rest in sorted(units, key=lambda u: u[2], reverse=True):
+        if parent_id in tree:
+            tree[parent_id][0] += tree[pk][0]
+            tree[parent_id][1] += tree[pk][1]
+    return {
+        "at": time.time(),
+        "units": {u[0]: u for u in units},
+        "own": own,
+        "tree": {pk: tuple(t) for pk, t in tree.items()},
+        "children": children,
+    }
+
+
+def _snapshot_key(round: Round) -> str:
+    # The creation time too: a restored database may reuse a round id while the cache survives.
+    return f"tingkat-respons:{SNAPSHOT_VERSION}:{round.pk}:{round.created_at.timestamp()}"
+
+
+def board_snapshot(round: Round) -> dict:
+    """The round's counts, at most REFRESH_SECONDS old while it is open (one request rebuilds a
+    stale snapshot; the others meanwhile show the previous one)."""
+    key = _snapshot_key(round)
+    entry = cache.get(key)
+    fresh_for = REFRESH_SECONDS if round.status == RoundStatus.OPEN else REFRESH_CLOSED_SECONDS
+    if entry is not None and time.time() - entry["at"] < fresh_for:
+        return entry
+    if entry is not None and not cache.add(f"{key}:rebuild", 1, timeout=60):
+        return entry
+    entry = _snapshot_build(round)
+    cache.set(key, entry, SNAPSHOT_KEEP_SECONDS)
+    cache.delete(f"{key}:rebuild")
+    return entry
+
+
+class BoardTree:
+    """A round's snapshot with one reader's scope applied. Rows are built only for the agencies
+    a page shows; the totals and the sort keys come from the snapshot's tuples."""
+
+    def __init__(self, user: User, round: Round) -> None:
+        snapshot = board_snapshot(round)
+        self.round = round
+        self.units: dict[int, tuple] = snapshot["units"]
+        self.own: dict[int, tuple] = snapshot["own"]
+        self.tree: dict[int, tuple] = snapshot["tree"]
+        self.children: dict[int, list[int]] = snapshot["children"]
+        self.refreshed_at: float = snapshot["at"]
+        paths = None if user.is_superuser else role_paths(user, BOARD_ROLES)
+        if paths is None:
+            self.visible = set(self.units)
+        else:  # by the live agency's path, as the role grants are (unit[6])
+            self.visible = {
+                pk for pk, unit in self.units.items() if any(unit[6].startswith(p) for p in paths)
+            }
+        self.tops = [
+            pk for pk, unit in self.units.items() if pk in self.visible and unit[1] not in self.visible
+        ]  # fmt: skip
+        self._rows: dict[int, BoardRow] = {}
+
+    def row(self, pk: int) -> BoardRow:
+        if pk not in self._rows:
+            _pk, parent_id, depth, code, name, path, scope_path, roster = self.units[pk]
+            invited, started, submitted, reminders, paper = self.own[pk]
+            tree_invited, tree_completed = self.tree[pk]
+            self._rows[pk] = BoardRow(
+                agency=BoardAgency(pk, parent_id, depth, code, name, path, scope_path, roster, self.round),
+                invited=invited, started=started, submitted=submitted, paper=paper,
+                reminders=reminders, tree_invited=tree_invited, tree_completed=tree_completed,
+                children=self.children.get(pk, []),
+            )  # fmt: skip
+        return self._rows[pk]
+
+    def completed(self, pk: int) -> int:
+        own = self.own[pk]
+        return own[2] + own[4]
+
+    def percent(self, pk: int) -> int:
+        return _percent(self.completed(pk), self.own[pk][0])
+
+    def path(self, pk: int) -> str:
+        return self.units[pk][5]
+
+    def needed(self, pk: int) -> int:
+        """RoundAgency.min_respondents_needed on the snapshot's roster (without a model per
+        agency: the totals ask it of every visible agency)."""
+        roster = self.units[pk][7]
+        by_pct = -(-roster * self.round.min_respondents_pct // 100)  # ceiling
+        return min(max(self.round.min_respondents, by_pct), roster)
+
+    def below_minimum(self, pk: int) -> bool:
+        return bool(self.own[pk][0]) and self.completed(pk) < self.needed(pk)
+
+    def totals(self) -> dict:
+        """Totals of the visible agencies' own figures (each person counted once): one pass
+        over the snapshot's tuples, with the minimum rule of `needed` inlined."""
+        minimum, pct = self.round.min_respondents, self.round.min_respondents_pct
+        invited = completed = below = 0
+        for pk in self.visible:
+            own_invited, _started, submitted, _reminders, paper = self.own[pk]
+            invited += own_invited
+            completed += submitted + paper
+            roster = self.units[pk][7]
+            if own_invited and submitted + paper < min(max(minimum, -(-roster * pct // 100)), roster):  # fmt: skip
+                below += 1
+        return {
+            "invited": invited,
+            "completed": completed,
+            "percent": _percent(completed, invited),
+            "below_minimum": below,
+        }
+
+
+def board_tree(user: User, round: Round) -> BoardTree:
+    """The snapshot with the reader's scope applied."""
+    return BoardTree(user, round)
+
+
+def board_rows(user: User, round: Round) -> list[BoardRow]:
+    """Every visible agency's row (tree order), with own and subtree figures."""
+    tree = board_tree(user, round)
+    return [tree.row(pk) for pk in tree.units if pk in tree.visible]

@@ -1,8 +1,15 @@
 """What a report says, gathered once for both formats: the same stored, suppressed figures as the
-dashboard (reports.dashboard), plus LKE component scores, participation and the method."""
+dashboard (reports.dashboard), plus LKE component scores, participation and the method.
+
+The PDF's per-agency tables are capped (docs/ARCHITECTURE.md §8): the best and the worst
+`PDF_ROWS` of a level, with a sentence that the Excel workbook holds the full list, so that a
+province of 2,000 OPDs prints in a bounded number of pages and bounded memory. The workbook
+streams every row (reports.printing.excel).
+"""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,9 +18,29 @@ from django.utils import timezone
 
 from evaluations import scoring
 from evaluations.models import Assessment, Criterion, Round, RoundAgency
-from reports import selectors, suppression
-from reports.dashboard import dashboard_context
-from reports.models import Dimension, IndexRun, Scope
+from reports import selectors, selectors_pages, suppression
+from reports.dashboard import Page, level, summary_context, unit_rows
+from reports.models import VALUE_CODES, IndexRun, Scope
+
+PDF_ROWS = 15  # rows from the top and from the bottom of a capped table
+
+
+@dataclass
+class Capped:
+    """A level's rows for print: all of them, or the first and the last PDF_ROWS."""
+
+    top: list
+    bottom: list
+    total: int
+    ranked: int = 0  # units with a value to rank on; the others have it hidden
+
+    @property
+    def left_out(self) -> int:
+        return self.total - len(self.top) - len(self.bottom)
+
+    @property
+    def unranked(self) -> int:
+        return self.total - self.ranked
 
 
 @dataclass
@@ -32,7 +59,10 @@ class ReportData:
     generated_at: object
     dashboard: dict = field(default_factory=dict)
     lke: list[LkeComponent] = field(default_factory=list)
-    participation: list = field(default_factory=list)
+    units: Capped | None = None  # ranking and heat map of the level below (UnitRow)
+    participation: Capped | None = None  # response rates of that level (LevelRow), best first
+    own_participation: selectors_pages.LevelRow | None = None  # the agency itself
+    root_id: int | None = None
     minimum: int = 5
     follow_up_round: Round | None = None  # the earlier round whose action plan is reported
     follow_up: list = field(default_factory=list)  # evaluations.plans.services.ValueLoop
@@ -58,15 +88,17 @@ def _lke_components(round: Round, agency: RoundAgency | None) -> list[LkeCompone
     rows = Assessment.objects.filter(round_agency__round=round, criterion__in=criteria)
     if agency is not None:
         rows = rows.filter(round_agency__path__startswith=agency.path)
-    by_agency: dict[int, list[Assessment]] = {}
-    for assessment in rows.only("round_agency_id", "criterion_id", "status", "self_answer",
-                                "evaluator_answer", "final_answer"):  # fmt: skip
-        by_agency.setdefault(assessment.round_agency_id, []).append(assessment)
+    # One agency's assessments at a time (ordered, streamed): a province of 2,000 OPDs with 40
+    # criteria each never holds 80,000 rows in memory.
+    rows = rows.only("round_agency_id", "criterion_id", "status", "self_answer",
+                     "evaluator_answer", "final_answer").order_by("round_agency_id")  # fmt: skip
     orders = {c.component_id: c.component.order for c in criteria}
     totals: dict[int, list[Decimal]] = {}
     names: dict[int, tuple[str, Decimal, int]] = {}
-    for assessments in by_agency.values():
-        score = scoring.worksheet_score(assessments, criteria)
+    for _agency_id, assessments in itertools.groupby(
+        rows.iterator(chunk_size=2000), key=lambda a: a.round_agency_id
+    ):
+        score = scoring.worksheet_score(list(assessments), criteria)
         for component in score.components:
             names[component.component_id] = (
                 component.name,
@@ -93,34 +125,67 @@ def _lke_components(round: Round, agency: RoundAgency | None) -> list[LkeCompone
     return result
 
 
-def _participation(run: IndexRun, agency: RoundAgency | None) -> list[selectors.FigureRow]:
-    """Response rate and minimum status of the scope's agencies (the subtree, tree order)."""
-    rows = selectors.figure_rows(
-        run, scope=Scope.SUBTREE, codes=("RESPONSE_RATE", "MIN_RESPONDENTS", "INDIVIDUAL")
+def _capped(page: Page, order: str, wrap) -> Capped:
+    """All rows when the level fits twice PDF_ROWS, else the first and the last PDF_ROWS."""
+    first = level(page, order=order, offset=0, limit=2 * PDF_ROWS, with_ranked=True)
+    if first.total <= 2 * PDF_ROWS:
+        return Capped(top=wrap(first), bottom=[], total=first.total, ranked=first.ranked)
+    # The bottom comes from the units with a value only (those without rank last either way).
+    bottom = max(0, min(PDF_ROWS, first.ranked - PDF_ROWS))
+    last = level(page, order=order, ascending=True, offset=0, limit=bottom) if bottom else None
+    return Capped(
+        top=wrap(first)[:PDF_ROWS],
+        bottom=list(reversed(wrap(last))) if last else [],
+        total=first.total,
+        ranked=first.ranked,
     )
-    if agency is None:
-        return [r for r in rows if r.agency and r.agency.depth == 1]
-    return [r for r in rows if r.agency and r.agency.path.startswith(agency.path)]
+
+
+def _own_participation(run: IndexRun, agency: RoundAgency) -> selectors_pages.LevelRow:
+    rows = selectors.figure_rows(
+        run, scope=Scope.SUBTREE, codes=selectors_pages.PARTICIPATION_CODES,
+        agency_ids=(agency.pk,),
+    )  # fmt: skip
+    row = rows[0] if rows else selectors.FigureRow(agency=agency)
+    return selectors_pages.LevelRow(
+        position=0, row=row, rate=row.get("RESPONSE_RATE"), minimum=row.get("MIN_RESPONDENTS")
+    )
+
+
+def report_page(data: ReportData) -> Page:
+    """The dashboard page a report prints: the scope, all ASN types, every kind."""
+    return Page(
+        round=data.round, run=data.run, focus=data.agency,
+        parent_id=data.agency.pk if data.agency else data.root_id,
+    )  # fmt: skip
 
 
 def report_data(*, round: Round, agency: RoundAgency | None, published_only: bool) -> ReportData:
     run = selectors.run_for_reading(round)
-    root = RoundAgency.objects.get(round=round, depth=0)
+    root_id = RoundAgency.objects.filter(round=round, depth=0).values_list("pk", flat=True).get()
     data = ReportData(
         round=round,
         run=run,
         agency=agency,
         generated_at=timezone.localtime(),
         minimum=suppression.group_minimum(round.min_group),
+        root_id=root_id,
     )
     if run is None:
         return data
-    data.dashboard = dashboard_context(
-        round=round, run=run, focus=agency, root_agency=root, dimension=Dimension.NONE, key="",
-        published_only=published_only,
-    )  # fmt: skip
+    page = report_page(data)
+    data.dashboard = {
+        **summary_context(page),
+        "value_codes": VALUE_CODES,
+        "trend": selectors_pages.scope_trend(
+            round, agency_code=agency.code if agency else None, published_only=published_only
+        ),
+    }
+    data.units = _capped(page, "index", lambda found: unit_rows(found, None))
+    data.participation = _capped(page, "rate", lambda found: list(found.rows))
+    if agency is not None:
+        data.own_participation = _own_participation(run, agency)
     data.lke = _lke_components(round, agency)
-    data.participation = _participation(run, agency)
     if agency is not None:
         _follow_up(data, round, agency)
     return data

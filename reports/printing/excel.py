@@ -18,9 +18,12 @@ from openpyxl.utils import get_column_letter
 
 from berakhlak.spreadsheet import FORMULA_TRIGGERS
 from reports import selectors
+from reports.dashboard import level, unit_row
 from reports.exports import HIDDEN
 from reports.models import VALUE_CODES, IndexFigure, Scope
-from reports.printing.context import ReportData
+from reports.printing.context import ReportData, report_page
+
+CHUNK = 500  # rows of a level read at a time: the full list, in bounded memory
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
@@ -128,16 +131,29 @@ def _per_value(workbook: Workbook, data: ReportData) -> None:
     sheet.finish()
 
 
+def _level_all(data: ReportData, order: str):
+    """Every unit of the level below the scope, best first, CHUNK rows per query."""
+    page, offset = report_page(data), 0
+    while True:
+        found = level(page, order=order, offset=offset, limit=CHUNK)
+        yield from found.rows
+        if found.next_offset is None:
+            return
+        offset = found.next_offset
+
+
 def _per_agency(workbook: Workbook, data: ReportData) -> None:
     header = ["peringkat", "kode_unit", "nama_unit", "n", "indeks", "kategori", "indeks_individu", "indeks_instansi", "indeks_gabungan"]  # fmt: skip
     sheet = _Sheet(workbook, "Per OPD", header, [10, 14, 44, 8, 10, 10, 15, 15, 15])
-    for rank, unit in enumerate(data.dashboard.get("units", []), start=1):
-        row = unit.row
-        sheet.add([
-            rank, row.code, row.agency.name, row.n, _figure(unit.index),
-            getattr(unit.index, "band", "") or "", _figure(row.get("INDIVIDUAL")),
-            _figure(row.get("INSTITUTIONAL")), _figure(row.get("COMPOSITE")),
-        ])  # fmt: skip
+    if data.run is not None:
+        for item in _level_all(data, "index"):
+            unit = unit_row(item, None)
+            row = unit.row
+            sheet.add([
+                unit.position, row.code, row.agency.name, row.n, _figure(unit.index),
+                getattr(unit.index, "band", "") or "", _figure(row.get("INDIVIDUAL")),
+                _figure(row.get("INSTITUTIONAL")), _figure(row.get("COMPOSITE")),
+            ])  # fmt: skip
     sheet.finish()
 
 
@@ -152,10 +168,20 @@ def _lke(workbook: Workbook, data: ReportData) -> None:
     sheet.finish()
 
 
+def _participation_rows(data: ReportData):
+    """The province's OPDs, or the agency and every unit below it, in tree order."""
+    rows = selectors.figure_rows(
+        data.run, scope=Scope.SUBTREE, codes=("RESPONSE_RATE", "MIN_RESPONDENTS")
+    )
+    if data.agency is None:
+        return [r for r in rows if r.agency and r.agency.depth == 1]
+    return [r for r in rows if r.agency and r.agency.path.startswith(data.agency.path)]
+
+
 def _response(workbook: Workbook, data: ReportData) -> None:
     header = ["kode_unit", "nama_unit", "jawaban", "pegawai", "partisipasi_persen", "responden_minimum", "minimum_terpenuhi"]  # fmt: skip
     sheet = _Sheet(workbook, "Tingkat Respons", header, [14, 44, 10, 10, 18, 18, 18])
-    for row in data.participation:
+    for row in _participation_rows(data) if data.run is not None else []:
         rate, minimum = row.get("RESPONSE_RATE"), row.get("MIN_RESPONDENTS")
         sheet.add([
             row.code, row.agency.name, rate.n if rate else None,

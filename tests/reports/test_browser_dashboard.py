@@ -1,8 +1,10 @@
-"""A leader opens the overview, drills into an agency and changes the ASN-type filter."""
+"""A leader opens the overview, drills into an agency and changes the ASN-type filter; on a wide
+level they page with "Tampilkan berikutnya" and search for a unit, as a user would."""
 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -12,9 +14,18 @@ from reports.services.compute import index_compute_now
 from tests.conftest import browser_login
 from tests.factories import EmployeeFactory, Role, grant
 from tests.reports.factories import respond, round_status_set, survey_round
+from tests.reports.pages import agencies_add, figures_write
 from tests.surveys.factories import core_values_ensure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("SHOTS") == "1"
+SHOTS_DIR = os.environ.get("SHOTS_DIR", "screenshots")
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        os.makedirs(SHOTS_DIR, exist_ok=True)
+        page.screenshot(path=f"{SHOTS_DIR}/{name}.png", full_page=True)
 
 
 def test_leader_overview_drill_down_and_filter(browser, live_server, province):
@@ -42,16 +53,69 @@ def test_leader_overview_drill_down_and_filter(browser, live_server, province):
     expect(page.get_by_role("heading", level=1)).to_have_text("Pemerintah Provinsi Uji")
     expect(page.get_by_test_id("weak-values")).to_contain_text("Adaptif")
     expect(page.get_by_test_id("unit-DINKES")).to_be_visible()
-    if os.environ.get("SHOTS") == "1":
-        page.screenshot(path="screenshots/dashboard-desktop.png", full_page=True)
+    expect(page.get_by_role("search")).to_have_count(0)  # three OPDs: no search needed
+    shot(page, "dashboard-desktop")
 
     page.get_by_test_id("unit-DISDIK").get_by_role("link", name="Dinas Pendidikan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dinas Pendidikan")
     all_types = page.get_by_test_id("individual").inner_text()
     page.get_by_label("Jenis ASN").select_option("PPPK")
-    expect(page).to_have_url(__import__("re").compile("jenis_asn=PPPK"))
+    expect(page).to_have_url(re.compile("jenis_asn=PPPK"))
     expect(page.get_by_test_id("individual")).not_to_have_text(all_types)
-    if os.environ.get("SHOTS") == "1":
-        page.set_viewport_size({"width": 360, "height": 800})
-        page.screenshot(path="screenshots/dashboard-phone.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "dashboard-phone")
+    context.close()
+
+
+def test_a_wide_level_pages_and_searches(browser, live_server, province):
+    core_values_ensure()
+    agencies_add(province.root, 140, prefix="OPD")
+    round = survey_round(province)
+    figures_write(round)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    browser_login(page, live_server, province.admin.nip)
+    page.goto(f"{live_server.url}/dasbor/{round.pk}/")
+    rows = page.locator("tr[data-testid^='unit-']")
+    expect(rows).to_have_count(50)
+    expect(page.get_by_test_id("units-count")).to_contain_text("143 unit, menurut peringkat")
+    expect(page.get_by_test_id("units-more")).to_contain_text("50 dari 143")
+    shot(page, "dashboard-wide-desktop")
+
+    # "Tampilkan berikutnya" adds the next 50 rows below, in place (htmx), twice.
+    page.get_by_test_id("units-more").click()
+    expect(rows).to_have_count(100)
+    expect(rows.nth(50).locator("td").first).to_have_text("51")
+    page.get_by_test_id("units-more").click()
+    expect(rows).to_have_count(143)
+    expect(page.get_by_test_id("units-more")).to_have_count(0)
+
+    # Typing in the search narrows the level at once; the address keeps the search.
+    page.get_by_label("Cari unit").fill("OPD0117")
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(re.compile("cari=OPD0117"))
+    expect(page.get_by_test_id("unit-OPD0117")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "dashboard-wide-search-phone")
+    page.get_by_test_id("unit-OPD0117").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Unit OPD 0117")
+    context.close()
+
+
+def test_the_wide_level_works_without_javascript(browser, live_server, province):
+    core_values_ensure()
+    agencies_add(province.root, 60, prefix="OPD")
+    round = survey_round(province)
+    figures_write(round)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})  # fmt: skip
+    page = context.new_page()
+    browser_login(page, live_server, province.admin.nip)
+    page.goto(f"{live_server.url}/dasbor/{round.pk}/")
+    page.get_by_test_id("units-more").click()
+    expect(page).to_have_url(re.compile("mulai=50"))
+    expect(page.get_by_test_id("units-count")).to_contain_text("Unit 51–63 dari 63")
+    expect(page.locator("tr[data-testid^='unit-']")).to_have_count(13)
+    page.get_by_label("Cari unit").fill("OPD0042")
+    page.get_by_role("button", name="Cari", exact=True).click()
+    expect(page.locator("tr[data-testid^='unit-']")).to_have_count(1)
     context.close()

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from evaluations.models import RoundStatus
+from evaluations.models import RoundAgency, RoundStatus
+from reports import selectors
+from reports.models import Dimension, IndexFigure, Scope
 from reports.services.compute import index_compute_now
 from tests.reports.factories import respond, round_status_set, survey_round
+from tests.reports.pages import text_of, unit_codes
+
+
+def shown(value) -> str:
+    return f"{value}".replace(".", ",")  # the dashboard speaks Indonesian: 62,5
+
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +57,8 @@ def test_province_leader_sees_values_ranking_and_weak_values(client, province, p
     assert response.status_code == 200
     assert "<svg" in html and "Tujuh nilai dasar" in html
     assert 'data-testid="unit-DINKES"' in html and 'data-testid="unit-DISDIK"' in html
-    weak = response.context["weak"]
-    assert weak[0][0] == "AD"  # Adaptif, 30 at DINKES, is the weakest province value
+    # Adaptif, 30 at DINKES, is the weakest province value: first in "Perlu perhatian".
+    assert text_of(html, "weak-values").split()[1] == "Adaptif"
 
 
 def test_agency_leader_sees_only_own_subtree(client, province, published):
@@ -66,14 +74,22 @@ def test_agency_leader_sees_only_own_subtree(client, province, published):
 def test_drill_down_and_asn_filter(client, province, published):
     response = page(client, province.admin.user, published, unit="DINKES")
     assert response.context["focus"].code == "DINKES"
-    assert response.context["individual"].value is not None
-    filtered = page(client, province.admin.user, published, unit="DISDIK", jenis_asn="PPPK")
-    individual = filtered.context["individual"]
-    assert individual.suppressed and individual.value is None  # 2 PPPK: under the minimum
-    assert (
-        "disembunyikan" in filtered.content.decode()
-        or individual.reason in filtered.content.decode()
+    run = selectors.run_for_reading(published)
+    dinkes = RoundAgency.objects.get(round=published, code="DINKES")
+    individual = IndexFigure.objects.get(
+        run=run, scope=Scope.SUBTREE, round_agency=dinkes, dimension="", code="INDIVIDUAL"
     )
+    assert text_of(response.content.decode(), "individual") == shown(individual.value)
+    assert unit_codes(response.content.decode()) == ["UPTD-LAB"]
+    filtered = page(client, province.admin.user, published, unit="DISDIK", jenis_asn="PPPK")
+    disdik = RoundAgency.objects.get(round=published, code="DISDIK")
+    hidden = IndexFigure.objects.get(
+        run=run, round_agency=disdik, scope=Scope.SUBTREE, dimension=Dimension.ASN_TYPE,
+        dimension_key="PPPK", code="INDIVIDUAL",
+    )  # fmt: skip
+    assert hidden.suppressed and hidden.value is None  # 2 PPPK: under the minimum
+    html = filtered.content.decode()
+    assert text_of(html, "individual") == "–" and hidden.reason in html
 
 
 def test_leaders_do_not_see_unpublished_rounds(client, province):
@@ -113,17 +129,27 @@ def test_agency_kind_filter_keeps_units_of_that_kind(client, province, published
     html = response.content.decode()
     assert 'data-testid="unit-DINKES"' in html and 'data-testid="unit-DISDIK"' in html
     # The headline is the figure of all agencies of that kind, not the province's.
-    assert response.context["headline"].get("INDIVIDUAL").dimension == "AGENCY_KIND"
+    run = selectors.run_for_reading(published)
+    kind = selectors.province_row(run, dimension=Dimension.AGENCY_KIND, key="DINAS")
+    whole = selectors.province_row(run)
+    assert kind.get("INDIVIDUAL").value != whole.get("INDIVIDUAL").value
+    assert text_of(html, "individual") == shown(kind.get("INDIVIDUAL").value)
     assert page(client, province.admin.user, published, jenis_unit="NOPE").status_code == 200
 
 
 def test_units_show_participation_and_the_minimum(client, province, published):
     html = page(client, province.admin.user, published).content.decode()
-    assert 'data-testid="rate-DINKES"' in html
-    units = {
-        u.row.agency.code: u for u in page(client, province.admin.user, published).context["units"]
-    }
-    assert units["DINKES"].rate is not None and units["DINKES"].minimum_met is not None
+    run = selectors.run_for_reading(published)
+    dinkes = RoundAgency.objects.get(round=published, code="DINKES")
+    rate = IndexFigure.objects.get(
+        run=run, scope=Scope.SUBTREE, round_agency=dinkes, dimension="", code="RESPONSE_RATE"
+    )
+    minimum = IndexFigure.objects.get(
+        run=run, scope=Scope.SUBTREE, round_agency=dinkes, dimension="", code="MIN_RESPONDENTS"
+    )
+    text = text_of(html, "rate-DINKES")
+    assert text.startswith(f"{shown(rate.value)}%")
+    assert ("min." in text) == (minimum.n < minimum.denominator)
 
 
 def test_values_selection_figures_are_shown(client, province):

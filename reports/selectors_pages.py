@@ -1,0 +1,241 @@
+"""Figure reads the pages need beyond reports.selectors: one level of the tree, paged, ranked and
+searchable, with its participation; the trend of one scope (docs/ARCHITECTURE.md §8).
+
+What it reads, all from stored IndexFigure rows of scope SUBTREE or PROVINCE (never a response,
+never the own-staff scope):
+- `level_page`: the children of one agency in one run and breakdown, only the rows of the page.
+  Four queries whatever the width of the level: the level's count, the ids of the page in
+  ranking order (one GROUP BY over the level's two ranking figures, COMPOSITE and INDIVIDUAL, by
+  the index on (run, scope, dimension, code)), the page's agencies and the page's figures.
+- `scope_trend`: one scope (an agency by code, or the province) across the rounds of the same
+  root: two queries however many agencies and rounds (the finished runs with their rounds, the
+  scope's figures in the runs chosen).
+Built on today's IndexFigure storage; when the storage changes, this module is what to port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
+
+from evaluations.models import Round, RoundAgency, RoundStatus
+from reports.models import Dimension, IndexFigure, IndexRun, RunStatus, Scope
+from reports.selectors import FigureRow, TrendPoint
+
+PARTICIPATION_CODES = ("RESPONSE_RATE", "MIN_RESPONDENTS")
+ORDERS = ("index", "rate", "name")
+
+
+@dataclass(slots=True)
+class Figure:
+    """A stored figure as the pages read it (the attributes of IndexFigure they use)."""
+
+    code: str
+    value: Decimal | None
+    n: int
+    denominator: int | None
+    suppressed: bool
+    reason: str
+    band: str
+    dimension: str
+
+
+FIGURE_FIELDS = ("round_agency_id", "code", "value", "n", "denominator", "suppressed", "reason",
+                 "band", "dimension")  # fmt: skip
+
+
+@dataclass
+class LevelRow:
+    position: int  # 1-based place in the level's ranking (by the page's order)
+    row: FigureRow  # the unit's figures in the page's breakdown
+    rate: Figure | None = None  # RESPONSE_RATE of the unit's subtree (all ASN types)
+    minimum: Figure | None = None  # MIN_RESPONDENTS: n completed, denominator needed
+
+
+@dataclass
+class LevelPage:
+    rows: list[LevelRow]
+    total: int  # children matching the kind and the search
+    ranked: int  # of those, how many have a value to rank on
+    offset: int
+    limit: int
+
+    @property
+    def shown_to(self) -> int:
+        return self.offset + len(self.rows)
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + self.limit
+        return end if end < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset else None
+
+
+def _in_level(run: IndexRun, parent_id: int, dimension: str, key: str, codes, kind: str,
+              search: str):  # fmt: skip
+    """The level's figure rows of `codes`: the children of `parent_id` in one breakdown."""
+    figures = IndexFigure.objects.filter(
+        run=run, scope=Scope.SUBTREE, dimension=dimension, dimension_key=key, code__in=codes,
+        round_agency__parent_id=parent_id,
+    )  # fmt: skip
+    if kind:
+        figures = figures.filter(round_agency__kind=kind)
+    if search:
+        figures = figures.filter(
+            Q(round_agency__name__icontains=search) | Q(round_agency__code__icontains=search)
+        )
+    return figures.order_by()
+
+
+def level_page(
+    run: IndexRun,
+    *,
+    parent_id: int,
+    dimension: str = Dimension.NONE,
+    key: str = "",
+    codes: tuple[str, ...],
+    kind: str = "",
+    search: str = "",
+    order: str = "index",
+    ascending: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+    with_ranked: bool = False,
+) -> LevelPage:
+    """One page of the children of `parent_id` that have figures in the breakdown: best first by
+    `order` ("index", "rate" or "name"), or worst first with `ascending` (units without a value
+    come last either way). `LevelPage.ranked` (how many have a value to rank on) is counted
+    for worst-first pages or with `with_ranked`; otherwise it equals the total."""
+    search = search.strip()
+    if order == "rate":
+        # Participation is stored for whole groups only, whatever the page's breakdown.
+        rank_dimension, rank_key, rank_codes = Dimension.NONE, "", ("RESPONSE_RATE",)
+    else:
+        rank_dimension, rank_key, rank_codes = dimension, key, ("COMPOSITE", "INDIVIDUAL")
+
+    def level(codes_):
+        return _in_level(run, parent_id, rank_dimension, rank_key, codes_, kind, search)
+
+    # Every unit with figures in the breakdown has exactly one row of its anchor code; whole
+    # groups (no breakdown) are written for every agency of the snapshot, so there the count
+    # is that of the children themselves, a cheaper read.
+    anchor = level(rank_codes[-1:])
+    if rank_dimension == Dimension.NONE:
+        children = RoundAgency.objects.filter(round_id=run.round_id, parent_id=parent_id)
+        if kind:
+            children = children.filter(kind=kind)
+        if search:
+            children = children.filter(Q(name__icontains=search) | Q(code__icontains=search))
+        total = children.count()
+    else:
+        total = anchor.count()
+    ranked_total = total
+    if order == "name":
+        name = F("round_agency__name")
+        ids = anchor.order_by(name.desc() if ascending else name.asc(), "round_agency__path")
+        page_ids = list(ids.values_list("round_agency_id", flat=True)[offset : offset + limit])
+    else:
+        # The dashboard's index: composite where it is shown, else the individual index (a
+        # hidden figure has no value, so it falls through; a unit with neither ranks last).
+        values = [Max("value", filter=Q(code=code)) for code in rank_codes]
+        grouped = (
+            level(rank_codes)
+            .values("round_agency_id")
+            .annotate(
+                rank=Coalesce(*values) if len(values) > 1 else values[0],
+                path=Max("round_agency__path"),
+            )
+        )
+        rank = F("rank").asc(nulls_last=True) if ascending else F("rank").desc(nulls_last=True)
+        grouped = grouped.order_by(rank, "path")[offset : offset + limit]
+        page_ids = [row["round_agency_id"] for row in grouped]
+        if ascending or with_ranked:
+            ranked_total = (
+                level(rank_codes).filter(value__isnull=False).values("round_agency_id")
+                .distinct().count()
+            )  # fmt: skip
+    agencies = RoundAgency.objects.filter(pk__in=page_ids).select_related("agency").in_bulk()
+    rows = {pk: LevelRow(position=0, row=FigureRow(agency=agencies[pk])) for pk in page_ids}
+    if rows:
+        figures = IndexFigure.objects.filter(
+            run=run, scope=Scope.SUBTREE, round_agency_id__in=page_ids
+        ).filter(
+            Q(dimension=dimension, dimension_key=key, code__in=codes)
+            | Q(dimension=Dimension.NONE, code__in=PARTICIPATION_CODES)
+        )
+        for agency_id, *fields in figures.values_list(*FIGURE_FIELDS):
+            figure = Figure(*fields)
+            target = rows[agency_id]
+            if figure.code == "RESPONSE_RATE":
+                target.rate = figure
+            elif figure.code == "MIN_RESPONDENTS":
+                target.minimum = figure
+            if figure.code in codes and figure.dimension == dimension:
+                target.row.figures[figure.code] = figure
+    result = [rows[pk] for pk in page_ids]
+    for index, row in enumerate(result):
+        # Worst-first pages count their places from the bottom of the ranking.
+        row.position = ranked_total - offset - index if ascending else offset + index + 1
+    return LevelPage(rows=result, total=total, ranked=ranked_total, offset=offset, limit=limit)
+
+
+def scope_trend(
+    round: Round,
+    *,
+    agency_code: str | None,
+    codes: tuple[str, ...] = ("INDIVIDUAL", "COMPOSITE"),
+    published_only: bool = False,
+) -> list[TrendPoint]:
+    """The figures of one scope (an agency matched by code across rounds; None: the province)
+    in this round and every earlier round of the same root, oldest first. Each round gives its
+    newest final run; this round falls back to its newest provisional one."""
+    # The rounds come with their finished runs: one query for both.
+    finished = (
+        IndexRun.objects.filter(
+            round__root_id=round.root_id, round__year__lte=round.year, status=RunStatus.DONE
+        )
+        .exclude(round__status=RoundStatus.DRAFT)
+        .select_related("round")
+        .order_by("finished_at", "pk")
+    )
+    if published_only:
+        finished = finished.filter(round__status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED))
+    final: dict[int, IndexRun] = {}
+    any_run: dict[int, IndexRun] = {}
+    rounds: dict[int, Round] = {}
+    for run in finished:  # ascending: the last one seen per round is the newest
+        if run.round.created_at > round.created_at and run.round_id != round.pk:
+            continue  # a later round of the same year
+        rounds[run.round_id] = run.round
+        any_run[run.round_id] = run
+        if not run.provisional:
+            final[run.round_id] = run
+    candidates = sorted(rounds.values(), key=lambda r: (r.year, r.created_at, r.pk))
+    chosen = []
+    for candidate in candidates:
+        run = final.get(candidate.pk) or (any_run.get(candidate.pk) if candidate.pk == round.pk else None)  # fmt: skip
+        if run is not None:
+            chosen.append((candidate, run))
+    if not chosen:
+        return []
+    figures = IndexFigure.objects.filter(
+        run__in=[run.pk for _r, run in chosen], dimension=Dimension.NONE, code__in=codes
+    )
+    if agency_code is None:
+        figures = figures.filter(scope=Scope.PROVINCE)
+    else:
+        figures = figures.filter(scope=Scope.SUBTREE, round_agency__code=agency_code)
+    by_run: dict[int, dict[str, IndexFigure]] = {}
+    for figure in figures:
+        by_run.setdefault(figure.run_id, {})[figure.code] = figure
+    return [
+        TrendPoint(round=candidate, run=run, figures=by_run[run.pk])
+        for candidate, run in chosen
+        if run.pk in by_run
+    ]
