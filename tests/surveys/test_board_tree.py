@@ -205,9 +205,9 @@ def test_the_snapshot_keeps_the_minimum_rule_of_the_round_agency(province):
             tree.units[agency.pk] = (*tree.units[agency.pk][:7], roster)
             assert tree.needed(agency.pk) == agency.min_respondents_needed(), roster
     # Paper answers count in the totals even where nobody was invited online.
-    from surveys.models import Response, ResponseSource
+    from surveys.models import PaperImport
 
     root = RoundAgency.objects.get(round=round, code="PROV")
-    Response.objects.create(round=round, round_agency=root, asn_type="PNS", source=ResponseSource.PAPER)  # fmt: skip
+    PaperImport.objects.create(round=round, round_agency=root, count=1)
     totals = selectors_board.board_tree(province.admin.user, round).totals()
     assert totals["completed"] == 1 and totals["invited"] == 9
