@@ -30,7 +30,7 @@ import json
 import random
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -143,16 +143,25 @@ def sheet_summaries(round: Round | int) -> Iterator[Summary]:
         .only("id", "round_id", "key_id", "summary")
         .iterator(chunk_size=CHUNK)
     )
-    for row in rows:
-        yield summary_open(row)
+    yield from _opened(rows, summary_open)
 
 
 def sealed_sheets(round: Round | int) -> Iterator[Sheet]:
     """Every waiting sheet of the round with all its fields, streamed."""
     round_id = round if isinstance(round, int) else round.pk
     rows = SealedSubmission.objects.filter(round_id=round_id).iterator(chunk_size=CHUNK)
-    for row in rows:
-        yield sheet_open(row)
+    yield from _opened(rows, sheet_open)
+
+
+def _opened(rows: Iterator[SealedSubmission], open_: Callable) -> Iterator:
+    """Open each row; on a refusal close the database cursor first, while its transaction is
+    still alive (a server-side cursor closed after the rollback aborts the caller's transaction
+    on PostgreSQL)."""
+    try:
+        for row in rows:
+            yield open_(row)
+    finally:
+        rows.close()
 
 
 # --- totals of summaries -------------------------------------------------------------------------
