@@ -196,6 +196,8 @@ class FigureWriter:
         self.lke_missing = str(_("LKE belum dinilai"))
         self.no_roster = str(_("jumlah pegawai 0"))
         self.own_hidden = str(suppression.complementary_reason(self.minimum))
+        # Codes whose unrounded value comes from exact() (value_means, selection_figures).
+        self.exact_codes = frozenset((*VALUE_CODES, *SELECTION_CODES))
         self.bands = [
             (Decimal(str(getattr(self.round, f"band_{b}_min"))), b.upper()) for b in "abc"
         ]
@@ -221,7 +223,12 @@ class FigureWriter:
         if hidden:
             self.rows.append((*where, code, None, n, denominator, True, hidden, ""))
             return
-        rounded = round_half_up(value)
+        if value is None:
+            rounded = None
+        elif code in self.exact_codes:  # exact() already: the noise cut once, as round_half_up
+            rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        else:
+            rounded = round_half_up(value)
         band = self._band(rounded) if rounded is not None and code in BANDED else ""
         self.rows.append((*where, code, rounded, n, denominator, False, reason, band))
 
