@@ -147,7 +147,7 @@ def submitted_counts(round: Round) -> dict[int, int]:
     rows = (
         Participation.objects.filter(round_id=round.pk, status=ParticipationStatus.SUBMITTED)
         .values("round_agency_id")
-        .annotate(c=Count("pk"))
+        .annotate(c=Count("*"))  # COUNT(*): the (round, agency, status) index alone
         .order_by()
     )
     return {r["round_agency_id"]: r["c"] for r in rows}
@@ -185,6 +185,8 @@ class RoundTallies:
     root: Node
     by_kind: dict[str, Sums]
     kind_members: dict[str, list[int]]
+    responses: int = 0  # rows the scan counted (released responses of the round)
+    submitted: int = 0  # web submissions counted (participations SUBMITTED)
 
     @property
     def province(self) -> Node:
@@ -215,6 +217,7 @@ def tally_round(
     if len(roots) != 1:
         raise ValueError(f"round {round.pk} has {len(roots)} root agencies in its snapshot")
     scanned = scan_responses(round, selection=selection)
+    responses = sum(sums.n for sums in scanned.values())
     for cell, sums in (extra or {}).items():
         scanned.setdefault(cell, Sums()).add(sums)
     submitted = submitted_counts(round)
@@ -243,4 +246,6 @@ def tally_round(
         root=roots[0],
         by_kind=dict(by_kind),
         kind_members=dict(kind_members),
+        responses=responses,
+        submitted=sum(submitted.values()),
     )

@@ -111,15 +111,25 @@ def _round_instruments(round: Round) -> tuple[int | None, bool]:
     return pick_count, engagement
 
 
-def input_fingerprint(round: Round, institutional: Mapping[int, Decimal]) -> str:
-    """What the figures depend on, hashed: an unchanged open round is not recomputed."""
+def input_fingerprint(
+    round: Round, institutional: Mapping[int, Decimal], *, counted: Mapping[str, int] | None = None
+) -> str:
+    """What the figures depend on, hashed: an unchanged open round is not recomputed.
+
+    `counted`: the numbers of responses and web submissions as the compute's own scan counted
+    them (RoundTallies), instead of counting both tables again (docs/ARCHITECTURE.md §7.2)."""
+    if counted is None:
+        counted = {
+            "responses": Response.objects.filter(round=round).count(),
+            "submitted": Participation.objects.filter(
+                round=round, status=ParticipationStatus.SUBMITTED
+            ).count(),
+        }
     basis = {
         "method": METHOD_VERSION,
-        "responses": Response.objects.filter(round=round).count(),
+        "responses": counted["responses"],
         "waiting": SealedSubmission.objects.filter(round=round).count(),
-        "submitted": Participation.objects.filter(
-            round=round, status=ParticipationStatus.SUBMITTED
-        ).count(),
+        "submitted": counted["submitted"],
         "status_open": round.status == RoundStatus.OPEN,
         "thresholds": [
             round.min_group,
@@ -284,7 +294,6 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
     provisional = round.status == RoundStatus.OPEN
     institutional = dict(provider(round))
     pick_count, engagement = _round_instruments(round)
-    fingerprint = input_fingerprint(round, institutional)
     before = IndexRun.objects.latest_for(round)
     _progress(run, 10)
     try:
@@ -300,6 +309,8 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
         )
         run.refresh_from_db()
         return run
+    counted = {"responses": tallies.responses, "submitted": tallies.submitted}
+    fingerprint = input_fingerprint(round, institutional, counted=counted)
     _progress(run, 60)
     figures = figures_build(
         tallies=tallies, institutional=institutional, pick_count=pick_count, engagement=engagement
