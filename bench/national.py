@@ -11,7 +11,9 @@ Per size, in the same run and on the same table:
   (b) the full compute by the Celery task's code path (reports.services.compute.index_run_execute,
       through index_compute_now), in a child process as a worker runs it: wall seconds (best of
       two) and the child's peak RSS (ru_maxrss);
-  (c) the time per phase of that compute, and the hidden cells of the national tree.
+  (c) the time per phase of that compute, and the hidden cells (primary and complementary) of
+      the national tree with these answers (suppression alone at four tree sizes:
+      bench/suppression.py).
 Targets (issue 15): a/b <= 3 (goal 2), peak RSS <= 1 GiB.
 
 BENCH_NATIONAL_SIZES=200000,1000000 overrides the sizes (a quick run).
@@ -135,7 +137,7 @@ def _compute_in_child(round_id: int) -> dict:
 # --- the parent -------------------------------------------------------------------------------
 
 
-def _hidden(round) -> None:
+def _hidden(round, label: str) -> None:
     from reports import suppression
     from reports.aggregation import tally_round
 
@@ -145,9 +147,10 @@ def _hidden(round) -> None:
     result = suppression.protect_table(table, round.min_group)
     seconds = time.process_time() - started
     print(
-        f"bench national_hidden_{len(tallies.nodes)}: {result.primary} primary + "
+        f"bench national_hidden_{label}: {result.primary} primary + "
         f"{result.complementary} complementary of {result.stats['groups']} nonempty groups "
-        f"(count table n, minimum {round.min_group}; suppression {seconds:.3f} s CPU; "
+        f"on the tree of {len(tallies.nodes):,} agencies (count table n, minimum "
+        f"{round.min_group}; suppression {seconds:.3f} s CPU; "
         "at 4 tree sizes: bench/suppression.py)"
     )
 
@@ -198,22 +201,18 @@ def _one_size(size: int) -> None:
         f"<= {TARGET_RSS_MIB} MiB",
         rss <= TARGET_RSS_MIB,
     )
-    return round
+    _hidden(round, label)
 
 
 def run(workdir: Path | None = None) -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        print(
-            "bench national_compute: not measured (target: PostgreSQL): NOT met - the national "
-            "benchmark needs PostgreSQL; run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/x"
-        )
+        print("the national benchmark needs PostgreSQL: DATABASE_URL=postgres://... make bench")
+        verdict_line("national_compute", "not measured on SQLite", "PostgreSQL", False)
         return
-    round = None
     for size in sizes():
-        round = _one_size(size)
-    _hidden(round)
+        _one_size(size)
 
 
 if __name__ == "__main__":
