@@ -234,21 +234,35 @@ class FigureWriter:
 
     def answers(
         self, where: tuple, sums: Sums, group: tuple, *, whole: bool, institutional=None
-    ) -> Decimal | None:
-        """Figures of answers for one group; returns the unrounded individual index."""
+    ) -> None:
+        """Figures of answers for one group. A hidden group's rows are written without computing
+        what they hide (the rows are the same: no value, the reason)."""
         hidden = self._hidden("n", group, sums.n)
-        empty = self.empty
-        means = value_means(sums)
-        add = self._add
-        for i, code in enumerate(VALUE_CODES):
-            value = means[code]
-            add(where, code, value, sums.value_n[i], hidden, "" if value is not None else empty)
-        individual = _mean_exact(means.values())
-        add(
-            where, "INDIVIDUAL", individual, sums.n, hidden, "" if individual is not None else empty
-        )
+        rows, empty = self.rows, self.empty
+        individual = None
+        if hidden:
+            for i, code in enumerate(VALUE_CODES):
+                rows.append((*where, code, None, sums.value_n[i], None, True, hidden, ""))
+            rows.append((*where, "INDIVIDUAL", None, sums.n, None, True, hidden, ""))
+        else:
+            means = value_means(sums)
+            band = self._band
+            for i, code in enumerate(VALUE_CODES):  # _add, written out: 7 of every ~20 rows
+                value = means[code]
+                if value is None:
+                    rows.append((*where, code, None, sums.value_n[i], None, False, empty, ""))
+                else:
+                    rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+                    rows.append(
+                        (*where, code, rounded, sums.value_n[i], None, False, "", band(rounded))
+                    )
+            individual = _mean_exact(means.values())
+            self._add(
+                where, "INDIVIDUAL", individual, sums.n, "", "" if individual is not None else empty
+            )
         if not whole:
-            return individual
+            return
+        add = self._add
         if self.engagement:
             engagement = sums.engagement_sum / sums.engagement_n if sums.engagement_n else None
             add(
@@ -261,7 +275,7 @@ class FigureWriter:
             )
         lke_missing = "" if institutional is not None else self.lke_missing
         add(where, "INSTITUTIONAL", institutional, 0, "", lke_missing)
-        composite = composite_index(self.round, individual, institutional)
+        composite = None if hidden else composite_index(self.round, individual, institutional)
         add(
             where,
             "COMPOSITE",
@@ -272,16 +286,14 @@ class FigureWriter:
         )
         if self.pick_count:
             selection_hidden = self._hidden("selection_n", group, sums.selection_n)
+            if selection_hidden:
+                for code in SELECTION_CODES:
+                    rows.append(
+                        (*where, code, None, sums.selection_n, None, True, selection_hidden, "")
+                    )
+                return
             for code, value in selection_figures(sums, self.pick_count).items():
-                add(
-                    where,
-                    code,
-                    value,
-                    sums.selection_n,
-                    selection_hidden,
-                    "" if value is not None else empty,
-                )
-        return individual
+                add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
 
     def _hidden(self, measure: str, group: tuple | None, n: int) -> str:
         if group is None:  # own staff of a parent: never published (docs/ARCHITECTURE.md §7.3)
