@@ -64,7 +64,6 @@ def _timed(step) -> float:
 def _phases() -> dict[str, float]:
     """Wrap the compute's phases with timers (module attributes: what the code calls)."""
     import reports.aggregation as aggregation
-    import reports.figures as figures
     import reports.services.compute as compute
     import reports.suppression as suppression
 
@@ -86,11 +85,12 @@ def _phases() -> dict[str, float]:
     wrap(compute, "compute_inputs", "inputs (corrections, waiting sheets)")
     wrap(aggregation, "scan_responses", "scan (GROUP BY)")
     wrap(aggregation, "submitted_counts", "participation counts")
-    wrap(compute, "figures_build", "figures (formulas + suppression)")
     wrap(suppression, "protect_table", "suppression")
-    wrap(compute, "_figures_insert", "write (COPY)")
-    if hasattr(figures, "figures_table"):
-        wrap(figures, "figures_table", "figures table")
+    if hasattr(compute, "figures_batches"):  # rows built while COPY stores the previous ones
+        wrap(compute, "_figures_insert", "figures + write (COPY), overlapped")
+    else:  # the code before (bench of an older checkout): built, then written
+        wrap(compute, "figures_build", "figures (formulas + suppression)")
+        wrap(compute, "_figures_insert", "write (COPY)")
     return spent
 
 

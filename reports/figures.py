@@ -16,7 +16,7 @@ figure (a published 75.0 is always band A).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -309,9 +309,15 @@ class FigureWriter:
         self._add(where, "MIN_RESPONDENTS", None, completed, "", "", needed)
 
     def write(self, groups: Groups) -> list[Row]:
+        return [row for batch in self.batches(groups) for row in batch]
+
+    def batches(self, groups: Groups) -> Iterator[list[Row]]:
+        """The rows agency by agency (tree order), then the province's: a writer can store each
+        batch while the next is built (docs/ARCHITECTURE.md §7.2)."""
         institutional = self.institutional
         round_id = self.round.pk
         for node in self.tallies.ordered():
+            self.rows = []
             pk = node.agency.pk
             lke = institutional.get(pk)
             for scope, sums_by_key, group in (
@@ -329,6 +335,8 @@ class FigureWriter:
             self.participation(
                 (round_id, str(Scope.SUBTREE), pk, "", ""), node.tree_completed, node.tree_roster
             )
+            yield self.rows
+        self.rows = []
         root = self.tallies.root
         province_lke = mean(institutional.values()) if institutional else None
         where = (round_id, str(Scope.PROVINCE), None, "", "")
@@ -341,7 +349,7 @@ class FigureWriter:
                 kind_where = (*where[:3], str(Dimension.AGENCY_KIND), kind)
                 self.answers(kind_where, sums, groups.kind(kind), whole=False)
         self.participation(where, root.tree_completed, root.tree_roster)
-        return self.rows
+        yield self.rows
 
     def _breakdown(self, where: tuple, sums_by_key: Mapping[str, Sums], group: Callable) -> None:
         for asn_type in ASN_TYPES:
@@ -369,6 +377,27 @@ def figures_build(
     engagement: bool,
 ) -> list[Row]:
     """Every figure of the round as rows of FIGURE_COLUMNS (unsaved), suppression applied."""
+    return [
+        row
+        for batch in figures_batches(
+            tallies=tallies,
+            institutional=institutional,
+            pick_count=pick_count,
+            engagement=engagement,
+        )
+        for row in batch
+    ]
+
+
+def figures_batches(
+    *,
+    tallies: RoundTallies,
+    institutional: InstitutionalIndices,
+    pick_count: int | None,
+    engagement: bool,
+) -> Iterator[list[Row]]:
+    """figures_build's rows in batches, built while they are consumed. Suppression is decided
+    here, before the first batch (it needs the whole round)."""
     groups = Groups(tallies)
     measures = [
         "n",
@@ -388,7 +417,14 @@ def figures_build(
         pick_count=pick_count,
         engagement=engagement,
     )
-    return writer.write(groups)
+    return writer.batches(groups)
 
 
-__all__ = ["FIGURE_COLUMNS", "FigureCode", "figures_build", "individual_index", "round_half_up"]
+__all__ = [
+    "FIGURE_COLUMNS",
+    "FigureCode",
+    "figures_batches",
+    "figures_build",
+    "individual_index",
+    "round_half_up",
+]

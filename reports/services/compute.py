@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from decimal import Decimal
 
@@ -32,7 +32,7 @@ from berakhlak.models import User
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
 from reports.aggregation import tally_round
-from reports.figures import FIGURE_COLUMNS, FigureValues, figures_build
+from reports.figures import FIGURE_COLUMNS, FigureValues, figures_batches
 from reports.inputs import compute_inputs
 from reports.models import (
     METHOD_VERSION,
@@ -312,7 +312,9 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
     counted = {"responses": tallies.responses, "submitted": tallies.submitted}
     fingerprint = input_fingerprint(round, institutional, counted=counted)
     _progress(run, 60)
-    figures = figures_build(
+    # Suppression now; the figure rows are built while COPY stores the previous ones (the
+    # database inserts in its own process meanwhile): docs/ARCHITECTURE.md §7.2.
+    figures = figures_batches(
         tallies=tallies, institutional=institutional, pick_count=pick_count, engagement=engagement
     )
     _progress(run, 80)
@@ -369,14 +371,15 @@ def _copy_text(value: str) -> str:
 COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
 
 
-def _figures_insert(figures: list[tuple], run_id: int) -> None:
-    """Write the snapshot: rows of reports.figures.FIGURE_COLUMNS under `run_id`. COPY on
-    PostgreSQL, the text format built here (a fraction of psycopg's per-row path for 200,000
-    rows), bulk_create elsewhere. The rows are plain values already: no field has a pre-save
-    hook."""
+def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
+    """Write the snapshot: batches of rows of reports.figures.FIGURE_COLUMNS under `run_id`. COPY
+    on PostgreSQL, the text format built here (a fraction of psycopg's per-row path for 200,000
+    rows), each megabyte sent as soon as it is built; bulk_create elsewhere. The rows are plain
+    values already: no field has a pre-save hook."""
     if connection.vendor != "postgresql":
         IndexFigure.objects.bulk_create(
-            [FigureValues.of(row).as_model(run_id) for row in figures], batch_size=BULK_BATCH
+            [FigureValues.of(row).as_model(run_id) for batch in batches for row in batch],
+            batch_size=BULK_BATCH,
         )
         return
     names = ("run_id", *FIGURE_COLUMNS)
@@ -407,7 +410,7 @@ def _figures_insert(figures: list[tuple], run_id: int) -> None:
             hidden,
             reason,
             band,
-        ) in figures:
+        ) in (row for batch in batches for row in batch):
             text = reasons.get(reason)
             if text is None:
                 text = reasons[reason] = _copy_text(reason)

@@ -143,7 +143,7 @@ def test_copy_writes_what_bulk_create_writes(province):
         (round.pk, "PROVINCE", None, "ASN_TYPE", "LAINNYA", "BP", None, 3, None, True, odd, "")
     )
     copied = IndexRun.objects.create(round=round, status=RunStatus.FAILED)
-    compute._figures_insert(rows, copied.pk)
+    compute._figures_insert([rows], copied.pk)
     assert _rows(copied) == sorted(
         rows, key=lambda r: tuple("" if v is None else str(v) for v in r)
     )
