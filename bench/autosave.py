@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import verdict_line
+
 RESPONDENTS = 50
 PROCESSES = 10  # client processes, RESPONDENTS / PROCESSES threads each
 WARMUP_SECONDS = 2.0
@@ -225,10 +227,12 @@ def run(workdir: Path) -> None:
         print(f"{name:<30}{figures['requests']:>10}{figures['rps']:>10.0f}{figures['p50']:>10.1f}"
               f"{figures['p95']:>10.1f}{figures['p99']:>10.1f}")  # fmt: skip
     ratio = autosave["rps"] / baseline["rps"]
-    p95_ok = "PASS" if paced["p95"] <= 50 else "MISS"
-    ratio_ok = "PASS" if ratio >= 0.5 else "MISS"
-    print(
-        f"autosave p95 with think time {paced['p95']:.1f} ms (target <= 50 ms): {p95_ok}; "
-        f"ratio to the trivial view {paced['p95'] / paced_trivial['p95']:.2f}"
+    verdict_line(
+        "autosave_p95_think",
+        f"{paced['p95']:.1f} ms ({paced['p95'] / paced_trivial['p95']:.2f}x the trivial view)",
+        "<= 50 ms",
+        paced["p95"] <= 50,
     )
-    print(f"saturated throughput autosave/trivial {ratio:.2f} (target >= 0.50): {ratio_ok}")
+    verdict_line(
+        "autosave_throughput", f"{ratio:.2f}x the trivial view, saturated", ">= 0.50x", ratio >= 0.5
+    )

@@ -10,6 +10,8 @@ import random
 import time
 from pathlib import Path
 
+from bench import verdict_line
+
 PER_UNIT = 25
 
 
@@ -55,7 +57,15 @@ def run(workdir: Path) -> None:
     province, content = _timed(lambda: report_bytes(round=round, agency=None, format="pdf"))
     one, one_content = _timed(lambda: report_bytes(round=round, agency=agency, format="pdf"))
     print(f"one-page baseline:   {base * 1000:7.0f} ms")
-    print(f"province PDF:        {province * 1000:7.0f} ms ({len(content) // 1024} KiB), "
-          f"{province / base:.1f}x baseline; target <= 20 s: {'met' if province <= 20 else 'NOT met'}")  # fmt: skip
-    print(f"agency PDF (DINKES): {one * 1000:7.0f} ms ({len(one_content) // 1024} KiB), "
-          f"{one / base:.1f}x baseline; target <= 3 s: {'met' if one <= 3 else 'NOT met'}")  # fmt: skip
+    verdict_line(
+        "reports_pdf_province",
+        f"{province * 1000:.0f} ms, {len(content) // 1024} KiB, {province / base:.1f}x baseline",
+        "<= 20 s",
+        province <= 20,
+    )
+    verdict_line(
+        "reports_pdf_agency",
+        f"{one * 1000:.0f} ms, {len(one_content) // 1024} KiB, {one / base:.1f}x baseline",
+        "<= 3 s",
+        one <= 3,
+    )

@@ -16,7 +16,7 @@ figure (a published 75.0 is always band A).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -130,14 +130,23 @@ class Groups:
 
 # --- figure rows -------------------------------------------------------------------------------
 
+# The columns of a figure row, in this order (IndexFigure's, without the run and the id).
+FIGURE_COLUMNS = (
+    "round_id", "scope", "round_agency_id", "dimension", "dimension_key",
+    "code", "value", "n", "denominator", "suppressed", "reason", "band",
+)  # fmt: skip
+Row = tuple  # one figure: the values of FIGURE_COLUMNS
+
 
 @dataclass(slots=True)
 class FigureValues:
-    """One figure before it is stored: the columns of IndexFigure as plain values.
-
-    Thousands per run; a model instance each would cost more than the database scan."""
+    """One figure as named values (a figure row, for reading and tests)."""
 
     round_id: int
+    scope: str
+    round_agency_id: int | None
+    dimension: str
+    dimension_key: str
     code: str
     value: Decimal | None
     n: int
@@ -145,14 +154,13 @@ class FigureValues:
     suppressed: bool
     reason: str
     band: str
-    scope: str
-    round_agency_id: int | None = None
-    dimension: str = ""
-    dimension_key: str = ""
-    run_id: int | None = None
 
-    def as_model(self) -> IndexFigure:
-        return IndexFigure(**{name: getattr(self, name) for name in self.__slots__})
+    @classmethod
+    def of(cls, row: Row) -> FigureValues:
+        return cls(*row)
+
+    def as_model(self, run_id: int | None = None) -> IndexFigure:
+        return IndexFigure(run_id=run_id, **{name: getattr(self, name) for name in self.__slots__})
 
 
 def _own_group(groups: Groups, node, agency_id: int, key: str) -> tuple | None:
@@ -163,7 +171,8 @@ def _own_group(groups: Groups, node, agency_id: int, key: str) -> tuple | None:
 
 
 class FigureWriter:
-    """Builds the unsaved figure rows of one run."""
+    """Builds the unsaved figure rows of one run: plain tuples (FIGURE_COLUMNS), about a hundred
+    per agency, so nothing but the tuple is made per figure (docs/ARCHITECTURE.md §7.2)."""
 
     def __init__(
         self,
@@ -181,156 +190,183 @@ class FigureWriter:
         self.institutional = institutional
         self.pick_count = pick_count
         self.minimum = suppression.group_minimum(self.round.min_group)
-        self.rows: list[FigureValues] = []
+        self.rows: list[Row] = []
+        # Texts of the run, translated once (the active language is the run's).
+        self.empty = str(_("belum ada jawaban"))
+        self.lke_missing = str(_("LKE belum dinilai"))
+        self.no_roster = str(_("jumlah pegawai 0"))
+        self.own_hidden = str(suppression.complementary_reason(self.minimum))
+        # Codes whose unrounded value comes from exact() (value_means, selection_figures).
+        self.exact_codes = frozenset((*VALUE_CODES, *SELECTION_CODES))
+        self.bands = [
+            (Decimal(str(getattr(self.round, f"band_{b}_min"))), b.upper()) for b in "abc"
+        ]
+
+    def _band(self, rounded: Decimal) -> str:
+        """Round.band_for, on a rounded Decimal (the same comparisons, no conversion)."""
+        for threshold, band in self.bands:
+            if rounded >= threshold:
+                return band
+        return "D"
 
     def _add(
         self,
-        where: dict,
+        where: tuple,
         code: str,
         value: Decimal | None,
-        *,
         n: int,
-        suppressed_reason: str = "",
+        hidden: str = "",
         reason: str = "",
         denominator: int | None = None,
     ) -> None:
-        rounded = None if suppressed_reason else round_half_up(value)
-        band = self.round.band_for(rounded) if code in BANDED and rounded is not None else ""
-        self.rows.append(
-            FigureValues(
-                round_id=self.round.pk,
-                code=code,
-                value=rounded,
-                n=n,
-                denominator=denominator,
-                suppressed=bool(suppressed_reason),
-                reason=str(suppressed_reason or reason),
-                band=band,
-                **where,
-            )
-        )
+        """One row; `hidden` the suppression reason (no value then), `reason` why there is none."""
+        if hidden:
+            self.rows.append((*where, code, None, n, denominator, True, hidden, ""))
+            return
+        if value is None:
+            rounded = None
+        elif code in self.exact_codes:  # exact() already: the noise cut once, as round_half_up
+            rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        else:
+            rounded = round_half_up(value)
+        band = self._band(rounded) if rounded is not None and code in BANDED else ""
+        self.rows.append((*where, code, rounded, n, denominator, False, reason, band))
 
     def answers(
-        self, where: dict, sums: Sums, group: tuple, *, whole: bool, institutional=None
-    ) -> Decimal | None:
-        """Figures of answers for one group; returns the unrounded individual index."""
+        self, where: tuple, sums: Sums, group: tuple, *, whole: bool, institutional=None
+    ) -> None:
+        """Figures of answers for one group. A hidden group's rows are written without computing
+        what they hide (the rows are the same: no value, the reason)."""
         hidden = self._hidden("n", group, sums.n)
-        empty = _("belum ada jawaban")
-        means = value_means(sums)
-        for i, code in enumerate(VALUE_CODES):
+        rows, empty = self.rows, self.empty
+        individual = None
+        if hidden:
+            for i, code in enumerate(VALUE_CODES):
+                rows.append((*where, code, None, sums.value_n[i], None, True, hidden, ""))
+            rows.append((*where, "INDIVIDUAL", None, sums.n, None, True, hidden, ""))
+        else:
+            means = value_means(sums)
+            band = self._band
+            for i, code in enumerate(VALUE_CODES):  # _add, written out: 7 of every ~20 rows
+                value = means[code]
+                if value is None:
+                    rows.append((*where, code, None, sums.value_n[i], None, False, empty, ""))
+                else:
+                    rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+                    rows.append(
+                        (*where, code, rounded, sums.value_n[i], None, False, "", band(rounded))
+                    )
+            individual = _mean_exact(means.values())
             self._add(
-                where,
-                code,
-                means[code],
-                n=sums.value_n[i],
-                suppressed_reason=hidden,
-                reason="" if means[code] is not None else empty,
+                where, "INDIVIDUAL", individual, sums.n, "", "" if individual is not None else empty
             )
-        individual = individual_index(means)
-        self._add(
-            where,
-            "INDIVIDUAL",
-            individual,
-            n=sums.n,
-            suppressed_reason=hidden,
-            reason="" if individual is not None else empty,
-        )
         if not whole:
-            return individual
+            return
+        add = self._add
         if self.engagement:
             engagement = sums.engagement_sum / sums.engagement_n if sums.engagement_n else None
-            self._add(
+            add(
                 where,
                 "ENGAGEMENT",
                 engagement,
-                n=sums.engagement_n,
-                suppressed_reason=self._hidden("engagement_n", group, sums.engagement_n),
-                reason="" if engagement is not None else empty,
+                sums.engagement_n,
+                self._hidden("engagement_n", group, sums.engagement_n),
+                "" if engagement is not None else empty,
             )
-        lke_missing = "" if institutional is not None else _("LKE belum dinilai")
-        self._add(where, "INSTITUTIONAL", institutional, n=0, reason=lke_missing)
-        composite = composite_index(self.round, individual, institutional)
-        self._add(
+        lke_missing = "" if institutional is not None else self.lke_missing
+        add(where, "INSTITUTIONAL", institutional, 0, "", lke_missing)
+        composite = None if hidden else composite_index(self.round, individual, institutional)
+        add(
             where,
             "COMPOSITE",
             composite,
-            n=sums.n,
-            suppressed_reason=hidden,
-            reason=empty if individual is None else lke_missing,
+            sums.n,
+            hidden,
+            empty if individual is None else lke_missing,
         )
         if self.pick_count:
             selection_hidden = self._hidden("selection_n", group, sums.selection_n)
+            if selection_hidden:
+                for code in SELECTION_CODES:
+                    rows.append(
+                        (*where, code, None, sums.selection_n, None, True, selection_hidden, "")
+                    )
+                return
             for code, value in selection_figures(sums, self.pick_count).items():
-                self._add(
-                    where,
-                    code,
-                    value,
-                    n=sums.selection_n,
-                    suppressed_reason=selection_hidden,
-                    reason="" if value is not None else empty,
-                )
-        return individual
+                add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
 
     def _hidden(self, measure: str, group: tuple | None, n: int) -> str:
         if group is None:  # own staff of a parent: never published (docs/ARCHITECTURE.md §7.3)
-            return suppression.complementary_reason(self.minimum) if n else ""
+            return self.own_hidden if n else ""
         return self.hidden.get(measure, {}).get(group, "")
 
-    def participation(self, where: dict, completed: int, roster: int) -> None:
+    def participation(self, where: tuple, completed: int, roster: int) -> None:
         rate = min(Decimal(100), Decimal(completed * 100) / roster) if roster else None
         self._add(
-            where,
-            "RESPONSE_RATE",
-            rate,
-            n=completed,
-            denominator=roster,
-            reason="" if roster else _("jumlah pegawai 0"),
+            where, "RESPONSE_RATE", rate, completed, "", "" if roster else self.no_roster, roster
         )
         needed = respondents_needed(self.round, roster)
-        self._add(where, "MIN_RESPONDENTS", None, n=completed, denominator=needed)
+        self._add(where, "MIN_RESPONDENTS", None, completed, "", "", needed)
 
-    def write(self, groups: Groups) -> list[FigureValues]:
+    def write(self, groups: Groups) -> list[Row]:
+        return [row for batch in self.batches(groups) for row in batch]
+
+    def batches(self, groups: Groups) -> Iterator[list[Row]]:
+        """The rows agency by agency (tree order), then the province's: a writer can store each
+        batch while the next is built (docs/ARCHITECTURE.md §7.2)."""
         institutional = self.institutional
+        round_id = self.round.pk
         for node in self.tallies.ordered():
+            self.rows = []
             pk = node.agency.pk
             lke = institutional.get(pk)
             for scope, sums_by_key, group in (
                 (Scope.AGENCY, node.own, lambda k, pk=pk, n=node: _own_group(groups, n, pk, k)),
                 (Scope.SUBTREE, node.tree, lambda k, pk=pk: groups.subtree(pk, k)),
             ):
-                where = {"scope": scope, "round_agency_id": pk}
+                where = (round_id, str(scope), pk, "", "")
                 self.answers(where, sums_by_key[""], group(""), whole=True, institutional=lke)
                 self._breakdown(where, sums_by_key, group)
             self.participation(
-                {"scope": Scope.AGENCY, "round_agency_id": pk},
+                (round_id, str(Scope.AGENCY), pk, "", ""),
                 node.completed,
                 node.agency.roster_count,
             )
             self.participation(
-                {"scope": Scope.SUBTREE, "round_agency_id": pk},
-                node.tree_completed,
-                node.tree_roster,
+                (round_id, str(Scope.SUBTREE), pk, "", ""), node.tree_completed, node.tree_roster
             )
+            yield self.rows
+        self.rows = []
         root = self.tallies.root
         province_lke = mean(institutional.values()) if institutional else None
-        where = {"scope": Scope.PROVINCE, "round_agency_id": None}
+        where = (round_id, str(Scope.PROVINCE), None, "", "")
         self.answers(
             where, root.tree[""], groups.province(), whole=True, institutional=province_lke
         )
         self._breakdown(where, root.tree, groups.province)
         for kind, sums in sorted(self.tallies.by_kind.items()):
             if sums.n:
-                kind_where = {**where, "dimension": Dimension.AGENCY_KIND, "dimension_key": kind}
+                kind_where = (*where[:3], str(Dimension.AGENCY_KIND), kind)
                 self.answers(kind_where, sums, groups.kind(kind), whole=False)
         self.participation(where, root.tree_completed, root.tree_roster)
-        return self.rows
+        yield self.rows
 
-    def _breakdown(self, where: dict, sums_by_key: Mapping[str, Sums], group: Callable) -> None:
+    def _breakdown(self, where: tuple, sums_by_key: Mapping[str, Sums], group: Callable) -> None:
         for asn_type in ASN_TYPES:
             sums = sums_by_key[asn_type]
             if sums.n:
-                typed = {**where, "dimension": Dimension.ASN_TYPE, "dimension_key": asn_type}
+                typed = (*where[:3], str(Dimension.ASN_TYPE), asn_type)
                 self.answers(typed, sums, group(asn_type), whole=False)
+
+
+def _mean_exact(values) -> Decimal | None:
+    """`mean` of figures that are exact already (value_means): no second noise cut."""
+    values = list(values)
+    if not values or any(v is None for v in values):
+        return None
+    with localcontext() as context:
+        context.prec = 34
+        return sum(values, Decimal(0)) / len(values)
 
 
 def figures_build(
@@ -339,8 +375,29 @@ def figures_build(
     institutional: InstitutionalIndices,
     pick_count: int | None,
     engagement: bool,
-) -> list[FigureValues]:
-    """Every figure of the round (unsaved rows), suppression applied."""
+) -> list[Row]:
+    """Every figure of the round as rows of FIGURE_COLUMNS (unsaved), suppression applied."""
+    return [
+        row
+        for batch in figures_batches(
+            tallies=tallies,
+            institutional=institutional,
+            pick_count=pick_count,
+            engagement=engagement,
+        )
+        for row in batch
+    ]
+
+
+def figures_batches(
+    *,
+    tallies: RoundTallies,
+    institutional: InstitutionalIndices,
+    pick_count: int | None,
+    engagement: bool,
+) -> Iterator[list[Row]]:
+    """figures_build's rows in batches, built while they are consumed. Suppression is decided
+    here, before the first batch (it needs the whole round)."""
     groups = Groups(tallies)
     measures = [
         "n",
@@ -360,7 +417,14 @@ def figures_build(
         pick_count=pick_count,
         engagement=engagement,
     )
-    return writer.write(groups)
+    return writer.batches(groups)
 
 
-__all__ = ["FigureCode", "figures_build", "individual_index", "round_half_up"]
+__all__ = [
+    "FIGURE_COLUMNS",
+    "FigureCode",
+    "figures_batches",
+    "figures_build",
+    "individual_index",
+    "round_half_up",
+]

@@ -187,11 +187,29 @@ class IndexFigure(models.Model):
     figures: completed responses, out of `denominator`).
     """
 
-    run = models.ForeignKey(IndexRun, on_delete=models.CASCADE, related_name="figures")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # Written only by reports.services.compute in the transaction that marks the run DONE, with
+    # ids read in that transaction, ~100 rows per agency: no database foreign key (a check per row
+    # at commit cost more than writing the rows) and no index of their own (the (run, ...) index
+    # below serves the run; Django's CASCADE deletes them). docs/ARCHITECTURE.md §7.2.
+    run = models.ForeignKey(
+        IndexRun,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        db_constraint=False,
+        db_index=False,
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     scope = models.CharField(_("cakupan"), max_length=8, choices=Scope.choices)
     round_agency = models.ForeignKey(
-        RoundAgency, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        RoundAgency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     dimension = models.CharField(
         _("rincian"), max_length=12, choices=Dimension.choices, blank=True, default=""
@@ -236,10 +254,13 @@ class IndexFigure(models.Model):
             models.CheckConstraint(
                 condition=Q(band__in=["", "A", "B", "C", "D"]), name="indexfigure_band_valid"
             ),
+            # One figure per agency, scope, breakdown and code in a run. The index behind it is
+            # also the pages' index (its first four columns: run, scope, dimension, code), so a
+            # run's rows fill two indexes besides the key, not three (docs/ARCHITECTURE.md §7.2).
+            # Province rows (no agency) are unique by the next constraint.
             models.UniqueConstraint(
-                fields=["run", "scope", "round_agency", "dimension", "dimension_key", "code"],
-                condition=Q(round_agency__isnull=False),
-                name="indexfigure_unique_agency",
+                fields=["run", "scope", "dimension", "code", "dimension_key", "round_agency"],
+                name="indexfigure_unique_figure",
             ),
             models.UniqueConstraint(
                 fields=["run", "scope", "dimension", "dimension_key", "code"],
@@ -247,7 +268,6 @@ class IndexFigure(models.Model):
                 name="indexfigure_unique_province",
             ),
         ]
-        indexes = [models.Index(fields=["run", "scope", "dimension", "code"])]
 
     def __str__(self) -> str:
         return f"{self.code}={self.value}"

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from decimal import Decimal
 
@@ -32,7 +32,7 @@ from berakhlak.models import User
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
 from reports.aggregation import tally_round
-from reports.figures import FigureValues, figures_build
+from reports.figures import FIGURE_COLUMNS, FigureValues, figures_batches
 from reports.inputs import compute_inputs
 from reports.models import (
     METHOD_VERSION,
@@ -111,15 +111,25 @@ def _round_instruments(round: Round) -> tuple[int | None, bool]:
     return pick_count, engagement
 
 
-def input_fingerprint(round: Round, institutional: Mapping[int, Decimal]) -> str:
-    """What the figures depend on, hashed: an unchanged open round is not recomputed."""
+def input_fingerprint(
+    round: Round, institutional: Mapping[int, Decimal], *, counted: Mapping[str, int] | None = None
+) -> str:
+    """What the figures depend on, hashed: an unchanged open round is not recomputed.
+
+    `counted`: the numbers of responses and web submissions as the compute's own scan counted
+    them (RoundTallies), instead of counting both tables again (docs/ARCHITECTURE.md §7.2)."""
+    if counted is None:
+        counted = {
+            "responses": Response.objects.filter(round=round).count(),
+            "submitted": Participation.objects.filter(
+                round=round, status=ParticipationStatus.SUBMITTED
+            ).count(),
+        }
     basis = {
         "method": METHOD_VERSION,
-        "responses": Response.objects.filter(round=round).count(),
+        "responses": counted["responses"],
         "waiting": SealedSubmission.objects.filter(round=round).count(),
-        "submitted": Participation.objects.filter(
-            round=round, status=ParticipationStatus.SUBMITTED
-        ).count(),
+        "submitted": counted["submitted"],
         "status_open": round.status == RoundStatus.OPEN,
         "thresholds": [
             round.min_group,
@@ -284,7 +294,6 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
     provisional = round.status == RoundStatus.OPEN
     institutional = dict(provider(round))
     pick_count, engagement = _round_instruments(round)
-    fingerprint = input_fingerprint(round, institutional)
     before = IndexRun.objects.latest_for(round)
     _progress(run, 10)
     try:
@@ -300,12 +309,14 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
         )
         run.refresh_from_db()
         return run
+    counted = {"responses": tallies.responses, "submitted": tallies.submitted}
+    fingerprint = input_fingerprint(round, institutional, counted=counted)
     _progress(run, 60)
-    figures = figures_build(
+    # Suppression now; the figure rows are built while COPY stores the previous ones (the
+    # database inserts in its own process meanwhile): docs/ARCHITECTURE.md §7.2.
+    figures = figures_batches(
         tallies=tallies, institutional=institutional, pick_count=pick_count, engagement=engagement
     )
-    for figure in figures:
-        figure.run_id = run.pk
     _progress(run, 80)
     with transaction.atomic():
         finished = _mine(run).update(
@@ -321,7 +332,7 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
         )
         if not finished:
             raise _LostClaim
-        _figures_insert(figures)
+        _figures_insert(figures, run.pk)
         if round.status == RoundStatus.CLOSED:
             with suppress(ValidationError):
                 round_transition(round=round, to=RoundStatus.COMPUTED)
@@ -344,27 +355,76 @@ def _read_inputs(round: Round, *, provisional: bool, before, selection: bool):
     return inputs, tallies
 
 
-def _figures_insert(figures: list[FigureValues]) -> None:
-    """Write the snapshot: COPY on PostgreSQL (thousands of rows, a fraction of the INSERT time),
-    bulk_create elsewhere. The rows are plain values already: no field needs a pre-save hook."""
+def _copy_text(value: str) -> str:
+    """A text in COPY's text format."""
+    text = str(value)
+    if any(c in text for c in "\\\t\n\r"):
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
+
+
+def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
+    """Write the snapshot: batches of rows of reports.figures.FIGURE_COLUMNS under `run_id`. COPY
+    on PostgreSQL, the text format built here (a fraction of psycopg's per-row path for 200,000
+    rows), each megabyte sent as soon as it is built; bulk_create elsewhere. The rows are plain
+    values already: no field has a pre-save hook."""
     if connection.vendor != "postgresql":
-        IndexFigure.objects.bulk_create([f.as_model() for f in figures], batch_size=BULK_BATCH)
+        IndexFigure.objects.bulk_create(
+            [FigureValues.of(row).as_model(run_id) for batch in batches for row in batch],
+            batch_size=BULK_BATCH,
+        )
         return
-    fields = [f for f in IndexFigure._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ("run_id", *FIGURE_COLUMNS)
+    columns = ", ".join(
+        connection.ops.quote_name(IndexFigure._meta.get_field(name).column) for name in names
+    )
     table = connection.ops.quote_name(IndexFigure._meta.db_table)
-    text = {f.attname for f in fields if f.get_internal_type() == "CharField"}
+    reasons: dict[str, str] = {}  # the few distinct reasons of a run, escaped once
+    null = "\\N"
+    parts: list[str] = []
+    size = 0
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for figure in figures:
-            copy.write_row(
-                [
-                    str(value) if name in text else value
-                    for name, value in ((f.attname, getattr(figure, f.attname)) for f in fields)
-                ]
+        # Codes, scopes, dimensions and bands are identifiers (no character to escape); only the
+        # reason is free text.
+        for (
+            round_id,
+            scope,
+            agency,
+            dimension,
+            key,
+            code,
+            value,
+            n,
+            den,
+            hidden,
+            reason,
+            band,
+        ) in (row for batch in batches for row in batch):
+            text = reasons.get(reason)
+            if text is None:
+                text = reasons[reason] = _copy_text(reason)
+            line = (
+                f"{run_id}\t{round_id}\t{scope}\t{null if agency is None else agency}\t"
+                f"{dimension}\t{key}\t{code}\t{null if value is None else value}\t{n}\t"
+                f"{null if den is None else den}\t{'t' if hidden else 'f'}\t{text}\t{band}\n"
             )
+            parts.append(line)
+            size += len(line)
+            if size > COPY_CHUNK:
+                copy.write("".join(parts))
+                parts, size = [], 0
+        copy.write("".join(parts))
 
 
 # --- housekeeping ------------------------------------------------------------------------------
