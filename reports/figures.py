@@ -163,13 +163,6 @@ class FigureValues:
         return IndexFigure(run_id=run_id, **{name: getattr(self, name) for name in self.__slots__})
 
 
-def _own_group(groups: Groups, node, agency_id: int, key: str) -> tuple | None:
-    """A parent's own staff is no published group, unless it is the whole subtree (a leaf, or
-    children without answers in this column)."""
-    whole = node.is_leaf or node.own[key].n == node.tree[key].n
-    return groups.subtree(agency_id, key) if whole else None
-
-
 class FigureWriter:
     """Builds the unsaved figure rows of one run: plain tuples (FIGURE_COLUMNS), about a hundred
     per agency, so nothing but the tuple is made per figure (docs/ARCHITECTURE.md §7.2)."""
@@ -195,7 +188,6 @@ class FigureWriter:
         self.empty = str(_("belum ada jawaban"))
         self.lke_missing = str(_("LKE belum dinilai"))
         self.no_roster = str(_("jumlah pegawai 0"))
-        self.own_hidden = str(suppression.complementary_reason(self.minimum))
         # Codes whose unrounded value comes from exact() (value_means, selection_figures).
         self.exact_codes = frozenset((*VALUE_CODES, *SELECTION_CODES))
         self.bands = [
@@ -295,9 +287,7 @@ class FigureWriter:
             for code, value in selection_figures(sums, self.pick_count).items():
                 add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
 
-    def _hidden(self, measure: str, group: tuple | None, n: int) -> str:
-        if group is None:  # own staff of a parent: never published (docs/ARCHITECTURE.md §7.3)
-            return self.own_hidden if n else ""
+    def _hidden(self, measure: str, group: tuple, n: int) -> str:
         return self.hidden.get(measure, {}).get(group, "")
 
     def participation(self, where: tuple, completed: int, roster: int) -> None:
@@ -320,21 +310,18 @@ class FigureWriter:
             self.rows = []
             pk = node.agency.pk
             lke = institutional.get(pk)
-            for scope, sums_by_key, group in (
-                (Scope.AGENCY, node.own, lambda k, pk=pk, n=node: _own_group(groups, n, pk, k)),
-                (Scope.SUBTREE, node.tree, lambda k, pk=pk: groups.subtree(pk, k)),
-            ):
-                where = (round_id, str(scope), pk, "", "")
-                self.answers(where, sums_by_key[""], group(""), whole=True, institutional=lke)
-                self._breakdown(where, sums_by_key, group)
-            self.participation(
-                (round_id, str(Scope.AGENCY), pk, "", ""),
-                node.completed,
-                node.agency.roster_count,
-            )
-            self.participation(
-                (round_id, str(Scope.SUBTREE), pk, "", ""), node.tree_completed, node.tree_roster
-            )
+            # SUBTREE rows only. A unit's own staff is published only where it is the whole
+            # subtree (a leaf; a parent whose units have no answers), so its AGENCY-scope rows
+            # would repeat these or be hidden: half the table, no information
+            # (docs/ARCHITECTURE.md §7.2). Older runs keep theirs.
+            where = (round_id, str(Scope.SUBTREE), pk, "", "")
+
+            def group(key, pk=pk):
+                return groups.subtree(pk, key)
+
+            self.answers(where, node.tree[""], group(""), whole=True, institutional=lke)
+            self._breakdown(where, node.tree, group)
+            self.participation(where, node.tree_completed, node.tree_roster)
             yield self.rows
         self.rows = []
         root = self.tallies.root

@@ -22,7 +22,7 @@ ALL_BUT_AD_KL = ("BP", "AK", "KO", "HA", "LO")
 
 
 def figure(run, code, agency=None, scope=None, dimension="", key=""):
-    scope = scope or (Scope.PROVINCE if agency is None else Scope.AGENCY)
+    scope = scope or (Scope.PROVINCE if agency is None else Scope.SUBTREE)
     return IndexFigure.objects.get(
         run=run,
         scope=scope,
@@ -75,11 +75,9 @@ def lke_80_for_dinkes(round):
 def test_agency_figures_by_hand(hand_round):
     run, computed = compute.index_compute_now(round=hand_round, provider=lke_80_for_dinkes)
     assert computed and run.status == RunStatus.DONE
-    # DINKES's own staff (5, beside its UPTD) is never published alone: the DINKES subtree
-    # minus the UPTD would be it (docs/ARCHITECTURE.md §7.3)
-    for code in (*ALL_BUT_AD_KL, "AD", "KL", "INDIVIDUAL", "COMPOSITE"):
-        own = figure(run, code, "DINKES")
-        assert own.suppressed and own.value is None and own.n == 5 and "selisih" in own.reason
+    # DINKES's own staff (5, beside its UPTD) is never published alone, and no run stores an
+    # own-staff row: where published it would repeat the subtree's (docs/ARCHITECTURE.md §7.2)
+    assert not IndexFigure.objects.filter(run=run, scope=Scope.AGENCY).exists()
     # institutional 80.0 (A); composite of the subtree (individual 77.857, see below)
     # 0.6 x 77.857 + 0.4 x 80 = 78.714 -> 78.7
     assert value(run, "INSTITUTIONAL", "DINKES") == D("80.0")
@@ -119,22 +117,22 @@ def test_subtree_and_province_figures_by_hand(hand_round):
 
 def test_response_rate_and_minimum_respondents_by_hand(hand_round):
     run, _ = compute.index_compute_now(round=hand_round)
-    # DINKES: 2 web submissions + 1 paper response of 10 on the roster = 30.0 %;
-    # needed max(5, ceil(30 % of 10) = 3) = 5 -> not met
-    rate = figure(run, "RESPONSE_RATE", "DINKES")
-    assert (rate.value, rate.n, rate.denominator) == (D("30.0"), 3, 10)
-    needed = figure(run, "MIN_RESPONDENTS", "DINKES")
-    assert (needed.n, needed.denominator) == (3, 5)
-    # DINKES subtree: 3 of 18 = 16.7 %; needed max(5, ceil(5.4) = 6) = 6
+    # DINKES subtree (2 web submissions + 1 paper response; 10 + 8 on the rosters): 3 of 18 =
+    # 16.7 %; needed max(5, ceil(5.4) = 6) = 6 -> not met. A unit's own staff counts are on the
+    # response-rate board, not in the run.
     rate = figure(run, "RESPONSE_RATE", "DINKES", Scope.SUBTREE)
     assert (rate.value, rate.n, rate.denominator) == (D("16.7"), 3, 18)
-    assert figure(run, "MIN_RESPONDENTS", "DINKES", Scope.SUBTREE).denominator == 6
+    needed = figure(run, "MIN_RESPONDENTS", "DINKES", Scope.SUBTREE)
+    assert (needed.n, needed.denominator) == (3, 6)
     # province: 3 of 34 = 8.8 %; needed max(5, ceil(10.2) = 11) = 11
     rate = figure(run, "RESPONSE_RATE")
     assert (rate.value, rate.n, rate.denominator) == (D("8.8"), 3, 34)
     assert figure(run, "MIN_RESPONDENTS").denominator == 11
-    # PROV itself has nobody on its roster
-    assert figure(run, "RESPONSE_RATE", "PROV").reason == "jumlah pegawai 0"
+    # A unit with nobody on its roster: no rate, and the reason
+    RoundAgency.objects.filter(round=hand_round, code="BIRO-ORG").update(roster_count=0)
+    run, _ = compute.index_compute_now(round=hand_round)
+    empty = figure(run, "RESPONSE_RATE", "BIRO-ORG")
+    assert (empty.value, empty.reason) == (None, "jumlah pegawai 0")
 
 
 def test_small_groups_are_stored_suppressed_with_a_reason(hand_round):

@@ -191,14 +191,14 @@ def test_agency_of_twelve_with_nine_pns_and_three_pppk(province):
     respond(round, "DINKES", 70, count=20)
     run, _ = index_compute_now(round=round)
     typed = IndexFigure.objects.filter(
-        run=run, scope=Scope.AGENCY, round_agency__code="DISDIK", dimension="ASN_TYPE", code="BP"
+        run=run, scope=Scope.SUBTREE, round_agency__code="DISDIK", dimension="ASN_TYPE", code="BP"
     )
     assert {(f.dimension_key, f.suppressed, f.value) for f in typed} == {
         ("PNS", True, None),
         ("PPPK", True, None),
     }
     whole = IndexFigure.objects.get(
-        run=run, scope=Scope.AGENCY, round_agency__code="DISDIK", dimension="", code="BP"
+        run=run, scope=Scope.SUBTREE, round_agency__code="DISDIK", dimension="", code="BP"
     )
     assert not whole.suppressed and str(whole.value) == "67.5"
 
