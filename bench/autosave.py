@@ -3,7 +3,7 @@
 Each respondent holds a logged-in session and keeps answering questions of its own survey (one
 POST per answer, as htmx sends it). Baseline, measured in the same run with the same server and
 concurrency: a trivial login-protected Django view. Targets: autosave p95 <= 50 ms and autosave
-throughput >= half of the trivial view's.
+throughput >= half of the trivial view's (median ratio of interleaved saturated pairs).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ RESPONDENTS = 50
 PROCESSES = 10  # client processes, RESPONDENTS / PROCESSES threads each
 WARMUP_SECONDS = 2.0
 MEASURE_SECONDS = 6.0
+PAIRS = 5  # interleaved saturated windows of the trivial view and the autosave
 THINK_SECONDS = 1.0
 GUNICORN_WORKERS = 4
 GUNICORN_THREADS = 4
@@ -208,8 +209,13 @@ def run(workdir: Path) -> None:
         print(f"gunicorn: {GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads; "
               f"{len(sessions)} concurrent respondents; {MEASURE_SECONDS:.0f} s each")  # fmt: skip
         # Saturation: every respondent fires its next request as soon as the last one returns.
-        baseline = _load(port, sessions, "trivial")
-        autosave = _load(port, sessions, "autosave")
+        # The client processes share the machine with the server, so one window of each is noisy
+        # (0.43-0.56 in consecutive runs of the same code): PAIRS interleaved pairs, the median
+        # of their ratios.
+        pairs = [
+            (_load(port, sessions, "trivial"), _load(port, sessions, "autosave"))
+            for _ in range(PAIRS)
+        ]
         # Pacing: each respondent thinks THINK_SECONDS (+-50%) between answers, a fast reader.
         paced_trivial = _load(port, sessions, "trivial", think=THINK_SECONDS)
         paced = _load(port, sessions, "autosave", think=THINK_SECONDS)
@@ -217,16 +223,21 @@ def run(workdir: Path) -> None:
         server.terminate()
         server.wait(timeout=20)
     print(f"{'':<30}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
+    ratios = sorted(autosave["rps"] / baseline["rps"] for baseline, autosave in pairs)
+    ratio = statistics.median(ratios)
     rows = (
-        ("trivial view, saturated", baseline),
-        ("autosave, saturated", autosave),
+        *(
+            row
+            for i, (b, a) in enumerate(pairs, start=1)
+            for row in ((f"trivial view, saturated ({i})", b), (f"autosave, saturated ({i})", a))
+        ),
         (f"trivial view, {THINK_SECONDS:g} s think", paced_trivial),
         (f"autosave, {THINK_SECONDS:g} s think", paced),
     )
     for name, figures in rows:
         print(f"{name:<30}{figures['requests']:>10}{figures['rps']:>10.0f}{figures['p50']:>10.1f}"
               f"{figures['p95']:>10.1f}{figures['p99']:>10.1f}")  # fmt: skip
-    ratio = autosave["rps"] / baseline["rps"]
+    print("saturated throughput ratios: " + ", ".join(f"{r:.2f}" for r in ratios))
     verdict_line(
         "autosave_p95_think",
         f"{paced['p95']:.1f} ms ({paced['p95'] / paced_trivial['p95']:.2f}x the trivial view)",
@@ -234,5 +245,8 @@ def run(workdir: Path) -> None:
         paced["p95"] <= 50,
     )
     verdict_line(
-        "autosave_throughput", f"{ratio:.2f}x the trivial view, saturated", ">= 0.50x", ratio >= 0.5
+        "autosave_throughput",
+        f"{ratio:.2f}x the trivial view, saturated (median of {PAIRS} interleaved pairs)",
+        ">= 0.50x",
+        ratio >= 0.5,
     )

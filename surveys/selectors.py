@@ -255,7 +255,7 @@ def get_participation_for_user(user: User, pk: int) -> Participation:
         raise Http404
     # The hot path of every autosave: one plain query, no ordering to compile.
     try:
-        return Participation.objects.select_related("round", "round_agency").get(
+        return Participation.objects.select_related("round").get(
             pk=pk, employee__user=user, round__status__in=VISIBLE_ROUND_STATUSES
         )
     except Participation.DoesNotExist:
