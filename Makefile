@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast bench lint format messages backup clean
+.PHONY: install system-deps run test test-fast bench lint format messages backup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+## Chromium, Pango and gettext from Debian when missing (root or sudo), else the command to run.
+system-deps:
+	@sh scripts/system-deps
+
 ## Lint, Django checks, migrations up to date, every test (unit and browser).
-test: install lint
+test: system-deps install lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
