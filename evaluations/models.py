@@ -442,4 +442,19 @@ class AssessmentEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-from evaluations.plans.models import *  # noqa: E402, F403
+# The action plans' models live in evaluations/plans/ and belong to this app: imported here so that
+# Django registers them (docs/ARCHITECTURE.md §2).
+from evaluations.plans.models import (  # noqa: E402, F401
+    Action,
+    ActionLink,
+    ActionPlan,
+    ActionReminder,
+    ActionStatus,
+    CultureTeam,
+    CultureTeamMember,
+    PlanComment,
+    PlanStatus,
+    Roadmap,
+    RoadmapYear,
+    TeamRole,
+)

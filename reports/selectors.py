@@ -10,6 +10,7 @@ from django.db.models import Q
 from berakhlak.models import Role
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency, RoundStatus
+from evaluations.plans.figures import PublishedFigure
 from evaluations.selectors import rounds_for_admin
 from reports.models import VALUE_CODES, Dimension, IndexFigure, IndexRun, Scope
 from reports.permissions import LIVE, PUBLISHED
@@ -173,3 +174,20 @@ def dashboard_agencies_for_user(user, round: Round):
     for path in role_paths(user, (Role.LEADER, Role.ADMIN)):
         q |= Q(agency__path__startswith=path)
     return (agencies.filter(q) if q else agencies.none()), False
+
+
+def plan_figures(round: Round, agency_id: int) -> dict:
+    """The reader behind evaluations.plans.figures (registered in reports/apps.py): the agency's
+    subtree figures of the round's latest final run, whole, with a value, not suppressed."""
+    run = IndexRun.objects.latest_for(round, final=True)
+    if run is None:
+        return {}
+    rows = IndexFigure.objects.filter(
+        run=run,
+        scope=Scope.SUBTREE,
+        round_agency__agency_id=agency_id,
+        dimension=Dimension.NONE,
+        suppressed=False,
+        value__isnull=False,
+    ).values_list("code", "value", "band")
+    return {code: PublishedFigure(code, value, band) for code, value, band in rows}

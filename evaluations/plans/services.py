@@ -18,6 +18,7 @@ from berakhlak.models import Agency, CoreValue, Role, User
 from berakhlak.permissions import in_scope
 from berakhlak.spreadsheet import row_append_safe
 from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
+from evaluations.plans.figures import published_figures
 from evaluations.plans.models import (
     Action,
     ActionPlan,
@@ -66,25 +67,11 @@ class Suggestion:
 def suggestions(round_agency: RoundAgency) -> list[Suggestion]:
     """Every value in band C or D and the two lowest values of the agency (its subtree), from the
     round's published final figures only; nothing before publication."""
-    from reports.models import IndexFigure, IndexRun, Scope
-
     if round_agency.round.status not in PUBLISHED:
         return []
-    run = IndexRun.objects.latest_for(round_agency.round, final=True)
-    if run is None:
-        return []
     values = {v.code: v for v in CoreValue.objects.all()}
-    figures = [
-        f
-        for f in IndexFigure.objects.filter(
-            run=run,
-            scope=Scope.SUBTREE,
-            round_agency=round_agency,
-            dimension="",
-            code__in=list(values),
-        )
-        if not f.suppressed and f.value is not None
-    ]
+    published = published_figures(round_agency.round, round_agency.agency_id)
+    figures = [f for code, f in published.items() if code in values]
     figures.sort(key=lambda f: (f.value, values[f.code].order))
     lowest = {f.code for f in figures[:2]}
     result = []
@@ -360,8 +347,6 @@ class ValueLoop:
 def actions_by_value(agency: Agency, round: Round) -> list[ValueLoop]:
     """Per value: the actions the agency planned after `round`, and how the value's index moved
     from that round to the next published one (for the agency page and the agency report)."""
-    from reports.models import IndexFigure, IndexRun, Scope
-
     plan = ActionPlan.objects.filter(round_agency__round=round, round_agency__agency=agency).first()
     if plan is None:
         return []
@@ -374,13 +359,7 @@ def actions_by_value(agency: Agency, round: Round) -> list[ValueLoop]:
     def figures(of: Round | None) -> dict:
         if of is None:
             return {}
-        run = IndexRun.objects.latest_for(of, final=True)
-        if run is None:
-            return {}
-        rows = IndexFigure.objects.filter(
-            run=run, scope=Scope.SUBTREE, round_agency__agency=agency, dimension=""
-        )
-        return {f.code: f.value for f in rows if not f.suppressed}
+        return {code: f.value for code, f in published_figures(of, agency.pk).items()}
 
     before, after = figures(round), figures(later)
     loops: dict[str, ValueLoop] = {}
