@@ -21,6 +21,7 @@ from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
 from evaluations.plans.figures import published_figures
 from evaluations.plans.models import (
     Action,
+    ActionLink,
     ActionPlan,
     ActionReminder,
     ActionStatus,
@@ -129,12 +130,28 @@ def action_from_suggestion(*, plan: ActionPlan, value: CoreValue, by: User) -> A
     )
 
 
-def action_save(*, plan: ActionPlan, by: User, action: Action | None = None, **fields) -> Action:
-    """Create (structure editable only before approval) or update an action."""
+# What an approved plan fixes of each action; the work on it (status, progress, checklist,
+# evidence, links) goes on.
+FIXED_AFTER_APPROVAL = ("value", "description", "start_date", "due_date", "target")
+
+
+@transaction.atomic
+def action_save(
+    *,
+    plan: ActionPlan,
+    by: User,
+    action: Action | None = None,
+    link: tuple[str, str] | None = None,
+    **fields,
+) -> Action:
+    """Create (structure editable only before approval) or update an action; `link` (title, url)
+    adds a link to it."""
     _require(can_edit(by, plan.round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
     if action is None:
         _editable(plan, by)
         action = Action(plan=plan)
+    elif plan.status == PlanStatus.APPROVED:
+        fields = {k: v for k, v in fields.items() if k not in FIXED_AFTER_APPROVAL}
     if fields.get("start_date") and fields.get("due_date"):
         _require(
             fields["due_date"] >= fields["start_date"],
@@ -155,6 +172,8 @@ def action_save(*, plan: ActionPlan, by: User, action: Action | None = None, **f
             withdrawn_at__isnull=True, pk__in=[e.pk for e in evidence],
         )  # fmt: skip
         action.evidence.set(allowed)
+    if link is not None:
+        ActionLink.objects.create(action=action, title=link[0], url=link[1])
     return action
 
 

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from berakhlak.models import Agency, CoreValue, Employee, Role
+from berakhlak.models import Agency, CoreValue, Role
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
 from evaluations.plans import services
+from evaluations.plans import team as teams
 from evaluations.plans.forms import (
     ActionForm,
     RoadmapForm,
@@ -25,10 +26,8 @@ from evaluations.plans.forms import (
 )
 from evaluations.plans.models import (
     Action,
-    ActionLink,
     ActionPlan,
     CultureTeam,
-    CultureTeamMember,
     PlanStatus,
     Roadmap,
     RoadmapYear,
@@ -165,17 +164,14 @@ def action_edit(request, pk: int):
             data = dict(form.cleaned_data)
             title, url = data.pop("link_title"), data.pop("link_url")
             data["checklist"] = checklist_parse(data["checklist"])
-            if plan.status == PlanStatus.APPROVED:
-                # After approval the plan's shape is fixed; the work on it goes on.
-                for name in ("value", "description", "start_date", "due_date", "target"):
-                    data[name] = getattr(action, name)
             try:
-                services.action_save(plan=plan, by=request.user, action=action, **data)
+                services.action_save(
+                    plan=plan, by=request.user, action=action,
+                    link=(title, url) if title and url else None, **data,
+                )  # fmt: skip
             except ValidationError as error:
                 form.add_error(None, " ".join(error.messages))
             else:
-                if title and url:
-                    ActionLink.objects.create(action=action, title=title, url=url)
                 messages.success(request, _("Kegiatan disimpan."))
                 return redirect("evaluations:plan_detail", round_agency.pk)
     context = {"action": action, "plan": plan, "round_agency": round_agency, "form": form,
@@ -252,74 +248,65 @@ def agency_panel(request, code: str):
 @require_http_methods(["GET", "POST"])
 def team_edit(request, code: str):
     agency = _agency(request.user, code, edit=True)
-    team, _created = CultureTeam.objects.get_or_create(agency=agency)
+    team = CultureTeam.objects.filter(agency=agency).first()  # created by its first write
     form = TeamForm(
-        request.POST or None, initial={"sk_number": team.sk_number, "sk_date": team.sk_date}
+        request.POST or None,
+        initial={"sk_number": team.sk_number, "sk_date": team.sk_date} if team else {},
     )
     roadmap_form = RoadmapForm(request.POST or None, prefix="roadmap")
     if request.method == "POST":
-        op = request.POST.get("op")
-        if op == "team" and form.is_valid():
-            team.sk_number, team.sk_date = (
-                form.cleaned_data["sk_number"],
-                form.cleaned_data["sk_date"],
-            )
-            team.save()
-            messages.success(request, _("SK tim disimpan."))
-            return redirect("evaluations:plan_team", agency.code)
-        if op == "member":
-            nip = "".join(request.POST.get("nip", "").split())
-            employee = Employee.objects.filter(
-                nip=nip, agency__path__startswith=agency.path
-            ).first()
-            role = request.POST.get("role", "")
-            if employee is None or role not in TeamRole.values:
-                messages.error(request, _("Pegawai dengan NIP itu tidak ada di unit ini."))
-            elif role == TeamRole.LEADER and team.members.filter(role=TeamRole.LEADER).exclude(employee=employee).exists():  # fmt: skip
-                messages.error(
-                    request, _("Tim sudah memiliki ketua; ubah dulu peran ketua yang lama.")
-                )
-            else:
-                CultureTeamMember.objects.update_or_create(team=team, employee=employee, defaults={"role": role})  # fmt: skip
-                messages.success(
-                    request, _("%(name)s ditambahkan ke tim.") % {"name": employee.name}
-                )
-            return redirect("evaluations:plan_team", agency.code)
-        if op == "evidence":
-            try:
-                evidence = services.team_as_evidence(
-                    user=request.user, agency=agency,
-                    assessment_id=int(request.POST.get("assessment") or 0),
-                )  # fmt: skip
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("Susunan tim dilampirkan sebagai bukti kriteria %(code)s.") % {"code": evidence.assessment.criterion.code})  # fmt: skip
-            return redirect("evaluations:plan_team", agency.code)
-        if op == "remove":
-            team.members.filter(pk=request.POST.get("member")).delete()
-            return redirect("evaluations:plan_team", agency.code)
-        if op == "roadmap" and roadmap_form.is_valid():
-            data = roadmap_form.cleaned_data
-            roadmap = Roadmap.objects.create(agency=agency, **data)
-            for year in range(data["start_year"], data["end_year"] + 1):
-                RoadmapYear.objects.create(roadmap=roadmap, year=year)
-            messages.success(request, _("Peta jalan dibuat; isi fokus dan tonggak tiap tahun."))
-            return redirect("evaluations:plan_team", agency.code)
-        if op == "year":
-            year = get_object_or_404(
-                RoadmapYear, pk=request.POST.get("year"), roadmap__agency=agency
-            )
-            year.milestones = request.POST.get("milestones", "").strip()
-            year.save(update_fields=["milestones"])
-            year.focus_values.set(CoreValue.objects.filter(code__in=request.POST.getlist("focus")))
-            messages.success(request, _("Tahun %(year)s disimpan.") % {"year": year.year})
+        done = _team_write(request, agency, request.POST.get("op"), form, roadmap_form)
+        if done:
             return redirect("evaluations:plan_team", agency.code)
     context = {
         "agency": agency, "team": team, "form": form, "roadmap_form": roadmap_form,
-        "members": team.members.select_related("employee"), "roles": TeamRole.choices,
+        "members": team.members.select_related("employee") if team else [],
+        "roles": TeamRole.choices,
         "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
         "values": CoreValue.objects.all(),
         "evidence_targets": services.team_evidence_targets(request.user, agency),
     }  # fmt: skip
     return render(request, "evaluations/plans/team.html", context)
+
+
+def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> bool:
+    """One write of the team page through its service; True when the page should reload (done, or
+    refused with a message), False to show a form with its errors again."""
+    by, post = request.user, request.POST
+    try:
+        if op == "team":
+            if not form.is_valid():
+                return False
+            teams.team_sk_save(agency=agency, by=by, **form.cleaned_data)
+            messages.success(request, _("SK tim disimpan."))
+        elif op == "member":
+            member = teams.team_member_set(
+                agency=agency, by=by, nip=post.get("nip", ""), role=post.get("role", "")
+            )
+            messages.success(request, _("%(name)s ditambahkan ke tim.") % {"name": member.employee.name})  # fmt: skip
+        elif op == "evidence":
+            evidence = services.team_as_evidence(
+                user=by, agency=agency, assessment_id=int(post.get("assessment") or 0)
+            )
+            messages.success(request, _("Susunan tim dilampirkan sebagai bukti kriteria %(code)s.") % {"code": evidence.assessment.criterion.code})  # fmt: skip
+        elif op == "remove":
+            teams.team_member_remove(agency=agency, by=by, member_id=int(post.get("member") or 0))
+        elif op == "roadmap":
+            if not roadmap_form.is_valid():
+                return False
+            teams.roadmap_create(agency=agency, by=by, **roadmap_form.cleaned_data)
+            messages.success(request, _("Peta jalan dibuat; isi fokus dan tonggak tiap tahun."))
+        elif op == "year":
+            year = get_object_or_404(
+                RoadmapYear.objects.select_related("roadmap"), pk=post.get("year"), roadmap__agency=agency
+            )  # fmt: skip
+            teams.roadmap_year_save(
+                agency=agency, by=by, year=year,
+                milestones=post.get("milestones", ""), focus=post.getlist("focus"),
+            )  # fmt: skip
+            messages.success(request, _("Tahun %(year)s disimpan.") % {"year": year.year})
+        else:
+            return False
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return True

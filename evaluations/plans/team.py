@@ -1,0 +1,93 @@
+"""The agency's culture team (its SK and members) and its roadmaps: the writes of the team page.
+
+Each service checks that `by` may edit the agency's team (a change agent, leader or admin whose
+scope holds the agency) and raises ValidationError with the reason the page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from berakhlak.models import Agency, CoreValue, Employee, Role, User
+from berakhlak.permissions import in_scope
+from evaluations.plans.models import CultureTeam, CultureTeamMember, Roadmap, RoadmapYear, TeamRole
+
+EDITORS = (Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN)
+
+
+def can_edit_team(user: User, agency: Agency) -> bool:
+    return in_scope(user, agency, EDITORS)
+
+
+def _require_editor(by: User, agency: Agency) -> None:
+    if not can_edit_team(by, agency):
+        raise ValidationError(_("Hanya agen perubahan, pimpinan unit ini atau admin."))
+
+
+def _team(agency: Agency) -> CultureTeam:
+    team, _created = CultureTeam.objects.get_or_create(agency=agency)
+    return team
+
+
+@transaction.atomic
+def team_sk_save(
+    *, agency: Agency, by: User, sk_number: str, sk_date: dt.date | None
+) -> CultureTeam:
+    _require_editor(by, agency)
+    team = _team(agency)
+    team.sk_number, team.sk_date = sk_number, sk_date
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_member_set(*, agency: Agency, by: User, nip: str, role: str) -> CultureTeamMember:
+    """Add a member of the agency (or a unit below it) by NIP, or change their role; one leader."""
+    _require_editor(by, agency)
+    nip = "".join(nip.split())
+    employee = Employee.objects.filter(nip=nip, agency__path__startswith=agency.path).first()
+    if employee is None or role not in TeamRole.values:
+        raise ValidationError(_("Pegawai dengan NIP itu tidak ada di unit ini."))
+    team = CultureTeam.objects.select_for_update().filter(pk=_team(agency).pk).get()
+    other_leader = team.members.filter(role=TeamRole.LEADER).exclude(employee=employee)
+    if role == TeamRole.LEADER and other_leader.exists():
+        raise ValidationError(_("Tim sudah memiliki ketua; ubah dulu peran ketua yang lama."))
+    member, _created = CultureTeamMember.objects.update_or_create(
+        team=team, employee=employee, defaults={"role": role}
+    )
+    return member
+
+
+def team_member_remove(*, agency: Agency, by: User, member_id: int) -> None:
+    _require_editor(by, agency)
+    CultureTeamMember.objects.filter(team__agency=agency, pk=member_id).delete()
+
+
+@transaction.atomic
+def roadmap_create(*, agency: Agency, by: User, **fields) -> Roadmap:
+    """A roadmap over start_year..end_year with one (empty) row per year."""
+    _require_editor(by, agency)
+    roadmap = Roadmap.objects.create(agency=agency, **fields)
+    RoadmapYear.objects.bulk_create(
+        RoadmapYear(roadmap=roadmap, year=year)
+        for year in range(roadmap.start_year, roadmap.end_year + 1)
+    )
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_year_save(
+    *, agency: Agency, by: User, year: RoadmapYear, milestones: str, focus: Iterable[str]
+) -> RoadmapYear:
+    _require_editor(by, agency)
+    if year.roadmap.agency_id != agency.pk:
+        raise ValidationError(_("Tahun itu bukan bagian dari peta jalan unit ini."))
+    year.milestones = milestones.strip()
+    year.save(update_fields=["milestones"])
+    year.focus_values.set(CoreValue.objects.filter(code__in=list(focus)))
+    return year
