@@ -14,6 +14,7 @@ from berakhlak.models import CoreValue
 from evaluations.plans import services, team
 from evaluations.plans.models import ActionStatus, CultureTeam, RoadmapYear, TeamRole
 from tests.evaluations.plans.test_plans import published, ra  # noqa: F401 - fixture
+from tests.surveys.factories import core_values_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,7 @@ def test_members_come_from_the_agency_and_the_team_has_one_leader(province):
 
 
 def test_a_roadmap_has_a_row_per_year_and_only_its_agency_edits_them(province):
+    core_values_ensure()  # a transactional test before may have emptied the catalogue
     roadmap = team.roadmap_create(
         agency=province.agency_a, by=province.agent_a.user, title="Peta jalan",
         start_year=2025, end_year=2029,
