@@ -20,8 +20,7 @@ from evaluations.models import (
     Worksheet,
 )
 
-# Agencies that fill an LKE: the OPD level, directly under the round's root.
-LKE_DEPTH = 1
+LKE_DEPTH = permissions.LKE_DEPTH
 ACTIVE_ROUND_STATES = (
     RoundStatus.OPEN,
     RoundStatus.CLOSED,
@@ -173,3 +172,30 @@ def review_queue(
     if agency.isdigit():
         rows = rows.filter(round_agency_id=int(agency))
     return rows, agencies
+
+
+def evidence_targets(user: User, agency, today=None) -> list[Assessment]:
+    """The criteria of the agency's own LKE the user may add evidence to now, by the one rule
+    (`permissions.can_add_evidence`). A read: rows the LKE has not created yet are not targets."""
+    if agency is None:
+        return []
+    rows = (
+        _assessments()
+        .filter(
+            round_agency__agency=agency,
+            round_agency__depth=LKE_DEPTH,
+            round_agency__round__status__in=permissions.REVIEW_ROUND_STATES,
+        )
+        .order_by("-round_agency__round__year", "criterion__component__order", "criterion__order")
+    )
+    return [a for a in rows if permissions.can_add_evidence(user, a, agency=agency, today=today)]
+
+
+def evidence_target(user: User, agency, assessment_id) -> tuple[Assessment | None, object]:
+    """One criterion (by id) of the agency's LKE and the rule's decision on adding evidence to it;
+    the decision says why not (missing, another agency's, not the user's, the wrong state)."""
+    assessment = None
+    if isinstance(assessment_id, int) and assessment_id > 0:
+        assessment = _assessments().filter(pk=assessment_id).first()
+    decision = permissions.can_add_evidence(user, assessment, agency=agency)
+    return (assessment if decision else None), decision

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from berakhlak.models import Agency, CoreValue, Employee, Role
 from berakhlak.permissions import in_scope, role_paths
+from evaluations.lke import selectors as lke_selectors
 from evaluations.models import Round, RoundAgency
 from evaluations.plans import services
 from evaluations.plans.forms import (
@@ -320,6 +321,6 @@ def team_edit(request, code: str):
         "members": team.members.select_related("employee"), "roles": TeamRole.choices,
         "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
         "values": CoreValue.objects.all(),
-        "evidence_targets": services.team_evidence_targets(request.user, agency),
+        "evidence_targets": lke_selectors.evidence_targets(request.user, agency),
     }  # fmt: skip
     return render(request, "evaluations/plans/team.html", context)
