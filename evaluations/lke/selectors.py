@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from berakhlak.models import Role, User
 from berakhlak.permissions import in_scope, role_paths
@@ -174,12 +175,8 @@ def review_queue(
     return rows, agencies
 
 
-def evidence_targets(user: User, agency, today=None) -> list[Assessment]:
-    """The criteria of the agency's own LKE the user may add evidence to now, by the one rule
-    (`permissions.can_add_evidence`). A read: rows the LKE has not created yet are not targets."""
-    if agency is None:
-        return []
-    rows = (
+def _evidence_candidates(agency) -> QuerySet[Assessment]:
+    return (
         _assessments()
         .filter(
             round_agency__agency=agency,
@@ -188,7 +185,45 @@ def evidence_targets(user: User, agency, today=None) -> list[Assessment]:
         )
         .order_by("-round_agency__round__year", "criterion__component__order", "criterion__order")
     )
-    return [a for a in rows if permissions.can_add_evidence(user, a, agency=agency, today=today)]
+
+
+def evidence_targets(user: User, agency, today=None) -> list[Assessment]:
+    """The criteria of the agency's own LKE the user may add evidence to now, by the one rule
+    (`permissions.can_add_evidence`). A read: rows the LKE has not created yet are not targets."""
+    if agency is None:
+        return []
+    return [
+        a
+        for a in _evidence_candidates(agency)
+        if permissions.can_add_evidence(user, a, agency=agency, today=today)
+    ]
+
+
+def evidence_targets_none_reason(user: User, agency, today=None) -> str:
+    """Why `evidence_targets` is empty, for the page that offers it ("" when it is not)."""
+    if agency is None:
+        return ""
+    if not in_scope(user, agency, (Role.CHANGE_AGENT,)):
+        return str(
+            _("Hanya agen perubahan %(unit)s yang dapat melampirkan bukti LKE.")
+            % {"unit": agency.name}
+        )
+    reasons: list[str] = []
+    for assessment in _evidence_candidates(agency):
+        decision = permissions.can_add_evidence(user, assessment, agency=agency, today=today)
+        if decision:
+            return ""
+        if decision.reason not in reasons:
+            reasons.append(decision.reason)
+    if not reasons:
+        return str(
+            _("LKE %(unit)s belum dibuka pada putaran yang berjalan; buka dulu LKE unit ini.")
+            % {"unit": agency.name}
+        )
+    return str(
+        _("Belum ada kriteria LKE %(unit)s yang dapat diberi bukti sekarang: %(reasons)s")
+        % {"unit": agency.name, "reasons": " ".join(reasons[:2])}
+    )
 
 
 def evidence_target(user: User, agency, assessment_id) -> tuple[Assessment | None, object]:

@@ -316,11 +316,13 @@ def team_edit(request, code: str):
             year.focus_values.set(CoreValue.objects.filter(code__in=request.POST.getlist("focus")))
             messages.success(request, _("Tahun %(year)s disimpan.") % {"year": year.year})
             return redirect("evaluations:plan_team", agency.code)
+    targets = lke_selectors.evidence_targets(request.user, agency)
     context = {
         "agency": agency, "team": team, "form": form, "roadmap_form": roadmap_form,
         "members": team.members.select_related("employee"), "roles": TeamRole.choices,
         "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
         "values": CoreValue.objects.all(),
-        "evidence_targets": lke_selectors.evidence_targets(request.user, agency),
+        "evidence_targets": targets,
+        "evidence_none_reason": "" if targets else lke_selectors.evidence_targets_none_reason(request.user, agency),
     }  # fmt: skip
     return render(request, "evaluations/plans/team.html", context)

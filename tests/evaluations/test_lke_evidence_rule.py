@@ -210,3 +210,29 @@ def test_a_requested_revision_takes_the_file_after_the_round_closed(client, worl
     assert [a.pk for a in selectors.evidence_targets(agent, world.province.agency_a)] == [world.target.pk]  # fmt: skip
     assert attach(client, world, path, agent, world.target.pk) == ""
     _stored_like_the_lke_upload(world, agent)
+
+
+def _pages(client, w, user) -> tuple[str, str]:
+    client.force_login(user)
+    forum = client.get(reverse("forums:event", args=[w.forum.slug, w.event.pk])).content.decode()
+    plans = client.get(reverse("evaluations:plan_team", args=["DINKES"])).content.decode()
+    return forum, plans
+
+
+def test_the_pages_say_why_nothing_can_be_attached(client, world):
+    agent, leader = world.province.agent_a.user, world.province.leader_a.user
+    agency = world.province.agency_a
+    assert selectors.evidence_targets_none_reason(agent, agency) == ""
+    forum, plans = _pages(client, world, agent)
+    assert 'data-testid="evidence-form"' in forum and 'data-testid="evidence-none"' not in plans
+    for page in _pages(client, world, leader):
+        assert "Hanya agen perubahan" in page and 'name="assessment"' not in page
+    round_update(world, status=RoundStatus.CLOSED)
+    reason = selectors.evidence_targets_none_reason(agent, agency)
+    assert "Belum ada kriteria LKE" in reason and "tidak sedang dibuka" in reason
+    for page in _pages(client, world, agent):
+        assert "tidak sedang dibuka" in page and 'name="assessment"' not in page
+    round_update(world, status=RoundStatus.OPEN)
+    Assessment.objects.filter(round_agency=world.setup.ra_a).delete()
+    for page in _pages(client, world, agent):
+        assert "belum dibuka" in page
