@@ -5,7 +5,6 @@ evidence, and the good-practice library. Every rule about *who* lives in forums.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import markdown
@@ -395,31 +394,6 @@ def event_minutes_save(*, event: Event, by: User, minutes: str, files=None) -> E
     return event
 
 
-def evidence_targets(user: User, agency: Agency | None) -> list:
-    """Criteria of the agency's LKE the user may add evidence to right now (the LKE's own rule:
-    the agency's change agent, a draft or a requested revision, inside the window)."""
-    if agency is None:
-        return []
-    from evaluations.lke import permissions as lke_permissions
-    from evaluations.lke.permissions import REVIEW_ROUND_STATES
-    from evaluations.lke.services import assessments_ensure
-    from evaluations.models import Assessment, RoundAgency
-
-    round_agencies = RoundAgency.objects.filter(
-        agency=agency, round__status__in=REVIEW_ROUND_STATES
-    ).select_related("round", "agency")
-    for round_agency in round_agencies:
-        if lke_permissions.is_agency_agent(user, round_agency):
-            # Rows are created when the agency first opens its LKE; the forum may come first.
-            assessments_ensure(round_agency=round_agency)
-    rows = (
-        Assessment.objects.filter(round_agency__in=round_agencies)
-        .select_related("criterion__component", "round_agency__round", "round_agency__agency")
-        .order_by("criterion__component__order", "criterion__order", "pk")
-    )
-    return [a for a in rows if lke_permissions.can_self_assess(user, a)]
-
-
 def agency_attended(event: Event, agency: Agency) -> int:
     return attendance(event).filter(employee__agency__path__startswith=agency.path).count()
 
@@ -427,19 +401,17 @@ def agency_attended(event: Event, agency: Agency) -> int:
 @transaction.atomic
 def attendance_to_evidence(*, event: Event, by: User, assessment_id: int, fmt: str = "pdf"):
     """The attendance list (PDF or Excel) as a new evidence file of one criterion of the member's
-    own agency, while that agency may still add evidence to it. Refused when nobody of the agency
-    attended."""
-    from evaluations.lke.services import evidence_add
+    own agency, where the LKE's one rule allows it (evaluations.lke.permissions.can_add_evidence).
+    Refused when nobody of the agency attended."""
+    from evaluations.lke.selectors import evidence_target
+    from evaluations.lke.services import evidence_attach_generated
     from forums import exports
 
     membership = permissions.membership_of(by, event.forum)
     _require(membership is not None, _("Hanya anggota forum."))
     agency = membership.agency
-    target = next((a for a in evidence_targets(by, agency) if a.pk == assessment_id), None)
-    _require(
-        target is not None,
-        _("Kriteria itu bukan milik unit Anda atau tidak dapat diubah sekarang."),
-    )
+    _target, decision = evidence_target(by, agency, assessment_id)
+    _require(decision)
     _require(
         agency_attended(event, agency) > 0,
         _("Belum ada pegawai %(unit)s yang tercatat hadir.") % {"unit": agency.name},
@@ -451,13 +423,13 @@ def attendance_to_evidence(*, event: Event, by: User, assessment_id: int, fmt: s
         "date": timezone.localtime(event.starts_at).strftime("%d-%m-%Y"),
         "forum": event.forum.name,
     }
-    return evidence_add(
-        assessment=target,
-        by=by,
-        fileobj=io.BytesIO(data),
+    return evidence_attach_generated(
+        user=by,
+        agency=agency,
+        assessment_id=assessment_id,
+        data=data,
         name=f"daftar-hadir-{event.pk}.{fmt}",
         description=description[:300],
-        size=len(data),
     )
 
 

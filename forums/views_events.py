@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from evaluations.lke.selectors import evidence_targets, evidence_targets_none_reason
 from forums import exports, permissions, selectors, services
 from forums.forms import EventForm, first_errors
 from forums.models import Event, EventKind
@@ -131,7 +132,7 @@ def event_detail(request, slug: str, pk: int):
     registration = None
     if membership:
         registration = event.registrations.filter(employee=membership.employee).first()
-    targets = services.evidence_targets(request.user, membership.agency) if membership else []
+    targets = evidence_targets(request.user, membership.agency) if membership else []
     now = timezone.now()
     opens, closes = event.checkin_window()
     context = {
@@ -149,6 +150,11 @@ def event_detail(request, slug: str, pk: int):
         "checkin_opens": opens,
         "code": request.GET.get("kode", ""),
         "evidence_targets": targets,
+        "evidence_none_reason": (
+            evidence_targets_none_reason(request.user, membership.agency)
+            if membership and not targets
+            else ""
+        ),
         "agency_attended": services.agency_attended(event, membership.agency) if targets else 0,
         "minutes_html": services.render_markdown(event.minutes),
     }

@@ -35,6 +35,8 @@ S = AssessmentStatus
 AGENT_EDITABLE = {S.DRAFT, S.REVISION_REQUESTED}
 REVIEWABLE = {S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED, S.SCORED}
 REVIEW_ROUND_STATES = {RoundStatus.OPEN, RoundStatus.CLOSED}
+# Agencies that fill an LKE: the OPD level, directly under the round's root.
+LKE_DEPTH = 1
 
 
 def _deny(reason) -> Decision:
@@ -111,6 +113,13 @@ def can_self_assess(user: User, assessment: Assessment, today: dt.date | None = 
             )
             % {"status": assessment.get_status_display()}
         )
+    if round.status != RoundStatus.OPEN:
+        return _deny(
+            _(
+                "Putaran %(round)s tidak sedang dibuka (%(status)s); bukti hanya dapat diunggah selama putaran dibuka."
+            )
+            % {"round": round.name, "status": round.get_status_display()}
+        )
     if not evidence_window_open(round, today):
         return _deny(
             _("Masa unggah bukti adalah %(start)s sampai %(end)s.")
@@ -120,6 +129,31 @@ def can_self_assess(user: User, assessment: Assessment, today: dt.date | None = 
             }
         )
     return ALLOWED
+
+
+def can_add_evidence(
+    user: User, assessment: Assessment | None, *, agency=None, today: dt.date | None = None
+) -> Decision:
+    """THE rule for adding a file to a criterion's evidence, whatever makes the file: the LKE's own
+    upload, a forum's attendance list, the culture team of the action plans
+    (docs/ARCHITECTURE.md §6). `agency`, when given, is the agency the caller acts for: the
+    criterion must be of that agency's own LKE. Then the self-assessment rule decides: the
+    agency's change agent; a draft inside the open round's evidence window, or a requested
+    revision before its deadline while the round is open or closed; never a criterion that is
+    submitted, under review, scored, final or appealed."""
+    if assessment is None:
+        if agency is not None:
+            return _deny(
+                _("Kriteria itu tidak ada di LKE %(unit)s; buka dulu LKE unit ini.")
+                % {"unit": agency.name}
+            )
+        return _deny(_("Kriteria itu tidak ada."))
+    round_agency = assessment.round_agency
+    if agency is not None and (
+        round_agency.agency_id != agency.pk or round_agency.depth != LKE_DEPTH
+    ):
+        return _deny(_("Kriteria itu bukan milik LKE %(unit)s.") % {"unit": agency.name})
+    return can_self_assess(user, assessment, today)
 
 
 def can_download_evidence(user: User, assessment: Assessment) -> Decision:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from berakhlak.models import Role, User
 from berakhlak.permissions import in_scope, role_paths
@@ -20,8 +21,7 @@ from evaluations.models import (
     Worksheet,
 )
 
-# Agencies that fill an LKE: the OPD level, directly under the round's root.
-LKE_DEPTH = 1
+LKE_DEPTH = permissions.LKE_DEPTH
 ACTIVE_ROUND_STATES = (
     RoundStatus.OPEN,
     RoundStatus.CLOSED,
@@ -173,3 +173,64 @@ def review_queue(
     if agency.isdigit():
         rows = rows.filter(round_agency_id=int(agency))
     return rows, agencies
+
+
+def _evidence_candidates(agency) -> QuerySet[Assessment]:
+    return (
+        _assessments()
+        .filter(
+            round_agency__agency=agency,
+            round_agency__depth=LKE_DEPTH,
+            round_agency__round__status__in=permissions.REVIEW_ROUND_STATES,
+        )
+        .order_by("-round_agency__round__year", "criterion__component__order", "criterion__order")
+    )
+
+
+def evidence_targets(user: User, agency, today=None) -> list[Assessment]:
+    """The criteria of the agency's own LKE the user may add evidence to now, by the one rule
+    (`permissions.can_add_evidence`). A read: rows the LKE has not created yet are not targets."""
+    if agency is None:
+        return []
+    return [
+        a
+        for a in _evidence_candidates(agency)
+        if permissions.can_add_evidence(user, a, agency=agency, today=today)
+    ]
+
+
+def evidence_targets_none_reason(user: User, agency, today=None) -> str:
+    """Why `evidence_targets` is empty, for the page that offers it ("" when it is not)."""
+    if agency is None:
+        return ""
+    if not in_scope(user, agency, (Role.CHANGE_AGENT,)):
+        return str(
+            _("Hanya agen perubahan %(unit)s yang dapat melampirkan bukti LKE.")
+            % {"unit": agency.name}
+        )
+    reasons: list[str] = []
+    for assessment in _evidence_candidates(agency):
+        decision = permissions.can_add_evidence(user, assessment, agency=agency, today=today)
+        if decision:
+            return ""
+        if decision.reason not in reasons:
+            reasons.append(decision.reason)
+    if not reasons:
+        return str(
+            _("LKE %(unit)s belum dibuka pada putaran yang berjalan; buka dulu LKE unit ini.")
+            % {"unit": agency.name}
+        )
+    return str(
+        _("Belum ada kriteria LKE %(unit)s yang dapat diberi bukti sekarang: %(reasons)s")
+        % {"unit": agency.name, "reasons": " ".join(reasons[:2])}
+    )
+
+
+def evidence_target(user: User, agency, assessment_id) -> tuple[Assessment | None, object]:
+    """One criterion (by id) of the agency's LKE and the rule's decision on adding evidence to it;
+    the decision says why not (missing, another agency's, not the user's, the wrong state)."""
+    assessment = None
+    if isinstance(assessment_id, int) and assessment_id > 0:
+        assessment = _assessments().filter(pk=assessment_id).first()
+    decision = permissions.can_add_evidence(user, assessment, agency=agency)
+    return (assessment if decision else None), decision

@@ -9,6 +9,7 @@ after commit (evaluations/tasks.py).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from berakhlak.models import Role, RoleGrant, User
 from evaluations import scoring, uploads
 from evaluations.lke import permissions
 from evaluations.lke.defaults import DEFAULT_WORKSHEET
-from evaluations.lke.selectors import lke_agencies, worksheet_criteria
+from evaluations.lke.selectors import evidence_target, lke_agencies, worksheet_criteria
 from evaluations.models import (
     Assessment,
     AssessmentEvent,
@@ -367,7 +368,7 @@ def _locked_for_agent(assessment: Assessment, by: User) -> Assessment:
         .select_related("criterion", "round_agency__round", "round_agency__agency")
         .get(pk=assessment.pk)
     )
-    _require(permissions.can_self_assess(by, locked))
+    _require(permissions.can_add_evidence(by, locked))
     return locked
 
 
@@ -420,6 +421,22 @@ def evidence_add(
         after=_evidence_json(evidence),
     )
     return evidence
+
+
+@transaction.atomic
+def evidence_attach_generated(
+    *, user: User, agency, assessment_id: int, data: bytes, name: str, description: str
+) -> Evidence:
+    """A file another part of the product made (a forum's attendance list, the culture team) as a
+    new evidence file of one criterion of `agency`'s own LKE: refused with the rule's reason
+    (`permissions.can_add_evidence`), otherwise checked, stored and recorded in the criterion's
+    history exactly as the LKE's own upload (`evidence_add`)."""
+    target, decision = evidence_target(user, agency, assessment_id)
+    _require(decision)
+    return evidence_add(
+        assessment=target, by=user, fileobj=io.BytesIO(data), name=name,
+        description=description, size=len(data),
+    )  # fmt: skip
 
 
 @transaction.atomic

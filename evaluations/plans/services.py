@@ -395,27 +395,18 @@ def actions_by_value(agency: Agency, round: Round) -> list[ValueLoop]:
 # --- the culture team as LKE evidence ------------------------------------------------------------
 
 
-def team_evidence_targets(user: User, agency: Agency) -> list:
-    """The agency's LKE criteria the user may attach evidence to right now (open rounds)."""
-    from evaluations.lke import permissions as lke_permissions
-    from evaluations.models import Assessment
-
-    rows = Assessment.objects.filter(
-        round_agency__agency=agency, round_agency__round__status=RoundStatus.OPEN
-    ).select_related("criterion__component", "round_agency__round", "round_agency__agency")
-    return [a for a in rows if lke_permissions.can_self_assess(user, a)]
-
-
 def team_as_evidence(*, user: User, agency: Agency, assessment_id: int):
-    """Print the culture team to PDF and add it as evidence of one of the agency's criteria."""
+    """Print the culture team to PDF and add it as evidence of one of the agency's criteria, where
+    the LKE's one rule allows it (evaluations.lke.permissions.can_add_evidence)."""
     from django.template.loader import render_to_string
 
     from berakhlak.pdf import html_to_pdf
-    from evaluations.lke.services import evidence_add
+    from evaluations.lke.selectors import evidence_target
+    from evaluations.lke.services import evidence_attach_generated
     from evaluations.plans.models import CultureTeam
 
-    target = next((a for a in team_evidence_targets(user, agency) if a.pk == assessment_id), None)
-    _require(target is not None, _("Kriteria itu tidak dapat diberi bukti oleh Anda sekarang."))
+    _target, decision = evidence_target(user, agency, assessment_id)
+    _require(bool(decision), decision.reason)
     team = CultureTeam.objects.filter(agency=agency).first()
     _require(
         team is not None and team.members.exists(), _("Tim budaya kerja belum memiliki anggota.")
@@ -428,7 +419,7 @@ def team_as_evidence(*, user: User, agency: Agency, assessment_id: int):
     description = _("Susunan tim budaya kerja")
     if team.sk_number:
         description += f" (SK {team.sk_number})"
-    return evidence_add(
-        assessment=target, by=user, fileobj=io.BytesIO(pdf), name="tim-budaya-kerja.pdf",
-        description=description,
+    return evidence_attach_generated(
+        user=user, agency=agency, assessment_id=assessment_id, data=pdf,
+        name="tim-budaya-kerja.pdf", description=description,
     )  # fmt: skip

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from berakhlak.models import Agency, CoreValue, Role
 from berakhlak.permissions import in_scope, role_paths
+from evaluations.lke import selectors as lke_selectors
 from evaluations.models import Round, RoundAgency
 from evaluations.plans import services
 from evaluations.plans import team as teams
@@ -258,13 +259,15 @@ def team_edit(request, code: str):
         done = _team_write(request, agency, request.POST.get("op"), form, roadmap_form)
         if done:
             return redirect("evaluations:plan_team", agency.code)
+    targets = lke_selectors.evidence_targets(request.user, agency)
     context = {
         "agency": agency, "team": team, "form": form, "roadmap_form": roadmap_form,
         "members": team.members.select_related("employee") if team else [],
         "roles": TeamRole.choices,
         "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
         "values": CoreValue.objects.all(),
-        "evidence_targets": services.team_evidence_targets(request.user, agency),
+        "evidence_targets": targets,
+        "evidence_none_reason": "" if targets else lke_selectors.evidence_targets_none_reason(request.user, agency),
     }  # fmt: skip
     return render(request, "evaluations/plans/team.html", context)
 

@@ -167,6 +167,7 @@ def detail_context(request, assessment, *, posted=None, errors=None, panel="") -
         "options": scoring.answer_options(criterion.answer_kind),
         "is_percent": criterion.answer_kind == "PERCENT",
         "can_self": can_self,
+        "can_upload": permissions.can_add_evidence(user, assessment),
         "can_review": can_review,
         "can_finalise": can_finalise,
         "can_appeal": permissions.can_appeal(user, assessment),
@@ -278,6 +279,10 @@ def evidence_upload(request, pk: int):
         replaces = Evidence.objects.filter(pk=replace_id, assessment=assessment).first()
         if replaces is None:
             raise Http404
+    allowed = permissions.can_add_evidence(request.user, assessment)
+    if not allowed:
+        return render_detail(request, assessment, status=400, panel="evidence",
+                             errors=[allowed.reason])  # fmt: skip
     saved, errors = 0, []
     rows = []
     for key, upload in request.FILES.items():

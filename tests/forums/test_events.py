@@ -150,9 +150,9 @@ def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_onl
     with pytest.raises(ValidationError, match="hadir"):  # nobody of the agency attended yet
         services.attendance_to_evidence(event=event, by=agent, assessment_id=own.pk)
     services.event_check_in(event=event, by=agent, code=event.checkin_code)
-    with pytest.raises(ValidationError, match="bukan milik unit Anda"):
+    with pytest.raises(ValidationError, match=f"bukan milik LKE {province.agency_a.name}"):
         services.attendance_to_evidence(event=event, by=agent, assessment_id=other_agency.pk)
-    with pytest.raises(ValidationError):  # agent B attended nothing and may not touch A's LKE
+    with pytest.raises(ValidationError, match="bukan milik LKE"):  # agent B may not touch A's LKE
         services.attendance_to_evidence(event=event, by=province.agent_b.user, assessment_id=own.pk)  # fmt: skip
     assert not Evidence.objects.exists()
     client.force_login(agent)
@@ -170,7 +170,7 @@ def test_no_evidence_once_the_criterion_is_submitted(province, f, event):
     setup = lke_round(province)
     own = force_status(setup.ra_a.assessments.get(criterion__code="4.1"), "SUBMITTED")
     services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
-    with pytest.raises(ValidationError, match="tidak dapat diubah"):
+    with pytest.raises(ValidationError, match="sudah diajukan"):
         services.attendance_to_evidence(event=event, by=province.agent_a.user, assessment_id=own.pk)  # fmt: skip
     assert not Evidence.objects.exists()
 
