@@ -272,6 +272,11 @@ def team_edit(request, code: str):
     return render(request, "evaluations/plans/team.html", context)
 
 
+def _number(text: str | None) -> int:
+    """A posted id; anything but digits is no id (0), which the services refuse or ignore."""
+    return int(text) if text and text.isdigit() else 0
+
+
 def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> bool:
     """One write of the team page through its service; True when the page should reload (done, or
     refused with a message), False to show a form with its errors again."""
@@ -289,11 +294,11 @@ def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> 
             messages.success(request, _("%(name)s ditambahkan ke tim.") % {"name": member.employee.name})  # fmt: skip
         elif op == "evidence":
             evidence = services.team_as_evidence(
-                user=by, agency=agency, assessment_id=int(post.get("assessment") or 0)
+                user=by, agency=agency, assessment_id=_number(post.get("assessment"))
             )
             messages.success(request, _("Susunan tim dilampirkan sebagai bukti kriteria %(code)s.") % {"code": evidence.assessment.criterion.code})  # fmt: skip
         elif op == "remove":
-            teams.team_member_remove(agency=agency, by=by, member_id=int(post.get("member") or 0))
+            teams.team_member_remove(agency=agency, by=by, member_id=_number(post.get("member")))
         elif op == "roadmap":
             if not roadmap_form.is_valid():
                 return False
