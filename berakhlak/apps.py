@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BerakhlakConfig(AppConfig):
     name = "berakhlak"
     verbose_name = _("Organisasi dan pegawai")
+
+    def ready(self) -> None:
+        # The one place models are registered with the audit log (docs/ARCHITECTURE.md §10).
+        from berakhlak.audit import register_all
+
+        register_all()

@@ -7,6 +7,7 @@ import string
 
 from django.db import transaction
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Agency, Employee, RoleGrant, User
 
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
@@ -71,6 +72,7 @@ def user_password_changed(*, user: User) -> None:
         user.save(update_fields=["must_change_password"])
 
 
+@records_actor("granted_by")
 @transaction.atomic
 def role_grant_create(
     *, user: User, role: str, agency: Agency, granted_by: User | None

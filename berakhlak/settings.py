@@ -207,14 +207,9 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Audit trail (django-auditlog): role changes, accounts, employees and agencies. Survey models are
-# never registered: a log line must not tie a person to an answer.
-AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    "berakhlak.RoleGrant",
-    "berakhlak.Agency",
-    "berakhlak.Employee",
-    {"model": "berakhlak.User", "exclude_fields": ["password", "last_login"]},
-)
+# Audit trail (django-auditlog): the audited models are registered in one place, berakhlak/audit.py
+# (docs/ARCHITECTURE.md §10). Survey models are never registered: a log line must not tie a person
+# to an answer.
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Agency, Employee, User
 from evaluations.models import Round, RoundAgency, RoundStatus
 
@@ -123,6 +124,7 @@ def round_schedule_problems(round: Round) -> list[str]:
     return [message for _field, message in round_schedule_field_problems(round)]
 
 
+@records_actor()
 def round_create(*, root: Agency, by: User, **fields) -> Round:
     round = Round(
         root=root, created_by=by, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
@@ -134,6 +136,7 @@ def round_create(*, root: Agency, by: User, **fields) -> Round:
     return round
 
 
+@records_actor()
 @transaction.atomic
 def round_update(*, round: Round, by: User, **fields) -> Round:
     round = _locked(round)
@@ -146,6 +149,14 @@ def round_update(*, round: Round, by: User, **fields) -> Round:
     if problems:
         raise ValidationError(problems)
     round.save()
+    return round
+
+
+@records_actor()
+def round_live_to_leaders_set(*, round: Round, live: bool, by: User) -> Round:
+    """The admin's switch "Izinkan pimpinan melihat angka sementara" (docs/ARCHITECTURE.md §5.5)."""
+    round.live_to_leaders = live
+    round.save(update_fields=["live_to_leaders"])
     return round
 
 
@@ -164,6 +175,7 @@ def _locked(round: Round) -> Round:
     return Round.objects.select_for_update().get(pk=round.pk)
 
 
+@records_actor()
 @transaction.atomic
 def round_transition(*, round: Round, to: str, by: User | None = None) -> Round:
     """Move a round to another state after checking the guards; the row is locked meanwhile.

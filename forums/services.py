@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Agency, CoreValue, Employee, User
 from evaluations import uploads
 from forums import permissions
@@ -73,6 +74,7 @@ def nominating_agency(forum: Forum, employee: Employee) -> Agency:
     return forum.root
 
 
+@records_actor()
 @transaction.atomic
 def membership_nominate(
     *,
@@ -121,6 +123,7 @@ def membership_nominate(
     return membership
 
 
+@records_actor()
 @transaction.atomic
 def membership_end(*, membership: Membership, by: User, on: dt.date | None = None) -> Membership:
     """End a membership (the decree was replaced): it stays in the history, inactive from `on`+1."""
@@ -164,6 +167,7 @@ def _files_store(files, *, by: User, **owner) -> None:
 # --- threads -------------------------------------------------------------------------------------
 
 
+@records_actor()
 @transaction.atomic
 def thread_create(*, category: Category, by: User, title: str, body: str, files=None) -> Thread:
     _require(permissions.can_start_thread(by, category))
@@ -195,6 +199,7 @@ def _post_add(*, thread: Thread, by: User, body: str, files) -> Post:
     return post
 
 
+@records_actor()
 @transaction.atomic
 def answer_accept(*, post: Post, by: User) -> Thread:
     """Mark the reply that answered a consultation (the asker or a moderator; one at a time)."""
@@ -208,6 +213,7 @@ def answer_accept(*, post: Post, by: User) -> Thread:
 MODERATION_ACTIONS = ("lock", "unlock", "hide", "show", "move")
 
 
+@records_actor()
 @transaction.atomic
 def thread_moderate(
     *,
@@ -258,6 +264,7 @@ def mentioned(post: Post) -> list[Employee]:
 # --- events --------------------------------------------------------------------------------------
 
 
+@records_actor()
 @transaction.atomic
 def event_create(
     *,
@@ -304,6 +311,7 @@ def event_create(
     )
 
 
+@records_actor()
 @transaction.atomic
 def event_register(*, event: Event, by: User) -> Registration:
     """Register for an event; the event row is locked so two last registrations cannot both take
@@ -320,6 +328,7 @@ def event_register(*, event: Event, by: User) -> Registration:
     return Registration.objects.create(event=locked, employee=membership.employee)
 
 
+@records_actor()
 @transaction.atomic
 def event_check_in(
     *,
@@ -358,6 +367,7 @@ def event_check_in(
     return registration
 
 
+@records_actor()
 @transaction.atomic
 def attendance_mark(
     *, event: Event, by: User, registration_id: int, present: bool = True
@@ -377,6 +387,7 @@ def attendance_mark(
     return registration
 
 
+@records_actor()
 def event_code_renew(*, event: Event, by: User) -> Event:
     """A new check-in code; the old one (and its QR code) stops working at once."""
     _require(permissions.can_manage(by, event.forum))
@@ -385,6 +396,7 @@ def event_code_renew(*, event: Event, by: User) -> Event:
     return event
 
 
+@records_actor()
 @transaction.atomic
 def event_minutes_save(*, event: Event, by: User, minutes: str, files=None) -> Event:
     _require(permissions.can_manage(by, event.forum))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from evaluations.models import RoundStatus
 from evaluations.selectors import get_round_for_admin
-from evaluations.services import round_transition
+from evaluations.services import round_live_to_leaders_set, round_transition
 from reports import selectors
 from reports.models import ACTIVE_STATUSES, IndexRun, RunTrigger
 from reports.services.compute import ComputeRefused, compute_problems, index_compute_request
@@ -88,6 +88,5 @@ def index_publish(request, pk: int):
 @require_POST
 def index_live_toggle(request, pk: int):
     round = get_round_for_admin(request.user, pk)
-    round.live_to_leaders = request.POST.get("live") == "1"
-    round.save(update_fields=["live_to_leaders"])
+    round_live_to_leaders_set(round=round, live=request.POST.get("live") == "1", by=request.user)
     return _respond(request, round)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Role, RoleGrant, User
 from evaluations.models import EvaluatorAssignment, RoundAgency
 
@@ -52,6 +53,7 @@ def evaluator_candidates(round_agencies) -> dict[int, list[User]]:
     }
 
 
+@records_actor()
 @transaction.atomic
 def evaluator_assign(
     *, round_agency: RoundAgency, evaluator: User, by: User | None = None

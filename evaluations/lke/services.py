@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Role, RoleGrant, User
 from evaluations import scoring, uploads
 from evaluations.lke import permissions
@@ -80,6 +81,7 @@ def worksheet_problems(worksheet: Worksheet) -> list[str]:
     return problems
 
 
+@records_actor()
 @transaction.atomic
 def worksheet_create_default(*, round: Round, by: User | None = None) -> Worksheet:
     """The seven default components with their criteria; returns the existing worksheet if any."""
@@ -107,6 +109,7 @@ def worksheet_create_default(*, round: Round, by: User | None = None) -> Workshe
     return worksheet
 
 
+@records_actor()
 @transaction.atomic
 def worksheet_freeze(*, worksheet: Worksheet, by: User | None = None) -> Worksheet:
     worksheet = Worksheet.objects.select_for_update().select_related("round").get(pk=worksheet.pk)
@@ -152,6 +155,7 @@ def assessments_ensure(*, round_agency: RoundAgency) -> int:
 # --- evaluator assignments --------------------------------------------------------------------
 
 
+@records_actor()
 @transaction.atomic
 def evaluator_assignments_from_grants(*, round: Round, by: User | None = None) -> int:
     """Assign every evaluator to each LKE agency their EVALUATOR grant covers; returns new rows."""

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from berakhlak.audit import records_actor
 from berakhlak.models import User
 from evaluations.lke.services import worksheet_is_editable
 from evaluations.models import Component, Criterion, Round, Worksheet
@@ -43,6 +44,7 @@ def _locked(worksheet: Worksheet) -> Worksheet:
     return worksheet
 
 
+@records_actor()
 @transaction.atomic
 def worksheet_create_empty(*, round: Round, by: User | None = None) -> Worksheet:
     worksheet, _created = Worksheet.objects.get_or_create(round=round, defaults={"created_by": by})

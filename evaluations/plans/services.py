@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Agency, CoreValue, Role, User
 from berakhlak.permissions import in_scope
 from berakhlak.spreadsheet import row_append_safe
@@ -95,6 +96,7 @@ def _require(condition: bool, message: str) -> None:
         raise ValidationError(message)
 
 
+@records_actor()
 @transaction.atomic
 def plan_start(*, round_agency: RoundAgency, by: User) -> ActionPlan:
     _require(can_edit(by, round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
@@ -116,6 +118,7 @@ def _editable(plan: ActionPlan, by: User) -> None:
     )
 
 
+@records_actor()
 def action_from_suggestion(*, plan: ActionPlan, value: CoreValue, by: User) -> Action:
     _editable(plan, by)
     today = timezone.localdate()
@@ -135,6 +138,7 @@ def action_from_suggestion(*, plan: ActionPlan, value: CoreValue, by: User) -> A
 FIXED_AFTER_APPROVAL = ("value", "description", "start_date", "due_date", "target")
 
 
+@records_actor()
 @transaction.atomic
 def action_save(
     *,
@@ -177,11 +181,13 @@ def action_save(
     return action
 
 
+@records_actor()
 def action_delete(*, action: Action, by: User) -> None:
     _editable(action.plan, by)
     action.delete()
 
 
+@records_actor()
 @transaction.atomic
 def plan_submit(*, plan: ActionPlan, by: User) -> ActionPlan:
     _editable(plan, by)
@@ -191,6 +197,7 @@ def plan_submit(*, plan: ActionPlan, by: User) -> ActionPlan:
     return plan
 
 
+@records_actor()
 @transaction.atomic
 def plan_approve(*, plan: ActionPlan, by: User) -> ActionPlan:
     _require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))
@@ -200,6 +207,7 @@ def plan_approve(*, plan: ActionPlan, by: User) -> ActionPlan:
     return plan
 
 
+@records_actor()
 @transaction.atomic
 def plan_return(*, plan: ActionPlan, by: User, comment: str) -> ActionPlan:
     _require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Agency, CoreValue, Employee, Role, User
 from berakhlak.permissions import in_scope
 from evaluations.plans.models import CultureTeam, CultureTeamMember, Roadmap, RoadmapYear, TeamRole
@@ -34,6 +35,7 @@ def _team(agency: Agency) -> CultureTeam:
     return team
 
 
+@records_actor()
 @transaction.atomic
 def team_sk_save(
     *, agency: Agency, by: User, sk_number: str, sk_date: dt.date | None
@@ -45,6 +47,7 @@ def team_sk_save(
     return team
 
 
+@records_actor()
 @transaction.atomic
 def team_member_set(*, agency: Agency, by: User, nip: str, role: str) -> CultureTeamMember:
     """Add a member of the agency (or a unit below it) by NIP, or change their role; one leader."""
@@ -63,11 +66,13 @@ def team_member_set(*, agency: Agency, by: User, nip: str, role: str) -> Culture
     return member
 
 
+@records_actor()
 def team_member_remove(*, agency: Agency, by: User, member_id: int) -> None:
     _require_editor(by, agency)
     CultureTeamMember.objects.filter(team__agency=agency, pk=member_id).delete()
 
 
+@records_actor()
 @transaction.atomic
 def roadmap_create(*, agency: Agency, by: User, **fields) -> Roadmap:
     """A roadmap over start_year..end_year with one (empty) row per year."""
@@ -80,6 +85,7 @@ def roadmap_create(*, agency: Agency, by: User, **fields) -> Roadmap:
     return roadmap
 
 
+@records_actor()
 @transaction.atomic
 def roadmap_year_save(
     *, agency: Agency, by: User, year: RoadmapYear, milestones: str, focus: Iterable[str]

@@ -335,7 +335,8 @@ def _compute(run: IndexRun, provider: InstitutionalProvider) -> IndexRun:
         _figures_insert(figures, run.pk)
         if round.status == RoundStatus.CLOSED:
             with suppress(ValidationError):
-                round_transition(round=round, to=RoundStatus.COMPUTED)
+                # Recorded in the audit log as done by whoever asked for the run (§10).
+                round_transition(round=round, to=RoundStatus.COMPUTED, by=run.requested_by)
     index_runs_prune(round=round)
     run.refresh_from_db()
     return run

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berakhlak.audit import records_actor
 from berakhlak.models import Employee, User
 from evaluations import services as round_services
 from evaluations.models import Round, RoundStatus
@@ -40,6 +41,7 @@ def round_open_problems(round: Round) -> list[str]:
     return problems
 
 
+@records_actor()
 @transaction.atomic
 def round_open(*, round: Round, by: User) -> Round:
     """Open (or reopen) a round: snapshot agencies, freeze instruments, invite the active roster.
