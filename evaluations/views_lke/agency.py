@@ -228,8 +228,13 @@ def assessment_detail(request, pk: int):
     return render_detail(request, assessment)
 
 
-def _conflict_status(error: ValidationError) -> int:
-    return 409 if isinstance(error, services.ConcurrentEdit) else 400
+def refused_detail(request, pk: int, error: Exception, *, panel: str, posted: dict):
+    """A refused write on one criterion: its page again, read fresh, with what the user typed and
+    the reasons; 409 when someone else changed it meanwhile, 400 otherwise."""
+    errors = getattr(error, "messages", None) or [str(error)]
+    status = 409 if isinstance(error, services.ConcurrentEdit) else 400
+    fresh = selectors.get_assessment_for_user(request.user, pk)
+    return render_detail(request, fresh, status=status, panel=panel, posted=posted, errors=errors)
 
 
 @login_required
@@ -251,13 +256,8 @@ def self_save(request, pk: int):
                 assessment=assessment, by=request.user, version=assessment.version
             )
     except (ValidationError, scoring.AnswerError) as error:
-        messages_ = getattr(error, "messages", None) or [str(error)]
-        status = _conflict_status(error) if isinstance(error, ValidationError) else 400
-        fresh = selectors.get_assessment_for_user(request.user, pk)
-        return render_detail(
-            request, fresh, status=status, panel="self",
-            posted={"self_answer": answer, "self_narrative": narrative}, errors=messages_,
-        )  # fmt: skip
+        posted = {"self_answer": answer, "self_narrative": narrative}
+        return refused_detail(request, pk, error, panel="self", posted=posted)
     if assessment.status in (S.SUBMITTED, S.RESUBMITTED):
         messages.success(
             request, _("Kriteria %(code)s diajukan.") % {"code": assessment.criterion.code}

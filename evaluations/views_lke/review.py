@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from evaluations import scoring
 from evaluations.lke import permissions, selectors, services
 from evaluations.models import AssessmentEvent, AssessmentStatus, Component
-from evaluations.views_lke.agency import events_labelled, render_detail
+from evaluations.views_lke.agency import events_labelled, refused_detail
 from evaluations.views_lke.common import int_or_none
 
 S = AssessmentStatus
@@ -88,18 +88,13 @@ def review_action(request, pk: int):
             )
             done = _("Catatan penilaian disimpan.")
     except (ValidationError, scoring.AnswerError) as error:
-        errors = getattr(error, "messages", None) or [str(error)]
-        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
         posted = {
             "evaluator_answer": fields["answer"],
             "evaluator_notes": fields["notes"],
             "recommendation": fields["recommendation"],
             "revision_deadline": deadline_raw,
         }
-        fresh = selectors.get_assessment_for_user(request.user, pk)
-        return render_detail(
-            request, fresh, status=status, panel="review", posted=posted, errors=errors
-        )
+        return refused_detail(request, pk, error, panel="review", posted=posted)
     messages.success(request, done)
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -122,13 +117,8 @@ def finalise(request, pk: int):
             assessment=assessment, by=request.user, version=version, answer=answer, reason=reason
         )
     except (ValidationError, scoring.AnswerError) as error:
-        errors = getattr(error, "messages", None) or [str(error)]
-        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
-        fresh = selectors.get_assessment_for_user(request.user, pk)
-        return render_detail(
-            request, fresh, status=status, panel="final",
-            posted={"final_answer": answer, "final_reason": reason}, errors=errors,
-        )  # fmt: skip
+        posted = {"final_answer": answer, "final_reason": reason}
+        return refused_detail(request, pk, error, panel="final", posted=posted)
     messages.success(request, _("Nilai akhir ditetapkan."))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -146,12 +136,7 @@ def appeal(request, pk: int):
             assessment=assessment, by=request.user, version=version, reason=reason
         )
     except ValidationError as error:
-        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
-        fresh = selectors.get_assessment_for_user(request.user, pk)
-        return render_detail(
-            request, fresh, status=status, panel="appeal",
-            posted={"appeal_reason": reason}, errors=error.messages,
-        )  # fmt: skip
+        return refused_detail(request, pk, error, panel="appeal", posted={"appeal_reason": reason})
     messages.success(request, _("Sanggahan diajukan; evaluator akan memutusnya."))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -176,13 +161,8 @@ def appeal_decide(request, pk: int):
             answer=answer, reason=reason,
         )  # fmt: skip
     except (ValidationError, scoring.AnswerError) as error:
-        errors = getattr(error, "messages", None) or [str(error)]
-        status = 409 if isinstance(error, services.ConcurrentEdit) else 400
-        fresh = selectors.get_assessment_for_user(request.user, pk)
-        return render_detail(
-            request, fresh, status=status, panel="decide",
-            posted={"final_answer": answer, "reason": reason}, errors=errors,
-        )  # fmt: skip
+        posted = {"final_answer": answer, "reason": reason}
+        return refused_detail(request, pk, error, panel="decide", posted=posted)
     if accept:
         messages.success(request, _("Sanggahan diterima; nilai akhir diubah."))
     else:
