@@ -11,6 +11,7 @@ import io
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -20,8 +21,8 @@ from berakhlak.spreadsheet import row_append_safe
 from evaluations import scoring
 from evaluations.lke.selectors import worksheet_criteria
 from evaluations.lke.services import WEIGHT_TOTAL
-from evaluations.lke.worksheet_edit import worksheet_contents_replace
-from evaluations.models import AnswerKind, Worksheet
+from evaluations.lke.worksheet_edit import worksheet_contents_replace, worksheet_create_empty
+from evaluations.models import AnswerKind, Round, Worksheet
 
 SHEET, HELP_SHEET = "Kriteria", "Petunjuk"
 COLUMNS = (
@@ -96,6 +97,16 @@ def _weight(value: object) -> Decimal | None:
     ):
         return None
     return weight
+
+
+@transaction.atomic
+def worksheet_upload_import(*, round: Round, by, fileobj: IO[bytes]) -> dict[str, int]:
+    """Import a workbook into the round's worksheet, made empty first when the round has none.
+    All or nothing: a refused import (WorkbookError, WorksheetImportError, ValidationError) rolls
+    back, so it leaves no empty worksheet behind either."""
+    worksheet = Worksheet.objects.filter(round=round).first()
+    target = worksheet or worksheet_create_empty(round=round, by=by)
+    return worksheet_import(worksheet=target, fileobj=fileobj)
 
 
 def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes]) -> dict[str, int]:

@@ -27,7 +27,7 @@ from evaluations.lke.forms import (
 from evaluations.lke.worksheet_excel import (
     WorksheetImportError,
     worksheet_export_bytes,
-    worksheet_import,
+    worksheet_upload_import,
 )
 from evaluations.models import Component, Criterion, RoundAgency
 from evaluations.services import round_appeal_window_set
@@ -227,9 +227,8 @@ def worksheet_upload(request, pk: int):
         if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
             form.add_error("file", _("Berkas terlalu besar."))
         else:
-            target = worksheet or edit.worksheet_create_empty(round=round, by=request.user)
             try:
-                counts = worksheet_import(worksheet=target, fileobj=upload)
+                counts = worksheet_upload_import(round=round, by=request.user, fileobj=upload)
             except WorkbookError as error:
                 form.add_error("file", str(error))
             except WorksheetImportError as error:
@@ -242,8 +241,6 @@ def worksheet_upload(request, pk: int):
                     _("Impor selesai: %(components)s komponen, %(criteria)s kriteria.") % counts,
                 )
                 return redirect("evaluations:lke_worksheet", round.pk)
-            if worksheet is None and not target.components.exists():
-                target.delete()  # all or nothing: a refused import leaves no empty worksheet behind
     context = worksheet_context(request.user, round)
     context.update({"upload_form": form, "import_problems": problems})
     return render(request, "evaluations/lke/worksheet.html", context, status=400)
