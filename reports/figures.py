@@ -229,7 +229,7 @@ class FigureWriter:
     ) -> None:
         """Figures of answers for one group. A hidden group's rows are written without computing
         what they hide (the rows are the same: no value, the reason)."""
-        hidden = self._hidden("n", group, sums.n)
+        hidden = self._hidden("n", group)
         rows, empty = self.rows, self.empty
         individual = None
         if hidden:
@@ -262,7 +262,7 @@ class FigureWriter:
                 "ENGAGEMENT",
                 engagement,
                 sums.engagement_n,
-                self._hidden("engagement_n", group, sums.engagement_n),
+                self._hidden("engagement_n", group),
                 "" if engagement is not None else empty,
             )
         lke_missing = "" if institutional is not None else self.lke_missing
@@ -277,7 +277,7 @@ class FigureWriter:
             empty if individual is None else lke_missing,
         )
         if self.pick_count:
-            selection_hidden = self._hidden("selection_n", group, sums.selection_n)
+            selection_hidden = self._hidden("selection_n", group)
             if selection_hidden:
                 for code in SELECTION_CODES:
                     rows.append(
@@ -287,7 +287,7 @@ class FigureWriter:
             for code, value in selection_figures(sums, self.pick_count).items():
                 add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
 
-    def _hidden(self, measure: str, group: tuple, n: int) -> str:
+    def _hidden(self, measure: str, group: tuple) -> str:
         return self.hidden.get(measure, {}).get(group, "")
 
     def participation(self, where: tuple, completed: int, roster: int) -> None:

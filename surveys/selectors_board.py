@@ -139,13 +139,6 @@ def board_agencies_for_user(user: User, round: Round) -> QuerySet[RoundAgency]:
     return RoundAgency.objects.filter(q, round=round).select_related("round").order_by("path")
 
 
-def get_board_agency_for_user(user: User, round: Round, code: str) -> RoundAgency:
-    agency = board_agencies_for_user(user, round).filter(code=code).first()
-    if agency is None:
-        raise Http404
-    return agency
-
-
 # --- counts ---------------------------------------------------------------------------------------
 
 

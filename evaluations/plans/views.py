@@ -250,15 +250,18 @@ def agency_panel(request, code: str):
 def team_edit(request, code: str):
     agency = _agency(request.user, code, edit=True)
     team = CultureTeam.objects.filter(agency=agency).first()  # created by its first write
+    op = request.POST.get("op") if request.method == "POST" else None
+    # Each form is bound only when it was the one sent: the others keep showing what is stored.
     form = TeamForm(
-        request.POST or None,
+        request.POST if op == "team" else None,
         initial={"sk_number": team.sk_number, "sk_date": team.sk_date} if team else {},
     )
-    roadmap_form = RoadmapForm(request.POST or None, prefix="roadmap")
-    if request.method == "POST":
-        done = _team_write(request, agency, request.POST.get("op"), form, roadmap_form)
-        if done:
+    roadmap_form = RoadmapForm(request.POST if op == "roadmap" else None, prefix="roadmap")
+    status = 200
+    if op is not None:
+        if _team_write(request, agency, op, form, roadmap_form):
             return redirect("evaluations:plan_team", agency.code)
+        status = 400
     targets = lke_selectors.evidence_targets(request.user, agency)
     context = {
         "agency": agency, "team": team, "form": form, "roadmap_form": roadmap_form,
@@ -268,8 +271,9 @@ def team_edit(request, code: str):
         "values": CoreValue.objects.all(),
         "evidence_targets": targets,
         "evidence_none_reason": "" if targets else lke_selectors.evidence_targets_none_reason(request.user, agency),
+        "member_posted": request.POST if op == "member" else {},
     }  # fmt: skip
-    return render(request, "evaluations/plans/team.html", context)
+    return render(request, "evaluations/plans/team.html", context, status=status)
 
 
 def _number(text: str | None) -> int:
@@ -279,7 +283,7 @@ def _number(text: str | None) -> int:
 
 def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> bool:
     """One write of the team page through its service; True when the page should reload (done, or
-    refused with a message), False to show a form with its errors again."""
+    refused with a message), False to show the page again with what was typed and why not."""
     by, post = request.user, request.POST
     try:
         if op == "team":
@@ -306,7 +310,7 @@ def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> 
             messages.success(request, _("Peta jalan dibuat; isi fokus dan tonggak tiap tahun."))
         elif op == "year":
             year = get_object_or_404(
-                RoadmapYear.objects.select_related("roadmap"), pk=post.get("year"), roadmap__agency=agency
+                RoadmapYear.objects.select_related("roadmap"), pk=_number(post.get("year")), roadmap__agency=agency
             )  # fmt: skip
             teams.roadmap_year_save(
                 agency=agency, by=by, year=year,
@@ -317,4 +321,6 @@ def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> 
             return False
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        if op == "member":
+            return False  # the NIP and role typed stay in the form
     return True

@@ -2,10 +2,11 @@
 
 The draft is reached only through `Participation.draft_token` and is stored sealed
 (surveys.sealing): every autosave opens it, merges the changed answers and seals it again, written
-back only if nobody changed it meanwhile (compare-and-swap on the sealed blob). Submit seals the answers, the unit, the ASN type and the scores into a
-`SealedSubmission` that names no one, deletes the draft and marks the participation submitted, all
-in one transaction with the participation row locked, so that double clicks, retries and two tabs
-give exactly one submission. The release (surveys.services.release) later turns a round's sealed
+back only if nobody changed it meanwhile (compare-and-swap on the sealed blob). Submit seals the
+answers, the unit, the ASN type and the scores into a `SealedSubmission` that names no one,
+deletes the draft and marks the participation submitted, all in one transaction with the
+participation row locked, so that double clicks, retries and two tabs give exactly one
+submission. The release (surveys.services.release) later turns a round's sealed
 submissions into anonymous responses. Nothing in this module logs: a log line could tie a person to
 an answer (docs/ARCHITECTURE.md §5).
 """
@@ -203,9 +204,7 @@ def _draft_read(token) -> Draft | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    draft = Draft(token=token, key_id=row[0], sealed=bytes(row[1]))
-    draft._state.adding = False  # a stored row, as the ORM would have returned it
-    return draft
+    return Draft(token=token, key_id=row[0], sealed=bytes(row[1]))  # opened and sealed, never saved
 
 
 def _draft_write_if(token, opened: bytes, *, key_id: str, sealed: bytes) -> bool:

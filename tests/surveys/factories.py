@@ -179,3 +179,18 @@ def close_and_release(round):
     round_transition(round=round, to=RoundStatus.CLOSED)
     round.refresh_from_db()
     return responses_release(round=round)
+
+
+def people_submit(round, people) -> None:
+    """Each person answers the whole survey of the round (full_answers) and submits it."""
+    from surveys.models import Participation
+    from surveys.selectors import survey_for_round
+    from surveys.services import filling
+
+    survey = survey_for_round(round)
+    for person in people:
+        participation = Participation.objects.get(round=round, employee=person)
+        filling.answers_save(
+            participation=participation, answers=full_answers(survey), survey=survey
+        )
+        filling.survey_submit(participation=participation)

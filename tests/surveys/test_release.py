@@ -30,7 +30,7 @@ from surveys.services import filling
 from surveys.services.release import Summary, generalise, responses_release
 from tests.factories import EmployeeFactory
 from tests.reports.factories import ResponseFactory
-from tests.surveys.factories import close_and_release, full_answers, open_round
+from tests.surveys.factories import close_and_release, full_answers, open_round, people_submit
 
 TYPES = tuple(AsnType.values)
 
@@ -117,13 +117,7 @@ def test_release_writes_one_shuffled_batch_with_generalised_cells_and_a_sealed_n
         EmployeeFactory(agency=province.unit_a),
     ]
     round = open_round(province)
-    survey = selectors.survey_for_round(round)
-    for person in people:
-        participation = Participation.objects.get(round=round, employee=person)
-        filling.answers_save(
-            participation=participation, answers=full_answers(survey), survey=survey
-        )
-        filling.survey_submit(participation=participation)
+    people_submit(round, people)
     release = close_and_release(round)
     assert release.status == ReleaseStatus.DONE
     assert (release.released, release.held) == (8, 0)
@@ -207,13 +201,7 @@ def test_the_periodic_task_releases_a_closed_round_whose_computation_never_ran(p
 
     people = [EmployeeFactory(agency=province.agency_a) for _ in range(5)]
     round = open_round(province)
-    survey = selectors.survey_for_round(round)
-    for person in people:
-        participation = Participation.objects.get(round=round, employee=person)
-        filling.answers_save(
-            participation=participation, answers=full_answers(survey), survey=survey
-        )
-        filling.survey_submit(participation=participation)
+    people_submit(round, people)
     assert responses_release_due.delay().get() == []  # still open: nothing is released
     round.status = RoundStatus.CLOSED  # closed, but the computation's enqueue was lost
     round.save(update_fields=["status"])

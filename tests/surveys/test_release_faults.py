@@ -13,12 +13,10 @@ from django.db import connection
 from evaluations.models import RoundStatus
 from evaluations.services import round_transition
 from reports.models import IndexRun, RunStatus
-from surveys import selectors
-from surveys.models import Participation, Response, SealedSubmission
-from surveys.services import filling
+from surveys.models import Response, SealedSubmission
 from surveys.tasks import responses_release_due
 from tests.factories import EmployeeFactory
-from tests.surveys.factories import full_answers, open_round
+from tests.surveys.factories import open_round, people_submit
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="holds a row lock from a second connection"
@@ -59,13 +57,7 @@ def _release_waiting_for_the_lock() -> bool:
 def test_a_worker_killed_during_the_release_loses_nothing(spare_celery_worker, province):
     people = [EmployeeFactory(agency=province.agency_a) for _ in range(5)]
     round = open_round(province)
-    survey = selectors.survey_for_round(round)
-    for person in people:
-        participation = Participation.objects.get(round=round, employee=person)
-        filling.answers_save(
-            participation=participation, answers=full_answers(survey), survey=survey
-        )
-        filling.survey_submit(participation=participation)
+    people_submit(round, people)
     blocker = _raw_connection()
     with blocker.transaction():
         # The release waits for this lock on the round: the worker is caught in the middle.

@@ -28,7 +28,13 @@ from surveys.models import (
 from surveys.services import filling
 from surveys.services.release import ReleaseRefused, responses_release
 from tests.factories import EmployeeFactory
-from tests.surveys.factories import close_and_release, draft_of, full_answers, open_round
+from tests.surveys.factories import (
+    close_and_release,
+    draft_of,
+    full_answers,
+    open_round,
+    people_submit,
+)
 
 pytestmark = pytest.mark.django_db
 PROJECT = Path(__file__).resolve().parents[2]
@@ -164,13 +170,7 @@ def test_a_tampered_sealed_submission_stops_the_release_with_a_reason_and_loses_
     client, province
 ):
     people, round = _people_and_round(province)
-    survey = selectors.survey_for_round(round)
-    for person in people:
-        participation = Participation.objects.get(round=round, employee=person)
-        filling.answers_save(
-            participation=participation, answers=full_answers(survey), survey=survey
-        )
-        filling.survey_submit(participation=participation)
+    people_submit(round, people)
     victim = SealedSubmission.objects.order_by("pk").first()
     original = {"sealed": bytes(victim.sealed), "summary": bytes(victim.summary)}
     altered = {name: blob[:-1] + bytes([blob[-1] ^ 1]) for name, blob in original.items()}

@@ -80,8 +80,21 @@ def test_the_team_page_does_not_write_on_a_get_and_keeps_refusals_as_messages(cl
     url = reverse("evaluations:plan_team", args=[province.agency_a.code])
     assert client.get(url).status_code == 200
     assert not CultureTeam.objects.exists()
-    response = client.post(url, {"op": "member", "nip": province.asn_b.nip, "role": "MEMBER"}, follow=True)  # fmt: skip
-    assert "tidak ada di unit ini" in response.content.decode()
+    response = client.post(url, {"op": "member", "nip": province.asn_b.nip, "role": "MEMBER"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "tidak ada di unit ini" in body
+    assert f'value="{province.asn_b.nip}"' in body  # what was typed stays
+    assert '<option value="MEMBER" selected>' in body
+    # Bad ids are no ids: nothing happens, nothing breaks.
+    assert client.post(url, {"op": "year", "year": "x"}).status_code == 404
+    assert client.post(url, {"op": "remove", "member": "1; drop"}).status_code == 302
+    # A refused roadmap shows its errors; the SK form still shows what is stored.
+    team.team_sk_save(agency=province.agency_a, by=province.agent_a.user, sk_number="800/7", sk_date=None)  # fmt: skip
+    response = client.post(url, {"op": "roadmap", "roadmap-title": "Peta", "roadmap-start_year": "2030", "roadmap-end_year": "2025"})  # fmt: skip
+    body = response.content.decode()
+    assert (
+        response.status_code == 400 and "paling lama 10 tahun" in body and 'value="800/7"' in body
+    )
 
 
 def test_an_approved_plan_keeps_its_shape_and_the_work_goes_on(province, published):  # noqa: F811
