@@ -13,7 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from evaluations.models import AnswerKind, Assessment, AssessmentStatus, Criterion, Round
+from evaluations.lke.permissions import LKE_DEPTH
+from evaluations.models import (
+    AnswerKind,
+    Assessment,
+    AssessmentStatus,
+    Criterion,
+    Round,
+    RoundAgency,
+)
 
 # Options of each kind, best first, with their labels.
 OPTIONS: dict[str, list[tuple[str, str]]] = {
@@ -148,8 +156,11 @@ def assessment_answers(assessment: Assessment) -> dict[str, str]:
     }
 
 
-def institutional_indices(round: Round) -> Mapping[int, Decimal]:
-    """{RoundAgency id: institutional index 0-100} of every agency whose worksheet is all final.
+def institutional_indices(round: Round) -> Mapping[int, Decimal | None]:
+    """{RoundAgency id: institutional index 0-100, or None while not all final} of every agency
+    that has an LKE in the round (the agencies at LKE depth, when the round has a worksheet with
+    criteria). The keys are the agencies a scope's coverage counts ("LKE dinilai 1 dari 41 unit",
+    docs/ARCHITECTURE.md §7.4).
 
     The provider for `REPORTS_INSTITUTIONAL_INDEX_PROVIDER` (reports/services/compute.py).
     """
@@ -160,7 +171,9 @@ def institutional_indices(round: Round) -> Mapping[int, Decimal]:
     if not criteria:
         return {}
     weights = {c.pk: c for c in criteria}
-    indices: dict[int, Decimal] = {}
+    indices: dict[int, Decimal | None] = dict.fromkeys(
+        RoundAgency.objects.filter(round=round, depth=LKE_DEPTH).values_list("pk", flat=True)
+    )
     per_agency: dict[int, list[Assessment]] = {}
     for assessment in Assessment.objects.filter(
         round_agency__round=round, criterion__in=criteria
@@ -168,7 +181,7 @@ def institutional_indices(round: Round) -> Mapping[int, Decimal]:
         per_agency.setdefault(assessment.round_agency_id, []).append(assessment)
     for agency_id, rows in per_agency.items():
         finals = [a for a in rows if a.status == AssessmentStatus.FINAL]
-        if len(finals) != len(criteria):
+        if agency_id not in indices or len(finals) != len(criteria):
             continue
         indices[agency_id] = sum(
             (criterion_score(weights[a.criterion_id], a.final_answer) for a in finals),

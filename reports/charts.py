@@ -79,6 +79,6 @@ def heatmap_cells(figures, *, hidden: str, separator: str = "") -> SafeString:
             )
             cells.append(f'<td class="text-center cell-band-{escape(band)}">{text}</td>')
         else:
-            why = f' title="{escape(figure.reason, QUOTE)}"' if figure is not None and figure.suppressed else ""  # fmt: skip
+            why = f' title="{escape(figure.reason_text, QUOTE)}"' if figure is not None and figure.suppressed else ""  # fmt: skip
             cells.append(f'<td class="text-center cell-band-none"{why}><span aria-label="{escape(hidden, QUOTE)}">·</span></td>')  # fmt: skip
     return mark_safe("".join(cells))  # noqa: S308 - every text above is escaped

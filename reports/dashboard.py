@@ -124,7 +124,7 @@ def _figure_text(figure) -> str:
     if figure is None:
         return "–"
     if figure.suppressed or figure.value is None:
-        return figure.reason or _("disembunyikan")
+        return figure.reason_text or _("disembunyikan")
     return f"{figure.value}"
 
 
@@ -164,7 +164,7 @@ def summary_context(page: Page) -> dict:
         "composite": headline.get("COMPOSITE"),
         "response_rate": headline.get("RESPONSE_RATE"),
         "values": values,
-        "weak": weak_values(values, individual),
+        "weak": weak_values(values, individual, headline.get("COMPOSITE")),
         "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
         "selection": [
             (code, FigureCode(code).label, headline.get(code))
@@ -276,13 +276,16 @@ def fragments(page: Page, scope: DashboardScope, context: dict, parts: tuple[str
     return result
 
 
-def weak_values(values, individual) -> list[tuple[str, str, object]]:
-    """Values in a lower band than the individual index, plus the two lowest: what to act on."""
+def weak_values(values, individual, composite=None) -> list[tuple[str, str, object]]:
+    """Values in a lower band than the scope's headline index, plus the two lowest: what to act
+    on. The headline is the composite where it is published, else the individual index, so a
+    good composite never hides a weak value (the promise of /metode/)."""
     shown = [(code, label, f) for code, label, f in values if _shown(f)]
     if not shown:
         return []
     lowest = {code for code, _l, _f in sorted(shown, key=lambda v: v[2].value)[:2]}
-    own_band = BAND_RANK.get(individual.band, 0) if _shown(individual) else 0
+    headline = composite if _shown(composite) else individual
+    own_band = BAND_RANK.get(headline.band, 0) if _shown(headline) else 0
     return [
         (code, label, f)
         for code, label, f in sorted(shown, key=lambda v: v[2].value)

@@ -17,13 +17,11 @@ figure (a published 75.0 is always band A).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from django.utils.translation import gettext as _
-
 from evaluations.models import Round
-from reports import suppression
+from reports import notes, suppression
 from reports.aggregation import ASN_TYPES, RoundTallies, Sums
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexFigure, Scope
 
@@ -39,7 +37,47 @@ SELECTION_CODES = (
     "ALIGNMENT_PERSONAL",
 )
 
-InstitutionalIndices = Mapping[int, Decimal]
+# {RoundAgency id: final institutional index, or None while not final} of every agency that has
+# an LKE in the round (evaluations.scoring.institutional_indices).
+InstitutionalIndices = Mapping[int, Decimal | None]
+
+
+@dataclass(slots=True)
+class LkeCoverage:
+    """The LKE of one scope: how many of its agencies with an LKE have their final score."""
+
+    expected: int = 0
+    finals: list[Decimal] = field(default_factory=list)
+
+    @property
+    def assessed(self) -> int:
+        return len(self.finals)
+
+    def figure(self) -> tuple[Decimal | None, str]:
+        """(institutional index, note): the mean of the finals once every one is final."""
+        if not self.expected:
+            return None, notes.NO_LKE
+        if self.assessed < self.expected:
+            return None, notes.lke_pending(self.assessed, self.expected)
+        return mean(self.finals), ""
+
+
+def lke_coverage(
+    tallies: RoundTallies, institutional: InstitutionalIndices
+) -> dict[int, LkeCoverage]:
+    """{agency id: LkeCoverage of its subtree}; the root's is the province's. A scope's composite
+    is published only when its coverage is complete (docs/ARCHITECTURE.md §7.4)."""
+    nodes = tallies.nodes
+    coverage: dict[int, LkeCoverage] = {}
+    for pk, score in institutional.items():
+        node = nodes.get(pk)
+        while node is not None:
+            scope = coverage.setdefault(node.agency.pk, LkeCoverage())
+            scope.expected += 1
+            if score is not None:
+                scope.finals.append(score)
+            node = nodes.get(node.agency.parent_id)
+    return coverage
 
 
 def exact(number) -> Decimal | None:
@@ -184,10 +222,10 @@ class FigureWriter:
         self.pick_count = pick_count
         self.minimum = suppression.group_minimum(self.round.min_group)
         self.rows: list[Row] = []
-        # Texts of the run, translated once (the active language is the run's).
-        self.empty = str(_("belum ada jawaban"))
-        self.lke_missing = str(_("LKE belum dinilai"))
-        self.no_roster = str(_("jumlah pegawai 0"))
+        # Why a figure has no value: codes, translated when shown (reports.notes).
+        self.empty = notes.EMPTY
+        self.no_roster = notes.NO_ROSTER
+        self.coverage = lke_coverage(tallies, institutional)
         # Codes whose unrounded value comes from exact() (value_means, selection_figures).
         self.exact_codes = frozenset((*VALUE_CODES, *SELECTION_CODES))
         self.bands = [
@@ -225,10 +263,17 @@ class FigureWriter:
         self.rows.append((*where, code, rounded, n, denominator, False, reason, band))
 
     def answers(
-        self, where: tuple, sums: Sums, group: tuple, *, whole: bool, institutional=None
+        self,
+        where: tuple,
+        sums: Sums,
+        group: tuple,
+        *,
+        whole: bool,
+        institutional: LkeCoverage | None = None,
     ) -> None:
         """Figures of answers for one group. A hidden group's rows are written without computing
-        what they hide (the rows are the same: no value, the reason)."""
+        what they hide (the rows are the same: no value, the reason). `institutional`: the
+        scope's LKE coverage (whole groups only)."""
         hidden = self._hidden("n", group)
         rows, empty = self.rows, self.empty
         individual = None
@@ -265,16 +310,15 @@ class FigureWriter:
                 self._hidden("engagement_n", group),
                 "" if engagement is not None else empty,
             )
-        lke_missing = "" if institutional is not None else self.lke_missing
-        add(where, "INSTITUTIONAL", institutional, 0, "", lke_missing)
-        composite = None if hidden else composite_index(self.round, individual, institutional)
+        coverage = institutional or LkeCoverage()
+        lke, lke_note = coverage.figure()
         add(
-            where,
-            "COMPOSITE",
-            composite,
-            sums.n,
-            hidden,
-            empty if individual is None else lke_missing,
+            where, "INSTITUTIONAL", lke, coverage.assessed, "", lke_note,
+            denominator=coverage.expected,
+        )  # fmt: skip
+        composite = None if hidden else composite_index(self.round, individual, lke)
+        add(
+            where, "COMPOSITE", composite, sums.n, hidden, empty if individual is None else lke_note
         )
         if self.pick_count:
             selection_hidden = self._hidden("selection_n", group)
@@ -304,12 +348,12 @@ class FigureWriter:
     def batches(self, groups: Groups) -> Iterator[list[Row]]:
         """The rows agency by agency (tree order), then the province's: a writer can store each
         batch while the next is built (docs/ARCHITECTURE.md §7.2)."""
-        institutional = self.institutional
+        coverage = self.coverage
         round_id = self.round.pk
         for node in self.tallies.ordered():
             self.rows = []
             pk = node.agency.pk
-            lke = institutional.get(pk)
+            lke = coverage.get(pk)
             # SUBTREE rows only. A unit's own staff is published only where it is the whole
             # subtree (a leaf; a parent whose units have no answers), so its AGENCY-scope rows
             # would repeat these or be hidden: half the table, no information
@@ -325,7 +369,7 @@ class FigureWriter:
             yield self.rows
         self.rows = []
         root = self.tallies.root
-        province_lke = mean(institutional.values()) if institutional else None
+        province_lke = coverage.get(root.agency.pk)
         where = (round_id, str(Scope.PROVINCE), None, "", "")
         self.answers(
             where, root.tree[""], groups.province(), whole=True, institutional=province_lke

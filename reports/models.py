@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Round, RoundAgency
+from reports.notes import note_text
 
 # Bump when a formula, a rounding rule or the suppression rule changes: every stored figure says
 # which method produced it.
@@ -271,6 +272,11 @@ class IndexFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}={self.value}"
+
+    @property
+    def reason_text(self) -> str:
+        """The stored reason (a code) in the active language (reports.notes)."""
+        return note_text(self.reason)
 
 
 # --- Generated documents (PDF / Excel) ------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 
 from evaluations.models import Round, RoundAgency, RoundStatus
 from reports.models import Dimension, IndexFigure, IndexRun, RunStatus, Scope
+from reports.notes import note_text
 from reports.selectors import FigureRow, TrendPoint
 
 PARTICIPATION_CODES = ("RESPONSE_RATE", "MIN_RESPONDENTS")
@@ -41,6 +42,10 @@ class Figure:
     reason: str
     band: str
     dimension: str
+
+    @property
+    def reason_text(self) -> str:
+        return note_text(self.reason)
 
 
 FIGURE_FIELDS = ("round_agency_id", "code", "value", "n", "denominator", "suppressed", "reason",

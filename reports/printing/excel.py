@@ -31,11 +31,12 @@ ONE_DECIMAL = "0.0"
 
 
 def _figure(figure: IndexFigure | None):
+    """A figure's cell: the number, or the words of why there is none (the dashboard's words)."""
     if figure is None:
         return None
     if figure.suppressed:
         return HIDDEN
-    return float(figure.value) if figure.value is not None else None
+    return float(figure.value) if figure.value is not None else (figure.reason_text or None)
 
 
 class _Sheet:

@@ -18,11 +18,25 @@ def comment_minimum(min_comment_group: int, min_group: int) -> int:
     return max(min_comment_group or COMMENT_MINIMUM, group_minimum(min_group))
 
 
+# A hidden figure stores the code of its reason with the minimum; reports.notes translates it
+# when shown (docs/ARCHITECTURE.md §7.4).
+PRIMARY_CODE = "SMALL"
+COMPLEMENTARY_CODE = "PROTECT"
+
+
 def primary_reason(minimum: int) -> str:
-    return _("kurang dari %(n)s responden") % {"n": minimum}
+    return f"{PRIMARY_CODE}:{minimum}"
 
 
 def complementary_reason(minimum: int) -> str:
+    return f"{COMPLEMENTARY_CODE}:{minimum}"
+
+
+def primary_text(minimum: int) -> str:
+    return _("kurang dari %(n)s responden") % {"n": minimum}
+
+
+def complementary_text(minimum: int) -> str:
     return _(
         "melindungi kelompok kecil (kurang dari %(n)s responden) agar tidak terhitung dari selisih"
     ) % {"n": minimum}

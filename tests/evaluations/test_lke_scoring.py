@@ -8,7 +8,7 @@ import pytest
 
 from evaluations import scoring
 from evaluations.lke import services
-from evaluations.models import AnswerKind, Assessment, AssessmentStatus, Criterion
+from evaluations.models import AnswerKind, Assessment, AssessmentStatus, Criterion, RoundAgency
 from tests.evaluations.lke_factories import lke_round
 
 D = Decimal
@@ -125,7 +125,12 @@ def test_component_and_institutional_index_for_self_evaluator_and_final(province
     Assessment.objects.bulk_update(
         rows, ["status", "self_answer", "evaluator_answer", "final_answer"]
     )
-    assert scoring.institutional_indices(setup.round) == {setup.ra_a.pk: D(15)}
+    # Every agency with an LKE in the round is a key; None while its worksheet is not all final
+    others = RoundAgency.objects.filter(round=setup.round, depth=1).exclude(pk=setup.ra_a.pk)
+    assert scoring.institutional_indices(setup.round) == {
+        setup.ra_a.pk: D(15),
+        **dict.fromkeys(others.values_list("pk", flat=True)),
+    }
 
 
 @pytest.mark.django_db
@@ -137,4 +142,5 @@ def test_a_half_answered_worksheet_has_no_total(province):
     rows[0].self_answer = "YA"
     result = scoring.worksheet_score(rows, criteria)
     assert result.totals["self"] is None
-    assert scoring.institutional_indices(setup.round) == {}
+    indices = scoring.institutional_indices(setup.round)
+    assert setup.ra_a.pk in indices and set(indices.values()) == {None}

@@ -89,7 +89,9 @@ def test_agency_figures_by_hand(hand_round):
     assert value(run, "INDIVIDUAL", "UPTD-LAB") == D("91.4")
     assert figure(run, "INDIVIDUAL", "UPTD-LAB").band == "A"
     lab_composite = figure(run, "COMPOSITE", "UPTD-LAB")
-    assert (lab_composite.value, lab_composite.reason) == (None, "LKE belum dinilai")
+    # UPTD-LAB has no LKE of its own (LKE is per OPD): no composite, and the stored code says why
+    assert (lab_composite.value, lab_composite.reason) == (None, "NO_LKE")
+    assert lab_composite.reason_text == "tidak ada LKE di cakupan ini"
     assert not lab_composite.suppressed
 
 
@@ -115,6 +117,31 @@ def test_subtree_and_province_figures_by_hand(hand_round):
     assert value(run, "COMPOSITE") == D("72.6")
 
 
+def test_composite_waits_for_every_lke_of_the_scope(hand_round):
+    """1 of 2 OPDs with an LKE scored: the province says so and shows no index and no band; the
+    scored OPD's own scope is complete and published (the coverage rule, docs/ARCHITECTURE.md §7.4)."""
+    dinkes, disdik = (
+        RoundAgency.objects.get(round=hand_round, code=code) for code in ("DINKES", "DISDIK")
+    )
+    run, _ = compute.index_compute_now(
+        round=hand_round, provider=lambda _round: {dinkes.pk: D(80), disdik.pk: None}
+    )
+    for code in ("INSTITUTIONAL", "COMPOSITE"):
+        province = figure(run, code)
+        assert (province.value, province.band, province.reason) == (None, "", "LKE_PENDING:1:2")
+        assert province.reason_text == "LKE dinilai 1 dari 2 unit"
+    institutional = figure(run, "INSTITUTIONAL")
+    assert (institutional.n, institutional.denominator) == (1, 2)
+    assert value(run, "COMPOSITE", "DINKES") == D("78.7")
+    assert figure(run, "INSTITUTIONAL", "DISDIK").reason == "LKE_PENDING:0:1"
+    # once the second is final, the province publishes the mean of both
+    run, _ = compute.index_compute_now(
+        round=hand_round, provider=lambda _round: {dinkes.pk: D(80), disdik.pk: D(60)}
+    )
+    assert value(run, "INSTITUTIONAL") == D("70.0")
+    assert figure(run, "INSTITUTIONAL").band == hand_round.band_for(D("70.0")) != ""
+
+
 def test_response_rate_and_minimum_respondents_by_hand(hand_round):
     run, _ = compute.index_compute_now(round=hand_round)
     # DINKES subtree (2 web submissions + 1 paper response; 10 + 8 on the rosters): 3 of 18 =
@@ -132,20 +159,20 @@ def test_response_rate_and_minimum_respondents_by_hand(hand_round):
     RoundAgency.objects.filter(round=hand_round, code="BIRO-ORG").update(roster_count=0)
     run, _ = compute.index_compute_now(round=hand_round)
     empty = figure(run, "RESPONSE_RATE", "BIRO-ORG")
-    assert (empty.value, empty.reason) == (None, "jumlah pegawai 0")
+    assert (empty.value, empty.reason, empty.reason_text) == (None, "NO_ROSTER", "jumlah pegawai 0")
 
 
 def test_small_groups_are_stored_suppressed_with_a_reason(hand_round):
     run, _ = compute.index_compute_now(round=hand_round)
     biro = figure(run, "INDIVIDUAL", "BIRO-ORG")
     assert biro.suppressed and biro.value is None and biro.n == 2
-    assert biro.reason == "kurang dari 5 responden"
+    assert (biro.reason, biro.reason_text) == ("SMALL:5", "kurang dari 5 responden")
     for code in ("BP", "AD", "COMPOSITE"):
         assert figure(run, code, "BIRO-ORG").suppressed
     # DISDIK (6) is big enough but hidden so that province - DINKES - DISDIK cannot expose BIRO
     disdik = figure(run, "INDIVIDUAL", "DISDIK")
     assert disdik.suppressed and disdik.n == 6
-    assert "selisih" in disdik.reason
+    assert disdik.reason == "PROTECT:5" and "selisih" in disdik.reason_text
     # breakdowns: DISDIK PNS 4 and CPNS 2 are below the minimum
     assert figure(run, "INDIVIDUAL", "DISDIK", dimension="ASN_TYPE", key="CPNS").suppressed
     assert figure(run, "INDIVIDUAL", "DISDIK", dimension="ASN_TYPE", key="PNS").suppressed
@@ -162,7 +189,7 @@ def test_asn_type_and_agency_kind_breakdowns(hand_round):
     # province CPNS (2) is hidden; PNS (11) too, else province - PNS - PPPK gives CPNS
     assert figure(run, "BP", dimension="ASN_TYPE", key="CPNS").suppressed
     pns = figure(run, "BP", dimension="ASN_TYPE", key="PNS")
-    assert pns.suppressed and pns.n == 11 and "selisih" in pns.reason
+    assert pns.suppressed and pns.n == 11 and "selisih" in pns.reason_text
     # DINKES subtree PNS: its 5 PNS, all published: (50 + 60 + 70 + 80 + 90) / 5
     assert value(run, "BP", "DINKES", Scope.SUBTREE, dimension="ASN_TYPE", key="PNS") == D("70.0")
     # agency kinds: UPTD = UPTD-LAB; BIRO (2) suppressed

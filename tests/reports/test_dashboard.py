@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -89,7 +91,7 @@ def test_drill_down_and_asn_filter(client, province, published):
     )  # fmt: skip
     assert hidden.suppressed and hidden.value is None  # 2 PPPK: under the minimum
     html = filtered.content.decode()
-    assert text_of(html, "individual") == "–" and hidden.reason in html
+    assert text_of(html, "individual") == "–" and hidden.reason_text in html
 
 
 def test_leaders_do_not_see_unpublished_rounds(client, province):
@@ -159,3 +161,32 @@ def test_values_selection_figures_are_shown(client, province):
     index_compute_now(round=round)
     html = page(client, province.admin.user, round).content.decode()
     assert 'data-testid="selection"' in html and "Entropi budaya" in html
+
+
+def test_weak_values_compare_with_the_composite_band_when_it_is_published():
+    """A composite in band A never hides a value in band B: it is "perlu perhatian" even when
+    the individual index is B too; without a composite the individual band is the measure."""
+    from types import SimpleNamespace as F
+
+    from reports.dashboard import weak_values
+
+    def fig(value, band):
+        return F(value=Decimal(value), band=band, suppressed=False)
+
+    values = [
+        (code, code, fig(v, b))
+        for code, v, b in (
+            ("BP", "90", "A"), ("AK", "88", "A"), ("KO", "86", "A"), ("HA", "85", "A"),
+            ("LO", "84", "A"), ("AD", "80", "A"), ("KL", "70", "B"),
+        )
+    ]  # fmt: skip
+    individual, composite = fig("74", "B"), fig("80", "A")
+    lowest_two = {"KL", "AD"}
+    assert {c for c, _l, _f in weak_values(values, individual)} == lowest_two
+    values[4] = ("LO", "LO", fig("72", "B"))
+    assert {c for c, _l, _f in weak_values(values, individual)} == {"KL", "LO"}
+    # against the composite's A, both B values are flagged, and the two lowest anyway
+    assert {c for c, _l, _f in weak_values(values, individual, composite)} == {"KL", "LO"}
+    values[3] = ("HA", "HA", fig("74.9", "B"))
+    assert {c for c, _l, _f in weak_values(values, individual, composite)} == {"KL", "LO", "HA"}
+    assert {c for c, _l, _f in weak_values(values, individual)} == {"KL", "LO"}

@@ -76,7 +76,7 @@ def test_excel_read_back_matches_the_snapshot(published):
     run = selectors.run_for_reading(published)
     for figure in IndexFigure.objects.filter(run=run, scope=Scope.SUBTREE, dimension="", code__in=("BP", "INDIVIDUAL")):  # fmt: skip
         column = "indeks_individu" if figure.code == "INDIVIDUAL" else figure.code
-        value = float(figure.value) if figure.value is not None else None
+        value = float(figure.value) if figure.value is not None else figure.reason_text
         expected = "disembunyikan" if figure.suppressed else value
         assert rows[figure.round_agency.code][column] == expected
     province = selectors.province_row(run).get("INDIVIDUAL")

@@ -48,8 +48,8 @@ def test_minimum_is_never_below_three_and_comments_need_ten():
 def test_small_group_is_hidden_and_its_sibling_protects_it():
     t = table({1: None, 2: 1, 3: 1}, {(2, "PNS"): 4, (3, "PNS"): 8})
     result = protect_table(t, 5)
-    assert result.hidden[("S", 2, "")] == "kurang dari 5 responden"
-    assert "selisih" in result.hidden[("S", 3, "")]  # else province - 3 gives 2
+    assert result.hidden[("S", 2, "")] == "SMALL:5"
+    assert result.hidden[("S", 3, "")] == "PROTECT:5"  # else province - 3 gives 2
     assert ("S", 1, "") not in result.hidden
     assert (result.primary, result.complementary) == (2, 2)  # each with its only type
     assert safe(t, result.hidden)
@@ -60,7 +60,7 @@ def test_complement_below_minimum_is_hidden_too():
     t = table({1: None, 2: 1, 3: 1}, {(2, "PNS"): 9, (2, "PPPK"): 3, (3, "PNS"): 20})
     hidden = protect_table(t, 5).hidden
     assert {("S", 2, "PNS"), ("S", 2, "PPPK")} <= set(hidden)
-    assert "selisih" in hidden[("S", 2, "PNS")]
+    assert hidden[("S", 2, "PNS")] == "PROTECT:5"
     assert ("S", 2, "") not in hidden
     assert safe(t, hidden)
 
@@ -160,7 +160,7 @@ def test_a_kind_that_would_expose_a_hidden_unit_is_hidden():
     t = Table(root="PROV", parent=parent, kind=kind, own=own)
     result = protect_table(t, 5)
     assert ("K", "DINAS") in result.hidden and ("K", "UPTD") not in result.hidden
-    assert result.hidden[("K", "BIRO")] == "kurang dari 5 responden"
+    assert result.hidden[("K", "BIRO")] == "SMALL:5"
     assert result.kinds_by_audit == 1
     assert ("S", "PROV", "PNS") in result.hidden and ("S", "PROV", "PPPK") not in result.hidden
     assert safe(t, result.hidden)
