@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from berakhlak.demo import DEMO_ACCOUNTS, ROOT_CODE, SEED, demo_step
 from berakhlak.models import Agency, User
-from evaluations.demo import lke_demo_prepare
+from evaluations.demo import lke_demo_prepare, lke_demo_score
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_create, round_transition
 from surveys.models import (
@@ -70,6 +70,10 @@ def seed_demo_round(**_kwargs) -> list[str]:
     last_year = today.replace(year=today.year - 1)
     previous = _demo_round(last_year, instruments, shift=-0.25, seed_offset=1)
     if previous is not None:
+        # Last year's LKE fully scored before it closes, so that its published results have a
+        # composite and this year's dashboard a trend (issue: a newcomer sees what it is for).
+        lke_demo_prepare()
+        lines += lke_demo_score(previous)
         round_transition(round=previous, to=RoundStatus.CLOSED)
         # Closing sends the release as a task after commit; the demo needs it done now.
         responses_release(round=Round.objects.get(pk=previous.pk))
