@@ -64,20 +64,22 @@ def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 640, row: int = 3
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
-def heatmap_cells(figures, *, hidden: str, separator: str = "") -> SafeString:
+def heatmap_cells(figures, *, hidden: str, separator: str = "", changes=None) -> SafeString:
     """The heat map's value cells of one unit (`figures`: one per value, None when absent);
-    `separator`: the active language's decimal separator, when the caller looked it up already.
+    `separator`: the active language's decimal separator, when the caller looked it up already;
+    `changes`: per value, the HTML of its change against the previous round ("" for none).
 
     Built here rather than in the template: a wide level repeats them for every unit shown, and a
     template lookup per attribute costs more than the database read of the row."""
     cells = []
-    for figure in figures:
+    changes = changes or [""] * len(figures)
+    for figure, change in zip(figures, changes, strict=True):
         if figure is not None and not figure.suppressed and figure.value is not None:
             band = figure.band or "none"
             text = (
                 f"{figure.value}".replace(".", separator) if separator else localize(figure.value)
             )
-            cells.append(f'<td class="text-center cell-band-{escape(band)}">{text}</td>')
+            cells.append(f'<td class="text-center cell-band-{escape(band)}">{text}{change}</td>')
         else:
             why = f' title="{escape(figure.reason_text, QUOTE)}"' if figure is not None and figure.suppressed else ""  # fmt: skip
             cells.append(f'<td class="text-center cell-band-none"{why}><span aria-label="{escape(hidden, QUOTE)}">·</span></td>')  # fmt: skip

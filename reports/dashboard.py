@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -86,6 +87,15 @@ class UnitRow:
     rate: object = None  # RESPONSE_RATE of the unit's subtree
     minimum_met: bool | None = None  # MIN_RESPONDENTS: completed >= needed
     openable: bool = False  # the reader may open the unit's own page
+    # Against the previous published round (attach_changes): per value, and of `index`.
+    changes: list = field(default_factory=list)
+    index_change: object = None
+
+    @property
+    def cells(self) -> list[tuple]:
+        """(figure, change) per value, for templates."""
+        values = self.row.values()
+        return list(zip(values, self.changes or [None] * len(values), strict=True))
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class Page:
     agency_kind: str = ""
     search: str = ""
     offset: int = 0
+    previous: IndexRun | None = None  # the previous published round's run, to compare with
 
     @property
     def dimension(self) -> str:
@@ -114,6 +125,7 @@ class Page:
                 self.run.finished_at.isoformat(),
                 self.focus.pk if self.focus else "P",
                 self.asn_type, self.agency_kind, self.search, self.offset,
+                self.previous.pk if self.previous else None,
                 translation.get_language(), scope.key,
             ]
         )  # fmt: skip
@@ -130,6 +142,68 @@ def _figure_text(figure) -> str:
 
 def _shown(figure) -> bool:
     return figure is not None and not figure.suppressed and figure.value is not None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against the same figure of the previous published round (both shown)."""
+
+    delta: Decimal
+    previous: Decimal
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.delta > 0 else "down" if self.delta < 0 else "same"
+
+    @property
+    def magnitude(self) -> Decimal:
+        return abs(self.delta)
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "▲", "down": "▼", "same": "="}[self.direction]
+
+    def text(self, separator: str = ",") -> str:
+        sign = "+" if self.delta > 0 else "−" if self.delta < 0 else "±"
+        return f"{sign}{_number(abs(self.delta), separator)}"
+
+    def words(self, separator: str, against: str) -> str:
+        """What a screen reader says and the tooltip shows."""
+        number = _number(abs(self.delta), separator)
+        before = _number(self.previous, separator)
+        if self.direction == "up":
+            return _("naik %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
+        if self.direction == "down":
+            return _("turun %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
+        return _("sama dengan %(r)s (%(p)s)") % {"p": before, "r": against}
+
+
+def change_of(current, previous) -> Change | None:
+    """The change of a shown figure against a shown figure; None where either is hidden."""
+    if not (_shown(current) and _shown(previous)):
+        return None
+    return Change(delta=current.value - previous.value, previous=previous.value)
+
+
+def change_html(change: Change | None, separator: str, against: str) -> str:
+    if change is None:
+        return ""
+    words = escape(change.words(separator, against))
+    return (
+        f'<span class="delta delta-{change.direction}" title="{words}">'
+        f'<span aria-hidden="true">{change.arrow} {escape(change.text(separator))}</span>'
+        f'<span class="visually-hidden">{words}</span></span>'
+    )
+
+
+def previous_figures(page: Page, agency_codes: list[str | None]) -> dict:
+    """{agency code: {code: Figure}} of the page's units in the previous published round."""
+    if page.previous is None or not agency_codes:
+        return {}
+    return selectors_pages.figures_by_agency_code(
+        page.previous, agency_codes=agency_codes, codes=UNIT_CODES,
+        dimension=page.dimension, key=page.asn_type,
+    )  # fmt: skip
 
 
 def headline_row(page: Page) -> selectors.FigureRow:
@@ -153,6 +227,11 @@ def summary_context(page: Page) -> dict:
     headline = headline_row(page)
     values = [(code, FigureCode(code).label, headline.get(code)) for code in VALUE_CODES]
     individual = headline.get("INDIVIDUAL")
+    focus_code = page.focus.code if page.focus else None
+    before = (
+        previous_figures(page, [focus_code]).get(focus_code, {}) if not page.agency_kind else {}
+    )
+    changes = {code: change_of(headline.get(code), before.get(code)) for code in UNIT_CODES}
     bars = [
         Bar(label=label, value=f.value if _shown(f) else None, band=f.band if _shown(f) else "",
             note=_figure_text(f))
@@ -165,6 +244,9 @@ def summary_context(page: Page) -> dict:
         "response_rate": headline.get("RESPONSE_RATE"),
         "values": values,
         "weak": weak_values(values, individual, headline.get("COMPOSITE")),
+        "changes": changes,
+        "value_rows": [(code, label, f, changes[code]) for code, label, f in values],
+        "previous_round": page.previous.round if page.previous else None,
         "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
         "selection": [
             (code, FigureCode(code).label, headline.get(code))
@@ -206,6 +288,17 @@ def _number(value, separator: str) -> str:
     return f"{value}".replace(".", separator)
 
 
+def attach_changes(page: Page, units: list[UnitRow]) -> list[UnitRow]:
+    """Each unit's changes against the previous published round: one query for the units."""
+    before = previous_figures(page, [unit.row.agency.code for unit in units])
+    for unit in units:
+        old = before.get(unit.row.agency.code, {})
+        unit.changes = [change_of(f, old.get(c)) for c, f in zip(VALUE_CODES, unit.row.values(), strict=True)]  # fmt: skip
+        if _shown(unit.index):
+            unit.index_change = change_of(unit.index, old.get(unit.index.code))
+    return units
+
+
 def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
     """One row of the ranking and heat map, as the template used to write it (tests and
     screen readers rely on the data-testid and the labels)."""
@@ -216,32 +309,37 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
         query = urlencode({k: v for k, v in params.items() if v})
         name = f'<a href="?{escape(query)}">{name}</a>'
     index = unit.index
+    against = page.previous.round.name if page.previous else ""
     if _shown(index):
-        shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>'  # fmt: skip
+        index_change = change_html(unit.index_change, separator, against)
+        shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>{index_change}'  # fmt: skip
     else:
         shown = f'<span class="small text-secondary">{escape(_("disembunyikan"))}</span>'
     rate = unit.rate
     rate_text = f"{_number(rate.value, separator)}%" if rate is not None and rate.value is not None else "–"  # fmt: skip
     if unit.minimum_met is False:
         rate_text += f' <span class="badge text-bg-warning" title="{escape(_("Responden minimum belum terpenuhi"))}">{escape(_("min."))}</span>'  # fmt: skip
+    figures = unit.row.values()
+    changes = [change_html(c, separator, against) for c in unit.changes or [None] * len(figures)]
     code = escape(agency.code)
     return mark_safe(  # noqa: S308 - every text above is escaped
         f'<tr data-testid="unit-{code}"><td class="text-secondary">{unit.position}</td>'
         f'<th scope="row" class="fw-normal">{name}</th>'
         f'<td class="text-end">{unit.row.n}</td>'
         f'<td class="text-end fw-semibold text-nowrap">{shown}</td>'
-        f"{heatmap_cells(unit.row.values(), hidden=_('disembunyikan'), separator=separator)}"
+        f"{heatmap_cells(figures, hidden=_('disembunyikan'), separator=separator, changes=changes)}"
         f'<td class="text-end small text-nowrap" data-testid="rate-{code}">{rate_text}</td></tr>'
     )
 
 
 def units_context(page: Page, scope: DashboardScope) -> dict:
     found = level(page)
-    units = unit_rows(found, scope)
+    units = attach_changes(page, unit_rows(found, scope))
     separator = get_format("DECIMAL_SEPARATOR")
     return {
         "units": units,
         "unit_lines": [unit_line(unit, page, separator) for unit in units],
+        "previous_round": page.previous.round if page.previous else None,
         "level": found,
         "searchable": found.total > SEARCH_FROM or bool(page.search),
     }

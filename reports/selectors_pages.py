@@ -244,3 +244,48 @@ def scope_trend(
         for candidate, run in chosen
         if run.pk in by_run
     ]
+
+
+def previous_run(round: Round) -> IndexRun | None:
+    """The newest final run of the latest published round of the same root before `round`: what
+    leaders compare with (the change of each figure). Two queries at most."""
+    earlier = (
+        Round.objects.filter(
+            Q(year__lt=round.year) | Q(year=round.year, created_at__lt=round.created_at),
+            root_id=round.root_id,
+            status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED),
+        )
+        .exclude(pk=round.pk)
+        .order_by("-year", "-created_at", "-pk")
+    )
+    runs = (
+        IndexRun.objects.filter(round__in=earlier[:3], status=RunStatus.DONE, provisional=False)
+        .select_related("round")
+        .order_by("-round__year", "-round__created_at", "-finished_at", "-pk")
+    )
+    return runs.first()
+
+
+def figures_by_agency_code(
+    run: IndexRun,
+    *,
+    agency_codes: list[str | None],
+    codes: tuple[str, ...],
+    dimension: str = Dimension.NONE,
+    key: str = "",
+) -> dict[str | None, dict[str, Figure]]:
+    """{agency code (None: the province): {code: Figure}} of one breakdown in `run`, for units
+    matched by code across rounds (a page's units in the previous round): one query."""
+    figures = IndexFigure.objects.filter(
+        run=run, dimension=dimension, dimension_key=key, code__in=codes
+    )
+    wanted = [c for c in agency_codes if c is not None]
+    where = Q(scope=Scope.SUBTREE, round_agency__code__in=wanted) if wanted else Q(pk__in=[])
+    if None in agency_codes:
+        where |= Q(scope=Scope.PROVINCE)
+    result: dict[str | None, dict[str, Figure]] = {}
+    for agency_code, *fields in figures.filter(where).values_list(
+        "round_agency__code", *FIGURE_FIELDS[1:]
+    ):
+        result.setdefault(agency_code, {})[fields[0]] = Figure(*fields)
+    return result

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from berakhlak.models import AgencyKind, AsnType, Role
 from berakhlak.permissions import roles_of
 from evaluations.models import Round, RoundAgency, RoundStatus
-from reports import selectors, suppression
+from reports import selectors, selectors_pages, suppression
 from reports.dashboard import SEARCH_FROM, Page, agency_kinds, dashboard_scope, fragments, trend
 from reports.figures import individual_index, round_half_up
 from reports.models import METHOD_VERSION, VALUE_CODES
@@ -104,6 +104,7 @@ def dashboard(request, pk: int | None = None):
         round=round, run=run, focus=focus, parent_id=parent_id, asn_type=asn_type,
         agency_kind=agency_kind, search=request.GET.get("cari", "").strip()[:80],
         offset=_offset(request.GET.get("mulai", "")),
+        previous=selectors_pages.previous_run(round),
     )  # fmt: skip
     context["search"], context["offset"] = page.search, page.offset
     target = request.htmx.target if request.htmx else None

@@ -19,7 +19,7 @@ from django.utils import timezone
 from evaluations import scoring
 from evaluations.models import Assessment, Criterion, Round, RoundAgency
 from reports import selectors, selectors_pages, suppression
-from reports.dashboard import Page, level, summary_context, unit_rows
+from reports.dashboard import Page, attach_changes, level, summary_context, unit_rows
 from reports.models import VALUE_CODES, IndexRun, Scope
 
 PDF_ROWS = 15  # rows from the top and from the bottom of a capped table
@@ -63,6 +63,7 @@ class ReportData:
     participation: Capped | None = None  # response rates of that level (LevelRow), best first
     own_participation: selectors_pages.LevelRow | None = None  # the agency itself
     root_id: int | None = None
+    previous: IndexRun | None = None  # the previous published round's run, compared with
     minimum: int = 5
     follow_up_round: Round | None = None  # the earlier round whose action plan is reported
     follow_up: list = field(default_factory=list)  # evaluations.plans.services.ValueLoop
@@ -156,7 +157,7 @@ def report_page(data: ReportData) -> Page:
     """The dashboard page a report prints: the scope, all ASN types, every kind."""
     return Page(
         round=data.round, run=data.run, focus=data.agency,
-        parent_id=data.agency.pk if data.agency else data.root_id,
+        parent_id=data.agency.pk if data.agency else data.root_id, previous=data.previous,
     )  # fmt: skip
 
 
@@ -170,6 +171,7 @@ def report_data(*, round: Round, agency: RoundAgency | None, published_only: boo
         generated_at=timezone.localtime(),
         minimum=suppression.group_minimum(round.min_group),
         root_id=root_id,
+        previous=selectors_pages.previous_run(round),
     )
     if run is None:
         return data
@@ -181,7 +183,7 @@ def report_data(*, round: Round, agency: RoundAgency | None, published_only: boo
             round, agency_code=agency.code if agency else None, published_only=published_only
         ),
     }
-    data.units = _capped(page, "index", lambda found: unit_rows(found, None))
+    data.units = _capped(page, "index", lambda found: attach_changes(page, unit_rows(found, None)))
     data.participation = _capped(page, "rate", lambda found: list(found.rows))
     if agency is not None:
         data.own_participation = _own_participation(run, agency)

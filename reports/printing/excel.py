@@ -8,9 +8,13 @@ would run as a formula (=, +, -, @) is stored as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import itertools
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -18,9 +22,9 @@ from openpyxl.utils import get_column_letter
 
 from berakhlak.spreadsheet import FORMULA_TRIGGERS
 from reports import selectors
-from reports.dashboard import level, unit_row
+from reports.dashboard import attach_changes, level, unit_row
 from reports.exports import HIDDEN
-from reports.models import VALUE_CODES, IndexFigure, Scope
+from reports.models import VALUE_CODES, FigureCode, IndexFigure, Scope
 from reports.printing.context import ReportData, report_page
 
 CHUNK = 500  # rows of a level read at a time: the full list, in bounded memory
@@ -28,6 +32,7 @@ CHUNK = 500  # rows of a level read at a time: the full list, in bounded memory
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
 ONE_DECIMAL = "0.0"
+DATE_TIME = "dd/mm/yyyy hh:mm"
 
 
 def _figure(figure: IndexFigure | None):
@@ -40,16 +45,22 @@ def _figure(figure: IndexFigure | None):
 
 
 class _Sheet:
-    """A write-only sheet with a styled, frozen, filtered header and typed cells."""
+    """A write-only sheet with a styled, frozen, filtered header a person reads and typed cells.
 
-    def __init__(self, workbook: Workbook, title: str, header: list[str], widths: list[int]):
+    `columns`: (code, label, width) each. The header shows the labels in the active language;
+    the codes (stable names for scripts) are listed with their labels in the sheet "Kolom"."""
+
+    def __init__(self, workbook: Workbook, title: str, columns: list[tuple[str, str, int]]):
         self.sheet = workbook.create_sheet(title)
-        self.columns = len(header)
+        self.columns = len(columns)
         self.rows = 0
-        for index, width in enumerate(widths, start=1):
+        for index, (_code, _label, width) in enumerate(columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = width
         self.sheet.freeze_panes = "A2"
-        self._append(header, header=True)
+        self._append([str(label) for _code, label, _width in columns], header=True)
+        dictionary = getattr(workbook, "column_codes", None)
+        if dictionary is not None:
+            dictionary.extend((title, str(label), code) for code, label, _width in columns)
 
     def _append(self, values, *, header: bool = False) -> None:
         cells = []
@@ -59,6 +70,8 @@ class _Sheet:
                 cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             elif isinstance(value, float):
                 cell.number_format = ONE_DECIMAL
+            elif isinstance(value, dt.datetime):
+                cell.number_format = DATE_TIME
             elif isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
                 cell.data_type = "s"  # text, never a formula
             cells.append(cell)
@@ -75,7 +88,9 @@ class _Sheet:
 
 
 def _summary(workbook: Workbook, data: ReportData) -> None:
-    sheet = _Sheet(workbook, "Ringkasan", [_("keterangan"), _("nilai")], [34, 60])
+    sheet = _Sheet(
+        workbook, "Ringkasan", [("keterangan", _("Keterangan"), 34), ("nilai", _("Nilai"), 60)]
+    )
     d, run = data.dashboard, data.run
     lines = [
         (_("cakupan"), data.scope_name),
@@ -84,7 +99,7 @@ def _summary(workbook: Workbook, data: ReportData) -> None:
         (_("versi metode"), run.method_version if run else ""),
         (
             _("dihitung pada"),
-            run.finished_at.isoformat(timespec="minutes") if run and run.finished_at else "",
+            _local(run.finished_at) if run and run.finished_at else "",
         ),
     ]
     if run is not None:
@@ -93,6 +108,9 @@ def _summary(workbook: Workbook, data: ReportData) -> None:
             (_("kategori indeks individu"), getattr(d["individual"], "band", "") or ""),
             (_("indeks gabungan"), _figure(d["composite"])),
             (_("kategori indeks gabungan"), getattr(d["composite"], "band", "") or ""),
+            (_("pembanding (putaran terakhir yang dipublikasikan)"), _previous_name(data)),
+            (_("perubahan indeks individu"), _change(d["changes"].get("INDIVIDUAL"))),
+            (_("perubahan indeks gabungan"), _change(d["changes"].get("COMPOSITE"))),
             (_("responden"), d["headline"].n),
             (_("tingkat partisipasi (%)"), _figure(d["response_rate"])),
             (
@@ -109,9 +127,35 @@ def _summary(workbook: Workbook, data: ReportData) -> None:
     sheet.finish()
 
 
+def _local(moment: dt.datetime) -> dt.datetime:
+    """A stored UTC time as the local time Excel shows (Excel dates carry no zone)."""
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+
+
+def _previous_name(data: ReportData) -> str:
+    return data.previous.round.name if data.previous else _("tidak ada")
+
+
+def _change(change) -> float | None:
+    return float(change.delta) if change is not None else None
+
+
+UNIT_COLUMNS = [("kode_unit", _l("Kode unit"), 14), ("nama_unit", _l("Nama unit"), 44)]
+
+
+def _value_columns(prefix: str = "", label: str = "%s") -> list[tuple[str, str, int]]:
+    return [(f"{prefix}{code}", label % FigureCode(code).label, 12) for code in VALUE_CODES]
+
+
 def _per_value(workbook: Workbook, data: ReportData) -> None:
-    header = ["kode_unit", "nama_unit", "n", *VALUE_CODES, "indeks_individu", "kategori"]
-    sheet = _Sheet(workbook, "Per Nilai", header, [14, 44, 8, *[8] * 7, 15, 10])
+    columns = [
+        *UNIT_COLUMNS,
+        ("n", _("Responden"), 11),
+        *_value_columns(),
+        ("indeks_individu", _("Indeks individu"), 15),
+        ("kategori", _("Kategori"), 10),
+    ]
+    sheet = _Sheet(workbook, "Per Nilai", columns)
 
     def add(row: selectors.FigureRow) -> None:
         individual = row.get("INDIVIDUAL")
@@ -144,22 +188,38 @@ def _level_all(data: ReportData, order: str):
 
 
 def _per_agency(workbook: Workbook, data: ReportData) -> None:
-    header = ["peringkat", "kode_unit", "nama_unit", "n", "indeks", "kategori", "indeks_individu", "indeks_instansi", "indeks_gabungan"]  # fmt: skip
-    sheet = _Sheet(workbook, "Per OPD", header, [10, 14, 44, 8, 10, 10, 15, 15, 15])
+    against = _previous_name(data)
+    columns = [
+        ("peringkat", _("Peringkat"), 10), *UNIT_COLUMNS, ("n", _("Responden"), 11),
+        ("indeks", _("Indeks (gabungan, atau individu bila gabungan belum ada)"), 16),
+        ("kategori", _("Kategori"), 10), ("indeks_individu", _("Indeks individu"), 15),
+        ("indeks_instansi", _("Indeks instansi (LKE)"), 15),
+        ("indeks_gabungan", _("Indeks gabungan"), 15),
+        ("perubahan_indeks", _("Perubahan indeks dari %(r)s") % {"r": against}, 16),
+        *_value_columns("perubahan_", _("Perubahan %s")),
+    ]  # fmt: skip
+    sheet = _Sheet(workbook, "Per OPD", columns)
     if data.run is not None:
-        for item in _level_all(data, "index"):
-            unit = unit_row(item, None)
-            row = unit.row
-            sheet.add([
-                unit.position, row.code, row.agency.name, row.n, _figure(unit.index),
-                getattr(unit.index, "band", "") or "", _figure(row.get("INDIVIDUAL")),
-                _figure(row.get("INSTITUTIONAL")), _figure(row.get("COMPOSITE")),
-            ])  # fmt: skip
+        page = report_page(data)
+        rows = iter(_level_all(data, "index"))
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            for unit in attach_changes(page, [unit_row(item, None) for item in chunk]):
+                row = unit.row
+                sheet.add([
+                    unit.position, row.code, row.agency.name, row.n, _figure(unit.index),
+                    getattr(unit.index, "band", "") or "", _figure(row.get("INDIVIDUAL")),
+                    _figure(row.get("INSTITUTIONAL")), _figure(row.get("COMPOSITE")),
+                    _change(unit.index_change), *(_change(c) for c in unit.changes),
+                ])  # fmt: skip
     sheet.finish()
 
 
 def _lke(workbook: Workbook, data: ReportData) -> None:
-    sheet = _Sheet(workbook, "LKE", ["komponen", "bobot", "nilai_akhir", "unit_dinilai"], [52, 10, 14, 14])  # fmt: skip
+    columns = [
+        ("komponen", _("Komponen"), 52), ("bobot", _("Bobot"), 10),
+        ("nilai_akhir", _("Nilai akhir"), 14), ("unit_dinilai", _("Unit dinilai"), 14),
+    ]  # fmt: skip
+    sheet = _Sheet(workbook, "LKE", columns)
     for component in data.lke:
         sheet.add([
             component.name, float(component.weight),
@@ -180,8 +240,13 @@ def _participation_rows(data: ReportData):
 
 
 def _response(workbook: Workbook, data: ReportData) -> None:
-    header = ["kode_unit", "nama_unit", "jawaban", "pegawai", "partisipasi_persen", "responden_minimum", "minimum_terpenuhi"]  # fmt: skip
-    sheet = _Sheet(workbook, "Tingkat Respons", header, [14, 44, 10, 10, 18, 18, 18])
+    columns = [
+        *UNIT_COLUMNS, ("jawaban", _("Jawaban masuk"), 14), ("pegawai", _("Jumlah pegawai"), 14),
+        ("partisipasi_persen", _("Partisipasi (%)"), 16),
+        ("responden_minimum", _("Responden minimum"), 18),
+        ("minimum_terpenuhi", _("Minimum terpenuhi"), 18),
+    ]  # fmt: skip
+    sheet = _Sheet(workbook, "Tingkat Respons", columns)
     for row in _participation_rows(data) if data.run is not None else []:
         rate, minimum = row.get("RESPONSE_RATE"), row.get("MIN_RESPONDENTS")
         sheet.add([
@@ -195,8 +260,23 @@ def _response(workbook: Workbook, data: ReportData) -> None:
 
 def report_xlsx_bytes(data: ReportData) -> bytes:
     workbook = Workbook(write_only=True)
+    workbook.column_codes = []  # (sheet, label, code) of every column, for the sheet "Kolom"
     for part in (_summary, _per_value, _per_agency, _lke, _response):
         part(workbook, data)
+    _columns(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _columns(workbook: Workbook) -> None:
+    """The column dictionary: each sheet's headers with the stable code behind each."""
+    sheet = _Sheet(
+        workbook,
+        "Kolom",
+        [("lembar", _("Lembar"), 18), ("kolom", _("Kolom"), 60), ("kode", _("Kode"), 22)],
+    )
+    for line in workbook.column_codes[:]:
+        if line[0] != "Kolom":
+            sheet.add(list(line))
+    sheet.finish()

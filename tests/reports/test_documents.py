@@ -18,6 +18,7 @@ from reports.models import IndexFigure, ReportFile, RunStatus, Scope
 from reports.printing.services import report_bytes, report_files_expire, report_request
 from reports.services.compute import index_compute_now
 from tests.reports.factories import respond, round_status_set, survey_round
+from tests.reports.test_documents_checks import sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +67,18 @@ def test_agency_pdf_holds_its_own_figures(published):
 
 def test_excel_read_back_matches_the_snapshot(published):
     workbook = load_workbook(io.BytesIO(report_bytes(round=published, agency=None, format="xlsx")))
-    assert workbook.sheetnames == ["Ringkasan", "Per Nilai", "Per OPD", "LKE", "Tingkat Respons"]
+    assert workbook.sheetnames == [
+        "Ringkasan", "Per Nilai", "Per OPD", "LKE", "Tingkat Respons", "Kolom"
+    ]  # fmt: skip
     sheet = workbook["Per Nilai"]
-    header = [c.value for c in sheet[1]]
-    rows = {
-        r[0]: dict(zip(header, r, strict=True))
-        for r in sheet.iter_rows(min_row=2, values_only=True)
-    }
+    # Headers a person reads; the codes behind them are in the sheet "Kolom"
+    assert [c.value for c in sheet[1]][:4] == [
+        "Kode unit",
+        "Nama unit",
+        "Responden",
+        "Berorientasi Pelayanan",
+    ]
+    rows = {r["kode_unit"]: r for r in sheet_rows(sheet)}
     run = selectors.run_for_reading(published)
     for figure in IndexFigure.objects.filter(run=run, scope=Scope.SUBTREE, dimension="", code__in=("BP", "INDIVIDUAL")):  # fmt: skip
         column = "indeks_individu" if figure.code == "INDIVIDUAL" else figure.code

@@ -51,7 +51,12 @@ def workbook_of(round: Round, agency: RoundAgency | None = None):
 
 
 def sheet_rows(sheet) -> list[dict]:
-    header = [c.value for c in sheet[1]]
+    """A sheet's rows keyed by column code, through the workbook's own column dictionary."""
+    codes = {
+        (title, label): code
+        for title, label, code in sheet.parent["Kolom"].iter_rows(min_row=2, values_only=True)
+    }
+    header = [codes[(sheet.title, c.value)] for c in sheet[1]]
     return [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
 
 

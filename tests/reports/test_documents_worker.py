@@ -16,6 +16,7 @@ from reports.models import IndexFigure, ReportFile, RunStatus, Scope
 from reports.printing.services import report_request
 from reports.services.compute import index_compute_now
 from tests.reports.factories import respond, round_status_set, survey_round
+from tests.reports.test_documents_checks import sheet_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WAIT_SECONDS = 90
@@ -63,6 +64,5 @@ def test_the_worker_builds_both_documents(celery_worker_process, province):
 
     with xlsx.file.open("rb") as handle:
         workbook = load_workbook(io.BytesIO(handle.read()))
-    rows = {r[0]: r for r in workbook["Per Nilai"].iter_rows(min_row=2, values_only=True)}
-    header = [c.value for c in workbook["Per Nilai"][1]]
-    assert rows["DINKES"][header.index("indeks_individu")] == float(figure.value)
+    rows = {r["kode_unit"]: r for r in sheet_rows(workbook["Per Nilai"])}
+    assert rows["DINKES"]["indeks_individu"] == float(figure.value)
