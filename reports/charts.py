@@ -64,6 +64,38 @@ def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 640, row: int = 3
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
+def bar_chart_stacked_svg(bars: list[Bar], *, title: str, width: int = 340) -> SafeString:
+    """The same bars for a phone: each label on its own line above its bar, drawn at about the
+    width it is shown (a 340-unit view box on a ~360 px screen), so 13-unit text stays >= 11 px
+    instead of shrinking with a 640-unit chart to ~6 px."""
+    value_w, row = 64, 44
+    plot_w = width - value_w
+    height = row * len(bars) + 22
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for tick in (0, 50, 100):
+        x = plot_w * tick / 100 + (1 if tick == 0 else 0)
+        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="#e4e7ec"/>')  # fmt: skip
+        anchor = "start" if tick == 0 else "middle" if tick == 50 else "end"
+        parts.append(f'<text x="{x:.1f}" y="{height - 4}" font-size="12" text-anchor="{anchor}" fill="#475467">{tick}</text>')  # fmt: skip
+    for index, bar in enumerate(bars):
+        y = index * row
+        parts.append(f'<text x="0" y="{y + 14}" font-size="13" fill="#101828">{escape(bar.label)}</text>')  # fmt: skip
+        if bar.value is None:
+            parts.append(f'<text x="0" y="{y + 34}" font-size="12" fill="#475467">{escape(bar.note or "–")}</text>')  # fmt: skip
+            continue
+        w = plot_w * float(bar.value) / 100
+        colour = BAND_COLOURS.get(bar.band, BAND_COLOURS[""])
+        parts.append(f'<rect x="0" y="{y + 19}" width="{w:.1f}" height="18" rx="3" fill="{colour}"/>')  # fmt: skip
+        parts.append(
+            f'<text x="{w + 6:.1f}" y="{y + 33}" font-size="13" font-weight="600" fill="#101828">{number_format(bar.value, 1)}{f" ({bar.band})" if bar.band else ""}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
 def heatmap_cells(figures, *, hidden: str, separator: str = "", changes=None) -> SafeString:
     """The heat map's value cells of one unit (`figures`: one per value, None when absent);
     `separator`: the active language's decimal separator, when the caller looked it up already;

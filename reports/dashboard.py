@@ -29,7 +29,7 @@ from berakhlak.models import AgencyKind, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
 from reports import selectors, selectors_pages
-from reports.charts import Bar, bar_chart_svg, heatmap_cells
+from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, heatmap_cells
 from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
 
@@ -248,6 +248,7 @@ def summary_context(page: Page) -> dict:
         "value_rows": [(code, label, f, changes[code]) for code, label, f in values],
         "previous_round": page.previous.round if page.previous else None,
         "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
+        "chart_narrow": bar_chart_stacked_svg(bars, title=_("Tujuh nilai dasar")),
         "selection": [
             (code, FigureCode(code).label, headline.get(code))
             for code in SELECTION_CODES
