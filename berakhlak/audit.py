@@ -62,6 +62,8 @@ AUDITED: dict[str, dict[str, Any]] = {
     "forums.Registration": {"include_fields": ["attended_at", "checkin_method"]},
     "forums.Thread": {"include_fields": ["locked", "hidden", "category", "accepted_post"]},
     "forums.Post": {"include_fields": ["hidden"]},
+    # reports: the letterhead and signatory every PDF prints (not the logo's bytes).
+    "reports.ReportLetterhead": {"exclude_fields": ["logo", "updated_at"]},
 }
 
 # Confidentiality (docs/ARCHITECTURE.md §5): these must never reach the audit log.

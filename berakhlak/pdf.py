@@ -1,7 +1,8 @@
 """HTML to PDF with WeasyPrint, the one way every app prints (reports, action plans, forums).
 
 Relative URLs resolve against the project's static/ directory (print.css, fonts, logo), and the
-fetcher reads files under static/ only: no network, nothing else on disk, fonts never fetched.
+fetcher reads files under static/ only, plus images embedded as data: URIs (an uploaded logo): no
+network, nothing else on disk, fonts never fetched.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ def static_fetcher():
 
     class StaticOnly(URLFetcher):
         def fetch(self, url, headers=None):
-            if not url.startswith(base) or ".." in url:
-                raise ValueError(f"refused to fetch {url!r}: only files under static/")
+            embedded = url.startswith(("data:image/png;", "data:image/jpeg;"))
+            if not embedded and (not url.startswith(base) or ".." in url):
+                raise ValueError(f"refused to fetch {url[:80]!r}: only files under static/")
             return super().fetch(url, headers)
 
-    return StaticOnly(allowed_protocols=("file",), fail_on_errors=True)
+    return StaticOnly(allowed_protocols=("file", "data"), fail_on_errors=True)
 
 
 def html_to_pdf(html: str) -> bytes:

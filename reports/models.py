@@ -313,6 +313,8 @@ class ReportFile(models.Model):
     file = models.FileField(upload_to=report_upload_path, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     error = models.TextField(blank=True, default="")
+    # A PDF built while the letterhead had no signatory name: the build page says so.
+    unsigned = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("kedaluwarsa"), db_index=True)
@@ -337,3 +339,38 @@ class ReportFile(models.Model):
     def filename(self) -> str:
         scope = self.round_agency.code if self.round_agency_id else "provinsi"
         return f"laporan-berakhlak-{self.round.year}-{scope.lower()}.{self.format}"
+
+
+class ReportLetterhead(models.Model):
+    """The letterhead and signatory of every PDF report, edited by the Biro's admin in the UI
+    (reports.letterhead). One row; an empty field falls back to its REPORT_* setting."""
+
+    government = models.CharField(_("pemerintah"), max_length=120, blank=True)
+    unit = models.CharField(_("unit kerja"), max_length=120, blank=True)
+    address = models.CharField(_("alamat"), max_length=200, blank=True)
+    city = models.CharField(_("kota penandatanganan"), max_length=60, blank=True)
+    signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=120, blank=True)
+    signatory_name = models.CharField(_("nama penanda tangan"), max_length=120, blank=True)
+    signatory_nip = models.CharField(_("NIP penanda tangan"), max_length=18, blank=True)
+    # The logo itself, small (<= 512 KB, checked on upload): in the database, so that a backup
+    # holds it and the PDF embeds it without reading any file outside static/.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, default="")
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("kop laporan")
+        verbose_name_plural = _("kop laporan")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="reportletterhead_single_row"),
+            models.CheckConstraint(
+                condition=Q(logo_type__in=["", "image/png", "image/jpeg"]),
+                name="reportletterhead_logo_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.government or self._meta.verbose_name)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import views, views_compute, views_documents
+from reports import views, views_compute, views_documents, views_letterhead
 
 app_name = "reports"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("dasbor/<int:pk>/", views.dashboard, name="dashboard_round"),
     path("dasbor/<int:pk>/laporan/", views_documents.report_create, name="report_create"),
     path("laporan/", views_documents.report_list, name="report_list"),
+    path("laporan/kop/", views_letterhead.letterhead_edit, name="letterhead"),
     path("laporan/<uuid:pk>/", views_documents.report_detail, name="report_detail"),
     path("laporan/<uuid:pk>/unduh/", views_documents.report_download, name="report_download"),
     path("putaran/<int:pk>/indeks/", views_compute.index_panel, name="index_panel"),

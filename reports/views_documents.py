@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from berakhlak.permissions import is_province_admin
 from evaluations.models import Round, RoundAgency
 from reports.models import ACTIVE_STATUSES, ReportFile, RunStatus
 from reports.printing.services import ReportRefused, can_read_scope, report_request
@@ -51,7 +52,11 @@ def _own_report(request, pk) -> ReportFile:
 @login_required
 def report_detail(request, pk):
     report = _own_report(request, pk)
-    context = {"report": report, "active": report.status in ACTIVE_STATUSES}
+    context = {
+        "report": report,
+        "active": report.status in ACTIVE_STATUSES,
+        "can_edit_letterhead": is_province_admin(request.user),
+    }
     if request.htmx:
         return render(request, "reports/documents/_status.html", context)
     return render(request, "reports/documents/detail.html", context)
@@ -76,4 +81,5 @@ def report_download(request, pk):
 @login_required
 def report_list(request):
     reports = ReportFile.objects.filter(owner=request.user).select_related("round", "round_agency")
-    return render(request, "reports/documents/list.html", {"reports": reports[:50]})
+    context = {"reports": reports[:50], "can_edit_letterhead": is_province_admin(request.user)}
+    return render(request, "reports/documents/list.html", context)

@@ -13,7 +13,6 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from evaluations import scoring
@@ -205,15 +204,3 @@ def _follow_up(data: ReportData, round: Round, agency: RoundAgency) -> None:
         if loops:
             data.follow_up_round, data.follow_up = candidate, loops
             return
-
-
-def letterhead() -> dict:
-    return {
-        "government": settings.REPORT_GOVERNMENT,
-        "unit": settings.REPORT_UNIT,
-        "address": settings.REPORT_ADDRESS,
-        "city": settings.REPORT_CITY,
-        "signatory_title": settings.REPORT_SIGNATORY_TITLE,
-        "signatory_name": settings.REPORT_SIGNATORY_NAME,
-        "signatory_nip": settings.REPORT_SIGNATORY_NIP,
-    }

@@ -1,18 +1,19 @@
-"""The PDF report: one HTML template rendered by WeasyPrint, A4, fonts and logo from static/."""
+"""The PDF report: one HTML template rendered by WeasyPrint, A4, fonts from static/, the
+letterhead and logo as the admin stored them (reports.letterhead)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
-from berakhlak.pdf import STATIC_DIR, html_to_pdf
-from reports.printing.context import ReportData, letterhead
+from berakhlak.pdf import html_to_pdf
+from reports.letterhead import letterhead
+from reports.printing.context import ReportData
 
 
 def report_html(data: ReportData) -> str:
-    logo = settings.REPORT_LOGO if (STATIC_DIR / settings.REPORT_LOGO).is_file() else ""
+    head = letterhead()
     return render_to_string(
-        "reports/print/report.html", {"data": data, "head": letterhead(), "logo": logo}
+        "reports/print/report.html", {"data": data, "head": head, "logo": head.logo}
     )
 
 

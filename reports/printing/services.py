@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from berakhlak.models import User
 from evaluations.models import Round, RoundAgency
 from reports import selectors
+from reports.letterhead import letterhead
 from reports.models import ReportFile, ReportFormat, RunStatus
 from reports.printing.context import report_data
 
@@ -92,7 +93,8 @@ def report_file_build(report_id) -> ReportFile | None:
         report.file.save(report.filename, ContentFile(content), save=False)
         report.size, report.status, report.progress = len(content), RunStatus.DONE, 100
         report.finished_at = timezone.now()
-        report.save(update_fields=["file", "size", "status", "progress", "finished_at"])
+        report.unsigned = report.format == ReportFormat.PDF and letterhead().unsigned
+        report.save(update_fields=["file", "size", "status", "progress", "finished_at", "unsigned"])
     except Exception as error:
         _progress(report_id, status=RunStatus.FAILED, error=str(error)[:2000], progress=100)
         raise
