@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from berakhlak.audit import records_actor
 from berakhlak.models import Agency, CoreValue, Role, User
 from berakhlak.permissions import in_scope
-from berakhlak.spreadsheet import row_append_safe
+from berakhlak.spreadsheet import ExportSheet, column_dictionary_write
 from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
 from evaluations.plans.figures import published_figures
 from evaluations.plans.models import (
@@ -288,23 +288,32 @@ def board_rows(round: Round, *, agencies=None, today: dt.date | None = None) -> 
 
 
 def plans_workbook(round: Round, today: dt.date | None = None) -> bytes:
-    """Every plan and action of a round for the Biro Organisasi; text stays text."""
+    """Every plan and action of a round for the Biro Organisasi: readable headers, frozen and
+    filtered, dates as dates, the column codes in the sheet "Kolom"; text stays text."""
     today = today or timezone.localdate()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Rencana Aksi")
-    row_append_safe(sheet, ["kode_unit", "nama_unit", "status_rencana", "nilai", "uraian",
-                            "penanggung_jawab", "mulai", "tenggat", "indikator_target",
-                            "status", "terlambat", "kemajuan_persen"])  # fmt: skip
+    workbook.column_codes = []
+    columns = [
+        ("kode_unit", _("Kode unit"), 14), ("nama_unit", _("Nama unit"), 40),
+        ("status_rencana", _("Status rencana"), 16), ("nilai", _("Nilai dasar"), 12),
+        ("uraian", _("Uraian aksi"), 50), ("penanggung_jawab", _("Penanggung jawab"), 28),
+        ("mulai", _("Mulai"), 12), ("tenggat", _("Tenggat"), 12),
+        ("indikator_target", _("Indikator dan target"), 40), ("status", _("Status aksi"), 14),
+        ("terlambat", _("Terlambat"), 11), ("kemajuan_persen", _("Kemajuan (%)"), 13),
+    ]  # fmt: skip
+    sheet = ExportSheet(workbook, "Rencana Aksi", columns)
     actions = Action.objects.filter(plan__round_agency__round=round).select_related(
         "plan__round_agency", "value", "owner"
     )
     for a in actions.order_by("plan__round_agency__name", "value__order", "due_date"):
         ra = a.plan.round_agency
-        row_append_safe(sheet, [
+        sheet.add([
             ra.code, ra.name, a.plan.get_status_display(), a.value.code, a.description,
             a.owner.name if a.owner else "", a.start_date, a.due_date, a.target,
-            a.get_status_display(), "ya" if a.is_late(today) else "tidak", a.progress,
+            a.get_status_display(), _("ya") if a.is_late(today) else _("tidak"), a.progress,
         ])  # fmt: skip
+    sheet.finish()
+    column_dictionary_write(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -8,19 +8,14 @@ would run as a formula (=, +, -, @) is stored as text.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import itertools
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from berakhlak.spreadsheet import FORMULA_TRIGGERS
+from berakhlak.spreadsheet import ExportSheet, column_dictionary_write, excel_time
 from reports import selectors
 from reports.dashboard import attach_changes, level, unit_row
 from reports.exports import HIDDEN
@@ -28,11 +23,6 @@ from reports.models import VALUE_CODES, FigureCode, IndexFigure, Scope
 from reports.printing.context import ReportData, report_page
 
 CHUNK = 500  # rows of a level read at a time: the full list, in bounded memory
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
-ONE_DECIMAL = "0.0"
-DATE_TIME = "dd/mm/yyyy hh:mm"
 
 
 def _figure(figure: IndexFigure | None):
@@ -44,51 +34,8 @@ def _figure(figure: IndexFigure | None):
     return float(figure.value) if figure.value is not None else (figure.reason_text or None)
 
 
-class _Sheet:
-    """A write-only sheet with a styled, frozen, filtered header a person reads and typed cells.
-
-    `columns`: (code, label, width) each. The header shows the labels in the active language;
-    the codes (stable names for scripts) are listed with their labels in the sheet "Kolom"."""
-
-    def __init__(self, workbook: Workbook, title: str, columns: list[tuple[str, str, int]]):
-        self.sheet = workbook.create_sheet(title)
-        self.columns = len(columns)
-        self.rows = 0
-        for index, (_code, _label, width) in enumerate(columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.freeze_panes = "A2"
-        self._append([str(label) for _code, label, _width in columns], header=True)
-        dictionary = getattr(workbook, "column_codes", None)
-        if dictionary is not None:
-            dictionary.extend((title, str(label), code) for code, label, _width in columns)
-
-    def _append(self, values, *, header: bool = False) -> None:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(self.sheet, value=value)
-            if header:
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            elif isinstance(value, float):
-                cell.number_format = ONE_DECIMAL
-            elif isinstance(value, dt.datetime):
-                cell.number_format = DATE_TIME
-            elif isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-                cell.data_type = "s"  # text, never a formula
-            cells.append(cell)
-        self.sheet.append(cells)
-        self.rows += 1
-
-    def add(self, values) -> None:
-        self._append(values)
-
-    def finish(self) -> None:
-        if self.rows > 1:
-            last = get_column_letter(self.columns)
-            self.sheet.auto_filter.ref = f"A1:{last}{self.rows}"
-
-
 def _summary(workbook: Workbook, data: ReportData) -> None:
-    sheet = _Sheet(
+    sheet = ExportSheet(
         workbook, "Ringkasan", [("keterangan", _("Keterangan"), 34), ("nilai", _("Nilai"), 60)]
     )
     d, run = data.dashboard, data.run
@@ -99,7 +46,7 @@ def _summary(workbook: Workbook, data: ReportData) -> None:
         (_("versi metode"), run.method_version if run else ""),
         (
             _("dihitung pada"),
-            _local(run.finished_at) if run and run.finished_at else "",
+            excel_time(run.finished_at) if run and run.finished_at else "",
         ),
     ]
     if run is not None:
@@ -127,11 +74,6 @@ def _summary(workbook: Workbook, data: ReportData) -> None:
     sheet.finish()
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
-    """A stored UTC time as the local time Excel shows (Excel dates carry no zone)."""
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
-
-
 def _previous_name(data: ReportData) -> str:
     return data.previous.round.name if data.previous else _("tidak ada")
 
@@ -155,7 +97,7 @@ def _per_value(workbook: Workbook, data: ReportData) -> None:
         ("indeks_individu", _("Indeks individu"), 15),
         ("kategori", _("Kategori"), 10),
     ]
-    sheet = _Sheet(workbook, "Per Nilai", columns)
+    sheet = ExportSheet(workbook, "Per Nilai", columns)
 
     def add(row: selectors.FigureRow) -> None:
         individual = row.get("INDIVIDUAL")
@@ -198,7 +140,7 @@ def _per_agency(workbook: Workbook, data: ReportData) -> None:
         ("perubahan_indeks", _("Perubahan indeks dari %(r)s") % {"r": against}, 16),
         *_value_columns("perubahan_", _("Perubahan %s")),
     ]  # fmt: skip
-    sheet = _Sheet(workbook, "Per OPD", columns)
+    sheet = ExportSheet(workbook, "Per OPD", columns)
     if data.run is not None:
         page = report_page(data)
         rows = iter(_level_all(data, "index"))
@@ -219,7 +161,7 @@ def _lke(workbook: Workbook, data: ReportData) -> None:
         ("komponen", _("Komponen"), 52), ("bobot", _("Bobot"), 10),
         ("nilai_akhir", _("Nilai akhir"), 14), ("unit_dinilai", _("Unit dinilai"), 14),
     ]  # fmt: skip
-    sheet = _Sheet(workbook, "LKE", columns)
+    sheet = ExportSheet(workbook, "LKE", columns)
     for component in data.lke:
         sheet.add([
             component.name, float(component.weight),
@@ -246,7 +188,7 @@ def _response(workbook: Workbook, data: ReportData) -> None:
         ("responden_minimum", _("Responden minimum"), 18),
         ("minimum_terpenuhi", _("Minimum terpenuhi"), 18),
     ]  # fmt: skip
-    sheet = _Sheet(workbook, "Tingkat Respons", columns)
+    sheet = ExportSheet(workbook, "Tingkat Respons", columns)
     for row in _participation_rows(data) if data.run is not None else []:
         rate, minimum = row.get("RESPONSE_RATE"), row.get("MIN_RESPONDENTS")
         sheet.add([
@@ -263,20 +205,7 @@ def report_xlsx_bytes(data: ReportData) -> bytes:
     workbook.column_codes = []  # (sheet, label, code) of every column, for the sheet "Kolom"
     for part in (_summary, _per_value, _per_agency, _lke, _response):
         part(workbook, data)
-    _columns(workbook)
+    column_dictionary_write(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _columns(workbook: Workbook) -> None:
-    """The column dictionary: each sheet's headers with the stable code behind each."""
-    sheet = _Sheet(
-        workbook,
-        "Kolom",
-        [("lembar", _("Lembar"), 18), ("kolom", _("Kolom"), 60), ("kode", _("Kode"), 22)],
-    )
-    for line in workbook.column_codes[:]:
-        if line[0] != "Kolom":
-            sheet.add(list(line))
-    sheet.finish()

@@ -141,8 +141,16 @@ def test_board_shows_states_and_the_export_is_formula_safe(client, province, pub
     assert 'data-testid="board-DINKES"' in body and "Sesuai jadwal" in body
     assert "Belum ada rencana" in body  # DISDIK
     response = client.get(reverse("evaluations:plans_export", args=[published.pk]))
-    sheet = load_workbook(io.BytesIO(response.content))["Rencana Aksi"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Rencana Aksi"]
     assert sheet["A2"].value == "DINKES" and sheet["E2"].data_type == "s"
+    # a header a person reads, frozen and filtered; dates are dates; the codes in "Kolom"
+    assert sheet["A1"].value == "Kode unit" and sheet["H1"].value == "Tenggat"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:L")
+    assert isinstance(sheet["H2"].value, dt.datetime) and sheet["H2"].number_format == "dd/mm/yyyy"
+    assert ("Rencana Aksi", "Tenggat", "tenggat") in set(
+        workbook["Kolom"].iter_rows(min_row=2, values_only=True)
+    )
     client.force_login(province.leader_b.user)
     body = client.get(reverse("evaluations:plans_board")).content.decode()
     assert 'data-testid="board-DINKES"' not in body and 'data-testid="board-DISDIK"' in body
