@@ -119,3 +119,44 @@ def test_the_wide_level_works_without_javascript(browser, live_server, province)
     page.get_by_role("button", name="Cari", exact=True).click()
     expect(page.locator("tr[data-testid^='unit-']")).to_have_count(1)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_leader_compares_with_last_year_on_desktop_and_phone(browser, live_server, province, width):
+    """Two published rounds: the headline and the heat map show what changed, in words for a
+    screen reader too; on a phone the chart's labels stay readable (>= 11 px)."""
+    core_values_ensure()
+    before = survey_round(province, year=2025)
+    respond(before, "DINKES", {"BP": 70, "AK": 70, "KO": 60, "HA": 55, "LO": 65, "AD": 30, "KL": 50}, count=6)  # fmt: skip
+    respond(before, "DISDIK", 60, count=6)
+    for status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+        if status == RoundStatus.PUBLISHED:
+            index_compute_now(round=before)
+        round_status_set(before, status)
+    now = survey_round(province, year=2026)
+    respond(now, "DINKES", {"BP": 80, "AK": 68, "KO": 60, "HA": 55, "LO": 65, "AD": 40, "KL": 50}, count=6)  # fmt: skip
+    respond(now, "DISDIK", 60, count=6)
+    round_status_set(now, RoundStatus.CLOSED)
+    index_compute_now(round=now)
+    round_status_set(now, RoundStatus.PUBLISHED)
+    sekda = EmployeeFactory(agency=province.root, name="Sekda Uji")
+    grant(sekda.user, Role.LEADER, province.root)
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    browser_login(page, live_server, sekda.nip)
+    page.goto(f"{live_server.url}/dasbor/{now.pk}/")
+    expect(page.get_by_test_id("headline").get_by_test_id("change").first).to_contain_text("naik")
+    row = page.get_by_test_id("unit-DINKES")
+    expect(row).to_contain_text("▲ +10,0")
+    expect(row).to_contain_text("▼ −2,0")
+    expect(row.get_by_text(re.compile(r"naik 10,0 dari 70,0"))).to_have_count(1)  # BP
+    expect(row.get_by_text(re.compile(r"naik 10,0 dari 30,0"))).to_have_count(1)  # AD
+    expect(page.get_by_test_id("change-note")).to_contain_text(before.name)
+    chart = page.get_by_test_id("chart-narrow") if width < 576 else page.locator(".chart-wide")
+    expect(chart).to_be_visible()
+    label = chart.locator("text").filter(has_text="Berorientasi Pelayanan")
+    assert label.evaluate("t => t.getBoundingClientRect().height") >= 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"dashboard-changes-{width}")
+    context.close()
