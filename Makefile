@@ -25,6 +25,8 @@ install: $(STAMP) $(KEYS)
 
 ## Migrate, load the demo province (idempotent), print a login per role and serve.
 run: export DEBUG ?= 1
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo

@@ -49,3 +49,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def site_url_default(host: str | None, port: str | None) -> str:
+    """The address `make run HOST=... PORT=...` serves, as links in pages and e-mails need it:
+    a wildcard host (0.0.0.0, ::) is reached on this machine as 127.0.0.1."""
+    host = (host or "127.0.0.1").strip()
+    if host in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104 - naming the wildcard, not binding
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    port = (port or "8000").strip()
+    return f"http://{host}" if port == "80" else f"http://{host}:{port}"

@@ -14,7 +14,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from berakhlak.env import env_bool, env_int, env_list, env_str
+from berakhlak.env import env_bool, env_int, env_list, env_str, site_url_default
 from berakhlak.keyring import KeyringError, keys_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,7 +34,9 @@ except KeyringError as error:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Links in e-mails and the address `make run` prints: set it in production; unset, it is where
+# `make run` serves (the Makefile exports HOST and PORT to the server it starts).
+SITE_URL = env_str("SITE_URL") or site_url_default(env_str("HOST"), env_str("PORT"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
