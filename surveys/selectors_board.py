@@ -22,7 +22,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from berakhlak.models import Role, User
-from berakhlak.permissions import role_paths
+from berakhlak.permissions import grants_of
 from evaluations.models import Round, RoundAgency, RoundStatus
 from surveys.models import PaperImport, Participation, ParticipationStatus
 
@@ -35,7 +35,7 @@ BOARD_STATUSES = (
 )
 REFRESH_SECONDS = 10  # while the round is open: the board polls at this interval
 REFRESH_CLOSED_SECONDS = 60  # afterwards only paper imports still change a count
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 SNAPSHOT_KEEP_SECONDS = 60 * 60
 
 
@@ -49,7 +49,7 @@ class BoardAgency:
     code: str
     name: str
     path: str
-    scope_path: str  # the live agency's path: role grants are on the live tree
+    agency_id: int  # the live agency: role grants are on it, the scope is its snapshot subtree
     roster_count: int
     round: Round
 
@@ -103,26 +103,33 @@ def _percent(part: int, whole: int) -> int:
     return min(100, round(part * 100 / whole)) if whole else 0
 
 
-def _scope_q(user: User, prefix: str = "agency__path") -> Q | None:
-    """Filter for the round agencies the user may see; None means none at all."""
+def granted_agency_ids(user: User) -> set[int] | None:
+    """The agencies the user's board roles are granted on; None: every agency (superuser)."""
     if user.is_superuser:
-        return Q()
-    paths = role_paths(user, BOARD_ROLES)
-    if not paths:
         return None
-    q = Q()
-    for path in paths:
-        q |= Q(**{f"{prefix}__startswith": path})
-    return q
+    return {agency_id for role, _path, agency_id in grants_of(user) if role in BOARD_ROLES}
+
+
+def snapshot_paths(units, granted: set[int]) -> list[str]:
+    """The snapshot paths of the granted agencies in one round: the board scopes by the round's
+    own tree (what was below a unit when the round opened), never by today's, so every count of
+    a page (rows, subtree totals, the page's totals) covers the same people after a
+    reorganisation (docs/ARCHITECTURE.md §8.3)."""
+    return [path for agency_id, path in units if agency_id in granted]
 
 
 def board_rounds_for_user(user: User) -> QuerySet[Round]:
-    """Rounds with a board the user may open: at least one of its agencies is in their scope."""
-    q = _scope_q(user)
-    if q is None or not user.is_authenticated:
+    """Rounds with a board the user may open: a granted agency is in the round's snapshot."""
+    if not user.is_authenticated:
         return Round.objects.none()
-    visible = RoundAgency.objects.filter(q).values("round_id")
-    return Round.objects.filter(status__in=BOARD_STATUSES, pk__in=visible).order_by("-year", "-pk")
+    granted = granted_agency_ids(user)
+    rounds = Round.objects.filter(status__in=BOARD_STATUSES)
+    if granted is not None:
+        if not granted:
+            return Round.objects.none()
+        visible = RoundAgency.objects.filter(agency_id__in=granted).values("round_id")
+        rounds = rounds.filter(pk__in=visible)
+    return rounds.order_by("-year", "-pk")
 
 
 def get_board_round_for_user(user: User, pk: int) -> Round:
@@ -133,10 +140,22 @@ def get_board_round_for_user(user: User, pk: int) -> Round:
 
 
 def board_agencies_for_user(user: User, round: Round) -> QuerySet[RoundAgency]:
-    q = _scope_q(user)
-    if q is None:
+    agencies = RoundAgency.objects.filter(round=round).select_related("round").order_by("path")
+    granted = granted_agency_ids(user)
+    if granted is None:
+        return agencies
+    paths = snapshot_paths(
+        RoundAgency.objects.filter(round=round, agency_id__in=granted).values_list(
+            "agency_id", "path"
+        ),
+        granted,
+    )
+    if not paths:
         return RoundAgency.objects.none()
-    return RoundAgency.objects.filter(q, round=round).select_related("round").order_by("path")
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return agencies.filter(q)
 
 
 # --- counts ---------------------------------------------------------------------------------------
@@ -175,7 +194,7 @@ def _participation_counts(round: Round) -> dict[int, tuple[int, int, int, int]]:
 
 def _snapshot_build(round: Round) -> dict:
     """The agency tree of the round with own and subtree counts, as plain tuples (cacheable)."""
-    fields = ("pk", "parent_id", "depth", "code", "name", "path", "agency__path", "roster_count")
+    fields = ("pk", "parent_id", "depth", "code", "name", "path", "agency_id", "roster_count")
     units = list(RoundAgency.objects.filter(round=round).order_by("path").values_list(*fields))
     counts = _participation_counts(round)
     paper = paper_counts(round)
@@ -231,12 +250,13 @@ class BoardTree:
         self.tree: dict[int, tuple] = snapshot["tree"]
         self.children: dict[int, list[int]] = snapshot["children"]
         self.refreshed_at: float = snapshot["at"]
-        paths = None if user.is_superuser else role_paths(user, BOARD_ROLES)
-        if paths is None:
+        granted = granted_agency_ids(user)
+        if granted is None:
             self.visible = set(self.units)
-        else:  # by the live agency's path, as the role grants are (unit[6])
+        else:  # the granted agencies' subtrees in the round's own tree (unit[6]: agency id)
+            paths = snapshot_paths(((u[6], u[5]) for u in self.units.values()), granted)
             self.visible = {
-                pk for pk, unit in self.units.items() if any(unit[6].startswith(p) for p in paths)
+                pk for pk, unit in self.units.items() if any(unit[5].startswith(p) for p in paths)
             }
         self.tops = [
             pk for pk, unit in self.units.items() if pk in self.visible and unit[1] not in self.visible
@@ -245,11 +265,11 @@ class BoardTree:
 
     def row(self, pk: int) -> BoardRow:
         if pk not in self._rows:
-            _pk, parent_id, depth, code, name, path, scope_path, roster = self.units[pk]
+            _pk, parent_id, depth, code, name, path, agency_id, roster = self.units[pk]
             invited, started, submitted, reminders, paper = self.own[pk]
             tree_invited, tree_completed = self.tree[pk]
             self._rows[pk] = BoardRow(
-                agency=BoardAgency(pk, parent_id, depth, code, name, path, scope_path, roster, self.round),
+                agency=BoardAgency(pk, parent_id, depth, code, name, path, agency_id, roster, self.round),
                 invited=invited, started=started, submitted=submitted, paper=paper,
                 reminders=reminders, tree_invited=tree_invited, tree_completed=tree_completed,
                 children=self.children.get(pk, []),

@@ -148,3 +148,23 @@ def test_change_agent_cannot_send_reminders(client, province, survey_round, mail
     client.force_login(province.agent_a.user)
     assert client.post(reverse("surveys:board_remind", args=[survey_round.pk])).status_code == 404
     assert mailoutbox == []
+
+
+def test_after_a_reorganisation_the_board_keeps_the_rounds_own_tree(province, survey_round):
+    """UPTD-LAB moves from DINKES to DISDIK after the round opened: every count of both leaders'
+    boards still follows the round's snapshot, so a subtree's total and the page's total agree."""
+    from berakhlak.models import Agency
+    from surveys.selectors_board import board_agencies_for_user, board_tree
+
+    submit(survey_round, province.asn_unit)
+    lab, disdik = Agency.objects.get(code="UPTD-LAB"), Agency.objects.get(code="DISDIK")
+    Agency.objects.filter(pk=lab.pk).update(parent=disdik, path=f"{disdik.path}{lab.pk}/")
+    assert set(rows_by_code(province.leader_a.user, survey_round)) == {"DINKES", "UPTD-LAB"}
+    assert set(rows_by_code(province.leader_b.user, survey_round)) == {"DISDIK"}
+    tree = board_tree(province.leader_a.user, survey_round)
+    dinkes = rows_by_code(province.leader_a.user, survey_round)["DINKES"]
+    totals = tree.totals()
+    assert (totals["invited"], totals["completed"]) == (dinkes.tree_invited, dinkes.tree_completed)
+    assert totals["completed"] == 1
+    codes = set(board_agencies_for_user(province.leader_b.user, survey_round).values_list("code", flat=True))  # fmt: skip
+    assert codes == {"DISDIK"}
