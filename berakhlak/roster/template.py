@@ -26,16 +26,36 @@ def _sheet(workbook, title, columns, example, widths):
     return sheet
 
 
+TEXT_ROWS = 5000  # rows of the NIP column formatted as text beyond the example
+
+
+def _root() -> tuple[str, str] | None:
+    """(code, name) of the installation's top unit, if there is one."""
+    from berakhlak.models import Agency
+
+    return (
+        Agency.objects.filter(parent__isnull=True, active=True).values_list("code", "name").first()
+    )
+
+
 def roster_template_bytes() -> bytes:
+    """The template as this installation fills it: the example unit hangs under the real top
+    unit's code (a template downloaded and filled in imports as it is); without a top unit yet,
+    the example starts with one (kode_induk empty)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(
+    root = _root()
+    units = _sheet(
         workbook,
         UNIT_SHEET,
         UNIT_COLUMNS,
-        ["DINKES", "Dinas Kesehatan", "DINAS", "PROV-KALSEL"],
+        ["DINKES", "Dinas Kesehatan", "DINAS", root[0] if root else "PROVINSI"],
         [18, 48, 14, 18],
     )
+    if root is None:
+        units.insert_rows(2)
+        for column, value in enumerate(["PROVINSI", "Pemerintah Provinsi", "PROVINSI", ""], 1):
+            units.cell(row=2, column=column, value=value)
     employees = _sheet(
         workbook,
         EMPLOYEE_SHEET,
@@ -50,9 +70,11 @@ def roster_template_bytes() -> bytes:
         ],
         [22, 36, 20, 18, 40, 34],
     )
-    for row in employees.iter_rows(min_col=1, max_col=1):
-        for cell in row:
-            cell.number_format = "@"  # NIP as text: 18 digits do not survive as a number
+    # NIP as text in every row a person may fill, not only the example's: 18 digits typed into a
+    # number cell lose their last three (Excel keeps 15 significant digits).
+    employees.column_dimensions["A"].number_format = "@"
+    for row in range(2, TEXT_ROWS + 2):
+        employees.cell(row=row, column=1).number_format = "@"
     help_sheet = workbook.create_sheet("Petunjuk")
     lines = [
         ["Petunjuk pengisian"],

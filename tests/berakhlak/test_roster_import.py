@@ -302,3 +302,32 @@ def test_twenty_thousand_rows_import_and_reimport():
     again = plan_of(workbook_bytes(employees=rows))
     assert again.counts()["employees_unchanged"] == 20_000
     assert EMPLOYEE_HEADER[0] == "nip"
+
+
+def test_the_template_as_downloaded_imports_on_this_installation(province):
+    """Its example unit hangs under the real top unit; on a fresh installation it brings one."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from berakhlak.roster.template import TEXT_ROWS, roster_template_bytes
+
+    content = roster_template_bytes()
+    assert load_workbook(BytesIO(content))["Unit"]["D2"].value == province.root.code
+    plan = plan_of(BytesIO(content))
+    assert plan.ok, messages_of(plan)
+    # NIP stays text in every row a person fills, not only the example's
+    employees = load_workbook(BytesIO(content))["Pegawai"]
+    assert employees["A2"].number_format == employees[f"A{TEXT_ROWS}"].number_format == "@"
+
+
+def test_the_template_of_a_fresh_installation_brings_its_top_unit():
+    from io import BytesIO
+
+    from berakhlak.roster.template import roster_template_bytes
+
+    assert not Agency.objects.exists()
+    plan = plan_of(BytesIO(roster_template_bytes()))
+    assert plan.ok, messages_of(plan)
+    roster_apply(plan, deactivate_missing=False)
+    assert Agency.objects.get(code="DINKES").parent.code == "PROVINSI"
