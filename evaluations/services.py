@@ -12,7 +12,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
@@ -64,6 +64,21 @@ def round_schedule_field_problems(round: Round) -> list[tuple[str | None, str]]:
             ("review_closes_on", _("Penilaian harus selesai setelah unggah bukti ditutup."))
         )
     problems += _appeal_window_problems(round)
+    if round.year and round.year not in (round.survey_opens_on.year, round.survey_closes_on.year):
+        problems.append(
+            (
+                "year",
+                _(
+                    "Tahun putaran %(year)s tidak cocok dengan jadwal survei (%(opens)s sampai "
+                    "%(closes)s): survei harus berlangsung pada tahun putaran."
+                )
+                % {
+                    "year": round.year,
+                    "opens": formats.date_format(round.survey_opens_on, "j M Y"),
+                    "closes": formats.date_format(round.survey_closes_on, "j M Y"),
+                },
+            )
+        )
     if round.weight_survey + round.weight_lke != 100:
         problems.append(("weight_lke", _("Bobot survei dan bobot LKE harus berjumlah 100.")))
     if not (100 >= round.band_a_min > round.band_b_min > round.band_c_min > 0):

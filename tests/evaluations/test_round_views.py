@@ -198,3 +198,12 @@ def test_admin_of_one_agency_only_cannot_manage_province_rounds(client, province
 def test_anonymous_is_sent_to_login(client, province):
     response = client.get(reverse("evaluations:round_list"))
     assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+
+
+def test_a_year_that_does_not_match_the_survey_dates_is_refused(client, province):
+    client.force_login(province.admin.user)
+    today = timezone.localdate()
+    response = client.post(reverse("evaluations:round_create"), form_data(year=today.year - 3))
+    html = response.content.decode()
+    assert f"Tahun putaran {today.year - 3} tidak cocok dengan jadwal survei" in html
+    assert f'value="{today.year - 3}"' in html and not Round.objects.exists()
