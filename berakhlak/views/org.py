@@ -102,7 +102,12 @@ def employee_password_reset(request, nip):
 
 class RoleGrantForm(forms.Form):
     nip = forms.CharField(label=gettext_lazy("NIP pegawai"), max_length=40)
-    role = forms.ChoiceField(label=gettext_lazy("Peran"), choices=Role.choices)
+    # No default: the admin must choose (a preselected "Admin" is one slip from a superuser grant)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Peran"),
+        choices=[("", gettext_lazy("— pilih peran —")), *Role.choices],
+        error_messages={"required": gettext_lazy("Pilih peran yang diberikan.")},
+    )
     agency = forms.CharField(label=gettext_lazy("Kode unit kerja"), max_length=32)
 
     def __init__(self, *args, user, **kwargs):

@@ -183,3 +183,16 @@ def test_unknown_nip_gets_a_clear_error(client, province):
     data = {"nip": "199001012015011999", "role": Role.LEADER, "agency": "DINKES"}
     response = client.post(reverse("role_list"), data)
     assert "tidak ditemukan" in response.content.decode()
+
+
+def test_the_grant_form_has_no_default_role(client, province):
+    login(client, province.admin)
+    page = client.get(reverse("role_list"))
+    assert page.context["form"]["role"].value() in (None, "")
+    html = page.content.decode()
+    assert '<option value="" selected>— pilih peran —</option>' in html
+    response = client.post(reverse("role_list"), {"nip": province.asn_a.nip, "agency": "DINKES"})
+    assert (
+        response.status_code == 200 and "Pilih peran yang diberikan." in response.content.decode()
+    )
+    assert not RoleGrant.objects.filter(user=province.asn_a.user).exists()
