@@ -70,6 +70,14 @@ def test_asn_resumes_on_another_device_and_submits_once(browser, live_server, pr
     page.get_by_role("link", name="Lanjutkan mengisi").click()
     expect(page).to_have_url(re.compile(r"/halaman/nilai-ha/#q-HA2$"))
     assert page.locator("#q-HA1-5").is_checked()
+    # The question one lands on is below the sticky progress bar, not under it
+    bar = page.locator("#fill-progress").bounding_box()
+    question = page.locator("#q-HA2").bounding_box()
+    assert question["y"] >= bar["y"] + bar["height"] - 1, (bar, question)
+    # "Survei saya" is in the ASN's menu
+    page.get_by_role("button", name="Buka menu").click()
+    expect(page.get_by_test_id("nav-my-surveys")).to_have_attribute("href", "/survei/")
+    page.get_by_role("button", name="Buka menu").click()
 
     # Keyboard only: Tab into the group, arrows move and choose, Space confirms.
     page.locator("#q-HA1-5").focus()
