@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from berakhlak import services
 from berakhlak.models import (
     Agency,
     BehaviourGuide,
@@ -28,6 +29,11 @@ class BerakhlakUserAdmin(UserAdmin):
     )
     fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("must_change_password",)}))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_sessions_end(user=obj, by=request.user)
+
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
@@ -44,6 +50,11 @@ class EmployeeAdmin(admin.ModelAdmin):
     list_filter = ("asn_type", "active")
     search_fields = ("nip", "name")
     raw_id_fields = ("user", "agency")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "active" in form.changed_data:  # the account follows; deactivation ends sessions
+            services.employee_active_set(employee=obj, active=obj.active, by=request.user)
 
 
 @admin.register(RoleGrant)
