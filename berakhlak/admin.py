@@ -53,7 +53,9 @@ class EmployeeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "active" in form.changed_data:  # the account follows; deactivation ends sessions
+        if (
+            change and "active" in form.changed_data
+        ):  # the account follows; deactivation ends sessions
             services.employee_active_set(employee=obj, active=obj.active, by=request.user)
 
 

@@ -30,7 +30,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 # assignments, plans, moderation. Bulk or per-answer rows are left out on purpose.
 AUDITED: dict[str, dict[str, Any]] = {
     # berakhlak: accounts, the agency tree, the roster, role grants.
-    "berakhlak.User": {"exclude_fields": ["password", "last_login"]},  # session_generation: ended sessions
+    "berakhlak.User": {
+        "exclude_fields": ["password", "last_login"]
+    },  # session_generation: ended sessions
     "berakhlak.Agency": {},
     "berakhlak.Employee": {},
     "berakhlak.RoleGrant": {},

@@ -21,9 +21,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
     # Raised by berakhlak.services.user_sessions_end: every session signed with an older value
     # stops verifying (get_session_auth_hash), whatever the session backend.
-    session_generation = models.PositiveIntegerField(
-        _("generasi sesi"), default=0, editable=False
-    )
+    session_generation = models.PositiveIntegerField(_("generasi sesi"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("akun")

@@ -142,7 +142,9 @@ def can_end_sessions(user: User, employee: Employee) -> Decision:
 
 def can_reset_second_factor(user: User, employee: Employee) -> Decision:
     if employee.user_id == user.pk:
-        return _deny(_("Verifikasi dua langkah Anda sendiri hanya dapat diatur ulang oleh admin lain."))
+        return _deny(
+            _("Verifikasi dua langkah Anda sendiri hanya dapat diatur ulang oleh admin lain.")
+        )
     return can_manage_employee(user, employee)
 
 

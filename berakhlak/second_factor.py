@@ -110,7 +110,9 @@ def _digits(token: str) -> str:
     return "".join(ch for ch in token if not ch.isspace())
 
 
-def second_factor_check(*, user: User, token: str) -> tuple[Check, TOTPDevice | StaticDevice | None]:
+def second_factor_check(
+    *, user: User, token: str
+) -> tuple[Check, TOTPDevice | StaticDevice | None]:
     """A code from the app (six digits) or a recovery code (used up by this check)."""
     token = _digits(token).lower().replace("-", "")
     model = TOTPDevice if token.isdigit() else StaticDevice

@@ -21,9 +21,7 @@ urlpatterns = [
         org.employee_password_reset,
         name="employee_password_reset",
     ),
-    path(
-        "pegawai/<str:nip>/akhiri-sesi/", org.employee_sessions_end, name="employee_sessions_end"
-    ),
+    path("pegawai/<str:nip>/akhiri-sesi/", org.employee_sessions_end, name="employee_sessions_end"),
     path("pegawai/<str:nip>/status/", org.employee_active_set, name="employee_active_set"),
     path(
         "pegawai/<str:nip>/atur-ulang-dua-langkah/",

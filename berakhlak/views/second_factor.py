@@ -97,11 +97,8 @@ def mfa_verify(request):
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 left = second_factor.recovery_codes_left(user)
-                messages.warning(
-                    request,
-                    _("Anda masuk dengan kode pemulihan; sisa %(n)d kode. Buat kode baru di halaman Keamanan akun.")  # fmt: skip
-                    % {"n": left},
-                )
+                warning = _("Anda masuk dengan kode pemulihan; sisa %(n)d kode. Buat kode baru di halaman Keamanan akun.")  # fmt: skip
+                messages.warning(request, warning % {"n": left})
             return redirect(_next(request))
         status = 400
         # A code sent while the device still waits counts as a failure too: it was not accepted.
@@ -140,9 +137,6 @@ def employee_second_factor_reset(request, nip):
     if not decision:
         raise Http404
     second_factor.second_factor_reset(user=employee.user, by=request.user)
-    messages.success(
-        request,
-        _("Verifikasi dua langkah %(name)s telah diatur ulang dan semua sesinya diakhiri. Ia mendaftarkan aplikasi autentikator lagi saat masuk berikutnya.")  # fmt: skip
-        % {"name": employee.name},
-    )
+    done = _("Verifikasi dua langkah %(name)s telah diatur ulang dan semua sesinya diakhiri. Ia mendaftarkan aplikasi autentikator lagi saat masuk berikutnya.")  # fmt: skip
+    messages.success(request, done % {"name": employee.name})
     return redirect("employee_detail", employee.nip)

@@ -92,7 +92,7 @@ def test_enrolment_at_first_login_shows_recovery_codes_once(client, province):
     assert wrong.status_code == 400 and "Kode salah" in wrong.content.decode()
     done = client.post(reverse("mfa_enrol"), {"code": code_for(device), "next": "/"})
     assert done.status_code == 200 and done["Cache-Control"] == "no-store"
-    codes = [c for c in StaticToken.objects.filter(device__user=user).values_list("token", flat=True)]  # fmt: skip
+    codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
     assert len(codes) == second_factor.RECOVERY_CODES
     shown = done.content.decode()
     assert all(f"{c[:4]}-{c[4:]}" in shown for c in codes)
@@ -141,9 +141,9 @@ def test_wrong_codes_lock_the_code_step_like_the_password_step(client, province,
     admin = province.admin
     device = device_for(admin.user)
     password_login(client, admin.nip, REMOTE_ADDR="10.0.0.9")
-    for attempt in range(settings.AXES_FAILURE_LIMIT):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(reverse("mfa_verify"), {"code": "000000", "next": "/"}, REMOTE_ADDR="10.0.0.9")  # fmt: skip
-    assert response.status_code == 429, attempt
+    assert response.status_code == 429
     assert "coba lagi setelah 15 menit" in response.content.decode()
     assert client.get(reverse("home"), REMOTE_ADDR="10.0.0.9").url.startswith(reverse("login"))
     # A correct password does not reset the code step's counter, nor does a correct code pass.
