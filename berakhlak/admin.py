@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from berakhlak import services
 from berakhlak.models import (
@@ -83,3 +85,11 @@ class RosterImportAdmin(admin.ModelAdmin):
     list_display = ("original_name", "status", "uploaded_by", "created_at", "applied_at")
     list_filter = ("status",)
     readonly_fields = [f.name for f in RosterImport._meta.fields]
+
+
+# django-otp's own admin pages would show every authenticator's secret and every recovery code to
+# any superuser, unaudited; the one way to change someone's second factor is the audited reset on
+# the employee's page (berakhlak.second_factor.second_factor_reset).
+for _device_model in (StaticDevice, TOTPDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

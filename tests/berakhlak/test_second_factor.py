@@ -198,3 +198,11 @@ def test_new_recovery_codes_replace_the_old_ones(client, province):
     tokens = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
     assert len(tokens) == second_factor.RECOVERY_CODES
     assert not {c.replace("-", "") for c in old} & tokens
+
+
+def test_the_django_admin_shows_no_secret_or_recovery_code(client):
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(boss)
+    index = client.get("/admin/").content.decode()
+    assert "otp_totp" not in index and "otp_static" not in index
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
