@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,7 +52,9 @@ def mfa_enrol(request):
     if not permissions.requires_second_factor(user):
         return redirect("account_security")
     if second_factor.has_second_factor(user):
-        return redirect(_next(request) if user.is_verified() else "mfa_verify")
+        if user.is_verified():
+            return redirect(_next(request))
+        return redirect(f"{reverse('mfa_verify')}?{urlencode({'next': _next(request)})}")
     device = second_factor.totp_enrolment_start(user=user)
     form = SecondFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
