@@ -117,11 +117,11 @@ def test_login_asks_for_the_code_and_goes_on_to_the_page_asked_for(client, provi
     right = client.post(reverse("mfa_verify"), {"code": code_for(device), "next": "/peran/"})
     assert right.url == "/peran/"
     assert client.get(reverse("role_list")).status_code == 200
+    offsite = client.get(reverse("mfa_verify"), {"next": "https://evil.example/"})
+    assert offsite.url == "/"  # never sent to another site
     client.post(reverse("logout"))
     password_login(client, province.admin.nip)
     assert client.get(reverse("mfa_enrol"), {"next": "/peran/"}).url == f"{reverse('mfa_verify')}?next=%2Fperan%2F"  # fmt: skip
-    offsite = client.get(reverse("mfa_verify"), {"next": "https://evil.example/"})
-    assert offsite.url == "/"  # never sent to another site
 
 
 def test_a_recovery_code_works_once(client, province):
