@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from berakhlak import services
 from berakhlak.models import (
     Agency,
     BehaviourGuide,
@@ -28,6 +31,11 @@ class BerakhlakUserAdmin(UserAdmin):
     )
     fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("must_change_password",)}))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_sessions_end(user=obj, by=request.user)
+
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
@@ -44,6 +52,13 @@ class EmployeeAdmin(admin.ModelAdmin):
     list_filter = ("asn_type", "active")
     search_fields = ("nip", "name")
     raw_id_fields = ("user", "agency")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if (
+            change and "active" in form.changed_data
+        ):  # the account follows; deactivation ends sessions
+            services.employee_active_set(employee=obj, active=obj.active, by=request.user)
 
 
 @admin.register(RoleGrant)
@@ -70,3 +85,11 @@ class RosterImportAdmin(admin.ModelAdmin):
     list_display = ("original_name", "status", "uploaded_by", "created_at", "applied_at")
     list_filter = ("status",)
     readonly_fields = [f.name for f in RosterImport._meta.fields]
+
+
+# django-otp's own admin pages would show every authenticator's secret and every recovery code to
+# any superuser, unaudited; the one way to change someone's second factor is the audited reset on
+# the employee's page (berakhlak.second_factor.second_factor_reset).
+for _device_model in (StaticDevice, TOTPDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -30,10 +30,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 # assignments, plans, moderation. Bulk or per-answer rows are left out on purpose.
 AUDITED: dict[str, dict[str, Any]] = {
     # berakhlak: accounts, the agency tree, the roster, role grants.
-    "berakhlak.User": {"exclude_fields": ["password", "last_login"]},
+    "berakhlak.User": {
+        "exclude_fields": ["password", "last_login"]
+    },  # session_generation: ended sessions
     "berakhlak.Agency": {},
     "berakhlak.Employee": {},
     "berakhlak.RoleGrant": {},
+    # The second factor: enrolment, confirmation and an admin's reset (the devices' deletion), never
+    # the secret, the codes or the per-login counters.
+    "otp_totp.TOTPDevice": {"include_fields": ["user", "name", "confirmed"]},
+    "otp_static.StaticDevice": {"include_fields": ["user", "name", "confirmed"]},
     # evaluations: the round (schedule, weights, bands, thresholds, live figures switch), the LKE
     # worksheet and its contents, evaluator assignments. Assessments and evidence keep their own
     # event history (evaluations.AssessmentEvent), which is not duplicated here.

@@ -17,6 +17,11 @@ from berakhlak.models import Agency, AgencyKind, AsnType, Employee, Role, RoleGr
 from berakhlak.services import agency_paths_rebuild
 
 DEMO_PASSWORD = "BerAKHLAK-Demo-2026"  # noqa: S105 - published demo credential
+# The demo's second factor, published like the password: every demo account that needs one
+# (admin, evaluator, leaders) has this authenticator secret and these recovery codes, made again by
+# each seed. `manage.py demo_code` prints the current code.
+DEMO_TOTP_KEY = b"BerAKHLAK-Demo-TOTP!".hex()  # 20 bytes, as django-otp makes them
+DEMO_RECOVERY_CODES = ("demo0001", "demo0002", "demo0003", "demo0004", "demo0005")
 ROOT_CODE = "KALSEL"
 SEED = 20261122
 
@@ -329,6 +334,41 @@ def seed_demo_accounts(**_kwargs) -> list[str]:
                 user=user, role=role, agency=agencies[code], defaults={"granted_by": admin_user}
             )
     return [f"{len(DEMO_ACCOUNTS)} akun demo siap"]
+
+
+@demo_step("verifikasi dua langkah")
+@transaction.atomic
+def seed_demo_second_factor(**_kwargs) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from berakhlak.permissions import requires_second_factor
+    from berakhlak.second_factor import RECOVERY_NAME, TOTP_NAME
+
+    enrolled = 0
+    for user in User.objects.filter(username__in=[a.nip for a in DEMO_ACCOUNTS]):
+        if not requires_second_factor(user):
+            continue
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=DEMO_TOTP_KEY, confirmed=True)
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in DEMO_RECOVERY_CODES)  # fmt: skip
+        enrolled += 1
+    return [f"{enrolled} akun demo memakai aplikasi autentikator demo"]
+
+
+def demo_totp_code() -> str:
+    """The current code of the demo authenticator (what the app would show now)."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(bytes.fromhex(DEMO_TOTP_KEY)).token():06d}"
+
+
+def demo_totp_secret() -> str:
+    from base64 import b32encode
+
+    return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 
 
 @demo_step("agen perubahan")

@@ -65,3 +65,15 @@ class NipAuthenticationForm(BootstrapForm, AuthenticationForm):
 
 class NipPasswordChangeForm(BootstrapForm, PasswordChangeForm):
     pass
+
+
+class SecondFactorCodeForm(BootstrapForm, forms.Form):
+    """A six-digit code from the authenticator app, or (at login) a recovery code."""
+
+    code = forms.CharField(
+        label=_("Kode"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "spellcheck": "false"}
+        ),
+    )

@@ -1,4 +1,5 @@
-"""Session limits, the forced password change at first login, and the chosen UI language."""
+"""Session limits, the second factor, the forced password change at first login, and the chosen
+UI language."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from berakhlak.permissions import requires_second_factor
+from berakhlak.second_factor import has_second_factor
 
 SESSION_STARTED_KEY = "auth_started_at"
 
@@ -37,10 +43,39 @@ class SessionLimitMiddleware:
         return self.get_response(request)
 
 
-class PasswordChangeRequiredMiddleware:
-    """Send a user holding a temporary password to the password change page first."""
+SECOND_FACTOR_PAGES = ("mfa_verify", "mfa_enrol", "logout", "set_language")
 
-    allowed_names = ("password_change", "logout", "set_language")
+
+class SecondFactorRequiredMiddleware:
+    """Every page, the Django admin included, waits for the second factor of an account that needs
+    one (berakhlak.permissions.requires_second_factor): the code step when the user has an
+    authenticator, its enrolment otherwise. Runs after django-otp's OTPMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and requires_second_factor(user)
+            and not request.path.startswith(settings.STATIC_URL)
+            and request.path not in {reverse(name) for name in SECOND_FACTOR_PAGES}
+        ):
+            step = "mfa_verify" if has_second_factor(user) else "mfa_enrol"
+            target = f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
+            if request.headers.get("HX-Request"):
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user holding a temporary password to the password change page first (after the
+    second factor, whose pages stay open)."""
+
+    allowed_names = ("password_change", *SECOND_FACTOR_PAGES)
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from berakhlak.nip import nip_format
@@ -17,10 +19,31 @@ class User(AbstractUser):
     """An account. Employees log in with their NIP as the username."""
 
     must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
+    # Raised by berakhlak.services.user_sessions_end: every session signed with an older value
+    # stops verifying (get_session_auth_hash), whatever the session backend.
+    session_generation = models.PositiveIntegerField(_("generasi sesi"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("akun")
         verbose_name_plural = _("akun")
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(fallback_secret)
+
+    def _session_hash(self, secret) -> str:
+        # Generation 0 keeps Django's own hash, so that no session ends when this field arrives.
+        if not self.session_generation:
+            return self._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "berakhlak.User.session_generation",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def display_name(self) -> str:
         employee = getattr(self, "employee", None)

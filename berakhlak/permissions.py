@@ -14,6 +14,9 @@ from berakhlak.models import Agency, Employee, Role, RoleGrant, User
 
 VIEW_AGENCY_ROLES = (Role.ADMIN, Role.LEADER, Role.CHANGE_AGENT, Role.EVALUATOR)
 VIEW_ROSTER_ROLES = (Role.ADMIN, Role.LEADER, Role.CHANGE_AGENT)
+# Accounts that must log in with a second factor (OWASP ASVS 5.0 6.3.3), besides superusers and
+# staff (the Django admin). Change agents and ASN keep password login.
+SECOND_FACTOR_ROLES = (Role.ADMIN, Role.EVALUATOR, Role.LEADER)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,14 @@ def is_province_admin(user: User) -> bool:
     return any(role == Role.ADMIN and path.count("/") == 2 for role, path, _i in grants_of(user))
 
 
+def requires_second_factor(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return any(role in SECOND_FACTOR_ROLES for role, _p, _i in grants_of(user))
+
+
 def can_view_agency(user: User, agency: Agency) -> Decision:
     if in_scope(user, agency, VIEW_AGENCY_ROLES):
         return ALLOWED
@@ -121,3 +132,23 @@ def can_grant_role(user: User, target: User, agency: Agency) -> Decision:
     if target.pk == user.pk:
         return _deny(_("Anda tidak dapat memberi peran kepada diri sendiri."))
     return can_manage_roles(user, agency)
+
+
+def can_end_sessions(user: User, employee: Employee) -> Decision:
+    if employee.user_id == user.pk:
+        return _deny(_("Sesi Anda sendiri berakhir saat Anda keluar."))
+    return can_manage_employee(user, employee)
+
+
+def can_reset_second_factor(user: User, employee: Employee) -> Decision:
+    if employee.user_id == user.pk:
+        return _deny(
+            _("Verifikasi dua langkah Anda sendiri hanya dapat diatur ulang oleh admin lain.")
+        )
+    return can_manage_employee(user, employee)
+
+
+def can_set_employee_active(user: User, employee: Employee) -> Decision:
+    if employee.user_id == user.pk:
+        return _deny(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    return can_manage_employee(user, employee)

@@ -66,6 +66,32 @@ def employee_password_reset(*, employee: Employee) -> str:
     return password
 
 
+@records_actor("by")
+@transaction.atomic
+def user_sessions_end(*, user: User, by: User | None) -> None:
+    """End every session of the account, on every device: the next request of each finds its
+    session hash stale and is logged out (User.get_session_auth_hash). The audit log records the
+    change of `session_generation` with its actor."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.session_generation += 1
+    locked.save(update_fields=["session_generation"])
+    user.session_generation = locked.session_generation
+
+
+@records_actor("by")
+@transaction.atomic
+def employee_active_set(*, employee: Employee, active: bool, by: User | None) -> Employee:
+    """Activate or deactivate an employee and their account; deactivation ends their sessions."""
+    employee.active = active
+    employee.save(update_fields=["active", "updated_at"])
+    user = employee.user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        user_sessions_end(user=user, by=by)
+    return employee
+
+
 def user_password_changed(*, user: User) -> None:
     if user.must_change_password:
         user.must_change_password = False

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "auditlog",
     "csp",
     "berakhlak",
@@ -68,8 +71,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "berakhlak.middleware.SessionLimitMiddleware",
+    "berakhlak.middleware.SecondFactorRequiredMiddleware",
     "berakhlak.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -208,6 +213,12 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Second factor (django-otp): TOTP apps and recovery codes, required for admins, evaluators,
+# leaders, staff and superusers (berakhlak.permissions.requires_second_factor). The code step is
+# locked like the password step (berakhlak/views/second_factor.py), and each device doubles its
+# own delay after every wrong code (django-otp's throttling, across all addresses).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "BerAKHLAK Monitor")
 
 # Audit trail (django-auditlog): the audited models are registered in one place, berakhlak/audit.py
 # (docs/ARCHITECTURE.md §10). Survey models are never registered: a log line must not tie a person

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,31 +15,30 @@ from django.utils.translation import gettext as _
 from berakhlak.models import Agency
 from berakhlak.pdf import html_to_pdf
 from berakhlak.spreadsheet import row_append_safe
-from forums.models import Event
-from forums.selectors import attendance
+from forums.models import Event, Registration
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def attendance_pdf(event: Event, *, agency: Agency | None = None) -> bytes:
-    """The whole attendance list; with `agency`, its people are counted and marked."""
-    rows = list(attendance(event))
-    own = {r.pk for r in rows if agency is not None and r.employee.agency.path.startswith(agency.path)}  # fmt: skip
+def attendance_pdf(
+    event: Event, rows: QuerySet[Registration], *, agency: Agency | None = None
+) -> bytes:
+    """The attendance list of `rows` (scoped by the caller); `agency` names the unit it is of."""
     html = render_to_string(
         "forums/attendance_pdf.html",
-        {"event": event, "rows": rows, "agency": agency, "own": own, "now": timezone.localtime()},
+        {"event": event, "rows": list(rows), "agency": agency, "now": timezone.localtime()},
     )
     return html_to_pdf(html)
 
 
-def attendance_xlsx(event: Event) -> bytes:
+def attendance_xlsx(event: Event, rows: QuerySet[Registration]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Daftar Hadir")[:31])
     sheet.freeze_panes = "A2"
     row_append_safe(sheet, [_("no"), _("nama"), "nip", _("unit"), _("hadir"), _("cara")])
-    for number, row in enumerate(attendance(event), start=1):
+    for number, row in enumerate(rows, start=1):
         row_append_safe(
             sheet,
             [

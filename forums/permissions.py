@@ -59,6 +59,14 @@ def can_manage(user: User, forum: Forum) -> Decision:
     return _deny(_("Hanya Admin Biro Organisasi yang dapat melakukannya."))
 
 
+def can_list_all_attendees(user: User, forum: Forum) -> Decision:
+    """Attendance lists carry names and NIPs: the whole list for the forum's managers (its admins),
+    a member's own agency only for everyone else (forums.selectors.attendance_for_user)."""
+    if can_manage(user, forum):
+        return ALLOWED
+    return _deny(_("Anggota hanya melihat peserta dari unit kerjanya sendiri."))
+
+
 def can_moderate(user: User, forum: Forum) -> Decision:
     if is_moderator(user, forum):
         return ALLOWED

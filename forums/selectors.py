@@ -72,6 +72,22 @@ def attendance(event: Event) -> QuerySet[Registration]:
     return event.registrations.filter(attended_at__isnull=False).select_related("employee__agency")
 
 
+def attendance_for_user(user: User, event: Event) -> tuple[QuerySet[Registration], Agency | None]:
+    """The attendees this user may list, and whose they are: (all of them, None) for the forum's
+    managers, (the people of the member's own agency and its subtree, that agency) for a member,
+    nobody for anyone else."""
+    if permissions.can_list_all_attendees(user, event.forum):
+        return attendance(event), None
+    membership = permissions.membership_of(user, event.forum)
+    if membership is None:
+        return attendance(event).none(), None
+    return attendance_of_agency(event, membership.agency), membership.agency
+
+
+def attendance_of_agency(event: Event, agency: Agency) -> QuerySet[Registration]:
+    return attendance(event).filter(employee__agency__path__startswith=agency.path)
+
+
 def members_directory(forum: Forum, *, agency: Agency | None = None) -> QuerySet[Membership]:
     """Memberships in force, grouped by nominating agency (ordered by the agency tree)."""
     rows = Membership.objects.active().filter(forum=forum).select_related("employee", "agency")

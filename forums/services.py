@@ -33,7 +33,7 @@ from forums.models import (
     Thread,
     checkin_code_new,
 )
-from forums.selectors import attendance
+from forums.selectors import attendance_of_agency
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -407,14 +407,14 @@ def event_minutes_save(*, event: Event, by: User, minutes: str, files=None) -> E
 
 
 def agency_attended(event: Event, agency: Agency) -> int:
-    return attendance(event).filter(employee__agency__path__startswith=agency.path).count()
+    return attendance_of_agency(event, agency).count()
 
 
 @transaction.atomic
 def attendance_to_evidence(*, event: Event, by: User, assessment_id: int, fmt: str = "pdf"):
-    """The attendance list (PDF or Excel) as a new evidence file of one criterion of the member's
-    own agency, where the LKE's one rule allows it (evaluations.lke.permissions.can_add_evidence).
-    Refused when nobody of the agency attended."""
+    """The member's own agency's part of the attendance list (PDF or Excel) as a new evidence
+    file of one of its criteria, where the LKE's one rule allows it
+    (evaluations.lke.permissions.can_add_evidence). Refused when nobody of the agency attended."""
     from evaluations.lke.selectors import evidence_target
     from evaluations.lke.services import evidence_attach_generated
     from forums import exports
@@ -429,7 +429,8 @@ def attendance_to_evidence(*, event: Event, by: User, assessment_id: int, fmt: s
         _("Belum ada pegawai %(unit)s yang tercatat hadir.") % {"unit": agency.name},
     )
     _require(fmt in ("pdf", "xlsx"), _("Format tidak dikenal."))
-    data = exports.attendance_pdf(event, agency=agency) if fmt == "pdf" else exports.attendance_xlsx(event)  # fmt: skip
+    rows = attendance_of_agency(event, agency)  # never other agencies' names and NIPs
+    data = exports.attendance_pdf(event, rows, agency=agency) if fmt == "pdf" else exports.attendance_xlsx(event, rows)  # fmt: skip
     description = _("Daftar hadir %(title)s, %(date)s (%(forum)s)") % {
         "title": event.title,
         "date": timezone.localtime(event.starts_at).strftime("%d-%m-%Y"),

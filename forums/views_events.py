@@ -133,6 +133,7 @@ def event_detail(request, slug: str, pk: int):
     if membership:
         registration = event.registrations.filter(employee=membership.employee).first()
     targets = evidence_targets(request.user, membership.agency) if membership else []
+    attendance, attendance_agency = selectors.attendance_for_user(request.user, event)
     now = timezone.now()
     opens, closes = event.checkin_window()
     context = {
@@ -141,7 +142,9 @@ def event_detail(request, slug: str, pk: int):
         "is_admin": admin,
         "membership": membership,
         "registration": registration,
-        "attendance": selectors.attendance(event),
+        "attendance": attendance,
+        "attendance_agency": attendance_agency,
+        "attendance_total": selectors.attendance(event).count(),
         "registrations": event.registrations.select_related("employee__agency") if admin else [],
         "registered": event.registrations.count(),
         "full": event.capacity is not None and event.registrations.count() >= event.capacity,
@@ -187,11 +190,16 @@ def event_new_code(request, slug: str, pk: int):
 
 @login_required
 def attendance_export(request, slug: str, pk: int, fmt: str):
+    """The whole list for the forum's managers, the member's own agency's attendees otherwise."""
     event = _event(request, slug, pk)
+    rows, agency = selectors.attendance_for_user(request.user, event)
     if fmt == "pdf":
-        response = HttpResponse(exports.attendance_pdf(event), content_type="application/pdf")
+        data = exports.attendance_pdf(event, rows, agency=agency)
+        response = HttpResponse(data, content_type="application/pdf")
     elif fmt == "xlsx":
-        response = HttpResponse(exports.attendance_xlsx(event), content_type=exports.XLSX_TYPE)
+        response = HttpResponse(
+            exports.attendance_xlsx(event, rows), content_type=exports.XLSX_TYPE
+        )
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="daftar-hadir-{event.pk}.{fmt}"'

@@ -6,14 +6,22 @@ import os
 
 import pytest
 
-from berakhlak.models import AgencyKind, Role
+from berakhlak.models import AgencyKind, Role, User
 from tests.factories import TEST_PASSWORD, AgencyFactory, EmployeeFactory, grant
+from tests.second_factor import VerifiedClient, code_for, device_for, needs_second_factor
 
 pytest_plugins = ["tests.celery_worker"]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def client():
+    """Django's test client; `force_login` also verifies the second factor of an account that
+    needs one (tests/second_factor.py), as a whole login would."""
+    return VerifiedClient()
 
 
 @pytest.fixture
@@ -80,9 +88,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def browser_login(page, live_server, username: str, password: str = TEST_PASSWORD) -> None:
-    """Log in through the real login form."""
+    """Log in through the real login form, and the code step for an account that needs one (with
+    an authenticator enrolled for it here when it has none)."""
+    user = User.objects.filter(username=username).first()
+    device = device_for(user) if user is not None and needs_second_factor(user) else None
     page.goto(f"{live_server.url}/akun/masuk/")
     page.get_by_label("NIP").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_load_state()
+    if device is not None and "/akun/verifikasi/" in page.url:
+        page.get_by_label("Kode").fill(code_for(device))
+        page.get_by_role("button", name="Verifikasi").click()
+        page.wait_for_load_state()

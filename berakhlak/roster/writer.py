@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
+from django.db.models import F
 
 from berakhlak.models import Agency, Employee, User
 from berakhlak.roster.planner import CHANGED, NEW, RosterPlan
@@ -109,7 +110,10 @@ def _apply_employees(plan: RosterPlan, deactivate_missing: bool) -> None:
         for start in range(0, len(nips), BATCH):
             chunk = nips[start : start + BATCH]
             Employee.objects.filter(nip__in=chunk).update(active=False)
-            User.objects.filter(employee__nip__in=chunk).update(is_active=False)
+            # Their sessions end too (berakhlak.services.user_sessions_end, in bulk).
+            User.objects.filter(employee__nip__in=chunk).update(
+                is_active=False, session_generation=F("session_generation") + 1
+            )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from berakhlak import permissions, selectors, services
+from berakhlak import permissions, second_factor, selectors, services
 from berakhlak.filters import EmployeeFilter
 from berakhlak.models import AsnType, Employee, Role
 from berakhlak.nip import nip_normalise
@@ -78,12 +78,47 @@ def employee_list(request):
 @login_required
 def employee_detail(request, nip):
     employee = selectors.get_employee_for_user(request.user, nip_normalise(nip))
+    user = request.user
     context = {
         "employee": employee,
         "grants": employee.user.role_grants.select_related("agency").order_by("role"),
-        "can_manage": permissions.can_manage_employee(request.user, employee),
+        "can_manage": permissions.can_manage_employee(user, employee),
+        "can_end_sessions": permissions.can_end_sessions(user, employee),
+        "can_set_active": permissions.can_set_employee_active(user, employee),
+        "can_reset_second_factor": permissions.can_reset_second_factor(user, employee),
+        "second_factor_required": permissions.requires_second_factor(employee.user),
+        "has_second_factor": second_factor.has_second_factor(employee.user),
     }
     return render(request, "org/employee_detail.html", context)
+
+
+@login_required
+@require_POST
+def employee_sessions_end(request, nip):
+    employee = selectors.get_employee_for_user(request.user, nip_normalise(nip))
+    if not permissions.can_end_sessions(request.user, employee):
+        raise Http404
+    services.user_sessions_end(user=employee.user, by=request.user)
+    messages.success(request, _("Semua sesi %(name)s telah diakhiri.") % {"name": employee.name})
+    return redirect("employee_detail", employee.nip)
+
+
+@login_required
+@require_POST
+def employee_active_set(request, nip):
+    employee = selectors.get_employee_for_user(request.user, nip_normalise(nip))
+    if not permissions.can_set_employee_active(request.user, employee):
+        raise Http404
+    active = request.POST.get("active") == "1"
+    services.employee_active_set(employee=employee, active=active, by=request.user)
+    if active:
+        messages.success(request, _("%(name)s aktif kembali.") % {"name": employee.name})
+    else:
+        messages.success(
+            request,
+            _("%(name)s dinonaktifkan; semua sesinya diakhiri.") % {"name": employee.name},
+        )
+    return redirect("employee_detail", employee.nip)
 
 
 @login_required

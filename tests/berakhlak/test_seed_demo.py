@@ -96,3 +96,31 @@ def test_demo_round_is_open_with_simulated_answers_and_the_demo_asn_waiting():
     seed()
     assert IndexRun.objects.filter(round=round).count() == 1
     assert Round.objects.count() == 2
+
+
+def test_the_privileged_demo_accounts_get_in_with_the_printed_second_factor(client):
+    from django.urls import reverse
+
+    from berakhlak.demo import DEMO_RECOVERY_CODES, demo_totp_code, demo_totp_secret
+
+    output = seed()
+    assert demo_totp_secret() in output and "python manage.py demo_code" in output
+    assert f"{DEMO_RECOVERY_CODES[0][:4]}-{DEMO_RECOVERY_CODES[0][4:]}" in output
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    code = out.getvalue().strip()
+    assert code == demo_totp_code() and len(code) == 6
+    asked = 0
+    for account in DEMO_ACCOUNTS:
+        client.post(reverse("logout"))
+        client.post(reverse("login"), {"username": account.nip, "password": DEMO_PASSWORD})
+        home = client.get(reverse("home"))
+        if home.status_code == 200:  # change agent, ASN: the password is enough
+            assert account.key in {"agent", "asn"}
+            continue
+        asked += 1
+        assert home.url.startswith(reverse("mfa_verify")), account.key
+        response = client.post(reverse("mfa_verify"), {"code": code, "next": "/"})
+        assert response.status_code == 302, account.key
+        assert client.get(reverse("home")).status_code == 200
+    assert asked == 4  # admin, evaluator, two leaders

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.conftest import browser_login
 from tests.evaluations.lke_factories import PDF, first, lke_round
-from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SHOTS") == "1"
@@ -25,11 +25,7 @@ def shot(page, name: str) -> None:
 
 
 def login(page, live_server, nip: str) -> None:
-    page.goto(f"{live_server.url}/akun/masuk/")
-    page.locator("#id_username").fill(nip)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    browser_login(page, live_server, nip)  # the password and, where needed, the second factor
 
 
 def test_evidence_cycle_end_to_end(browser, live_server, province, tmp_path):

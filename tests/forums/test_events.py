@@ -120,25 +120,46 @@ def test_minutes_are_sanitised_and_materials_checked(client, province, f, event)
     assert "virus.pdf" in response.content.decode() and event.materials.count() == 1
 
 
-def test_attendance_exports(client, province, f, event):
+def attendance_download(client, f, event, fmt: str):
+    response = client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, fmt]))
+    assert response.status_code == 200
+    if fmt == "pdf":
+        return "".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        )
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))  # fmt: skip
+
+
+def test_attendance_lists_hold_a_members_own_agency_only_and_everything_for_managers(client, province, f, event):  # fmt: skip
     services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
-    client.force_login(province.agent_b.user)
-    pdf = client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, "pdf"]))
-    assert pdf.content.startswith(b"%PDF")
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert province.agent_a.name in text and "Pelatihan Agen Perubahan" in text
-    xlsx = client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, "xlsx"]))
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet["B2"].value == province.agent_a.name and sheet["C2"].value == province.agent_a.nip
+    services.event_check_in(event=event, by=province.agent_b.user, code=event.checkin_code)
+    a, b = province.agent_a, province.agent_b
+    client.force_login(b.user)  # a member of agency B
+    text = attendance_download(client, f, event, "pdf")
+    assert b.name in text and b.nip in text and "Pelatihan Agen Perubahan" in text
+    assert a.name not in text and a.nip not in text and province.agency_b.name in text
+    rows = attendance_download(client, f, event, "xlsx")
+    assert [(r[1], r[2]) for r in rows] == [(b.name, b.nip)]
+    page = client.get(reverse("forums:event", args=[f.forum.slug, event.pk])).content.decode()
+    assert b.name in page and a.name not in page and "Daftar hadir (2)" in page
+    client.force_login(a.user)
+    assert [r[2] for r in attendance_download(client, f, event, "xlsx")] == [a.nip]
+    client.force_login(province.admin.user)  # the forum's manager: everyone
+    assert sorted(r[2] for r in attendance_download(client, f, event, "xlsx")) == sorted([a.nip, b.nip])  # fmt: skip
+    text = attendance_download(client, f, event, "pdf")
+    assert a.nip in text and b.nip in text
+    client.force_login(province.leader_a.user)  # not a member
+    assert client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, "pdf"])).status_code == 404  # fmt: skip
 
 
 def test_spreadsheet_cells_never_become_formulas(province, f, event):
     from forums import exports
+    from forums.selectors import attendance
 
     province.agent_a.name = '=HYPERLINK("http://x")'
     province.agent_a.save()
     services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
-    sheet = load_workbook(io.BytesIO(exports.attendance_xlsx(event))).active
+    sheet = load_workbook(io.BytesIO(exports.attendance_xlsx(event, attendance(event)))).active
     assert sheet["B2"].data_type == "s"
 
 
@@ -150,6 +171,7 @@ def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_onl
     with pytest.raises(ValidationError, match="hadir"):  # nobody of the agency attended yet
         services.attendance_to_evidence(event=event, by=agent, assessment_id=own.pk)
     services.event_check_in(event=event, by=agent, code=event.checkin_code)
+    services.event_check_in(event=event, by=province.agent_b.user, code=event.checkin_code)
     with pytest.raises(ValidationError, match=f"bukan milik LKE {province.agency_a.name}"):
         services.attendance_to_evidence(event=event, by=agent, assessment_id=other_agency.pk)
     with pytest.raises(ValidationError, match="bukan milik LKE"):  # agent B may not touch A's LKE
@@ -162,6 +184,9 @@ def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_onl
     evidence = Evidence.objects.get()
     assert evidence.assessment == own and evidence.content_type == "application/pdf"
     assert "Pelatihan Agen Perubahan" in evidence.description and evidence.uploaded_by == agent
+    with evidence.file.open("rb") as stored:  # agency A's LKE holds no one of agency B
+        text = "".join(page.extract_text() for page in PdfReader(stored).pages)
+    assert province.agent_a.nip in text and province.agent_b.nip not in text
     services.attendance_to_evidence(event=event, by=agent, assessment_id=own.pk, fmt="xlsx")
     assert own.evidence.count() == 2 and other_agency.evidence.count() == 0
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import Draft, Participation, ParticipationStatus, Response
-from tests.factories import TEST_PASSWORD
+from tests.conftest import browser_login
 from tests.surveys.factories import open_round, submissions_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +27,7 @@ def shot(page, name: str) -> None:
 
 
 def login(page, live_server, nip: str) -> None:
-    # Django's Indonesian catalogue labels the password field "Sandi"; go by the field ids.
-    page.goto(f"{live_server.url}/akun/masuk/")
-    page.locator("#id_username").fill(nip)
-    page.locator("#id_password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    browser_login(page, live_server, nip)  # the password and, where needed, the second factor
 
 
 def answer(page, key: str, value: int) -> None:
