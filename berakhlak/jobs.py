@@ -63,6 +63,13 @@ class Job(models.Model):
         abstract = True
 
     @property
+    def is_stalled(self) -> bool:
+        """Nothing runs it: its worker stopped beating, or the broker never took it."""
+        if self.heartbeat_at is None:
+            return self.enqueued_at is None
+        return self.heartbeat_at < timezone.now() - STALE_AFTER
+
+    @property
     def job_note(self) -> str:
         """What the page says about unfinished work that waits or was restarted, or ""."""
         if self.restarted_at is not None:
