@@ -95,8 +95,11 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
 def job_send(task, *args, model: type[models.Model] | None = None, pk: Any = None) -> bool:
     """Send the task now; True when the broker took it (then the row's `enqueued_at` is set).
 
-    A broker that does not answer is logged and remembered for the request (`sends_failed`);
+    A broker that does not answer is logged and remembered for the request (`sends_watched`);
     the row keeps waiting for the sweeper. Errors of the task itself (eager mode) propagate."""
+    if task.app.conf.task_always_eager:
+        task.apply_async(args=args)
+        return _confirmed(model, pk)
     try:
         # The state is on the row: no result to store, and no subscription to the result store
         # (which would wait for Redis a second time).
@@ -109,6 +112,10 @@ def job_send(task, *args, model: type[models.Model] | None = None, pk: Any = Non
         if failed is not None:
             failed.append(task.name)
         return False
+    return _confirmed(model, pk)
+
+
+def _confirmed(model: type[models.Model] | None, pk: Any) -> bool:
     if model is not None:
         model.objects.filter(pk=pk).update(enqueued_at=timezone.now())
     return True
