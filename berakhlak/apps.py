@@ -11,3 +11,8 @@ class BerakhlakConfig(AppConfig):
         from berakhlak.audit import register_all
 
         register_all()
+
+        from berakhlak.jobs import sweep_register
+        from berakhlak.roster.services import ROSTER_IMPORTS
+
+        sweep_register("berakhlak.roster_imports", ROSTER_IMPORTS)

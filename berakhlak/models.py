@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from berakhlak.jobs import Job
 from berakhlak.nip import nip_format
 
 
@@ -259,7 +260,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "FAILED", _("Gagal diproses")
 
 
-class RosterImport(models.Model):
+class RosterImport(Job):
     """One uploaded roster workbook and its way through preview and confirmation.
 
     The row, not the broker, is the source of truth: a sweeper re-enqueues rows left pending.

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "berakhlak.job_middleware.JobSendsMiddleware",
     "berakhlak.middleware.SessionLimitMiddleware",
     "berakhlak.middleware.SecondFactorRequiredMiddleware",
     "berakhlak.middleware.PasswordChangeRequiredMiddleware",
@@ -130,6 +131,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Fault tolerance (docs/ARCHITECTURE.md §3.1). A message is acknowledged when its task ends, so
+# a killed worker's message is delivered again after the visibility timeout: it must outlast the
+# longest task (the release, 2 hours), or a long task would be delivered twice while it runs. The
+# sweeper (berakhlak.jobs) restarts a killed worker's work long before that, from its heartbeat.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60 + 10 * 60,
+    "socket_connect_timeout": 0.8,
+}
+# A request that enqueues work must answer within 2 s when Redis is down: connect quickly, retry
+# once, and leave the row to the sweeper (berakhlak.jobs.job_send).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_IMPORTS = [
     "berakhlak.tasks",
@@ -141,16 +163,16 @@ CELERY_IMPORTS = [
     "reports.tasks",
 ]
 CELERY_BEAT_SCHEDULE = {
-    "roster-requeue-stale": {"task": "roster.requeue_stale", "schedule": 5 * 60},
+    # One sweeper for every kind of background work: restarts the work of dead workers, sends
+    # what the broker did not take (berakhlak.jobs).
+    "jobs-sweep": {"task": "berakhlak.jobs_sweep", "schedule": 60},
     # Reminder e-mails at 08:00 WITA (00:00 UTC); the service keeps the gap and the maximum.
     "survey-reminders": {
         "task": "surveys.reminders_send_due",
         "schedule": crontab(hour=0, minute=0),
     },
     # Provisional figures of open rounds (only when answers changed), final ones once closed.
-    "surveys-release-due": {"task": "surveys.responses_release_due", "schedule": 5 * 60},
     "reports-compute-due": {"task": "reports.index_compute_due", "schedule": 5 * 60},
-    "reports-requeue-stale": {"task": "reports.index_runs_requeue_stale", "schedule": 5 * 60},
     "reports-files-expire": {"task": "reports.report_files_expire", "schedule": 60 * 60},
     # Action plans: due within a week, and late; once per action and due date. 08:00 WITA.
     "action-reminders": {
@@ -166,7 +188,12 @@ CELERY_BEAT_SCHEDULE = {
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis down: a page fails fast instead of hanging (see /health/).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -17,7 +17,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if os.environ.get("BERAKHLAK_TEST_EMAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["BERAKHLAK_TEST_EMAIL_DIR"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="berakhlak-test-media-"))  # noqa: F405
+MEDIA_ROOT = Path(  # noqa: F405
+    os.environ.get("BERAKHLAK_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="berakhlak-test-media-")
+)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="berakhlak-test-static-"))  # noqa: F405

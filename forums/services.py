@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
+from berakhlak.jobs import job_enqueue
 from berakhlak.models import Agency, CoreValue, Employee, User
 from evaluations import uploads
 from forums import permissions
@@ -195,7 +196,7 @@ def _post_add(*, thread: Thread, by: User, body: str, files) -> Post:
     from forums.tasks import forum_post_notify
 
     post_id = post.pk
-    transaction.on_commit(lambda: forum_post_notify.delay(post_id))
+    job_enqueue(forum_post_notify, post_id)
     return post
 
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from berakhlak.jobs import Job
 from evaluations.models import Round, RoundAgency
 from reports.notes import note_text
 
@@ -65,7 +66,7 @@ class IndexRunQuerySet(models.QuerySet):
             return None
 
 
-class IndexRun(models.Model):
+class IndexRun(Job):
     """One computation of a round's indices and the task state that produced it."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="index_runs")
@@ -94,7 +95,6 @@ class IndexRun(models.Model):
     error = models.TextField(_("kesalahan"), blank=True, default="")
     created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     objects = IndexRunQuerySet.as_manager()
@@ -292,7 +292,7 @@ def report_upload_path(instance: ReportFile, filename: str) -> str:
     return f"reports/{instance.pk.hex[:2]}/{instance.pk.hex}.{instance.format}"
 
 
-class ReportFile(models.Model):
+class ReportFile(Job):
     """A report built in the background for one person and one scope; deleted when it expires."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -1,8 +1,8 @@
 """Thin Celery tasks of the indices; the work and the state are in reports.services.compute.
 
-Register in settings: CELERY_IMPORTS += ["reports.tasks"] and the beat entries
-"reports-compute-due" (reports.index_compute_due, every 5 minutes) and
-"reports-requeue-stale" (reports.index_runs_requeue_stale, every 5 minutes).
+Register in settings: CELERY_IMPORTS += ["reports.tasks"] and the beat entry
+"reports-compute-due" (reports.index_compute_due, every 5 minutes). Runs and report files left by
+a dead worker are restarted by the one sweeper, berakhlak.jobs (registered in reports/apps.py).
 """
 
 from __future__ import annotations
@@ -40,13 +40,12 @@ def index_compute_due() -> list[int]:
     return compute.index_compute_due()
 
 
-@shared_task(name="reports.index_runs_requeue_stale", time_limit=60, soft_time_limit=50)
-def index_runs_requeue_stale() -> int:
-    return compute.index_runs_requeue_stale()
-
-
 @shared_task(
-    name="reports.report_build", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60
+    name="reports.report_build",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=10 * 60,
+    soft_time_limit=9 * 60,
 )
 def report_build(report_id: str) -> bool:
     """Build one requested PDF or Excel report (reports.printing.services)."""

@@ -7,7 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Survei individu")
 
     def ready(self) -> None:
+        from berakhlak.jobs import sweep_register
         from evaluations.services import round_transitioned
-        from surveys.services.release import release_on_close
+        from surveys.services.release import release_on_close, releases_send_waiting
 
         round_transitioned.connect(release_on_close, dispatch_uid="surveys.release_on_close")
+        sweep_register("surveys.releases", lambda now: len(releases_send_waiting()))

@@ -45,11 +45,9 @@ def responses_release_for_round(round_id: int) -> str | None:
 
 @shared_task(name="surveys.responses_release_due", time_limit=5 * 60, soft_time_limit=4 * 60 + 30)
 def responses_release_due() -> list[int]:
-    """Every 5 minutes: send the release of each closed round that still has waiting
-    submissions (the safety net; closing a round sends it at once)."""
-    from surveys.services.release import rounds_waiting_release
+    """Send the release of each closed round that still has waiting submissions and no release
+    running (the safety net; closing a round sends it at once, and the sweep of background work
+    calls the same service every minute)."""
+    from surveys.services.release import releases_send_waiting
 
-    rounds = rounds_waiting_release()
-    for round_id in rounds:
-        responses_release_for_round.delay(round_id)
-    return rounds
+    return releases_send_waiting()

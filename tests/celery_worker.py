@@ -158,8 +158,12 @@ def django_db_modify_db_settings(
             )
 
 
-def worker_start(workdir: Path, redis_url: str, *, queue: str = QUEUE):
-    """Start a worker process on this run's test database; returns (process, hostname, log)."""
+def worker_start(
+    workdir: Path, redis_url: str, *, queue: str = QUEUE, media_root: Path | None = None
+):
+    """Start a worker process on this run's test database; returns (process, hostname, log).
+
+    The worker leads a process group of its own, so that `worker_kill` can kill all of it."""
     hostname = f"pytest-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     celery = Path(sys.executable).with_name("celery")
     command = [
@@ -178,12 +182,26 @@ def worker_start(workdir: Path, redis_url: str, *, queue: str = QUEUE):
         "TMPDIR": str(workdir),
         "BERAKHLAK_TEST_EMAIL_DIR": str(workdir / "mail"),
     }
+    if media_root is not None:
+        environment["BERAKHLAK_TEST_MEDIA_ROOT"] = str(media_root)
     log_path = workdir / f"worker-{hostname.split('@')[0]}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=PROJECT_DIR,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     return process, hostname, log_path
+
+
+def worker_kill(process: subprocess.Popen) -> None:
+    """SIGKILL the worker's whole process group (the worker and any pool child), as a crash would."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
 
 def worker_wait(process: subprocess.Popen, hostname: str, log_path: Path) -> None:
@@ -220,18 +238,24 @@ def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[Celery
 
 
 @pytest.fixture
-def spare_celery_worker(transactional_db, tmp_path) -> Iterator:
+def spare_celery_worker(transactional_db, tmp_path, settings) -> Iterator:
     """Start extra workers on a queue of this test's own, to be killed by the test (faults).
 
     Yields ``start(wait=True) -> subprocess.Popen``; ``.delay()`` goes to that queue for the test.
     With ``wait=False`` it does not wait for a ping (a solo worker busy with a task cannot answer).
+    Every worker of the test and the test itself share one MEDIA_ROOT (uploads, report files).
     """
     redis_url = _redis_url()
     queue = f"{QUEUE}-spare-{uuid.uuid4().hex[:6]}"
     processes: list[subprocess.Popen] = []
+    media_root = tmp_path / "media"
+    media_root.mkdir()
+    settings.MEDIA_ROOT = media_root
 
     def start(*, wait: bool = True) -> subprocess.Popen:
-        process, hostname, log_path = worker_start(tmp_path, redis_url, queue=queue)
+        process, hostname, log_path = worker_start(
+            tmp_path, redis_url, queue=queue, media_root=media_root
+        )
         processes.append(process)
         if wait:
             worker_wait(process, hostname, log_path)

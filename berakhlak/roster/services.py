@@ -1,19 +1,21 @@
 """An uploaded roster's way: stored -> checked (preview) -> confirmed -> applied, all or nothing.
 
 State lives on the RosterImport row; Celery tasks only carry its id. Both steps are safe to run
-twice: the preview only writes its own row, the apply claims the row under a lock.
+twice: the preview only writes its own row, the apply claims the row under a lock. A step whose
+worker died is run again by the one sweeper (berakhlak.jobs, `ROSTER_IMPORTS`).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from berakhlak.jobs import JobKind, heartbeat
 from berakhlak.models import ImportStatus, RosterImport, User
 from berakhlak.roster.planner import RosterPlan, roster_plan
 from berakhlak.roster.reader import Problem, RosterReadError, roster_read
@@ -22,7 +24,7 @@ from berakhlak.roster.xlsx import WorkbookError
 
 logger = logging.getLogger(__name__)
 MISSING_LIST_LIMIT = 500
-STALE_AFTER = timedelta(minutes=15)
+PENDING = (ImportStatus.PENDING_PREVIEW, ImportStatus.PENDING_APPLY)
 
 
 def roster_plan_from_file(fileobj: IO[bytes]) -> RosterPlan:
@@ -47,12 +49,10 @@ def _summary(plan: RosterPlan) -> dict:
 
 def roster_import_create(*, uploaded_by: User, upload) -> RosterImport:
     """Store the upload under a generated name and queue its check."""
-    from berakhlak.roster.tasks import roster_import_preview_task
-
     record = RosterImport(uploaded_by=uploaded_by, original_name=Path(upload.name).name[:255])
     record.file.save("roster.xlsx", upload, save=False)
     record.save()
-    transaction.on_commit(lambda: roster_import_preview_task.delay(str(record.pk)))
+    ROSTER_IMPORTS.send(record)
     return record
 
 
@@ -60,7 +60,10 @@ def roster_import_preview(*, import_id: str) -> None:
     record = RosterImport.objects.filter(pk=import_id, status=ImportStatus.PENDING_PREVIEW).first()
     if record is None:
         return
-    with record.file.open("rb") as fileobj:
+    with (
+        heartbeat(RosterImport, import_id, status=ImportStatus.PENDING_PREVIEW),
+        record.file.open("rb") as fileobj,
+    ):
         plan = roster_plan_from_file(fileobj)
     status = ImportStatus.PREVIEWED if plan.ok else ImportStatus.REJECTED
     RosterImport.objects.filter(pk=import_id, status=ImportStatus.PENDING_PREVIEW).update(
@@ -73,20 +76,30 @@ def roster_import_preview(*, import_id: str) -> None:
 
 def roster_import_confirm(*, record: RosterImport, deactivate_missing: bool) -> bool:
     """Queue the apply of a previewed import; False when it is not (or no longer) previewed."""
-    from berakhlak.roster.tasks import roster_import_apply_task
-
     claimed = RosterImport.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
         status=ImportStatus.PENDING_APPLY,
         deactivate_missing=deactivate_missing,
         updated_at=timezone.now(),
+        # A new step: the preview's heartbeat and message say nothing about it.
+        heartbeat_at=None,
+        enqueued_at=None,
+        restarted_at=None,
     )
     if claimed:
-        transaction.on_commit(lambda: roster_import_apply_task.delay(str(record.pk)))
+        record.refresh_from_db()
+        ROSTER_IMPORTS.send(record)
     return bool(claimed)
 
 
 def roster_import_apply(*, import_id: str) -> None:
     """Re-check the file against the database as it is now and apply it, or record why not."""
+    # The row stays locked while the apply runs, so the heartbeat cannot be written meanwhile:
+    # the sweeper sees the live worker by the lock and skips the row.
+    with heartbeat(RosterImport, import_id, status=ImportStatus.PENDING_APPLY):
+        _apply(import_id)
+
+
+def _apply(import_id: str) -> None:
     with transaction.atomic():
         record = (
             RosterImport.objects.select_for_update()
@@ -117,22 +130,16 @@ def roster_import_fail(*, import_id: str) -> None:
     ).update(status=ImportStatus.FAILED, updated_at=timezone.now())
 
 
-def roster_imports_requeue_stale(*, now=None) -> int:
-    """Re-enqueue imports left pending past their deadline (a lost enqueue or a killed worker)."""
+def _step_task(record: RosterImport) -> tuple:
     from berakhlak.roster.tasks import roster_import_apply_task, roster_import_preview_task
 
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    stale = RosterImport.objects.filter(
-        status__in=[ImportStatus.PENDING_PREVIEW, ImportStatus.PENDING_APPLY], updated_at__lt=cutoff
-    )
-    count = 0
-    for pk, status in stale.values_list("pk", "status"):
-        RosterImport.objects.filter(pk=pk).update(updated_at=timezone.now())
-        task = (
-            roster_import_preview_task
-            if status == ImportStatus.PENDING_PREVIEW
-            else roster_import_apply_task
-        )
-        task.delay(str(pk))
-        count += 1
-    return count
+    if record.status == ImportStatus.PENDING_PREVIEW:
+        return roster_import_preview_task, (str(record.pk),)
+    return roster_import_apply_task, (str(record.pk),)
+
+
+# Imports for the one sweeper (registered in berakhlak/apps.py); a step is waiting for a worker
+# or running in one while the row is pending, so only the heartbeat tells them apart.
+ROSTER_IMPORTS = JobKind(
+    model=RosterImport, active=Q(status__in=PENDING), task=_step_task, since="updated_at"
+)

@@ -38,8 +38,3 @@ def roster_import_apply_task(import_id: str) -> None:
     except Exception:
         services.roster_import_fail(import_id=import_id)
         raise
-
-
-@shared_task(name="roster.requeue_stale")
-def roster_imports_requeue_stale_task() -> int:
-    return services.roster_imports_requeue_stale()

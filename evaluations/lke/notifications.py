@@ -1,13 +1,17 @@
 """E-mails on submit, resubmission, revision request and final score.
 
 Idempotent: the task claims the events (`notified_at`) with a conditional UPDATE before sending
-and releases them if sending fails, so a retried or duplicated task never sends twice.
+and releases them if sending fails, so a retried or duplicated task never sends twice. A worker
+killed between the claim and the send loses that e-mail rather than sending it twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -101,3 +105,30 @@ def lke_events_notify(*, event_ids: list[int]) -> int:
             AssessmentEvent.objects.filter(pk__in=unsent).update(notified_at=None)
             raise
     return sent
+
+
+# Events of the last day whose e-mail the broker never took (Redis down) or whose sending failed
+# for good; older ones are not sent late.
+OUTBOX_WINDOW = dt.timedelta(days=1)
+
+
+def lke_events_send_unsent(now: dt.datetime) -> int:
+    """The sweep of background work (berakhlak.jobs, every minute): send the e-mails of events
+    never claimed. A duplicate finds them claimed and sends nothing."""
+    from berakhlak.jobs import SEND_GRACE, job_send
+    from evaluations.tasks import lke_notify
+
+    unsent = list(
+        AssessmentEvent.objects.filter(
+            notified_at__isnull=True,
+            to_status__in=TO_EVALUATORS | TO_AGENTS,
+            at__lt=now - SEND_GRACE,
+            at__gte=now - OUTBOX_WINDOW,
+        )
+        .exclude(from_status=F("to_status"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    if unsent:
+        job_send(lke_notify, unsent)
+    return len(unsent)

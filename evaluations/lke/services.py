@@ -258,10 +258,11 @@ def _write(
 
 
 def _notify_after_commit(event_ids: list[int]) -> None:
+    from berakhlak.jobs import job_enqueue
     from evaluations.tasks import lke_notify
 
     if event_ids:
-        transaction.on_commit(lambda: lke_notify.delay(event_ids))
+        job_enqueue(lke_notify, event_ids)
 
 
 def _require(decision) -> None:

@@ -1,5 +1,6 @@
 """Report files: requested by a user for a scope they may read, built by a Celery task into a
-private file, downloaded through a scope check, deleted when they expire."""
+private file, downloaded through a scope check, deleted when they expire. A build whose worker
+died is built again by the one sweeper (berakhlak.jobs, `REPORT_FILES`) into the same file."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
+from berakhlak.jobs import JobKind, heartbeat
 from berakhlak.models import User
 from evaluations.models import Round, RoundAgency
 from reports import selectors
 from reports.letterhead import letterhead
-from reports.models import ReportFile, ReportFormat, RunStatus
+from reports.models import ACTIVE_STATUSES, ReportFile, ReportFormat, RunStatus
 from reports.printing.context import report_data
 
 
@@ -52,10 +54,7 @@ def report_request(
         language=translation.get_language() or settings.LANGUAGE_CODE,
         expires_at=timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS),
     )
-    from reports.tasks import report_build
-
-    report_id = str(report.pk)
-    transaction.on_commit(lambda: report_build.delay(report_id))
+    REPORT_FILES.send(report)
     return report
 
 
@@ -76,21 +75,25 @@ def _progress(report_id, **values) -> int:
 def report_file_build(report_id) -> ReportFile | None:
     """Claim the queued file (one worker wins), build it, store it privately."""
     if not ReportFile.objects.filter(pk=report_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=10
+        status=RunStatus.RUNNING, progress=10, heartbeat_at=timezone.now()
     ):
         return None
     report = ReportFile.objects.select_related("round__root", "round_agency", "owner").get(
         pk=report_id
     )
     try:
-        with translation.override(report.language):
-            _progress(report_id, progress=30)
-            content = report_bytes(
-                round=report.round, agency=report.round_agency, format=report.format,
-                published_only=_published_only(report.owner, report.round),
-            )  # fmt: skip
-        _progress(report_id, progress=90)
-        report.file.save(report.filename, ContentFile(content), save=False)
+        with heartbeat(ReportFile, report_id, status=RunStatus.RUNNING):
+            with translation.override(report.language):
+                _progress(report_id, progress=30)
+                content = report_bytes(
+                    round=report.round, agency=report.round_agency, format=report.format,
+                    published_only=_published_only(report.owner, report.round),
+                )  # fmt: skip
+            _progress(report_id, progress=90)
+            # A worker killed after writing the file: this build replaces it (one file per row).
+            name = report.file.field.generate_filename(report, report.filename)
+            report.file.storage.delete(name)
+            report.file.save(report.filename, ContentFile(content), save=False)
         report.size, report.status, report.progress = len(content), RunStatus.DONE, 100
         report.finished_at = timezone.now()
         report.unsigned = report.format == ReportFormat.PDF and letterhead().unsigned
@@ -99,6 +102,20 @@ def report_file_build(report_id) -> ReportFile | None:
         _progress(report_id, status=RunStatus.FAILED, error=str(error)[:2000], progress=100)
         raise
     return report
+
+
+def _build_task(report: ReportFile) -> tuple:
+    from reports.tasks import report_build
+
+    return report_build, (str(report.pk),)
+
+
+REPORT_FILES = JobKind(
+    model=ReportFile,
+    active=Q(status__in=ACTIVE_STATUSES),
+    task=_build_task,
+    requeue={"status": RunStatus.QUEUED, "progress": 0},
+)
 
 
 def report_files_expire(*, now: dt.datetime | None = None) -> int:

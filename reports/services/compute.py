@@ -6,8 +6,9 @@ run with one conditional UPDATE that sets a fresh claim token, so of two workers
 and `compute_indices`) exactly one computes. Figures are written in the same transaction that
 marks the run DONE, and only while the token still matches: a worker presumed dead and then
 finishing late cannot add a second set. Database errors release the claim for a retry; any
-other error marks the run FAILED with the reason. A periodic sweeper re-enqueues runs whose
-enqueue was lost or whose worker died.
+other error marks the run FAILED with the reason. While it computes the run's heartbeat is
+touched every few seconds; the one sweeper of background work (berakhlak.jobs, `INDEX_RUNS`)
+restarts a run whose heartbeat stopped and sends a run the broker never took.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from berakhlak.jobs import STALE_AFTER, JobKind, heartbeat
 from berakhlak.models import User
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
@@ -35,6 +37,7 @@ from reports.aggregation import tally_round
 from reports.figures import FIGURE_COLUMNS, FigureValues, figures_batches
 from reports.inputs import compute_inputs
 from reports.models import (
+    ACTIVE_STATUSES,
     METHOD_VERSION,
     IndexFigure,
     IndexRun,
@@ -53,9 +56,6 @@ from surveys.services.release import ReleaseRefused
 
 COMPUTABLE_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.COMPUTED)
 TASK_TIME_LIMIT = dt.timedelta(minutes=15)
-# A running run whose heartbeat is older than the task's hard time limit has no live worker.
-STALE_RUNNING = TASK_TIME_LIMIT + dt.timedelta(minutes=2)
-STALE_QUEUED = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 KEEP_PROVISIONAL = 3
 FAILED_PAUSE = dt.timedelta(hours=1)
@@ -179,12 +179,14 @@ def index_compute_request(
             )
     except IntegrityError:
         # Another request won the one active slot (or just finished): that run answers this one.
-        return IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
+        # A run left by a dead worker, or never taken by the broker, is started again now.
+        run = IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
+        if run is not None and run.is_active and enqueue:
+            INDEX_RUNS.nudge(run.pk)
+            run.refresh_from_db()
+        return run
     if enqueue:
-        from reports.tasks import index_compute_for_round
-
-        round_id = round.pk
-        transaction.on_commit(lambda: index_compute_for_round.delay(round_id))
+        INDEX_RUNS.send(run)
     return run
 
 
@@ -216,7 +218,7 @@ def _claim(round_id: int) -> IndexRun | None:
     now = timezone.now()
     token = uuid.uuid4()
     claimable = Q(status=RunStatus.QUEUED) | Q(
-        status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_RUNNING
+        status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER
     )
     claimed = (
         IndexRun.objects.filter(claimable, round_id=round_id)
@@ -252,7 +254,7 @@ def _fail(run: IndexRun, reason: str) -> None:
 def _release(run: IndexRun) -> None:
     """Give the run back to the queue after a transient database error (best effort)."""
     with suppress(DatabaseError):
-        _mine(run).update(status=RunStatus.QUEUED, claim_token=None)
+        _mine(run).update(status=RunStatus.QUEUED, claim_token=None, heartbeat_at=None)
 
 
 class _LostClaim(Exception):
@@ -273,7 +275,8 @@ def index_run_execute(
         run.refresh_from_db()
         return run
     try:
-        return _compute(run, provider or institutional_provider())
+        with heartbeat(IndexRun, run.pk, claim_token=run.claim_token, status=RunStatus.RUNNING):
+            return _compute(run, provider or institutional_provider())
     except OperationalError:
         _release(run)
         raise
@@ -444,23 +447,20 @@ def index_runs_prune(*, round: Round) -> int:
     return deleted
 
 
-def index_runs_requeue_stale(*, now: dt.datetime | None = None) -> int:
-    """Re-enqueue runs left waiting (lost enqueue) or running without a live worker."""
+def _run_task(run: IndexRun) -> tuple:
     from reports.tasks import index_compute_for_round
 
-    now = now or timezone.now()
-    stale = IndexRun.objects.filter(
-        Q(status=RunStatus.QUEUED, created_at__lt=now - STALE_QUEUED)
-        & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALE_QUEUED))
-        | Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_RUNNING)
-    )
-    count = 0
-    for pk, round_id in stale.values_list("pk", "round_id"):
-        # Touch the row so the next sweep waits again before re-enqueueing it.
-        IndexRun.objects.filter(pk=pk, status=RunStatus.QUEUED).update(heartbeat_at=now)
-        index_compute_for_round.delay(round_id)
-        count += 1
-    return count
+    return index_compute_for_round, (run.round_id,)
+
+
+# Index runs for the one sweeper (registered in reports/apps.py): a dead worker's run goes back
+# to the queue under a new claim; the late worker, should it wake, no longer holds the token.
+INDEX_RUNS = JobKind(
+    model=IndexRun,
+    active=Q(status__in=ACTIVE_STATUSES),
+    task=_run_task,
+    requeue={"status": RunStatus.QUEUED, "claim_token": None, "progress": 0},
+)
 
 
 def compute_on_close(sender, *, round_id: int, before: str, after: str, **kwargs) -> None:

@@ -1,5 +1,5 @@
-// Survey pages: saved-state messages around the htmx autosave, the pick-K limit and counter, and
-// a submit button that cannot be pressed twice. Every page also works without this file.
+// Survey pages: saved-state messages around the htmx autosave and its retries, the pick-K limit and
+// counter, and a submit button that cannot be pressed twice. Every page also works without this file.
 (function () {
   "use strict";
 
@@ -20,14 +20,46 @@
     status.replaceChildren(span);
   }
 
+  // A failed autosave (network down, the server or its database restarting) is sent again with
+  // a growing pause until it is saved; the question says so meanwhile. A new change replaces a
+  // pending retry (it carries the latest answer).
+  var RETRY_SECONDS = [1, 2, 4, 8, 15, 30];
+  var retries = new Map(); // fieldset -> {attempt, timer}
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = formOf(event.detail.elt);
-    if (form) showState(statusOf(event.detail.elt), "saving", form.getAttribute("data-msg-saving"));
+    if (!form) return;
+    var pending = retries.get(event.detail.elt);
+    if (pending && pending.timer) {
+      clearTimeout(pending.timer);
+      pending.timer = null;
+    }
+    if (!pending) showState(statusOf(event.detail.elt), "saving", form.getAttribute("data-msg-saving"));
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful && formOf(event.detail.elt)) retries.delete(event.detail.elt);
   });
 
   function failed(event) {
-    var form = formOf(event.detail.elt);
-    if (form) showState(statusOf(event.detail.elt), "error", form.getAttribute("data-msg-error"));
+    var elt = event.detail.elt;
+    var form = formOf(elt);
+    if (!form) return;
+    var xhr = event.detail.xhr;
+    // A refusal (4xx) will not change by sending it again; a reload shows why.
+    if (event.type === "htmx:responseError" && xhr && xhr.status >= 400 && xhr.status < 500) {
+      showState(statusOf(elt), "error", form.getAttribute("data-msg-error"));
+      return;
+    }
+    var pending = retries.get(elt) || { attempt: 0, timer: null };
+    var pause = RETRY_SECONDS[Math.min(pending.attempt, RETRY_SECONDS.length - 1)];
+    pending.attempt += 1;
+    pending.timer = setTimeout(function () {
+      pending.timer = null;
+      htmx.trigger(elt, "change");
+    }, pause * 1000);
+    retries.set(elt, pending);
+    showState(statusOf(elt), "retrying", form.getAttribute("data-msg-retrying"));
   }
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);

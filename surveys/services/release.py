@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from berakhlak.jobs import job_send
 from evaluations.models import Round, RoundAgency, RoundStatus
 from surveys import sealing
 from surveys.models import (
@@ -523,10 +524,27 @@ def rounds_waiting_release() -> list[int]:
     )
 
 
+def releases_send_waiting() -> list[int]:
+    """Send the release of every round that still has waiting submissions and whose release is
+    not running now (a running release holds the round's row lock; a killed one lost it). The
+    sweep of background work (berakhlak.jobs) calls this every minute; returns the rounds sent."""
+    from surveys.tasks import responses_release_for_round
+
+    sent = []
+    for round_id in rounds_waiting_release():
+        with transaction.atomic():
+            free = Round.objects.select_for_update(skip_locked=True).filter(pk=round_id).exists()
+        if free:
+            job_send(responses_release_for_round, round_id)
+            sent.append(round_id)
+    return sent
+
+
 def release_on_close(sender, *, round_id: int, before: str, after: str, **kwargs) -> None:
-    """A round just closed (the transition has committed): send its release."""
+    """A round just closed (the transition has committed): send its release (Redis down: the
+    sweeper sends it later)."""
     if after != RoundStatus.CLOSED:
         return
     from surveys.tasks import responses_release_for_round
 
-    responses_release_for_round.delay(round_id)
+    job_send(responses_release_for_round, round_id)

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from berakhlak.jobs import job_enqueue
 from berakhlak.permissions import roles_of
 from evaluations.models import RoundStatus
 from evaluations.permissions import can_manage_round
@@ -249,7 +249,7 @@ def board_remind(request, pk: int):
     round = board.get_board_round_for_user(request.user, pk)
     if not can_manage_round(request.user, round) or round.status != RoundStatus.OPEN:
         raise Http404
-    transaction.on_commit(lambda: reminders_send_due.delay(round.pk))
+    job_enqueue(reminders_send_due, round.pk)
     messages.success(
         request,
         _(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from berakhlak.models import Employee, ImportStatus, RosterImport
-from berakhlak.roster.services import roster_imports_requeue_stale
+from berakhlak.roster.services import ROSTER_IMPORTS
 from tests.berakhlak.roster_files import employee, workbook_bytes
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,8 @@ def test_sweeper_requeues_imports_left_pending(province, django_capture_on_commi
     )
     record.save()
     RosterImport.objects.filter(pk=record.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    assert roster_imports_requeue_stale() == 1  # eager: the preview runs now
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ROSTER_IMPORTS.sweep(timezone.now()) == 1  # eager: the preview runs now
     record.refresh_from_db()
     assert record.status == ImportStatus.PREVIEWED
-    assert roster_imports_requeue_stale() == 0
+    assert ROSTER_IMPORTS.sweep(timezone.now()) == 0

@@ -10,6 +10,7 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
+from berakhlak.jobs import STALE_AFTER
 from evaluations.models import RoundAgency, RoundStatus
 from reports.models import IndexFigure, IndexRun, RunStatus, RunTrigger, Scope
 from reports.services import compute
@@ -321,13 +322,15 @@ def test_second_request_while_queued_returns_the_same_run(
 
 
 def test_request_enqueues_the_task_on_commit(hand_round, django_capture_on_commit_callbacks):
-    with mock.patch("reports.tasks.index_compute_for_round.delay") as delay:
+    with mock.patch("reports.tasks.index_compute_for_round.apply_async") as delay:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             compute.index_compute_request(round=hand_round)
         delay.assert_not_called()
         for callback in callbacks:
             callback()
-    delay.assert_called_once_with(hand_round.pk)
+    delay.assert_called_once()
+    assert delay.call_args.kwargs["args"] == (hand_round.pk,)
+    assert IndexRun.objects.get().enqueued_at is not None
 
 
 def test_task_runs_eagerly_and_second_delivery_returns(hand_round):
@@ -353,7 +356,7 @@ def test_late_finisher_without_the_claim_writes_nothing(hand_round):
     stale = compute._claim(hand_round.pk)
     # the sweeper presumed the worker dead and another worker took the run over
     IndexRun.objects.filter(pk=stale.pk).update(
-        heartbeat_at=timezone.now() - compute.STALE_RUNNING - dt.timedelta(seconds=1)
+        heartbeat_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
     )
     fresh = compute._claim(hand_round.pk)
     assert fresh.pk == stale.pk and fresh.claim_token != stale.claim_token
@@ -398,35 +401,60 @@ def test_run_gives_up_after_too_many_attempts(hand_round):
     assert run.status == RunStatus.FAILED and "percobaan" in run.error
 
 
-def test_sweeper_requeues_lost_and_dead_runs_only(hand_round, province):
+def test_sweeper_sends_unsent_and_restarts_dead_runs_only(
+    hand_round, province, django_capture_on_commit_callbacks
+):
     other = survey_round(province)
     now = timezone.now()
-    lost = compute.index_compute_request(round=hand_round, enqueue=False)
-    IndexRun.objects.filter(pk=lost.pk).update(created_at=now - dt.timedelta(minutes=10))
+    unsent = compute.index_compute_request(round=hand_round, enqueue=False)
+    IndexRun.objects.filter(pk=unsent.pk).update(created_at=now - dt.timedelta(minutes=1))
     dead = compute.index_compute_request(round=other, enqueue=False)
     IndexRun.objects.filter(pk=dead.pk).update(
-        status=RunStatus.RUNNING, heartbeat_at=now - dt.timedelta(minutes=30)
+        status=RunStatus.RUNNING, enqueued_at=now, heartbeat_at=now - dt.timedelta(minutes=1)
     )
-    with mock.patch("reports.tasks.index_compute_for_round.delay") as delay:
-        assert compute.index_runs_requeue_stale(now=now) == 2
-        # the queued one was touched: the next sweep leaves it alone for a while
-        assert compute.index_runs_requeue_stale(now=now + dt.timedelta(minutes=1)) == 1
-    assert sorted(c.args[0] for c in delay.call_args_list[:2]) == sorted([hand_round.pk, other.pk])
-    # a fresh running run is left alone
-    IndexRun.objects.filter(pk=dead.pk).update(heartbeat_at=now)
-    with mock.patch("reports.tasks.index_compute_for_round.delay") as delay:
-        assert compute.index_runs_requeue_stale(now=now + dt.timedelta(minutes=1)) == 0
+    sending = django_capture_on_commit_callbacks(execute=True)
+    with mock.patch("reports.tasks.index_compute_for_round.apply_async") as send, sending:
+        assert compute.INDEX_RUNS.sweep(now) == 2
+    with mock.patch("reports.tasks.index_compute_for_round.apply_async"):
+        # both were confirmed sent: the next sweep leaves them alone
+        assert compute.INDEX_RUNS.sweep(now + dt.timedelta(seconds=30)) == 0
+    assert sorted(c.kwargs["args"][0] for c in send.call_args_list) == sorted(
+        [hand_round.pk, other.pk]
+    )
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.QUEUED and dead.claim_token is None
+    assert dead.restarted_at == now and dead.job_note == "Pekerja berhenti; dijalankan ulang."
+    # a running run with a fresh heartbeat is left alone
+    IndexRun.objects.filter(pk=dead.pk).update(status=RunStatus.RUNNING, heartbeat_at=now)
+    with mock.patch("reports.tasks.index_compute_for_round.apply_async") as send:
+        assert compute.INDEX_RUNS.sweep(now + dt.timedelta(seconds=30)) == 0
+    send.assert_not_called()
     # the dead run is claimable again
     IndexRun.objects.filter(pk=dead.pk).update(heartbeat_at=now - dt.timedelta(minutes=30))
     assert compute.index_run_execute(round_id=other.pk).status == RunStatus.DONE
 
 
+def test_a_new_hitung_restarts_a_run_whose_worker_died(
+    hand_round, django_capture_on_commit_callbacks
+):
+    run = compute.index_compute_request(round=hand_round, enqueue=False)
+    IndexRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, progress=80, heartbeat_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = compute.index_compute_request(round=hand_round)  # eager: computed at once
+    again.refresh_from_db()
+    assert again.pk == run.pk
+    assert again.status == RunStatus.DONE and again.restarted_at is not None
+    assert IndexRun.objects.count() == 1
+
+
 def test_periodic_compute_skips_unchanged_open_rounds_and_prunes(hand_round):
-    with mock.patch("reports.tasks.index_compute_for_round.delay"):
+    with mock.patch("reports.tasks.index_compute_for_round.apply_async"):
         queued = compute.index_compute_due()
     assert len(queued) == 1
     compute.index_run_execute(round_id=hand_round.pk)
-    with mock.patch("reports.tasks.index_compute_for_round.delay"):
+    with mock.patch("reports.tasks.index_compute_for_round.apply_async"):
         assert compute.index_compute_due() == []  # nothing new
         respond(hand_round, "DISDIK", 60)
         assert len(compute.index_compute_due()) == 1
@@ -439,7 +467,7 @@ def test_periodic_compute_skips_unchanged_open_rounds_and_prunes(hand_round):
 
 def test_periodic_compute_gives_closed_rounds_their_final_run_once(hand_round):
     round_status_set(hand_round, RoundStatus.CLOSED)
-    with mock.patch("reports.tasks.index_compute_for_round.delay"):
+    with mock.patch("reports.tasks.index_compute_for_round.apply_async"):
         assert len(compute.index_compute_due()) == 1
         compute.index_run_execute(round_id=hand_round.pk)
         round_status_set(hand_round, RoundStatus.CLOSED)
