@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from berakhlak.views import accounts, catalog, health, org, roster
+from berakhlak.views import accessibility, accounts, catalog, health, org, roster
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("akun/keluar/", accounts.logout_view, name="logout"),
     path("akun/kata-sandi/", accounts.password_change, name="password_change"),
     path("nilai-dasar/", catalog.values_catalog, name="values_catalog"),
+    path("aksesibilitas/", accessibility.statement, name="accessibility"),
     path("unit/", org.agency_list, name="agency_list"),
     path("unit/<str:code>/", org.agency_detail, name="agency_detail"),
     path("pegawai/", org.employee_list, name="employee_list"),
