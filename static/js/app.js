@@ -20,6 +20,15 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 });
+// A link of the summary puts the focus into its field, not only the field into view.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+  var field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) return;
+  event.preventDefault();
+  field.focus();
+  field.scrollIntoView({ block: "center" });
+});
 document.addEventListener("htmx:afterSwap", function (event) {
   var summary = event.detail.target.querySelector("[data-error-summary]");
   if (summary) summary.focus();
