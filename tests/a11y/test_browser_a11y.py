@@ -36,6 +36,8 @@ CONTROLS = """() => [...document.querySelectorAll(
   'main form, main input, main select, main textarea, main button'
 )].map((el) => el.tagName + (el.name || '') + (el.type || '')).join(',')"""
 
+HOLD_HTMX = "() => document.addEventListener('htmx:beforeRequest', (e) => e.preventDefault())"
+
 
 def page_kind(url: str) -> str:
     """One kind per view: ids, codes, NIPs and uuids folded, query values ignored."""
@@ -87,6 +89,8 @@ def crawl(page, origin: str, who: str, scanned: set[tuple[str, str]]) -> list[st
             continue
         if "text/html" not in (response.headers.get("content-type") or ""):
             continue
+        # Polling pages (the response board, the index panel) would swap the DOM under axe.
+        page.evaluate(HOLD_HTMX)
         signature = (kind, page.evaluate(CONTROLS))
         if signature not in scanned:
             scanned.add(signature)
