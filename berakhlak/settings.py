@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "berakhlak.context_processors.site",
             ],
+            "builtins": ["berakhlak.templatetags.a11y"],
         },
     }
 ]
@@ -332,6 +333,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BerAKHLAK Monitor <noreply@l
 
 # --- The deployment's identity -----------------------------------------------------------------
 PROVINCE_NAME = env_str("PROVINCE_NAME", "Provinsi Kalimantan Selatan")
+# Where people report an accessibility problem (the page "Aksesibilitas", linked from the footer).
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "biro.organisasi@localhost")
 # Reports (PDF): letterhead, logo (a file under static/), place and signatory of the cover letter.
 REPORT_GOVERNMENT = env_str("REPORT_GOVERNMENT", "Pemerintah Provinsi Kalimantan Selatan")
 REPORT_UNIT = env_str("REPORT_UNIT", "Biro Organisasi Sekretariat Daerah")

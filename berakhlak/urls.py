@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from berakhlak.views import accounts, catalog, health, org, roster, second_factor
+from berakhlak.views import accessibility, accounts, catalog, health, org, roster, second_factor
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/dua-langkah/", second_factor.mfa_enrol, name="mfa_enrol"),
     path("akun/keamanan/", second_factor.account_security, name="account_security"),
     path("nilai-dasar/", catalog.values_catalog, name="values_catalog"),
+    path("aksesibilitas/", accessibility.statement, name="accessibility"),
     path("unit/", org.agency_list, name="agency_list"),
     path("unit/<str:code>/", org.agency_detail, name="agency_detail"),
     path("pegawai/", org.employee_list, name="employee_list"),

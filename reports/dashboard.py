@@ -29,7 +29,7 @@ from berakhlak.models import AgencyKind, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
 from reports import selectors, selectors_pages
-from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, heatmap_cells
+from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, bar_chart_table, heatmap_cells
 from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
 
@@ -39,7 +39,7 @@ LEVEL_PAGE = 50  # rows of one level per page; a province has ~40 OPDs, so it fi
 SEARCH_FROM = LEVEL_PAGE  # a level wider than this gets a search box
 # Bump when what a fragment holds changes outside its template (unit_line, heatmap_cells); a
 # change of the template itself changes template_version().
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_SECONDS = 6 * 60 * 60
 TEMPLATE = "reports/dashboard.html"
 
@@ -249,6 +249,7 @@ def summary_context(page: Page) -> dict:
         "previous_round": page.previous.round if page.previous else None,
         "chart": bar_chart_svg(bars, title=_("Tujuh nilai dasar")),
         "chart_narrow": bar_chart_stacked_svg(bars, title=_("Tujuh nilai dasar")),
+        "chart_table": bar_chart_table(bars, title=_("Tujuh nilai dasar: angka dan kategori")),
         "selection": [
             (code, FigureCode(code).label, headline.get(code))
             for code in SELECTION_CODES

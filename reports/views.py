@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
@@ -55,6 +55,9 @@ def dashboard(request, pk: int | None = None):
     """Leaders' overview of one scope; ?unit=CODE drills down, ?jenis_asn=PNS and ?jenis_unit=DINAS
     filter, ?cari= searches the level below, ?mulai= pages it. An htmx request for the level
     (target "units") or for its next rows (target "units-more") gets only that fragment."""
+    chosen = request.GET.get("putaran", "")
+    if pk is None and chosen.isdigit():  # the round picker's form (no select acts on change)
+        return redirect("reports:dashboard_round", pk=int(chosen))
     rounds = selectors.dashboard_rounds_for_user(request.user)
     if not rounds:
         if pk is not None or not roles_of(request.user) & {Role.ADMIN, Role.LEADER}:

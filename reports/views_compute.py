@@ -22,6 +22,7 @@ from reports.models import ACTIVE_STATUSES, IndexRun, RunTrigger
 from reports.services.compute import ComputeRefused, compute_problems, index_compute_request
 
 PANEL = "reports/_index_panel.html"
+PANEL_PAGE = "reports/index_panel_page.html"
 
 
 def panel_context(round, *, error: str = "") -> dict:
@@ -56,8 +57,9 @@ def _respond(request, round, *, error: str = ""):
 
 @login_required
 def index_panel(request, pk: int):
+    """The panel for htmx; a whole page (title, language) for the round page's no-JS link."""
     round = get_round_for_admin(request.user, pk)
-    return render(request, PANEL, panel_context(round))
+    return render(request, PANEL if request.htmx else PANEL_PAGE, panel_context(round))
 
 
 @login_required

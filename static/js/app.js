@@ -1,10 +1,5 @@
 // Small progressive enhancements; every page works without them. No inline scripts (CSP).
-document.addEventListener("change", function (event) {
-  var target = event.target;
-  if (target.matches && target.matches("select[data-autosubmit], input[data-autosubmit]")) {
-    target.form.submit();
-  }
-});
+// No control acts on change (WCAG 3.2.2): filters and the language switch have their own button.
 document.addEventListener("submit", function (event) {
   var form = event.target;
   var question = form.getAttribute("data-confirm");
@@ -19,9 +14,22 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
-document.addEventListener("change", function (event) {
-  var target = event.target;
-  if (target.matches && target.matches("select[data-navigate]")) {
-    window.location.href = target.value;
-  }
+// A form refused with errors: its summary (templates/includes/form_errors.html) takes the focus,
+// so a screen reader reads it and a keyboard user starts from its links to the fields.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
+// A link of the summary puts the focus into its field, not only the field into view.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+  var field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) return;
+  event.preventDefault();
+  field.focus();
+  field.scrollIntoView({ block: "center" });
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  var summary = event.detail.target.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
 });

@@ -41,7 +41,9 @@ def test_admin_edits_the_worksheet_and_freezes_it(browser, live_server, province
     page.get_by_label("Jenis jawaban").select_option("ABC")
     page.get_by_label("Bobot").fill("5")
     page.get_by_role("button", name="Simpan").click()
-    expect(page.get_by_text("sudah dipakai kriteria lain")).to_be_visible()
+    # Next to the field and in the summary at the top, which has the focus.
+    expect(page.locator("#id_code_error")).to_contain_text("sudah dipakai kriteria lain")
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
     expect(page.get_by_label("Pertanyaan")).to_have_value(
         "Instansi menerbitkan buletin budaya kerja."
     )

@@ -53,7 +53,10 @@ def test_admin_creates_and_opens_a_round_then_the_asn_sees_the_survey(
     page.get_by_label("Survei dibuka").fill(today.isoformat())
     page.get_by_label("Survei ditutup").fill((today - dt.timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Buat putaran").click()
-    expect(page.get_by_text("Survei ditutup sebelum dibuka.")).to_be_visible()
+    expect(page.locator("#id_survey_closes_on_error")).to_have_text(
+        "Survei ditutup sebelum dibuka."
+    )
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Survei ditutup sebelum dibuka.")
     expect(page.get_by_role("textbox", name="Nama", exact=True)).to_have_value(
         "Evaluasi Budaya Kerja Uji"
     )

@@ -60,6 +60,7 @@ def test_leader_overview_drill_down_and_filter(browser, live_server, province):
     expect(page.get_by_role("heading", level=1)).to_have_text("Dinas Pendidikan")
     all_types = page.get_by_test_id("individual").inner_text()
     page.get_by_label("Jenis ASN").select_option("PPPK")
+    page.get_by_role("button", name="Terapkan").click()  # no select acts on change (WCAG 3.2.2)
     expect(page).to_have_url(re.compile("jenis_asn=PPPK"))
     expect(page.get_by_test_id("individual")).not_to_have_text(all_types)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -59,6 +59,7 @@ def test_admin_computes_opens_live_figures_and_publishes(browser, live_server, p
     lpage.goto(f"{live_server.url}/dasbor/{round.pk}/")
     expect(lpage.get_by_text("Angka sementara")).to_have_count(0)
     lpage.get_by_label("Jenis unit").select_option("UPTD")
+    lpage.get_by_role("button", name="Terapkan").click()  # no select acts on change (WCAG 3.2.2)
     expect(lpage.get_by_test_id("unit-UPTD-LAB")).to_be_visible()
     admin.close()
     leader.close()

@@ -101,6 +101,7 @@ def test_a_change_agent_sees_their_own_subtree(browser, live_server, province):
     expect(page.get_by_test_id("board-row-UPTD-LAB")).to_be_visible()
     expect(page.get_by_text("Dinas Pendidikan")).to_have_count(0)
     page.get_by_label("Hanya yang belum memenuhi minimum").check()
+    page.get_by_role("button", name="Terapkan").click()  # no control acts on change (WCAG 3.2.2)
     expect(page).to_have_url(re.compile("kurang=1"))
     expect(page.get_by_test_id("board-row-DINKES")).to_be_visible()
     context.close()
