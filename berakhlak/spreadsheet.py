@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 # A cell starting with one of these is a formula (or becomes one on edit) in Excel and LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -19,3 +24,55 @@ def row_append_safe(sheet, values: Iterable[object]) -> None:
             cell.data_type = "s"
         cells.append(cell)
     sheet.append(cells)
+
+
+class HeaderedSheet:
+    """A write-only sheet a person works with: a bold header row that stays frozen and carries the
+    filter, numbers as numbers (with a number format), dates and times as real Excel dates in
+    local time, and risky text kept as text (as `row_append_safe`)."""
+
+    HEADER_FONT = {"bold": True, "color": "FFFFFF"}
+    HEADER_FILL = "0B4F8A"
+
+    def __init__(self, workbook, title: str, header: list[str], widths: list[int] | None = None):
+        self.sheet = workbook.create_sheet(title[:31])
+        self.columns = len(header)
+        self.rows = 0
+        for index, width in enumerate(widths or [], start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.freeze_panes = "A2"
+        font, fill = Font(**self.HEADER_FONT), PatternFill("solid", fgColor=self.HEADER_FILL)
+        cells = []
+        for value in header:
+            cell = WriteOnlyCell(self.sheet, value=value)
+            cell.font, cell.fill = font, fill
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows = 1
+
+    def add(self, values: Iterable[object], *, number_format: str = "0.00") -> None:
+        cells = []
+        for value in values:
+            if isinstance(value, Decimal):
+                value = float(value)
+            if isinstance(value, dt.datetime):
+                if timezone.is_aware(value):
+                    value = timezone.make_naive(timezone.localtime(value))
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = "dd/mm/yyyy hh:mm"
+            elif isinstance(value, dt.date):
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = "dd/mm/yyyy"
+            else:
+                cell = WriteOnlyCell(self.sheet, value=value)
+                if isinstance(value, float):
+                    cell.number_format = number_format
+                elif isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+                    cell.data_type = "s"
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def finish(self) -> None:
+        """Put the filter on the header (over the rows written); call once, before saving."""
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 2)}"

@@ -75,7 +75,10 @@ def test_an_agency_edits_only_its_own_plan(province, published):
 
 def test_leaders_approve_only_in_scope(province, published):
     plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
-    services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user)  # fmt: skip
+    action = services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user)  # fmt: skip
+    today = timezone.localdate()
+    services.action_save(plan=plan, by=province.agent_a.user, action=action, description="Coaching",
+                         owner=province.agent_a, start_date=today, due_date=today, target="4 sesi")  # fmt: skip
     services.plan_submit(plan=plan, by=province.agent_a.user)
     for outsider in (province.leader_b, province.agent_a, province.admin):
         with pytest.raises(ValidationError):
