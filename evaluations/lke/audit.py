@@ -42,7 +42,6 @@ from evaluations.models import (
 PAGE_ROWS = 500  # rows on the page; the Excel file holds every row of the filter
 ANSWER_FIELDS = ("self_answer", "evaluator_answer", "final_answer")
 EVIDENCE_LABELS = {
-    "id": gettext_lazy("nomor berkas"),
     "name": gettext_lazy("nama berkas"),
     "description": gettext_lazy("keterangan"),
     "size": gettext_lazy("ukuran"),
@@ -224,6 +223,7 @@ def trail_rows(events) -> list[TrailRow]:
                     ),
                 )
                 for name, value in (data or {}).items()
+                if not (event.kind in EVIDENCE_KINDS and name == "id")  # the file is its name
             ]
 
         rows.append(
