@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from berakhlak.audit import records_actor
 from berakhlak.models import Agency, CoreValue, Role, User
 from berakhlak.permissions import in_scope
-from berakhlak.spreadsheet import row_append_safe
+from berakhlak.spreadsheet import HeaderedSheet
 from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
 from evaluations.plans.figures import published_figures
 from evaluations.plans.models import (
@@ -322,23 +322,27 @@ def board_rows(round: Round, *, agencies=None, today: dt.date | None = None) -> 
 
 
 def plans_workbook(round: Round, today: dt.date | None = None) -> bytes:
-    """Every plan and action of a round for the Biro Organisasi; text stays text."""
+    """Every plan and action of a round for the Biro Organisasi: headers a person reads, frozen and
+    filtered; dates as dates, progress as a number; text stays text."""
     today = today or timezone.localdate()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Rencana Aksi")
-    row_append_safe(sheet, ["kode_unit", "nama_unit", "status_rencana", "nilai", "uraian",
-                            "penanggung_jawab", "mulai", "tenggat", "indikator_target",
-                            "status", "terlambat", "kemajuan_persen"])  # fmt: skip
+    header = [
+        _("Kode unit"), _("Nama unit"), _("Status rencana"), _("Kode nilai"), _("Uraian kegiatan"),
+        _("Penanggung jawab"), _("Mulai"), _("Tenggat"), _("Indikator target"), _("Status"),
+        _("Terlambat"), _("Kemajuan (%)"),
+    ]  # fmt: skip
+    sheet = HeaderedSheet(workbook, "Rencana Aksi", header, [12, 36, 18, 10, 50, 28, 12, 12, 36, 14, 10, 12])  # fmt: skip
     actions = Action.objects.filter(plan__round_agency__round=round).select_related(
         "plan__round_agency", "value", "owner"
     )
     for a in actions.order_by("plan__round_agency__name", "value__order", "due_date"):
         ra = a.plan.round_agency
-        row_append_safe(sheet, [
+        sheet.add([
             ra.code, ra.name, a.plan.get_status_display(), a.value.code, a.description,
             a.owner.name if a.owner else "", a.start_date, a.due_date, a.target,
-            a.get_status_display(), "ya" if a.is_late(today) else "tidak", a.progress,
+            a.get_status_display(), _("ya") if a.is_late(today) else _("tidak"), a.progress,
         ])  # fmt: skip
+    sheet.finish()
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from decimal import Decimal
 
@@ -248,6 +249,10 @@ def test_province_recap_for_the_admin_only(client, province, scored):
     assert draft[6] == "Draf" and draft[7] is None  # a draft's answer does not count yet
     assert draft[14] == 1  # but the admin sees its file
     response = client.get(reverse("evaluations:lke_province_recap", args=[scored.round.pk, "pdf"]))
+    if os.environ.get("SHOTS") == "1":
+        os.makedirs("screenshots", exist_ok=True)
+        with open("screenshots/lke-recap-province.pdf", "wb") as handle:
+            handle.write(response.content)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Dinas Pendidikan" in text and "Biro Organisasi" in text
     for person in (province.evaluator, province.agent_a, province.leader_a):

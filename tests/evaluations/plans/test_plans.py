@@ -146,6 +146,10 @@ def test_board_shows_states_and_the_export_is_formula_safe(client, province, pub
     response = client.get(reverse("evaluations:plans_export", args=[published.pk]))
     sheet = load_workbook(io.BytesIO(response.content))["Rencana Aksi"]
     assert sheet["A2"].value == "DINKES" and sheet["E2"].data_type == "s"
+    assert [c.value for c in sheet[1]][:5] == ["Kode unit", "Nama unit", "Status rencana", "Kode nilai", "Uraian kegiatan"]  # fmt: skip
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:L2"
+    assert isinstance(sheet["H2"].value, dt.datetime) and sheet["H2"].number_format == "dd/mm/yyyy"
+    assert sheet["L2"].value == 0 and sheet["K2"].value == "tidak"
     client.force_login(province.leader_b.user)
     body = client.get(reverse("evaluations:plans_board")).content.decode()
     assert 'data-testid="board-DINKES"' not in body and 'data-testid="board-DISDIK"' in body
