@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -65,6 +66,15 @@ class _Sink:
         return data
 
 
+def _valid(text: str) -> str:
+    """Django's file-name cleaning (letters, digits, "-", "_", "."; spaces become "_"), or "" when
+    nothing is left of the text."""
+    try:
+        return get_valid_filename(text)
+    except SuspiciousFileOperation:
+        return ""
+
+
 def safe_name(name: str) -> str:
     """A file name any unzip tool keeps as it is: no folders, no control or reserved characters,
     not hidden, not empty, at most NAME_MAX characters (the extension kept)."""
@@ -72,8 +82,9 @@ def safe_name(name: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     stem, ext = os.path.splitext(name)
-    stem = get_valid_filename(stem.strip().lstrip(".")) if stem.strip(" .") else ""
-    ext = get_valid_filename(ext) if ext.strip(".") else ""
+    stem = _valid(stem.strip().lstrip("."))
+    ext = _valid(ext)[:16]
+    ext = ext if len(ext) > 1 else ""
     stem = (stem or "berkas")[: NAME_MAX - len(ext)]
     return f"{stem}{ext}"
 
@@ -110,7 +121,7 @@ def evidence_entries(
         criterion = evidence.assessment.criterion
         folder = f"{criterion.component.order:02d}"
         stem, ext = os.path.splitext(safe_name(evidence.original_name))
-        base = f"{folder}/{get_valid_filename(criterion.code)}_{stem}"
+        base = f"{folder}/{_valid(criterion.code) or criterion.pk}_{stem}"
         name, copy = f"{base}{ext}", 1
         while name.lower() in taken:
             copy += 1

@@ -163,7 +163,15 @@ def test_evidence_zip_streams_every_file_the_reader_may_download(client, provinc
 
 def test_evidence_zip_of_one_component_with_safe_unique_names(client, province, scored):
     a = first(scored.ra_a, "1.3")
-    for name in ("../../etc/passwd", "sk-roadmap.pdf", "SK-ROADMAP.pdf", ".env", "a\u202eb.pdf"):
+    for name in (
+        "../../etc/passwd",
+        "sk-roadmap.pdf",
+        "SK-ROADMAP.pdf",
+        ".env",
+        "a\u202eb.pdf",
+        "???.pdf",
+        "...",
+    ):
         evidence_direct(a, province.agent_a.user, name=name)
     other = first(scored.ra_a, "2.1")
     evidence_direct(other, province.agent_a.user, name="lain.pdf")
@@ -175,7 +183,8 @@ def test_evidence_zip_of_one_component_with_safe_unique_names(client, province, 
     mine = [n for n in names if n.startswith("01/1.3_")]
     assert mine == [
         "01/1.3_sk-roadmap.pdf", "01/1.3_passwd", "01/1.3_sk-roadmap (2).pdf",
-        "01/1.3_SK-ROADMAP (3).pdf", "01/1.3_env", "01/1.3_ab.pdf",
+        "01/1.3_SK-ROADMAP (3).pdf", "01/1.3_env", "01/1.3_ab.pdf", "01/1.3_berkas.pdf",
+        "01/1.3_berkas",
     ]  # fmt: skip
     assert not any(n.startswith("02/") for n in names)
     assert all(".." not in n and "\x00" not in n for n in names)
