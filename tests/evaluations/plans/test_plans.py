@@ -8,10 +8,11 @@ import io
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from berakhlak.models import CoreValue
@@ -265,4 +266,5 @@ def test_the_suggestion_is_a_hint_in_the_readers_language(client, province, publ
     assert f'value="{timezone.localdate().isoformat()}"' in body  # proposed dates, not stored
     client.cookies["django_language"] = "en"
     body = client.get(url).content.decode()
+    translation.activate(settings.LANGUAGE_CODE)  # the request left English active
     assert "Programme to strengthen" in body
