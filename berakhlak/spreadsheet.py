@@ -1,11 +1,13 @@
 """Writing spreadsheets: text that a spreadsheet would run as a formula stays text, and every
-export a person opens has the same shape (ExportSheet): readable headers, frozen and filtered,
-numbers as numbers, dates as dates, and the codes behind the headers in a sheet "Kolom"."""
+export a person opens has one shape (HeaderedSheet): a styled header row, frozen and filtered,
+numbers as numbers, dates and times as Excel dates in local time. ExportSheet adds stable column
+codes behind readable headers, listed in a last sheet "Kolom" (column_dictionary_write)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,12 +30,60 @@ def row_append_safe(sheet, values: Iterable[object]) -> None:
     sheet.append(cells)
 
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
-ONE_DECIMAL = "0.0"
-DATE = "dd/mm/yyyy"
-DATE_TIME = "dd/mm/yyyy hh:mm"
+class HeaderedSheet:
+    """A write-only sheet a person works with: a bold header row that stays frozen and carries the
+    filter, numbers as numbers (with a number format), dates and times as real Excel dates in
+    local time, and risky text kept as text (as `row_append_safe`)."""
+
+    HEADER_FONT = {"bold": True, "color": "FFFFFF"}
+    HEADER_FILL = "0B4F8A"
+
+    def __init__(self, workbook, title: str, header: list[str], widths: list[int] | None = None):
+        self.sheet = workbook.create_sheet(title[:31])
+        self.columns = len(header)
+        self.rows = 0
+        for index, width in enumerate(widths or [], start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.freeze_panes = "A2"
+        font, fill = Font(**self.HEADER_FONT), PatternFill("solid", fgColor=self.HEADER_FILL)
+        cells = []
+        for value in header:
+            cell = WriteOnlyCell(self.sheet, value=value)
+            cell.font, cell.fill = font, fill
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows = 1
+
+    def add(self, values: Iterable[object], *, number_format: str = "0.00") -> None:
+        cells = []
+        for value in values:
+            if isinstance(value, Decimal):
+                value = float(value)
+            if isinstance(value, dt.datetime):
+                if timezone.is_aware(value):
+                    value = timezone.make_naive(timezone.localtime(value))
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = "dd/mm/yyyy hh:mm"
+            elif isinstance(value, dt.date):
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = "dd/mm/yyyy"
+            else:
+                cell = WriteOnlyCell(self.sheet, value=value)
+                if isinstance(value, float):
+                    cell.number_format = number_format
+                elif isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+                    cell.data_type = "s"
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def finish(self) -> None:
+        """Put the filter on the header (over the rows written); call once, before saving."""
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 2)}"
+
+
 DICTIONARY_SHEET = "Kolom"
+ONE_DECIMAL = "0.0"
 
 
 def excel_time(moment: dt.datetime | None) -> dt.datetime | None:
@@ -43,54 +93,24 @@ def excel_time(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
-class ExportSheet:
-    """A write-only sheet with a styled, frozen, filtered header a person reads and typed cells.
-
-    `columns`: (code, label, width) each. The header shows the labels in the active language;
-    the codes (stable names for scripts) are listed with their labels in the sheet "Kolom"."""
+class ExportSheet(HeaderedSheet):
+    """A HeaderedSheet whose columns are (code, label, width): the header shows the labels in the
+    active language, and the codes (stable names for scripts) are recorded for the sheet "Kolom"
+    when the workbook was given `workbook.column_codes = []`. Figures have one decimal."""
 
     def __init__(self, workbook, title: str, columns: list[tuple[str, str, int]]):
-        self.sheet = workbook.create_sheet(title)
-        self.columns = len(columns)
-        self.rows = 0
-        for index, (_code, _label, width) in enumerate(columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.freeze_panes = "A2"
-        self._append([str(label) for _code, label, _width in columns], header=True)
+        labels = [str(label) for _code, label, _width in columns]
+        super().__init__(workbook, title, labels, [width for _c, _l, width in columns])
         dictionary = getattr(workbook, "column_codes", None)
         if dictionary is not None:
             dictionary.extend((title, str(label), code) for code, label, _width in columns)
 
-    def _append(self, values, *, header: bool = False) -> None:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(self.sheet, value=value)
-            if header:
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            elif isinstance(value, float):
-                cell.number_format = ONE_DECIMAL
-            elif isinstance(value, dt.datetime):
-                cell.number_format = DATE_TIME
-            elif isinstance(value, dt.date):
-                cell.number_format = DATE
-            elif isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-                cell.data_type = "s"  # text, never a formula
-            cells.append(cell)
-        self.sheet.append(cells)
-        self.rows += 1
-
-    def add(self, values) -> None:
-        self._append(values)
-
-    def finish(self) -> None:
-        if self.rows > 1:
-            last = get_column_letter(self.columns)
-            self.sheet.auto_filter.ref = f"A1:{last}{self.rows}"
+    def add(self, values: Iterable[object], *, number_format: str = ONE_DECIMAL) -> None:
+        super().add(values, number_format=number_format)
 
 
 def column_dictionary_write(workbook) -> None:
-    """The last sheet: each sheet's headers with the stable code behind each (the workbook must
-    have been given `workbook.column_codes = []` before its sheets were made)."""
+    """The last sheet: each sheet's headers with the stable code behind each."""
     sheet = ExportSheet(
         workbook,
         DICTIONARY_SHEET,

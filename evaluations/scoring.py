@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from evaluations.lke.permissions import LKE_DEPTH
@@ -40,6 +41,19 @@ class AnswerError(ValueError):
 def answer_options(kind: str) -> list[tuple[str, str]]:
     """(code, label) of the options of a kind, best first; empty for a percentage."""
     return list(OPTIONS.get(kind, []))
+
+
+def answer_label(kind: str, answer: str) -> str:
+    """An answer as people read it: the option's label, a percentage in the active language's
+    number style ("80,5%"); "" when unanswered."""
+    if not answer:
+        return ""
+    if kind == AnswerKind.PERCENT:
+        try:
+            return f"{number_format(Decimal(answer))}%"
+        except InvalidOperation:
+            return answer
+    return dict(OPTIONS.get(kind, [])).get(answer, answer)
 
 
 def answer_normalise(kind: str, raw: str) -> str:
@@ -81,9 +95,12 @@ def criterion_score(criterion: Criterion, answer: str) -> Decimal | None:
 
 
 def display(value: Decimal | None, places: str = "0.01") -> str:
+    """A score for people to read, in the active language's number style ("5,00" in Indonesian,
+    "5.00" in English), rounded half up to `places`."""
     if value is None:
         return "–"
-    return format(value.quantize(Decimal(places), rounding=ROUND_HALF_UP), "f")
+    rounded = value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=-Decimal(places).as_tuple().exponent)
 
 
 @dataclass

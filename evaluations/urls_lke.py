@@ -5,7 +5,7 @@ No app_name of its own: the names join the "evaluations" namespace (evaluations:
 
 from django.urls import path
 
-from evaluations.views_lke import agency, review, worksheet
+from evaluations.views_lke import agency, documents, review, worksheet
 from evaluations.views_lke import worksheet_edit as edit
 
 urlpatterns = [
@@ -29,7 +29,11 @@ urlpatterns = [
     path("lke/penilaian/", review.review_queue, name="lke_review_queue"),
     path("lke/unit/<int:pk>/", agency.workspace, name="lke_workspace"),
     path("lke/unit/<int:pk>/ajukan-semua/", agency.submit_all, name="lke_submit_all"),
-    path("lke/unit/<int:pk>/jejak/", review.audit, name="lke_audit"),
+    path("lke/unit/<int:pk>/jejak/", documents.audit, name="lke_audit"),
+    path("lke/unit/<int:pk>/jejak.xlsx", documents.audit_export, name="lke_audit_export"),
+    path("lke/unit/<int:pk>/bukti.zip", documents.evidence_archive, name="lke_evidence_zip"),
+    path("lke/unit/<int:pk>/rekap.<str:fmt>", documents.agency_recap, name="lke_recap"),
+    path("<int:pk>/lke/rekap.<str:fmt>", documents.province_recap, name="lke_province_recap"),
     path("lke/kriteria/<int:pk>/", agency.assessment_detail, name="lke_assessment"),
     path("lke/kriteria/<int:pk>/mandiri/", agency.self_save, name="lke_self_save"),
     path("lke/kriteria/<int:pk>/bukti/", agency.evidence_upload, name="lke_evidence_upload"),

@@ -1,13 +1,16 @@
 """Who may do what in the institutional assessment (LKE): allowed, or denied with a reason.
 
 - Admin (ADMIN grant over the round's tree): builds and freezes the worksheet, assigns evaluators,
-  sees every agency's worksheet, evidence and audit trail, and may set final scores.
+  sees every agency's worksheet, evidence and audit trail, the province's LKE recap, and may set
+  final scores.
 - Change agent (CHANGE_AGENT grant covering the agency): self-assesses and uploads evidence for
-  that agency only.
+  that agency only; reads its audit trail and recap and downloads its evidence in one archive.
 - Evaluator: reviews an agency only while BOTH hold: an EvaluatorAssignment for that round agency
   and an EVALUATOR grant covering it. The grant is the pool an admin may assign from (assignments
   are created from the grants in one click); revoking the grant ends the access at once. An
-  evaluator never sees a criterion the agency has not submitted yet (a draft).
+  evaluator never sees a criterion the agency has not submitted yet (a draft), nor its files or
+  its trail; the assigned evaluator reads the agency's audit trail and recap and downloads its
+  submitted evidence in one archive, as a PMPRB evaluator does.
 - Leaders and ASN have no LKE pages: they see the institutional index in the published reports.
 
 Outsiders get 404: the views turn every denial of "view" into Http404.
@@ -238,6 +241,23 @@ def can_decide_appeal(user: User, assessment: Assessment) -> Decision:
 
 
 def can_view_audit(user: User, round_agency: RoundAgency) -> Decision:
-    if is_round_admin(user, round_agency.round):
+    """The agency's audit trail: the admin, the agency's own change agent and its assigned
+    evaluator (who reads only the criteria the agency has submitted, as everywhere)."""
+    return can_view_agency_worksheet(user, round_agency)
+
+
+def can_download_all_evidence(user: User, round_agency: RoundAgency) -> Decision:
+    """One archive of the agency's evidence: whoever sees the agency's worksheet; each file in it
+    still passes `can_download_evidence` (an evaluator gets no draft's files)."""
+    return can_view_agency_worksheet(user, round_agency)
+
+
+def can_view_recap(user: User, round_agency: RoundAgency) -> Decision:
+    """The agency's LKE recap (Excel, PDF): whoever sees its worksheet, with the same rows."""
+    return can_view_agency_worksheet(user, round_agency)
+
+
+def can_view_province_recap(user: User, round: Round) -> Decision:
+    if is_round_admin(user, round):
         return ALLOWED
-    return _deny(_("Jejak audit hanya untuk Admin Biro Organisasi."))
+    return _deny(_("Rekap LKE provinsi hanya untuk Admin Biro Organisasi."))

@@ -38,8 +38,16 @@ class ActionForm(BootstrapForm, forms.Form):
     link_title = forms.CharField(label=_("Judul tautan (kegiatan forum, utas)"), required=False)
     link_url = forms.URLField(label=_("Alamat tautan"), required=False, assume_scheme="https")
 
-    def __init__(self, *args, round_agency, **kwargs):
+    def __init__(self, *args, round_agency, value=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if value is not None:
+            # The suggestion, in the reader's language: a hint in the empty field, never stored.
+            self.fields["description"].widget.attrs["placeholder"] = _(
+                "Program penguatan nilai %(value)s: ..."
+            ) % {"value": value.name}
+            self.fields["target"].widget.attrs["placeholder"] = _(
+                "Indeks %(value)s naik satu kategori pada putaran berikutnya"
+            ) % {"value": value.name}
         self.fields["owner"].queryset = Employee.objects.filter(
             agency__path__startswith=round_agency.agency.path, active=True
         ).order_by("name")

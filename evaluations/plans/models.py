@@ -147,8 +147,10 @@ class Action(models.Model):
         Employee, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("penanggung jawab"),
     )  # fmt: skip
-    start_date = models.DateField(_("mulai"))
-    due_date = models.DateField(_("tenggat"))
+    # Empty while the action is the untouched suggestion; a plan is submitted only once every
+    # action has them (evaluations.plans.services.action_gaps).
+    start_date = models.DateField(_("mulai"), null=True, blank=True)
+    due_date = models.DateField(_("tenggat"), null=True, blank=True)
     target = models.CharField(_("indikator target"), max_length=300)
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
@@ -177,7 +179,9 @@ class Action(models.Model):
     def is_late(self, today: dt.date | None = None) -> bool:
         """Late is derived, never typed: not done and past its due date."""
         today = today or timezone.localdate()
-        return self.status != ActionStatus.DONE and self.due_date < today
+        return (
+            self.status != ActionStatus.DONE and self.due_date is not None and self.due_date < today
+        )
 
     def state(self, today: dt.date | None = None) -> str:
         return "LATE" if self.is_late(today) else self.status

@@ -120,17 +120,47 @@ def _editable(plan: ActionPlan, by: User) -> None:
 
 @records_actor()
 def action_from_suggestion(*, plan: ActionPlan, value: CoreValue, by: User) -> Action:
+    """An empty action for the value: what to write is suggested on the form (translated when it
+    is shown, never stored), and the plan cannot be submitted until a person has filled it."""
     _editable(plan, by)
-    today = timezone.localdate()
-    return Action.objects.create(
-        plan=plan,
-        value=value,
-        description=_("Program penguatan nilai %(value)s: ...") % {"value": value.name},
-        start_date=today,
-        due_date=today + dt.timedelta(days=90),
-        target=_("Indeks %(value)s naik satu kategori pada putaran berikutnya")
-        % {"value": value.name},
-    )
+    return Action.objects.create(plan=plan, value=value, description="", target="")
+
+
+SUGGESTED_DAYS = 90
+
+
+def action_suggested_initial(action: Action, today: dt.date | None = None) -> dict:
+    """What the form proposes for an action's empty dates (nothing of it is stored until saved)."""
+    today = today or timezone.localdate()
+    return {
+        "start_date": action.start_date or today,
+        "due_date": action.due_date or today + dt.timedelta(days=SUGGESTED_DAYS),
+    }
+
+
+def action_gaps(action: Action) -> list[str]:
+    """What an action still lacks before its plan may be submitted; empty when complete."""
+    gaps = []
+    if not action.description.strip():
+        gaps.append(_("uraian kegiatan masih usulan kosong: tulis kegiatannya"))
+    if action.owner_id is None:
+        gaps.append(_("penanggung jawab belum dipilih"))
+    if action.start_date is None or action.due_date is None:
+        gaps.append(_("tanggal mulai dan tenggat belum diisi"))
+    if not action.target.strip():
+        gaps.append(_("indikator target belum diisi"))
+    return gaps
+
+
+class PlanIncomplete(ValidationError):
+    """A plan refused at submission; `gaps` maps each incomplete action's id to what it lacks."""
+
+    def __init__(self, gaps: dict[int, list[str]]):
+        self.gaps = gaps
+        super().__init__(
+            _("Rencana belum dapat diajukan: %(n)s kegiatan belum lengkap (lihat di bawah).")
+            % {"n": len(gaps)}
+        )
 
 
 # What an approved plan fixes of each action; the work on it (status, progress, checklist,
@@ -191,7 +221,11 @@ def action_delete(*, action: Action, by: User) -> None:
 @transaction.atomic
 def plan_submit(*, plan: ActionPlan, by: User) -> ActionPlan:
     _editable(plan, by)
-    _require(plan.actions.exists(), _("Tambahkan paling sedikit satu kegiatan."))
+    actions = list(plan.actions.all())
+    _require(bool(actions), _("Tambahkan paling sedikit satu kegiatan."))
+    gaps = {action.pk: found for action in actions if (found := action_gaps(action))}
+    if gaps:
+        raise PlanIncomplete(gaps)
     plan.status = PlanStatus.SUBMITTED
     plan.save(update_fields=["status"])
     return plan

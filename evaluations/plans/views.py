@@ -71,19 +71,25 @@ def plans_home(request):
     )
 
 
-def _plan_context(request, round_agency, plan, form=None) -> dict:
+def _plan_context(request, round_agency, plan, form=None, gaps=None) -> dict:
     user = request.user
     editable = plan is not None and services.can_edit(user, round_agency) and plan.status != PlanStatus.APPROVED  # fmt: skip
     taken = set(plan.actions.values_list("value__code", flat=True)) if plan else set()
+    actions = (
+        list(plan.actions.select_related("value", "owner").prefetch_related("evidence", "links"))
+        if plan
+        else []
+    )
+    for action in actions:
+        # What each action lacks before the plan may be submitted, shown next to it while a draft.
+        action.gaps = (gaps or {}).get(action.pk) or (
+            services.action_gaps(action) if plan.status == PlanStatus.DRAFT else []
+        )
     return {
         "round_agency": round_agency,
         "round": round_agency.round,
         "plan": plan,
-        "actions": list(
-            plan.actions.select_related("value", "owner").prefetch_related("evidence", "links")
-        )
-        if plan
-        else [],
+        "actions": actions,
         "suggestions": [s for s in services.suggestions(round_agency) if s.value.code not in taken],
         "can_edit": services.can_edit(user, round_agency),
         "editable": editable,
@@ -92,6 +98,7 @@ def _plan_context(request, round_agency, plan, form=None) -> dict:
         "comments": plan.comments.select_related("author__employee") if plan else [],
         "published": round_agency.round.status in services.PUBLISHED,
         "form": form,
+        "refused": bool(gaps),
     }
 
 
@@ -128,6 +135,11 @@ def plan_detail(request, pk: int):
                 messages.success(request, _("Komentar disimpan."))
             else:
                 raise Http404
+        except services.PlanIncomplete as refused:
+            # The refusal on the plan page itself: each gap next to its action.
+            context = _plan_context(request, round_agency, plan, gaps=refused.gaps)
+            context["refusal"] = refused.messages[0]
+            return render(request, "evaluations/plans/plan.html", context, status=400)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -147,11 +159,13 @@ def action_edit(request, pk: int):
         raise Http404
     initial = {
         "value": action.value, "description": action.description, "owner": action.owner,
-        "start_date": action.start_date, "due_date": action.due_date, "target": action.target,
+        **services.action_suggested_initial(action), "target": action.target,
         "status": action.status, "progress": action.progress,
         "checklist": checklist_text(action.checklist), "evidence": list(action.evidence.all()),
     }  # fmt: skip
-    form = ActionForm(request.POST or None, initial=initial, round_agency=round_agency)
+    form = ActionForm(
+        request.POST or None, initial=initial, round_agency=round_agency, value=action.value
+    )
     if request.method == "POST":
         if request.POST.get("op") == "delete":
             try:

@@ -1,4 +1,4 @@
-"""Evaluators' review: the queue, evaluator answer, revision request, score, final score; audit."""
+"""Evaluators' review: the queue, evaluator answer, revision request, score, final score."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from evaluations import scoring
 from evaluations.lke import permissions, selectors, services
-from evaluations.models import AssessmentEvent, AssessmentStatus, Component
-from evaluations.views_lke.agency import events_labelled, refused_detail
+from evaluations.models import AssessmentStatus, Component
+from evaluations.views_lke.agency import refused_detail
 from evaluations.views_lke.common import int_or_none
 
 S = AssessmentStatus
@@ -168,30 +168,3 @@ def appeal_decide(request, pk: int):
     else:
         messages.success(request, _("Sanggahan ditolak; nilai akhir tetap."))
     return redirect("evaluations:lke_assessment", assessment.pk)
-
-
-@login_required
-def audit(request, pk: int):
-    round_agency = selectors.get_round_agency_for_user(request.user, pk)
-    if not permissions.can_view_audit(request.user, round_agency):
-        raise Http404
-    events = AssessmentEvent.objects.filter(assessment__round_agency=round_agency).select_related(
-        "assessment__criterion", "actor__employee"
-    )
-    criterion = request.GET.get("kriteria", "")
-    if criterion:
-        events = events.filter(assessment__criterion__code=criterion)
-    codes = list(
-        round_agency.assessments.order_by(
-            "criterion__component__order", "criterion__order"
-        ).values_list("criterion__code", flat=True)
-    )
-    context = {
-        "round_agency": round_agency,
-        "round": round_agency.round,
-        "events": events_labelled(events.order_by("-at", "-pk")[:1000]),
-        "codes": codes,
-        "criterion": criterion,
-        "statuses": dict(S.choices),
-    }
-    return render(request, "evaluations/lke/audit.html", context)

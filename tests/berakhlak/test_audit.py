@@ -239,6 +239,11 @@ def test_plan_create_and_approve_are_recorded_with_the_actor(province):
         plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user
     )
     assert last_entry(action, CREATE).actor == province.agent_a.user
+    today = timezone.localdate()
+    plans.action_save(
+        plan=plan, by=province.agent_a.user, action=action, description="Coaching clinic",
+        owner=province.agent_a, start_date=today, due_date=today, target="4 sesi",
+    )  # fmt: skip
     plans.plan_submit(plan=plan, by=province.agent_a.user)
     assert last_entry(plan).actor == province.agent_a.user
     plans.plan_approve(plan=plan, by=province.leader_a.user)

@@ -92,7 +92,7 @@ def test_evidence_cycle_end_to_end(browser, live_server, province, tmp_path):
     page.goto(f"{live_server.url}/putaran/lke/unit/{setup.ra_a.pk}/")
     row = page.get_by_test_id("criterion-1.1")
     expect(row.get_by_test_id("lke-status")).to_have_text("Final")
-    expect(row).to_contain_text("nilai akhir 5.00")
+    expect(row).to_contain_text("nilai akhir 5,00")
     page.goto(f"{live_server.url}/putaran/lke/kriteria/{assessment.pk}/")
     expect(page.get_by_test_id("final-result")).to_contain_text("Nilai akhir: YA")
     shot(page, "lke-final-agent-360")

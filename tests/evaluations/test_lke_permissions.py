@@ -43,7 +43,7 @@ ALLOWED = {
     "submit_all": {"agent_a": ("own",), "agent_b": ("other",)},
     "review": {"evaluator": ("own",)},
     "finalise": {"admin": AGENCIES, "evaluator": ("own",)},
-    "audit": {"admin": AGENCIES},
+    "audit": {"admin": AGENCIES, "evaluator": ("own",), "agent_a": ("own",), "agent_b": ("other",)},
 }  # fmt: skip
 
 

@@ -99,7 +99,7 @@ def test_codes_are_unique_within_a_worksheet(worksheet):
 def test_weights_must_total_100_before_freezing(worksheet):
     component = worksheet.components.get(order=1)
     edit.criterion_add(component=component, **criterion_data())
-    assert "102.50" in " ".join(services.worksheet_problems(worksheet))
+    assert "102,50" in " ".join(services.worksheet_problems(worksheet))
     with pytest.raises(ValidationError):
         services.worksheet_freeze(worksheet=worksheet)
     assert services.worksheet_ready(worksheet.round) is None
@@ -207,7 +207,7 @@ def test_a_bad_workbook_changes_nothing_and_names_every_row_and_column(worksheet
 def test_weights_of_an_imported_workbook_must_total_100(worksheet):
     with pytest.raises(WorksheetImportError) as error:
         worksheet_import(worksheet=worksheet, fileobj=workbook_bytes([row("A.1", weight=60)]))
-    assert "60.00" in str(error.value)
+    assert "60,00" in str(error.value)
 
 
 def test_a_missing_column_is_reported(worksheet):

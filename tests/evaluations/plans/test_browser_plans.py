@@ -54,8 +54,44 @@ def test_plan_from_suggestion_to_approval_to_done(browser, live_server, province
     page.get_by_test_id("suggestions").get_by_role(
         "button", name="Tambah kegiatan untuk Kolaboratif"
     ).click()
-    page.get_by_role("button", name="Simpan").click()
+    # The suggestion is only a hint in the empty field, in the reader's language.
+    expect(page.get_by_label("Uraian kegiatan")).to_have_value("")
+    expect(page.get_by_label("Uraian kegiatan")).to_have_attribute(
+        "placeholder", "Program penguatan nilai Kolaboratif: ..."
+    )
+    page.get_by_role("link", name="Batal").click()
     expect(page.get_by_test_id("action-AD")).to_contain_text("Pelatihan adaptasi")
+    expect(page.get_by_test_id("action-KL")).to_contain_text("belum ditulis")
+
+    # Submitting refuses, and says next to each action what it lacks.
+    page.get_by_role("button", name="Ajukan kepada pimpinan").click()
+    expect(page.get_by_test_id("plan-refusal")).to_contain_text("2 kegiatan belum lengkap")
+    expect(page.get_by_test_id("gaps-AD")).to_contain_text("penanggung jawab belum dipilih")
+    expect(page.get_by_test_id("gaps-AD")).not_to_contain_text("uraian")
+    gaps = page.get_by_test_id("gaps-KL")
+    for gap in ("uraian kegiatan masih usulan", "penanggung jawab", "indikator target"):
+        expect(gaps).to_contain_text(gap)
+    assert Action.objects.get(value__code="KL").plan.status == PlanStatus.DRAFT
+    shot(page, "plan-refused-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "plan-refused-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    gaps.get_by_role("link", name="Lengkapi").click()
+    page.get_by_label("Uraian kegiatan").fill("Forum kolaborasi lintas bidang tiap bulan")
+    page.get_by_role("button", name="Simpan").click()  # no target yet: refused, text kept
+    expect(page.get_by_label("Indikator target")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Uraian kegiatan")).to_have_value(
+        "Forum kolaborasi lintas bidang tiap bulan"
+    )
+    page.get_by_label("Indikator target").fill("12 forum terlaksana")
+    page.get_by_label("Penanggung jawab").select_option(str(province.agent_a.pk))
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_test_id("gaps-AD").get_by_role("link", name="Lengkapi").click()
+    page.get_by_label("Penanggung jawab").select_option(str(province.leader_a.pk))
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_test_id("action-KL")).to_contain_text("Forum kolaborasi")
+    expect(page.get_by_test_id("gaps-KL")).to_have_count(0)
     page.get_by_role("button", name="Ajukan kepada pimpinan").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Menunggu persetujuan")
     shot(page, "plan-agent")

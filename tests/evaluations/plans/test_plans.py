@@ -8,10 +8,11 @@ import io
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from berakhlak.models import CoreValue
@@ -75,7 +76,10 @@ def test_an_agency_edits_only_its_own_plan(province, published):
 
 def test_leaders_approve_only_in_scope(province, published):
     plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
-    services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user)  # fmt: skip
+    action = services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user)  # fmt: skip
+    today = timezone.localdate()
+    services.action_save(plan=plan, by=province.agent_a.user, action=action, description="Coaching",
+                         owner=province.agent_a, start_date=today, due_date=today, target="4 sesi")  # fmt: skip
     services.plan_submit(plan=plan, by=province.agent_a.user)
     for outsider in (province.leader_b, province.agent_a, province.admin):
         with pytest.raises(ValidationError):
@@ -222,3 +226,49 @@ def test_the_culture_team_becomes_lke_evidence_in_one_click(client, province):
     assert not Evidence.objects.filter(assessment=other).exists()
     client.force_login(province.agent_b.user)
     assert client.get(url).status_code == 404
+
+
+def test_a_suggestion_stores_no_text_and_blocks_submission_until_filled(client, province, published):  # fmt: skip
+    by = province.agent_a.user
+    plan = services.plan_start(round_agency=ra(published), by=by)
+    action = services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=by)  # fmt: skip
+    assert (action.description, action.target, action.start_date, action.owner) == ("", "", None, None)  # fmt: skip
+    assert not action.is_late()
+    with pytest.raises(services.PlanIncomplete) as refused:
+        services.plan_submit(plan=plan, by=by)
+    assert refused.value.gaps == {action.pk: [
+        "uraian kegiatan masih usulan kosong: tulis kegiatannya", "penanggung jawab belum dipilih",
+        "tanggal mulai dan tenggat belum diisi", "indikator target belum diisi",
+    ]}  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+    client.force_login(by)
+    url = reverse("evaluations:plan_detail", args=[plan.round_agency_id])
+    response = client.post(url, {"op": "submit"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "1 kegiatan belum lengkap" in body and 'data-testid="gaps-AD"' in body
+    assert "penanggung jawab belum dipilih" in body
+
+    today = timezone.localdate()
+    services.action_save(plan=plan, by=by, action=action, description="Coaching", target="4 sesi",
+                         owner=province.agent_a, start_date=today, due_date=today)  # fmt: skip
+    assert client.post(url, {"op": "submit"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_the_suggestion_is_a_hint_in_the_readers_language(client, province, published):
+    by = province.agent_a.user
+    plan = services.plan_start(round_agency=ra(published), by=by)
+    action = services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=by)  # fmt: skip
+    client.force_login(by)
+    url = reverse("evaluations:plan_action", args=[action.pk])
+    body = client.get(url).content.decode()
+    assert 'placeholder="Program penguatan nilai Adaptif: ..."' in body
+    assert f'value="{timezone.localdate().isoformat()}"' in body  # proposed dates, not stored
+    client.cookies["django_language"] = "en"
+    body = client.get(url).content.decode()
+    translation.activate(settings.LANGUAGE_CODE)  # the request left English active
+    assert "Programme to strengthen" in body

@@ -104,7 +104,7 @@ def test_an_approved_plan_keeps_its_shape_and_the_work_goes_on(province, publish
     action = services.action_save(
         plan=plan, by=by, value=CoreValue.objects.get(code="AD"), description="Pelatihan",
         start_date=today, due_date=today + dt.timedelta(days=30), target="100 pegawai",
-        status=ActionStatus.PLANNED, progress=0, checklist=[],
+        status=ActionStatus.PLANNED, progress=0, checklist=[], owner=province.agent_a,
     )  # fmt: skip
     services.plan_submit(plan=plan, by=by)
     services.plan_approve(plan=plan, by=province.leader_a.user)
