@@ -190,9 +190,10 @@ CELERY_BEAT_SCHEDULE = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: a read is a miss, a write skipped, fast (berakhlak/cache.py; /health/
+            # names the broken part).
+            "BACKEND": "berakhlak.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
-            # Redis down: a page fails fast instead of hanging (see /health/).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
