@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from berakhlak.models import Agency
 from berakhlak.pdf import html_to_pdf
-from berakhlak.spreadsheet import row_append_safe
+from berakhlak.spreadsheet import HeaderedSheet
 from forums.models import Event, Registration
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,24 +32,19 @@ def attendance_pdf(
 
 
 def attendance_xlsx(event: Event, rows: QuerySet[Registration]) -> bytes:
+    """The attendance list as a sheet a person works with: readable headers, frozen and filtered,
+    the check-in time as an Excel date (local time), NIP as text."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Daftar Hadir")[:31])
-    sheet.freeze_panes = "A2"
-    row_append_safe(sheet, [_("no"), _("nama"), "nip", _("unit"), _("hadir"), _("cara")])
+    header = [_("No."), _("Nama"), _("NIP"), _("Unit kerja"), _("Hadir pada"), _("Cara hadir")]
+    sheet = HeaderedSheet(workbook, _("Daftar Hadir"), header, [6, 36, 22, 40, 18, 16])
     for number, row in enumerate(rows, start=1):
-        row_append_safe(
-            sheet,
-            [
-                number,
-                row.employee.name,
-                row.employee.nip,
-                row.employee.agency.name,
-                timezone.localtime(row.attended_at).strftime("%Y-%m-%d %H:%M"),
-                row.get_checkin_method_display(),
-            ],
-        )
+        sheet.add([
+            number, row.employee.name, str(row.employee.nip), row.employee.agency.name,
+            row.attended_at, row.get_checkin_method_display(),
+        ])  # fmt: skip
+    sheet.finish()
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

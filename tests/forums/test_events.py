@@ -161,6 +161,10 @@ def test_spreadsheet_cells_never_become_formulas(province, f, event):
     services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
     sheet = load_workbook(io.BytesIO(exports.attendance_xlsx(event, attendance(event)))).active
     assert sheet["B2"].data_type == "s"
+    # headers a person reads, frozen and filtered; the check-in time is an Excel date
+    assert [c.value for c in sheet[1]][:3] == ["No.", "Nama", "NIP"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:F")
+    assert sheet["E2"].is_date and sheet["C2"].data_type == "s"
 
 
 def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_only(client, province, f, event):  # fmt: skip
