@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from berakhlak.views.accessibility import AXE_CORE_VERSION
 from reports.charts import Bar, bar_chart_table, heatmap_cells
+from reports.notes import note_text
 from tests.a11y.axe import AXE_JS
 from tests.reports.factories import survey_round
 
@@ -80,7 +81,10 @@ def test_the_values_chart_has_a_table_of_values_and_bands():
 
 
 def test_a_hidden_heat_map_cell_is_read_with_its_reason():
-    hidden = SimpleNamespace(suppressed=True, value=None, band="", reason="kurang dari 5 responden")
+    # the stored reason is a code; the cell says it in words (reports.notes)
+    hidden = SimpleNamespace(
+        suppressed=True, value=None, band="", reason_text=note_text("SMALL:5"), reason="SMALL:5"
+    )
     html = heatmap_cells([hidden, None], hidden="disembunyikan")
     assert '<span class="visually-hidden">disembunyikan: kurang dari 5 responden</span>' in html
     assert '<span aria-hidden="true">·</span>' in html and "aria-label" not in html
