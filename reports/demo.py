@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from berakhlak.demo import demo_step
+from berakhlak.demo import DEMO_ACCOUNTS, demo_step
+from berakhlak.models import User
 from evaluations.models import Round, RoundStatus
-from evaluations.services import round_transition
+from evaluations.services import round_live_to_leaders_set, round_transition
 from reports.models import IndexRun
 from reports.services.compute import index_compute_now
+
+
+def _demo_admin():
+    return User.objects.filter(username=DEMO_ACCOUNTS[0].nip).first()
 
 
 @demo_step("indeks")
@@ -28,6 +33,11 @@ def seed_demo_indices(**_kwargs) -> list[str]:
         if round.status == RoundStatus.COMPUTED:
             round_transition(round=round, to=RoundStatus.PUBLISHED)
             lines.append(f"hasil '{round.name}' dipublikasikan")
+        # This year's open round: its provisional figures opened to the leaders, so that the demo
+        # leaders see the trend and the changes against last year at once.
+        if round.status == RoundStatus.OPEN and not round.live_to_leaders:
+            round_live_to_leaders_set(round=round, live=True, by=_demo_admin())
+            lines.append(f"angka sementara '{round.name}' dibuka untuk pimpinan")
     from evaluations.plans.demo import plans_demo_prepare
 
     lines += plans_demo_prepare()  # the agenda perubahan needs published results

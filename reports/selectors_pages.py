@@ -210,7 +210,11 @@ def scope_trend(
         .order_by("finished_at", "pk")
     )
     if published_only:
-        finished = finished.filter(round__status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED))
+        # Earlier rounds only once published; the round on screen itself, which the reader may
+        # see already (published, or its provisional figures opened to leaders), always.
+        finished = finished.filter(
+            Q(round__status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED)) | Q(round=round)
+        )
     final: dict[int, IndexRun] = {}
     any_run: dict[int, IndexRun] = {}
     rounds: dict[int, Round] = {}

@@ -124,3 +124,23 @@ def test_the_privileged_demo_accounts_get_in_with_the_printed_second_factor(clie
         assert response.status_code == 302, account.key
         assert client.get(reverse("home")).status_code == 200
     assert asked == 4  # admin, evaluator, two leaders
+
+
+def test_the_demo_leader_sees_a_composite_a_trend_and_the_changes(client):
+    """A newcomer sees what the product is for: last year's round published with a composite,
+    this year's provisional figures opened to leaders, the trend and the changes between them."""
+    from django.urls import reverse
+
+    from berakhlak.models import User
+
+    seed()
+    sekda = next(a for a in DEMO_ACCOUNTS if a.key == "leader_province")
+    client.force_login(User.objects.get(username=sekda.nip))
+    response = client.get(reverse("reports:dashboard"), follow=True)
+    assert response.status_code == 200
+    trend = response.context["trend"]
+    assert len(trend) == 2
+    last_year = trend[0].figures["COMPOSITE"]
+    assert last_year.value is not None and last_year.band
+    html = response.content.decode()
+    assert 'data-testid="change-note"' in html and ("▲" in html or "▼" in html)
