@@ -112,8 +112,10 @@ def trend_by_agency_code(
     earlier = Round.objects.filter(root_id=round.root_id, year__lte=round.year).exclude(
         status=RoundStatus.DRAFT
     )
-    if published_only:
-        earlier = earlier.filter(status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED))
+    if published_only:  # earlier rounds once published; the round on screen always
+        earlier = earlier.filter(
+            Q(status__in=(RoundStatus.PUBLISHED, RoundStatus.ARCHIVED)) | Q(pk=round.pk)
+        )
     runs = []
     for candidate in earlier.order_by("year", "created_at", "pk"):
         if candidate.created_at > round.created_at and candidate.pk != round.pk:

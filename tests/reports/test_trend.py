@@ -32,9 +32,11 @@ def test_trend_matches_agencies_by_code_across_rounds(province):
         Decimal("55.0"),
         Decimal("60.0"),
     ]
-    # only published rounds: the current (open) one drops out
+    # for leaders: earlier rounds only once published, the round on screen itself always (they
+    # see it: published, or opened to them); an unpublished earlier round drops out
+    round_status_set(earlier, RoundStatus.COMPUTED)
     published = trend_by_agency_code(current, published_only=True)
-    assert [p.round.pk for p in published["DINKES"]] == [earlier.pk]
+    assert [p.round.pk for p in published["DINKES"]] == [current.pk]
 
 
 def test_trend_ignores_rounds_of_another_province_and_later_rounds(province):
