@@ -371,12 +371,17 @@ def demo_totp_secret() -> str:
     return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 
 
+def demo_admin() -> User | None:
+    """The demo's Biro admin (the first demo account), who acts in the demo steps."""
+    return User.objects.filter(username=DEMO_ACCOUNTS[0].nip).first()
+
+
 @demo_step("agen perubahan")
 @transaction.atomic
 def seed_change_agents(**_kwargs) -> list[str]:
     """One change agent for most OPD (the first employee by NIP), so the forum has members."""
     granted = 0
-    admin = User.objects.filter(username=DEMO_ACCOUNTS[0].nip).first()
+    admin = demo_admin()
     opd = Agency.objects.filter(parent__code=ROOT_CODE).exclude(code__in=WITHOUT_CHANGE_AGENT)
     has_agent = set(
         RoleGrant.objects.filter(role=Role.CHANGE_AGENT, agency__in=opd).values_list(

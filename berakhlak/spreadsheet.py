@@ -86,13 +86,6 @@ DICTIONARY_SHEET = "Kolom"
 ONE_DECIMAL = "0.0"
 
 
-def excel_time(moment: dt.datetime | None) -> dt.datetime | None:
-    """A stored (UTC) time as the local time an Excel cell holds (Excel dates carry no zone)."""
-    if moment is None:
-        return None
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
-
-
 class ExportSheet(HeaderedSheet):
     """A HeaderedSheet whose columns are (code, label, width): the header shows the labels in the
     active language, and the codes (stable names for scripts) are recorded for the sheet "Kolom"

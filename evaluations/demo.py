@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from berakhlak.demo import DEMO_ACCOUNTS, demo_step
+from berakhlak.demo import DEMO_ACCOUNTS, demo_admin, demo_step
 from berakhlak.models import User
 from evaluations.lke.selectors import lke_agencies
 from evaluations.lke.services import (
@@ -35,7 +35,7 @@ from evaluations.scoring import OPTIONS
 @transaction.atomic
 def lke_demo_prepare() -> list[str]:
     """Give every draft or open round the default worksheet; freeze and assign where it is due."""
-    admin = User.objects.filter(username=DEMO_ACCOUNTS[0].nip).first()
+    admin = demo_admin()
     lines = []
     today = timezone.localdate()
     for round in Round.objects.filter(status__in=(RoundStatus.DRAFT, RoundStatus.OPEN)):

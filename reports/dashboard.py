@@ -150,6 +150,7 @@ class Change:
 
     delta: Decimal
     previous: Decimal
+    against: str = ""  # the previous round's name
 
     @property
     def direction(self) -> str:
@@ -163,14 +164,17 @@ class Change:
     def arrow(self) -> str:
         return {"up": "▲", "down": "▼", "same": "="}[self.direction]
 
-    def text(self, separator: str = ",") -> str:
+    def text(self, separator: str | None = None) -> str:
+        """The signed difference ("+10,0"), in the active language unless `separator` is given."""
+        separator = separator or get_format("DECIMAL_SEPARATOR")
         sign = "+" if self.delta > 0 else "−" if self.delta < 0 else "±"
         return f"{sign}{_number(abs(self.delta), separator)}"
 
-    def words(self, separator: str, against: str) -> str:
-        """What a screen reader says and the tooltip shows."""
+    def words(self, separator: str | None = None) -> str:
+        """What a screen reader says and the tooltip shows (templates too: `change.words`)."""
+        separator = separator or get_format("DECIMAL_SEPARATOR")
         number = _number(abs(self.delta), separator)
-        before = _number(self.previous, separator)
+        before, against = _number(self.previous, separator), self.against
         if self.direction == "up":
             return _("naik %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
         if self.direction == "down":
@@ -178,17 +182,21 @@ class Change:
         return _("sama dengan %(r)s (%(p)s)") % {"p": before, "r": against}
 
 
-def change_of(current, previous) -> Change | None:
+def change_of(current, previous, against: str = "") -> Change | None:
     """The change of a shown figure against a shown figure; None where either is hidden."""
     if not (_shown(current) and _shown(previous)):
         return None
-    return Change(delta=current.value - previous.value, previous=previous.value)
+    return Change(delta=current.value - previous.value, previous=previous.value, against=against)
 
 
-def change_html(change: Change | None, separator: str, against: str) -> str:
+def _against(page: Page) -> str:
+    return page.previous.round.name if page.previous else ""
+
+
+def change_html(change: Change | None, separator: str) -> str:
     if change is None:
         return ""
-    words = escape(change.words(separator, against))
+    words = escape(change.words(separator))
     return (
         f'<span class="delta delta-{change.direction}" title="{words}">'
         f'<span aria-hidden="true">{change.arrow} {escape(change.text(separator))}</span>'
@@ -231,7 +239,10 @@ def summary_context(page: Page) -> dict:
     before = (
         previous_figures(page, [focus_code]).get(focus_code, {}) if not page.agency_kind else {}
     )
-    changes = {code: change_of(headline.get(code), before.get(code)) for code in UNIT_CODES}
+    against = _against(page)
+    changes = {
+        code: change_of(headline.get(code), before.get(code), against) for code in UNIT_CODES
+    }
     bars = [
         Bar(label=label, value=f.value if _shown(f) else None, band=f.band if _shown(f) else "",
             note=_figure_text(f))
@@ -293,11 +304,12 @@ def _number(value, separator: str) -> str:
 def attach_changes(page: Page, units: list[UnitRow]) -> list[UnitRow]:
     """Each unit's changes against the previous published round: one query for the units."""
     before = previous_figures(page, [unit.row.agency.code for unit in units])
+    against = _against(page)
     for unit in units:
         old = before.get(unit.row.agency.code, {})
-        unit.changes = [change_of(f, old.get(c)) for c, f in zip(VALUE_CODES, unit.row.values(), strict=True)]  # fmt: skip
+        unit.changes = [change_of(f, old.get(c), against) for c, f in zip(VALUE_CODES, unit.row.values(), strict=True)]  # fmt: skip
         if _shown(unit.index):
-            unit.index_change = change_of(unit.index, old.get(unit.index.code))
+            unit.index_change = change_of(unit.index, old.get(unit.index.code), against)
     return units
 
 
@@ -311,9 +323,8 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
         query = urlencode({k: v for k, v in params.items() if v})
         name = f'<a href="?{escape(query)}">{name}</a>'
     index = unit.index
-    against = page.previous.round.name if page.previous else ""
     if _shown(index):
-        index_change = change_html(unit.index_change, separator, against)
+        index_change = change_html(unit.index_change, separator)
         shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>{index_change}'  # fmt: skip
     else:
         shown = f'<span class="small text-secondary">{escape(_("disembunyikan"))}</span>'
@@ -322,7 +333,7 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
     if unit.minimum_met is False:
         rate_text += f' <span class="badge text-bg-warning" title="{escape(_("Responden minimum belum terpenuhi"))}">{escape(_("min."))}</span>'  # fmt: skip
     figures = unit.row.values()
-    changes = [change_html(c, separator, against) for c in unit.changes or [None] * len(figures)]
+    changes = [change_html(c, separator) for c in unit.changes or [None] * len(figures)]
     code = escape(agency.code)
     return mark_safe(  # noqa: S308 - every text above is escaped
         f'<tr data-testid="unit-{code}"><td class="text-secondary">{unit.position}</td>'

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from berakhlak.demo import DEMO_ACCOUNTS, demo_step
-from berakhlak.models import User
+from berakhlak.demo import demo_admin, demo_step
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_live_to_leaders_set, round_transition
 from reports.models import IndexRun
 from reports.services.compute import index_compute_now
-
-
-def _demo_admin():
-    return User.objects.filter(username=DEMO_ACCOUNTS[0].nip).first()
 
 
 @demo_step("indeks")
@@ -36,7 +31,7 @@ def seed_demo_indices(**_kwargs) -> list[str]:
         # This year's open round: its provisional figures opened to the leaders, so that the demo
         # leaders see the trend and the changes against last year at once.
         if round.status == RoundStatus.OPEN and not round.live_to_leaders:
-            round_live_to_leaders_set(round=round, live=True, by=_demo_admin())
+            round_live_to_leaders_set(round=round, live=True, by=demo_admin())
             lines.append(f"angka sementara '{round.name}' dibuka untuk pimpinan")
     from evaluations.plans.demo import plans_demo_prepare
 

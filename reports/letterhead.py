@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from berakhlak.audit import records_actor
 from berakhlak.models import User
 from berakhlak.nip import nip_normalise
+from berakhlak.pdf import STATIC_DIR
 from berakhlak.permissions import is_province_admin
 from reports.models import ReportLetterhead
 
@@ -59,8 +60,6 @@ def letterhead() -> Letterhead:
     if row.logo:
         logo = f"data:{row.logo_type};base64,{base64.b64encode(bytes(row.logo)).decode()}"
     else:
-        from berakhlak.pdf import STATIC_DIR
-
         logo = settings.REPORT_LOGO if (STATIC_DIR / settings.REPORT_LOGO).is_file() else ""
     return Letterhead(**values, logo=logo)
 

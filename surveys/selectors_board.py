@@ -144,11 +144,11 @@ def board_agencies_for_user(user: User, round: Round) -> QuerySet[RoundAgency]:
     granted = granted_agency_ids(user)
     if granted is None:
         return agencies
-    paths = snapshot_paths(
+    # The granted agencies' own paths in this round's tree (the query keeps only those).
+    paths = list(
         RoundAgency.objects.filter(round=round, agency_id__in=granted).values_list(
-            "agency_id", "path"
-        ),
-        granted,
+            "path", flat=True
+        )
     )
     if not paths:
         return RoundAgency.objects.none()

@@ -7,19 +7,20 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from berakhlak.models import AgencyKind, AsnType
+from berakhlak.models import Agency, AgencyKind, AsnType
 from berakhlak.roster.reader import EMPLOYEE_COLUMNS, EMPLOYEE_SHEET, UNIT_COLUMNS, UNIT_SHEET
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B4F8A")
 
 
-def _sheet(workbook, title, columns, example, widths):
+def _sheet(workbook, title, columns, examples, widths):
     sheet = workbook.create_sheet(title)
     sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    sheet.append(example)
+    for example in examples:
+        sheet.append(example)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
@@ -29,12 +30,12 @@ def _sheet(workbook, title, columns, example, widths):
 TEXT_ROWS = 5000  # rows of the NIP column formatted as text beyond the example
 
 
-def _root() -> tuple[str, str] | None:
-    """(code, name) of the installation's top unit, if there is one."""
-    from berakhlak.models import Agency
-
+def _root_code() -> str | None:
+    """The code of the installation's top unit, if there is one."""
     return (
-        Agency.objects.filter(parent__isnull=True, active=True).values_list("code", "name").first()
+        Agency.objects.filter(parent__isnull=True, active=True)
+        .values_list("code", flat=True)
+        .first()
     )
 
 
@@ -44,29 +45,28 @@ def roster_template_bytes() -> bytes:
     the example starts with one (kode_induk empty)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    root = _root()
-    units = _sheet(
+    root = _root_code()
+    top = [] if root else [["PROVINSI", "Pemerintah Provinsi", "PROVINSI", ""]]
+    _sheet(
         workbook,
         UNIT_SHEET,
         UNIT_COLUMNS,
-        ["DINKES", "Dinas Kesehatan", "DINAS", root[0] if root else "PROVINSI"],
+        [*top, ["DINKES", "Dinas Kesehatan", "DINAS", root or "PROVINSI"]],
         [18, 48, 14, 18],
     )
-    if root is None:
-        units.insert_rows(2)
-        for column, value in enumerate(["PROVINSI", "Pemerintah Provinsi", "PROVINSI", ""], 1):
-            units.cell(row=2, column=column, value=value)
     employees = _sheet(
         workbook,
         EMPLOYEE_SHEET,
         EMPLOYEE_COLUMNS,
         [
-            "198609262015051001",
-            "Ahmad Fauzi, S.Kom.",
-            "PNS",
-            "DINKES",
-            "Pranata Komputer Ahli Pertama",
-            "ahmad.fauzi@example.go.id",
+            [
+                "198609262015051001",
+                "Ahmad Fauzi, S.Kom.",
+                "PNS",
+                "DINKES",
+                "Pranata Komputer Ahli Pertama",
+                "ahmad.fauzi@example.go.id",
+            ]
         ],
         [22, 36, 20, 18, 40, 34],
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 
-from berakhlak.spreadsheet import ExportSheet, column_dictionary_write, excel_time
+from berakhlak.spreadsheet import ExportSheet, column_dictionary_write
 from reports import selectors
 from reports.dashboard import attach_changes, level, unit_row
 from reports.exports import HIDDEN
@@ -46,7 +46,7 @@ def _summary(workbook: Workbook, data: ReportData) -> None:
         (_("versi metode"), run.method_version if run else ""),
         (
             _("dihitung pada"),
-            excel_time(run.finished_at) if run and run.finished_at else "",
+            run.finished_at if run and run.finished_at else "",
         ),
     ]
     if run is not None:
