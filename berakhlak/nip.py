@@ -8,6 +8,7 @@ length, a real birth date and the gender digit are checked.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from django.utils import timezone
@@ -20,8 +21,9 @@ TMT_TYPES = {"PNS", "CPNS"}
 
 
 def nip_normalise(raw: str) -> str:
-    """Drop the spaces, dots and dashes people type between the NIP's groups."""
-    return _NON_DIGIT_SEPARATORS.sub("", raw or "")
+    """Full-width (and other Unicode compatibility) digits as ASCII digits (NFKC), then drop the
+    spaces, dots and dashes people type between the NIP's groups."""
+    return _NON_DIGIT_SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
 
 
 def nip_format(nip: str) -> str:

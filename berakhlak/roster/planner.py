@@ -7,6 +7,7 @@ never applied.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -60,6 +61,7 @@ class PlannedUnit:
     parent_code: str
     existing_id: int | None = None
     change: str = NEW
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
 
 
 @dataclass
@@ -74,6 +76,7 @@ class PlannedEmployee:
     existing_id: int | None = None
     user_id: int | None = None
     change: str = NEW
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
 
 
 @dataclass
@@ -82,6 +85,32 @@ class RosterPlan:
     employees: list[PlannedEmployee] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     missing: list[dict] = field(default_factory=list)
+    hidden_rows: dict[str, list[int]] = field(default_factory=dict)
+
+    def changes(self, limit: int) -> list[dict]:
+        """What each new or changed row does, units first, at most `limit` rows: the preview's
+        per-row list (before -> after for every field that changes)."""
+        rows = []
+        for sheet, planned, key in (
+            (UNIT_SHEET, self.units, "code"),
+            (EMPLOYEE_SHEET, self.employees, "nip"),
+        ):
+            for row in planned:
+                if row.change == UNCHANGED:
+                    continue
+                if len(rows) == limit:
+                    return rows
+                rows.append(
+                    {
+                        "sheet": sheet,
+                        "row": row.row,
+                        "key": getattr(row, key),
+                        "name": row.name,
+                        "change": row.change,
+                        "fields": [list(change) for change in row.fields],
+                    }
+                )
+        return rows
 
     @property
     def ok(self) -> bool:
@@ -103,7 +132,8 @@ class RosterPlan:
 
 
 def cell_text(value: object) -> str:
-    """A cell as text: formulas stay the text they are, integral numbers lose their '.0'."""
+    """A cell's saved value as text (reader.py never gives formulas), integral numbers without
+    their '.0'."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -113,6 +143,11 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+def code_text(value: object) -> str:
+    """A unit code as typed: full-width letters and digits as ASCII (NFKC), upper case."""
+    return unicodedata.normalize("NFKC", cell_text(value)).upper()
 
 
 class _Checker:
@@ -132,13 +167,23 @@ class _Checker:
         return value
 
 
+def _differences(before: dict, after: dict) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field whose value changes, as the preview shows them."""
+    shown = {True: _("aktif"), False: _("nonaktif"), None: ""}
+    return [
+        (name, shown.get(before[name], before[name]), shown.get(value, value))
+        for name, value in after.items()
+        if before[name] != value
+    ]
+
+
 def _plan_units(data: RosterData, plan: RosterPlan, existing: dict[str, dict]) -> dict[str, str]:
     """Validate the Unit sheet; return code -> parent code for every unit in the file."""
     first_row: dict[str, int] = {}
     parents: dict[str, str] = {}
     for record in data.units:
         check = _Checker(plan, UNIT_SHEET, record["row"])
-        code = check.required("kode", cell_text(record["kode"]).upper(), 32)
+        code = check.required("kode", code_text(record["kode"]), 32)
         if code and len(code) <= 32 and not CODE_PATTERN.match(code):
             check.problem(
                 "kode",
@@ -160,7 +205,7 @@ def _plan_units(data: RosterData, plan: RosterPlan, existing: dict[str, dict]) -
                 _("Jenis unit '%(value)s' tidak dikenal. Gunakan salah satu: %(choices)s.")
                 % {"value": kind_raw, "choices": ", ".join(AgencyKind.values)},
             )
-        parent_code = cell_text(record["kode_induk"]).upper()
+        parent_code = code_text(record["kode_induk"])
         if code:
             first_row[code] = record["row"]
             parents[code] = parent_code
@@ -170,13 +215,16 @@ def _plan_units(data: RosterData, plan: RosterPlan, existing: dict[str, dict]) -
         current = existing.get(code)
         if current:
             unit.existing_id = current["id"]
-            same = (
-                current["name"],
-                current["kind"],
-                current["parent_code"],
-                current["active"],
-            ) == (name, kind, parent_code, True)
-            unit.change = UNCHANGED if same else CHANGED
+            unit.fields = _differences(
+                {
+                    "nama": current["name"],
+                    "jenis": current["kind"],
+                    "kode_induk": current["parent_code"],
+                    "status": current["active"],
+                },
+                {"nama": name, "jenis": kind, "kode_induk": parent_code, "status": True},
+            )
+            unit.change = CHANGED if unit.fields else UNCHANGED
         plan.units.append(unit)
     for unit in plan.units:
         if (
@@ -283,7 +331,7 @@ def _plan_employees(data: RosterData, plan: RosterPlan, unit_codes: set[str]) ->
                 continue
             first_row[nip] = record["row"]
         name = check.required("nama", cell_text(record["nama"]))
-        unit_code = check.required("kode_unit", cell_text(record["kode_unit"]).upper(), 32)
+        unit_code = check.required("kode_unit", code_text(record["kode_unit"]), 32)
         if unit_code and unit_code not in unit_codes:
             check.problem(
                 "kode_unit",
@@ -307,15 +355,25 @@ def _plan_employees(data: RosterData, plan: RosterPlan, unit_codes: set[str]) ->
         current = existing.get(nip)
         if current:
             employee.existing_id, employee.user_id = current["id"], current["user_id"]
-            same = (
-                current["name"],
-                current["asn_type"],
-                current["agency__code"],
-                current["position"],
-                current["email"],
-                current["active"],
-            ) == (name, asn_type, unit_code, position, email, True)
-            employee.change = UNCHANGED if same else CHANGED
+            employee.fields = _differences(
+                {
+                    "nama": current["name"],
+                    "jenis_asn": current["asn_type"],
+                    "kode_unit": (current["agency__code"] or "").upper(),
+                    "jabatan": current["position"],
+                    "email": current["email"],
+                    "status": current["active"],
+                },
+                {
+                    "nama": name,
+                    "jenis_asn": asn_type,
+                    "kode_unit": unit_code,
+                    "jabatan": position,
+                    "email": email,
+                    "status": True,
+                },
+            )
+            employee.change = CHANGED if employee.fields else UNCHANGED
         plan.employees.append(employee)
     plan.missing = [
         {"nip": nip, "name": row["name"], "unit": row["agency__code"]}
@@ -326,7 +384,7 @@ def _plan_employees(data: RosterData, plan: RosterPlan, unit_codes: set[str]) ->
 
 def roster_plan(data: RosterData) -> RosterPlan:
     """Check every row and compare with the database; the plan lists every problem found."""
-    plan = RosterPlan()
+    plan = RosterPlan(hidden_rows=data.hidden_rows())
     existing_units = {
         row["code"].upper(): {**row, "parent_code": (row["parent__code"] or "").upper()}
         for row in Agency.objects.values("id", "code", "name", "kind", "parent__code", "active")

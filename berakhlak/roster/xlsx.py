@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass, field
 from typing import IO
 
 import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 MAX_ZIP_ENTRIES = 5_000
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -30,7 +32,7 @@ def _looks_like_text(head: bytes) -> bool:
 def workbook_open(fileobj: IO[bytes]) -> openpyxl.Workbook:
     """Open an .xlsx read-only, refusing non-xlsx files, macros, encryption and zip bombs.
 
-    Formulas are never evaluated: a cell holding ``=...`` is read as that text.
+    Formulas are never evaluated; `sheet_content` reads the value the spreadsheet saved.
     """
     fileobj.seek(0)
     head = fileobj.read(8)
@@ -80,3 +82,88 @@ def workbook_open(fileobj: IO[bytes]) -> openpyxl.Workbook:
         return openpyxl.load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds on malformed parts
         raise WorkbookError(_("Berkas .xlsx rusak dan tidak dapat dibaca.")) from None
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A formula cell the spreadsheet saved no value for (written by a program, never opened in
+    Excel or LibreOffice): its value is unknown, and the cell is refused."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A formula whose saved value is an error such as #REF! or #DIV/0!."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass
+class SheetContent:
+    """One sheet as a person sees it: each row's saved values (row number -> values), the rows
+    hidden or filtered out, and the merged ranges (as (min_col, min_row, max_col, max_row))."""
+
+    rows: dict[int, list] = field(default_factory=dict)
+    hidden: set[int] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+class _SavedValueParser(WorkSheetParser):
+    """openpyxl's sheet parser reading what a person saw: a formula's saved value (never the
+    formula text), hidden rows noted (docs/ARCHITECTURE.md, "Spreadsheets as offices write them")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, data_only=True, **kwargs)
+        self.hidden: set[int] = set()
+
+    def parse_row(self, row):
+        number, cells = super().parse_row(row)
+        if row.get("hidden") in ("1", "true"):
+            self.hidden.add(number)
+        return number, cells
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        formula = element.find(FORMULA_TAG)
+        # A saved result is a <v> with text, or an empty text result (t="str"); openpyxl and
+        # other generators write formulas with no <v> or an empty one.
+        saved = element.findtext(VALUE_TAG) or element.get("t") == "str"
+        if formula is not None and not saved:
+            cell["value"] = FormulaCell("=" + (formula.text or ""))
+        elif cell["data_type"] == "e":
+            cell["value"] = ErrorCell(str(cell["value"]))
+        return cell
+
+
+def sheet_content(sheet) -> SheetContent:
+    """Read a read-only worksheet in one pass (see `_SavedValueParser`)."""
+    workbook = sheet.parent
+    content = SheetContent()
+    with sheet._get_source() as source:
+        parser = _SavedValueParser(
+            source,
+            sheet._shared_strings,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values: list = []
+            for cell in cells:
+                column = cell["column"]
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = cell["value"]
+            if any(value is not None for value in values):
+                content.rows[number] = values
+        content.hidden = parser.hidden
+        if parser.merged_cells is not None:
+            content.merged = [merged.bounds for merged in parser.merged_cells.mergeCell]
+    return content

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -170,16 +171,61 @@ def test_a_file_with_one_bad_row_changes_nothing_and_lists_every_bad_row():
     assert Employee.objects.count() == 0 and Agency.objects.count() == 0
 
 
-def test_formula_cells_are_taken_as_text_never_evaluated():
+def test_formula_without_a_saved_value_is_refused_with_row_and_column():
+    """openpyxl (like other generators) writes formulas without the value a spreadsheet saves."""
     plan = plan_of(
         workbook_bytes(
-            employees=[employee(1, nama='=HYPERLINK("http://x","klik")', jabatan="=1+1")]
+            employees=[
+                employee(1),
+                employee(2, nama='=HYPERLINK("http://x","klik")', jabatan="=1+1"),
+            ]
         )
     )
+    found = {(p.row, p.column): p.message for p in plan.problems}
+    assert set(found) == {(3, "nama"), (3, "jabatan")}, messages_of(plan)
+    assert "tidak punya nilai tersimpan" in found[(3, "jabatan")]
+
+
+OFFICE = Path(__file__).resolve().parents[1] / "fixtures" / "office"
+
+
+def office_file(name: str) -> BytesIO:
+    """A workbook LibreOffice wrote (tests/fixtures/office/build.py makes them)."""
+    return BytesIO((OFFICE / f"{name}.xlsx").read_bytes())
+
+
+def test_an_office_file_imports_saved_values_below_its_title_row_and_flags_hidden_rows():
+    plan = plan_of(office_file("pegawai_kantor"))
     assert plan.ok, messages_of(plan)
-    roster_apply(plan, deactivate_missing=False)
-    person = Employee.objects.get()
-    assert person.name.startswith("=HYPERLINK") and person.position == "=1+1"
+    by_row = {e.row: e for e in plan.employees}
+    assert by_row[3].name == "dr. Ni Luh Putu Ayu Wulandari"  # =G3&" "&H3, as saved
+    assert by_row[3].position == "Dokter Ahli Muda"  # =PROPER("dokter ahli muda")
+    assert by_row[4].nip == "197003031995011002"  # typed with full-width digits
+    assert set(by_row) == {3, 4, 5, 6}  # the hidden and the filtered-out row are imported...
+    assert plan.hidden_rows == {"Pegawai": [5, 6]}  # ...and the preview says so
+
+
+def test_a_merged_header_cell_is_refused_with_a_message_that_says_so():
+    plan = plan_of(office_file("pegawai_judul_gabung"))
+    assert [(p.sheet, p.row, p.column) for p in plan.problems] == [("Pegawai", 1, "nama")]
+    assert "digabung (B1:C1)" in plan.problems[0].message
+    assert not plan.employees
+
+
+def test_a_header_below_a_title_row_is_found_and_row_numbers_stay_the_sheets():
+    rows = [["DAFTAR PEGAWAI DINAS KESEHATAN"], [], list(EMPLOYEE_HEADER), employee(1)]
+    plan = plan_of(workbook_bytes(employees=rows[1:], employee_header=rows[0]))
+    assert plan.ok, messages_of(plan)
+    assert [e.row for e in plan.employees] == [4]
+
+
+def test_full_width_digits_in_a_nip_and_code_are_read_as_digits():
+    wide = str.maketrans("0123456789", "".join(chr(0xFF10 + n) for n in range(10)))
+    row = employee(1, kode_unit="ＤＩＮＫＥＳ")
+    row[0] = row[0].translate(wide)
+    plan = plan_of(workbook_bytes(employees=[row]))
+    assert plan.ok, messages_of(plan)
+    assert plan.employees[0].nip == nip(1, year=1970) and plan.employees[0].unit_code == "DINKES"
 
 
 @pytest.mark.parametrize(
