@@ -19,27 +19,42 @@ from openpyxl.utils import get_column_letter
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _safe_cell(sheet, value: object) -> WriteOnlyCell:
+    """A cell for `value`; text a spreadsheet would run as a formula is stored as text and styled
+    with the quote prefix, so it stays text when a person edits the cell (LibreOffice and Excel
+    drop the plain text type on edit; docs/ARCHITECTURE.md, "Spreadsheets as offices write them")."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def row_append_safe(sheet, values: Iterable[object]) -> None:
     """Append a row to a worksheet (normal or write-only); risky strings are typed as text."""
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-            cell.data_type = "s"
-        cells.append(cell)
-    sheet.append(cells)
+    sheet.append([_safe_cell(sheet, value) for value in values])
 
 
 class HeaderedSheet:
     """A write-only sheet a person works with: a bold header row that stays frozen and carries the
     filter, numbers as numbers (with a number format), dates and times as real Excel dates in
-    local time, and risky text kept as text (as `row_append_safe`)."""
+    local time, and risky text kept as text (as `row_append_safe`). Columns in `text_columns`
+    (0-based: codes, NIPs) are formatted as text, so a value typed there later stays text."""
 
     HEADER_FONT = {"bold": True, "color": "FFFFFF"}
     HEADER_FILL = "0B4F8A"
 
-    def __init__(self, workbook, title: str, header: list[str], widths: list[int] | None = None):
+    def __init__(
+        self,
+        workbook,
+        title: str,
+        header: list[str],
+        widths: list[int] | None = None,
+        *,
+        text_columns: Iterable[int] = (),
+    ):
         self.sheet = workbook.create_sheet(title[:31])
+        self.text_columns = set(text_columns)
         self.columns = len(header)
         self.rows = 0
         for index, width in enumerate(widths or [], start=1):
@@ -56,7 +71,12 @@ class HeaderedSheet:
 
     def add(self, values: Iterable[object], *, number_format: str = "0.00") -> None:
         cells = []
-        for value in values:
+        for index, value in enumerate(values):
+            if index in self.text_columns:
+                cell = _safe_cell(self.sheet, None if value is None else str(value))
+                cell.number_format = "@"
+                cells.append(cell)
+                continue
             if isinstance(value, Decimal):
                 value = float(value)
             if isinstance(value, dt.datetime):
@@ -68,11 +88,9 @@ class HeaderedSheet:
                 cell = WriteOnlyCell(self.sheet, value=value)
                 cell.number_format = "dd/mm/yyyy"
             else:
-                cell = WriteOnlyCell(self.sheet, value=value)
+                cell = _safe_cell(self.sheet, value)
                 if isinstance(value, float):
                     cell.number_format = number_format
-                elif isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-                    cell.data_type = "s"
             cells.append(cell)
         self.sheet.append(cells)
         self.rows += 1

@@ -33,6 +33,7 @@ urlpatterns = [
     path("peran/<int:pk>/cabut/", org.role_revoke, name="role_revoke"),
     path("impor/pegawai/", roster.roster_import_start, name="roster_import_start"),
     path("impor/pegawai/templat.xlsx", roster.roster_template, name="roster_template"),
+    path("impor/pegawai/ekspor.xlsx", roster.roster_export, name="roster_export"),
     path("impor/pegawai/<uuid:pk>/", roster.roster_import_detail, name="roster_import_detail"),
     path("putaran/", include("evaluations.urls")),
     path("survei/", include("surveys.urls")),

@@ -14,11 +14,23 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from berakhlak.models import Agency, AgencyKind, AsnType, Employee
 from berakhlak.nip import nip_normalise, nip_problems
 from berakhlak.roster.reader import EMPLOYEE_SHEET, UNIT_SHEET, Problem, RosterData
 
+# The preview's names for the fields `_differences` reports.
+FIELD_LABELS = {
+    "nama": gettext_lazy("Nama"),
+    "jenis": gettext_lazy("Jenis unit"),
+    "kode_induk": gettext_lazy("Unit induk"),
+    "jenis_asn": gettext_lazy("Jenis ASN"),
+    "kode_unit": gettext_lazy("Unit"),
+    "jabatan": gettext_lazy("Jabatan"),
+    "email": gettext_lazy("E-mail"),
+    "status": gettext_lazy("Status"),
+}
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 

@@ -24,6 +24,7 @@ from berakhlak.roster.xlsx import WorkbookError
 
 logger = logging.getLogger(__name__)
 MISSING_LIST_LIMIT = 500
+CHANGES_LIST_LIMIT = 500  # rows listed in the preview; the counts cover all (ARCHITECTURE.md)
 PENDING = (ImportStatus.PENDING_PREVIEW, ImportStatus.PENDING_APPLY)
 
 
@@ -42,6 +43,8 @@ def _summary(plan: RosterPlan) -> dict:
     return {
         "counts": plan.counts(),
         "missing": plan.missing[:MISSING_LIST_LIMIT],
+        "changes": plan.changes(CHANGES_LIST_LIMIT),
+        "hidden_rows": plan.hidden_rows,
         "units": len(plan.units),
         "employees": len(plan.employees),
     }

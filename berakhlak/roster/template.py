@@ -27,7 +27,16 @@ def _sheet(workbook, title, columns, examples, widths):
     return sheet
 
 
-TEXT_ROWS = 5000  # rows of the NIP column formatted as text beyond the example
+TEXT_ROWS = 5000  # rows of the NIP and code columns formatted as text beyond the examples
+
+
+def _text_columns(sheet, *letters: str) -> None:
+    """Whole columns as text: the column's own style (Excel, LibreOffice apply it to new cells)
+    and every cell down to TEXT_ROWS (some programs look only at the cells)."""
+    for letter in letters:
+        sheet.column_dimensions[letter].number_format = "@"
+        for row in range(2, TEXT_ROWS + 2):
+            sheet[f"{letter}{row}"].number_format = "@"
 
 
 def _root_code() -> str | None:
@@ -47,7 +56,7 @@ def roster_template_bytes() -> bytes:
     workbook.remove(workbook.active)
     root = _root_code()
     top = [] if root else [["PROVINSI", "Pemerintah Provinsi", "PROVINSI", ""]]
-    _sheet(
+    units = _sheet(
         workbook,
         UNIT_SHEET,
         UNIT_COLUMNS,
@@ -70,11 +79,11 @@ def roster_template_bytes() -> bytes:
         ],
         [22, 36, 20, 18, 40, 34],
     )
-    # NIP as text in every row a person may fill, not only the example's: 18 digits typed into a
-    # number cell lose their last three (Excel keeps 15 significant digits).
-    employees.column_dimensions["A"].number_format = "@"
-    for row in range(2, TEXT_ROWS + 2):
-        employees.cell(row=row, column=1).number_format = "@"
+    # NIP and codes as text in every row a person may fill, not only the example's: 18 digits
+    # typed into a number cell lose their last three (Excel keeps 15 significant digits), and a
+    # code such as 001 loses its zeros.
+    _text_columns(units, "A", "D")
+    _text_columns(employees, "A", "D")
     help_sheet = workbook.create_sheet("Petunjuk")
     lines = [
         ["Petunjuk pengisian"],

@@ -8,12 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from berakhlak import permissions, selectors
 from berakhlak.models import ImportStatus
+from berakhlak.roster.export import roster_export_bytes
+from berakhlak.roster.planner import FIELD_LABELS
 from berakhlak.roster.services import roster_import_confirm, roster_import_create
 from berakhlak.roster.template import roster_template_bytes
 from berakhlak.roster.xlsx import WorkbookError, workbook_open
@@ -69,6 +72,16 @@ def roster_template(request):
 
 
 @login_required
+def roster_export(request):
+    """The roster as it stands, in the template's columns (export -> edit -> import)."""
+    _require_importer(request.user)
+    response = HttpResponse(roster_export_bytes(), content_type=XLSX_TYPE)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="data-pegawai-{stamp}.xlsx"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def roster_import_detail(request, pk):
     _require_importer(request.user)
@@ -86,5 +99,26 @@ def roster_import_detail(request, pk):
     template = "roster/import_detail.html"
     if request.htmx:
         template += "#status"
-    context = {"record": record, "counts": record.summary.get("counts", {}), "Status": ImportStatus}
+    changes = [
+        {
+            **row,
+            "fields": [
+                (FIELD_LABELS.get(f, f), before, after) for f, before, after in row["fields"]
+            ],
+        }
+        for row in record.summary.get("changes", [])
+    ]
+    counts = record.summary.get("counts", {})
+    context = {
+        "record": record,
+        "counts": counts,
+        "changes": changes,
+        "changes_total": sum(
+            counts.get(key, 0)
+            for key in ("units_new", "units_changed", "employees_new", "employees_changed")
+        ),
+        "hidden_rows": record.summary.get("hidden_rows", {}),
+        "missing_shown_negative": -len(record.summary.get("missing", [])),
+        "Status": ImportStatus,
+    }
     return render(request, template, context)

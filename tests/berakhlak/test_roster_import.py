@@ -362,9 +362,16 @@ def test_the_template_as_downloaded_imports_on_this_installation(province):
     assert load_workbook(BytesIO(content))["Unit"]["D2"].value == province.root.code
     plan = plan_of(BytesIO(content))
     assert plan.ok, messages_of(plan)
-    # NIP stays text in every row a person fills, not only the example's
-    employees = load_workbook(BytesIO(content))["Pegawai"]
-    assert employees["A2"].number_format == employees[f"A{TEXT_ROWS}"].number_format == "@"
+    # NIP and codes stay text in every row a person fills, not only the example's, and in the
+    # columns' own style (what LibreOffice and Excel give a cell typed beyond those rows)
+    book = load_workbook(BytesIO(content))
+    for sheet, letters in (("Pegawai", "AD"), ("Unit", "AD")):
+        for letter in letters:
+            column = book[sheet]
+            assert column[f"{letter}3"].number_format == "@", (sheet, letter)
+            assert column[f"{letter}{TEXT_ROWS}"].number_format == "@", (sheet, letter)
+            assert column.column_dimensions[letter].number_format == "@", (sheet, letter)
+    assert book["Pegawai"]["B3"].number_format == "General"  # names are not forced to text
 
 
 def test_the_template_of_a_fresh_installation_brings_its_top_unit():
@@ -377,3 +384,57 @@ def test_the_template_of_a_fresh_installation_brings_its_top_unit():
     assert plan.ok, messages_of(plan)
     roster_apply(plan, deactivate_missing=False)
     assert Agency.objects.get(code="DINKES").parent.code == "PROVINSI"
+
+
+def test_export_then_import_changes_nothing_and_an_edit_shows_before_and_after():
+    from openpyxl import load_workbook
+
+    from berakhlak.roster.export import roster_export_bytes
+
+    people = [employee(1), employee(2, unit="UPTD-LAB"), employee(3, email="")]
+    roster_apply(plan_of(workbook_bytes(employees=people)), deactivate_missing=False)
+    exported = roster_export_bytes()
+    again = plan_of(BytesIO(exported))
+    assert again.ok, messages_of(again)
+    assert again.counts() == {
+        "units_new": 0,
+        "units_changed": 0,
+        "units_unchanged": 3,
+        "employees_new": 0,
+        "employees_changed": 0,
+        "employees_unchanged": 3,
+        "employees_missing": 0,
+    }
+    book = load_workbook(BytesIO(exported))
+    sheet = book["Pegawai"]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == nip(2, year=1970))
+    row[1].value, row[4].value = "Pegawai Dua", "Kepala Seksi"
+    edited = BytesIO()
+    book.save(edited)
+    plan = plan_of(BytesIO(edited.getvalue()))
+    assert plan.counts()["employees_changed"] == 1
+    [change] = plan.changes(10)
+    assert change["key"] == nip(2, year=1970)
+    assert change["fields"] == [
+        ["nama", "Pegawai 2", "Pegawai Dua"],
+        ["jabatan", "Analis Kebijakan", "Kepala Seksi"],
+    ]
+
+
+def test_the_per_row_list_is_capped_but_the_counts_cover_every_row():
+    plan = plan_of(workbook_bytes(employees=[employee(n) for n in range(30)]))
+    assert plan.counts()["employees_new"] == 30
+    assert len(plan.changes(10)) == 10 and plan.changes(10)[0]["sheet"] == "Unit"
+
+
+def test_five_thousand_rows_are_checked_in_under_a_second():
+    import time
+
+    roster_apply(plan_of(workbook_bytes(employees=[employee(1)])), deactivate_missing=False)
+    data = workbook_bytes(employees=[employee(n) for n in range(5000)])
+    started = time.perf_counter()
+    plan = plan_of(data)
+    elapsed = time.perf_counter() - started
+    assert plan.ok and len(plan.changes(500)) == 500
+    assert elapsed < 2.5, elapsed  # under a second on a quiet machine; slack for shared CI
