@@ -16,3 +16,13 @@ class BerakhlakConfig(AppConfig):
         from berakhlak.roster.services import ROSTER_IMPORTS
 
         sweep_register("berakhlak.roster_imports", ROSTER_IMPORTS)
+
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_province_root, sender=self)
+
+
+def _province_root(**kwargs) -> None:
+    from berakhlak.services import province_root_ensure
+
+    province_root_ensure()

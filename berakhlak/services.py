@@ -8,7 +8,7 @@ import string
 from django.db import transaction
 
 from berakhlak.audit import records_actor
-from berakhlak.models import Agency, Employee, RoleGrant, User
+from berakhlak.models import Agency, AgencyKind, Employee, RoleGrant, User
 
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
@@ -112,3 +112,23 @@ def role_grant_create(
 @transaction.atomic
 def role_grant_revoke(*, grant: RoleGrant) -> None:
     grant.delete()
+
+
+def province_root_ensure() -> Agency | None:
+    """A fresh installation's top unit from settings (PROVINCE_CODE, PROVINCE_NAME), made once when
+    no top unit exists; returns it, or None when no code is set or a top unit is already there.
+    Run after every `migrate` (berakhlak/apps.py); docs/ARCHITECTURE.md, "A fresh installation"."""
+    from django.conf import settings
+    from django.db import connection
+
+    code = settings.PROVINCE_CODE.strip().upper()
+    if not code or Agency._meta.db_table not in connection.introspection.table_names():
+        return None  # no code, or migrated back to zero
+    if Agency.objects.filter(parent__isnull=True).exists():
+        return None
+    root, _created = Agency.objects.get_or_create(
+        code=code, defaults={"name": settings.PROVINCE_NAME, "kind": AgencyKind.PROVINSI}
+    )
+    agency_paths_rebuild()
+    root.refresh_from_db()
+    return root

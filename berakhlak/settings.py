@@ -334,6 +334,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BerAKHLAK Monitor <noreply@l
 
 # --- The deployment's identity -----------------------------------------------------------------
 PROVINCE_NAME = env_str("PROVINCE_NAME", "Provinsi Kalimantan Selatan")
+# A fresh installation's top unit: with a code set, `migrate` creates the province (this code,
+# PROVINCE_NAME) when no top unit exists yet; unset, the first roster import brings it.
+PROVINCE_CODE = env_str("PROVINCE_CODE", "")
 # Where people report an accessibility problem (the page "Aksesibilitas", linked from the footer).
 ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "biro.organisasi@localhost")
 # Reports (PDF): letterhead, logo (a file under static/), place and signatory of the cover letter.

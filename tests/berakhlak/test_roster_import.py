@@ -440,3 +440,32 @@ def test_five_thousand_rows_are_checked_quickly_with_the_per_row_list():
     # About a second on a quiet machine (the read is as fast as openpyxl's own); the bound
     # catches a per-row database query or a quadratic check, not a busy CI runner.
     assert elapsed < 5, elapsed
+
+
+def test_a_fresh_installation_gets_its_province_from_the_settings_on_migrate(settings):
+    """No demo: PROVINCE_CODE (and PROVINCE_NAME) make the top unit when `migrate` runs; the
+    template then hangs its example under it, and importing it works."""
+    from berakhlak.roster.template import roster_template_bytes
+
+    settings.PROVINCE_CODE, settings.PROVINCE_NAME = "kalsel", "Provinsi Kalimantan Selatan"
+    assert not Agency.objects.exists()
+    call_command("migrate", verbosity=0)
+    root = Agency.objects.get()
+    assert (root.code, root.name, root.kind, root.depth) == (
+        "KALSEL",
+        "Provinsi Kalimantan Selatan",
+        "PROVINSI",
+        0,
+    )
+    call_command("migrate", verbosity=0)  # again: still one top unit
+    assert Agency.objects.count() == 1
+    plan = plan_of(BytesIO(roster_template_bytes()))
+    assert plan.ok, messages_of(plan)
+    roster_apply(plan, deactivate_missing=False)
+    assert Agency.objects.get(code="DINKES").parent == root
+
+
+def test_without_a_province_code_migrate_leaves_the_first_import_to_bring_the_top_unit(settings):
+    settings.PROVINCE_CODE = ""
+    call_command("migrate", verbosity=0)
+    assert not Agency.objects.exists()
