@@ -296,6 +296,8 @@ class PaperImport(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     round_agency = models.ForeignKey(RoundAgency, on_delete=models.CASCADE, related_name="+")
     count = models.PositiveIntegerField()
+    # SHA-256 of the imported file: the same file again is refused unless the admin confirms.
+    content_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -147,9 +147,15 @@ def _cell_problem(value: object) -> str | None:
 
 
 def sheet_records(
-    workbook, sheet_name: str, columns: tuple[str, ...], problems: list[Problem]
+    workbook,
+    sheet_name: str,
+    columns: tuple[str, ...],
+    problems: list[Problem],
+    optional: tuple[str, ...] = (),
 ) -> list[dict]:
     """The rows below the header as {"row": Excel row, column: saved value, "hidden": bool}.
+
+    `optional` columns are read when the header has them (a record has their key only then).
 
     The header is found in the first rows (a title row above it is fine); merged header or data
     cells, formulas without a saved value and formula errors are added to `problems` with their
@@ -188,6 +194,9 @@ def sheet_records(
     if missing:
         return []
     index_of = {column: positions[_key(column)] for column in columns}
+    index_of.update(
+        {column: positions[_key(column)] for column in optional if _key(column) in positions}
+    )
     merged = _merged_problems(sheet_name, content, header_row, index_of)
     problems.extend(merged)
     if any(p.row == header_row for p in merged):

@@ -23,7 +23,10 @@ from evaluations.selectors import rounds_for_admin
 from surveys.permissions import can_import_responses
 from surveys.services.paper_import import (
     PaperImportError,
+    PaperRepeated,
+    content_hash,
     paper_import,
+    paper_imported_before,
     paper_plan,
     paper_template_bytes,
 )
@@ -83,7 +86,14 @@ def paper_start(request):
         stored = default_storage.save(f"paper/{uuid.uuid4().hex}.xlsx", upload)
         token = uuid.uuid4().hex
         request.session[SESSION_KEY] = {"token": token, "path": stored, "round": round.pk}
-        context = {"round": round, "plan": plan, "token": token, "name": upload.name}
+        earlier = paper_imported_before(content_hash(upload))
+        context = {
+            "round": round,
+            "plan": plan,
+            "token": token,
+            "name": upload.name,
+            "earlier": earlier,
+        }
         return render(request, "surveys/paper/preview.html", context)
     return render(request, "surveys/paper/start.html", context)
 
@@ -104,7 +114,18 @@ def paper_confirm(request):
     del request.session[SESSION_KEY]
     try:
         with default_storage.open(pending["path"], "rb") as fileobj:
-            created = paper_import(round=round, fileobj=fileobj)
+            created = paper_import(
+                round=round, fileobj=fileobj, repeat_confirmed=request.POST.get("again") == "1"
+            )
+    except PaperRepeated:
+        messages.error(
+            request,
+            _(
+                "Berkas yang sama persis sudah pernah diimpor. Tidak ada yang diimpor; unggah "
+                "ulang dan centang konfirmasi bila memang harus diimpor lagi."
+            ),
+        )
+        return redirect("surveys:paper_start")
     except (PaperImportError, WorkbookError):
         messages.error(
             request, _("Berkas berubah sejak diperiksa; unggah ulang. Tidak ada yang diimpor.")

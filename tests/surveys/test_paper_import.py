@@ -14,12 +14,19 @@ from evaluations.services import round_transition
 from surveys import selectors
 from surveys.models import PaperImport, Participation, Response, ResponseSource, SealedSubmission
 from surveys.services.filling import answers_save, response_fields, survey_submit
-from surveys.services.paper_import import PaperImportError, paper_import, paper_template_bytes
+from surveys.services.paper_import import (
+    PaperImportError,
+    PaperRepeated,
+    paper_import,
+    paper_plan,
+    paper_template_bytes,
+)
 from tests.factories import AgencyFactory
 from tests.surveys.factories import (
     behaviour_instrument,
     engagement_instrument,
     open_round,
+    selection_instrument,
     submissions_of,
 )
 from tests.surveys.paper_files import CODES, answer_row, paper_workbook
@@ -119,7 +126,7 @@ def test_template_lists_the_round_codes_and_units(province, survey_round):
     workbook = load_workbook(io.BytesIO(paper_template_bytes(round=survey_round)))
     assert workbook.sheetnames == ["Jawaban", "Petunjuk", "Unit"]
     header = [c.value for c in workbook["Jawaban"][1]]
-    assert header == ["kode_unit", "jenis_asn", *CODES]
+    assert header == ["kode_unit", "jenis_asn", *CODES, "EE1", "EE2", "EE3"]
     units = {row[0] for row in workbook["Unit"].iter_rows(min_row=2, values_only=True)}
     assert {"DINKES", "UPTD-LAB", "DISDIK"} <= units
 
@@ -217,3 +224,137 @@ def test_web_submission_and_paper_both_count_on_the_board(province, survey_round
         r for r in board_rows(province.admin.user, survey_round) if r.agency.code == "DINKES"
     )
     assert (row.submitted, row.paper, row.completed) == (1, 1, 2)
+
+
+OFFICE = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "office"
+PICKS = ["nilai_pribadi", "budaya_saat_ini", "budaya_harapan"]
+
+
+@pytest.fixture
+def full_round(province):
+    instruments = [behaviour_instrument(), engagement_instrument(), selection_instrument(k=3)]
+    return open_round(province, instruments=instruments)
+
+
+def full_row(
+    unit="DINKES",
+    scale=5,
+    personal="OBP,OAK,OKO",
+    current="OHA,LIM1,OLO",
+    desired="OAD,OKL,OBP",
+    **engagement,
+):
+    answers = {"EE1": 6, "EE2": 4, "EE3": 2, **engagement}
+    return [
+        *answer_row(unit, "PNS", scale),
+        answers["EE1"],
+        answers["EE2"],
+        answers["EE3"],
+        personal,
+        current,
+        desired,
+    ]
+
+
+def full_workbook(rows):
+    return paper_workbook(
+        rows, header=["kode_unit", "jenis_asn", *CODES, "EE1", "EE2", "EE3", *PICKS]
+    )
+
+
+def test_engagement_and_values_selection_are_imported_like_web_answers(province, full_round):
+    assert paper_import(round=full_round, fileobj=full_workbook([full_row()])) == 1
+    [paper] = submissions_of(full_round)
+    web = response_fields(
+        selectors.survey_for_round(full_round),
+        {
+            **dict.fromkeys(CODES, 5),
+            "EE1": 6,
+            "EE2": 4,
+            "EE3": 2,
+            "PERSONAL": ["OBP", "OAK", "OKO"],
+            "CURRENT": ["OHA", "LIM1", "OLO"],
+            "DESIRED": ["OAD", "OKL", "OBP"],
+        },
+    )
+    assert web["score_engagement"] is not None and web["current_limiting"] == 1
+    for name in ("score_engagement", "current_limiting", "current_mask", "alignment_desired"):
+        assert getattr(paper, name) == web[name], name
+    assert paper.answers["CURRENT"] == ["OHA", "LIM1", "OLO"]
+
+
+def test_a_file_without_the_optional_sections_still_imports_behaviour_only(province, full_round):
+    paper_import(round=full_round, fileobj=paper_workbook([answer_row()]))
+    [paper] = submissions_of(full_round)
+    assert paper.score_bp is not None
+    assert paper.score_engagement is None and paper.current_limiting is None
+
+
+def test_selection_and_engagement_follow_the_web_rules(province, full_round):
+    rows = [
+        full_row(personal="OBP,OAK"),  # two of three
+        full_row(current="OHA,XYZ,OLO"),  # unknown code
+        full_row(desired="OAD OAD OKL"),  # a code twice
+        full_row(EE2=None),
+        full_row(personal="obp; oak; oko"),  # lower case, semicolons: fine
+    ]
+    plan = paper_plan(round=full_round, fileobj=full_workbook(rows))
+    found = {(p.row, p.column): p.message for p in plan.problems}
+    assert set(found) == {
+        (2, "nilai_pribadi"),
+        (3, "budaya_saat_ini"),
+        (4, "budaya_harapan"),
+        (5, "EE2"),
+    }, found
+    assert (
+        "tepat 3" in found[(2, "nilai_pribadi")]
+        and "tidak dikenal" in found[(3, "budaya_saat_ini")]
+    )
+    header = ["kode_unit", "jenis_asn", *CODES, "EE1", "EE2"]
+    plan = paper_plan(
+        round=full_round, fileobj=paper_workbook([[*answer_row(), 5, 5]], header=header)
+    )
+    assert [p.column for p in plan.problems] == ["EE3"]
+
+
+def test_an_office_file_with_text_numbers_and_formulas_imports_their_values(province, survey_round):
+    fileobj = io.BytesIO((OFFICE / "jawaban_kantor.xlsx").read_bytes())
+    plan = paper_plan(round=survey_round, fileobj=fileobj)
+    assert not plan.problems, [str(p) for p in plan.problems]
+    assert [row["answers"]["BP1"] for row in plan.rows] == [4, 5, 6]  # "4.0", =2+3, 6
+    assert plan.hidden_rows == [4]
+
+
+def test_a_formula_without_a_saved_value_is_refused_not_called_out_of_scale(province, survey_round):
+    plan = paper_plan(round=survey_round, fileobj=paper_workbook([answer_row(AK1="=2+2")]))
+    [problem] = plan.problems
+    assert (problem.row, problem.column) == (2, "AK1") and "nilai tersimpan" in problem.message
+
+
+def test_the_same_file_twice_is_refused_unless_confirmed(client, province, survey_round):
+    content = paper_workbook([answer_row()]).getvalue()
+    paper_import(round=survey_round, fileobj=io.BytesIO(content))
+    with pytest.raises(PaperRepeated):
+        paper_import(round=survey_round, fileobj=io.BytesIO(content))
+    assert SealedSubmission.objects.count() == 1
+    client.force_login(province.admin.user)
+    upload = io.BytesIO(content)
+    upload.name = "kertas.xlsx"
+    preview = client.post(
+        reverse("surveys:paper_start"), {"round": survey_round.pk, "file": upload}
+    )
+    assert 'data-testid="paper-repeated"' in preview.content.decode()
+    token = preview.context["token"]
+    refused = client.post(reverse("surveys:paper_confirm"), {"token": token}, follow=True)
+    assert "sudah pernah diimpor" in refused.content.decode()
+    assert SealedSubmission.objects.count() == 1
+    upload.seek(0)
+    preview = client.post(
+        reverse("surveys:paper_start"), {"round": survey_round.pk, "file": upload}
+    )
+    token = preview.context["token"]
+    done = client.post(
+        reverse("surveys:paper_confirm"), {"token": token, "again": "1"}, follow=True
+    )
+    assert "1 jawaban kertas diimpor" in done.content.decode()
+    assert SealedSubmission.objects.count() == 2

@@ -6,7 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from berakhlak.roster.xlsx import WorkbookError
 from evaluations.models import Round, RoundStatus
-from surveys.services.paper_import import PaperImportError, paper_import, paper_plan
+from surveys.services.paper_import import (
+    PaperImportError,
+    PaperRepeated,
+    paper_import,
+    paper_plan,
+)
 
 
 def round_lookup(value: str) -> Round:
@@ -30,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument("--round", required=True, help="nomor atau nama persis putaran")
         parser.add_argument("file", help="berkas .xlsx dengan sheet Jawaban")
         parser.add_argument("--dry-run", action="store_true", help="periksa saja, tidak menyimpan")
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help="impor juga bila berkas yang sama persis sudah pernah diimpor",
+        )
 
     def handle(self, *args, round, file, dry_run, **options):
         target = round_lookup(round)
@@ -50,7 +60,15 @@ class Command(BaseCommand):
                         raise PaperImportError(plan.problems)
                     created = len(plan.rows)
                 else:
-                    created = paper_import(round=target, fileobj=fileobj)
+                    created = paper_import(
+                        round=target, fileobj=fileobj, repeat_confirmed=options["again"]
+                    )
+            except PaperRepeated as error:
+                raise CommandError(
+                    f"Berkas yang sama persis sudah diimpor ke '{error.earlier.round.name}' pada "
+                    f"{error.earlier.created_at:%Y-%m-%d %H:%M} UTC; tambahkan --again bila memang "
+                    "harus diimpor lagi."
+                ) from None
             except WorkbookError as error:
                 raise CommandError(str(error)) from None
             except PaperImportError as error:
