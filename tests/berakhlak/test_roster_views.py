@@ -14,7 +14,7 @@ from berakhlak.roster.services import ROSTER_IMPORTS
 from tests.berakhlak.roster_files import employee, workbook_bytes
 
 pytestmark = pytest.mark.django_db
-PAGES = ["roster_import_start", "roster_template"]
+PAGES = ["roster_import_start", "roster_template", "roster_export"]
 UNITS = [
     ["PROV", "Pemerintah Provinsi Uji", "PROVINSI", None],
     ["DINKES", "Dinas Kesehatan", "DINAS", "PROV"],
@@ -156,3 +156,32 @@ def test_sweeper_requeues_imports_left_pending(province, django_capture_on_commi
     record.refresh_from_db()
     assert record.status == ImportStatus.PREVIEWED
     assert ROSTER_IMPORTS.sweep(timezone.now()) == 0
+
+
+def test_the_preview_lists_each_changed_row_and_the_hidden_rows(
+    client, province, django_capture_on_commit_callbacks
+):
+    """The export, edited, uploaded: the preview shows before -> after for that person only."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(province.admin.user)
+    exported = client.get(reverse("roster_export"))
+    assert exported["Content-Disposition"].startswith('attachment; filename="data-pegawai-')
+    book = load_workbook(BytesIO(exported.content))
+    sheet = book["Pegawai"]
+    target = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == province.asn_a.nip)
+    target[4].value = "Kepala Subbagian Umum"
+    sheet.row_dimensions[target[0].row].hidden = True
+    edited = BytesIO()
+    book.save(edited)
+    response = post_upload(client, edited, django_capture_on_commit_callbacks)
+    record = RosterImport.objects.get()
+    assert record.status == ImportStatus.PREVIEWED, record.errors
+    assert record.summary["counts"]["employees_changed"] == 1
+    assert record.summary["counts"]["employees_missing"] == 0
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="import-changes"' in page and province.asn_a.nip in page
+    assert "Kepala Subbagian Umum</ins>" in page
+    assert 'data-testid="import-hidden-rows"' in page and f"baris {target[0].row}" in page
