@@ -41,6 +41,11 @@ class Command(BaseCommand):
             "Pegawai: {employees_new} baru, {employees_changed} berubah, {employees_unchanged} tetap, "
             "{employees_missing} tidak ada di berkas.".format(**counts)
         )
+        for sheet, rows in plan.hidden_rows.items():
+            self.stdout.write(
+                f"Sheet {sheet}: baris tersembunyi/tersaring ikut diimpor: "
+                + ", ".join(map(str, rows))
+            )
         if dry_run:
             self.stdout.write("Mode uji (--dry-run): tidak ada data yang diubah.")
             return
