@@ -104,12 +104,15 @@ def _merged_problems(
         if max_row < header_row:
             continue  # a merged title above the header
         where = CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+        touched = [read[c] for c in range(min_col, max_col + 1) if c in read]
+        if not touched:
+            continue  # over columns the import ignores
         if min_row <= header_row:
             problems.append(
                 Problem(
                     sheet_name,
                     header_row,
-                    read.get(min_col, ""),
+                    touched[0],
                     _(
                         "Sel judul digabung (%(range)s). Pisahkan sel gabungan di baris judul: "
                         "satu judul untuk setiap kolom."
@@ -118,20 +121,17 @@ def _merged_problems(
                 )
             )
             continue
-        touched = [read[c] for c in range(min_col, max_col + 1) if c in read]
-        if touched:
-            problems.append(
-                Problem(
-                    sheet_name,
-                    min_row,
-                    touched[0],
-                    _(
-                        "Sel digabung (%(range)s). Pisahkan sel gabungan dan isi nilainya "
-                        "di setiap baris."
-                    )
-                    % {"range": where.coord},
+        problems.append(
+            Problem(
+                sheet_name,
+                min_row,
+                touched[0],
+                _(
+                    "Sel digabung (%(range)s). Pisahkan sel gabungan dan isi nilainya di setiap baris."
                 )
+                % {"range": where.coord},
             )
+        )
     return problems
 
 

@@ -469,3 +469,24 @@ def test_without_a_province_code_migrate_leaves_the_first_import_to_bring_the_to
     settings.PROVINCE_CODE = ""
     call_command("migrate", verbosity=0)
     assert not Agency.objects.exists()
+
+
+def test_a_merged_data_cell_is_refused_but_a_merge_over_ignored_columns_is_not():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    units = book.active
+    units.title = "Unit"
+    for row in [["kode", "nama", "jenis", "kode_induk"], *BASE_UNITS]:
+        units.append(row)
+    people = book.create_sheet("Pegawai")
+    people.append([*EMPLOYEE_HEADER, "catatan", "x"])
+    for n in (1, 2, 3):
+        people.append(employee(n))
+    people.merge_cells("D2:D3")  # one unit code over two people
+    people.merge_cells("G1:H1")  # a note title over two ignored columns
+    buffer = BytesIO()
+    book.save(buffer)
+    plan = plan_of(BytesIO(buffer.getvalue()))
+    assert [(p.row, p.column) for p in plan.problems] == [(2, "kode_unit")], messages_of(plan)
+    assert "Sel digabung (D2:D3)" in plan.problems[0].message
