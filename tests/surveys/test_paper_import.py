@@ -358,3 +358,15 @@ def test_the_same_file_twice_is_refused_unless_confirmed(client, province, surve
     )
     assert "1 jawaban kertas diimpor" in done.content.decode()
     assert SealedSubmission.objects.count() == 2
+
+
+def test_the_command_refuses_a_repeated_file_unless_again(province, survey_round, tmp_path):
+    path = tmp_path / "baik.xlsx"
+    path.write_bytes(paper_workbook([answer_row()]).getvalue())
+    call_command("import_responses", str(path), round=str(survey_round.pk), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--again"):
+        call_command("import_responses", str(path), round=str(survey_round.pk))
+    call_command(
+        "import_responses", str(path), round=str(survey_round.pk), again=True, stdout=io.StringIO()
+    )
+    assert SealedSubmission.objects.count() == 2
