@@ -17,6 +17,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if os.environ.get("BERAKHLAK_TEST_EMAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["BERAKHLAK_TEST_EMAIL_DIR"]
+# ...or to a mail server of the test's own (one that never answers, for the fault tests).
+if os.environ.get("BERAKHLAK_TEST_SMTP_PORT"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["BERAKHLAK_TEST_SMTP_PORT"])
 MEDIA_ROOT = Path(  # noqa: F405
     os.environ.get("BERAKHLAK_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="berakhlak-test-media-")
 )
