@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.action_reminders",
         "schedule": crontab(hour=0, minute=5),
     },
+    # The LKE of open rounds whose evidence window has begun: worksheet frozen, rows created.
+    "lke-open-due": {"task": "evaluations.lke_open_due", "schedule": 5 * 60},
     # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
     "evidence-orphans": {
         "task": "evaluations.evidence_orphans_delete",
