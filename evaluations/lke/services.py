@@ -20,7 +20,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berakhlak.audit import records_actor
+from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import Role, RoleGrant, User
 from evaluations import scoring, uploads
 from evaluations.lke import permissions
@@ -106,7 +106,15 @@ def worksheet_create_default(*, round: Round, by: User | None = None) -> Workshe
             )
             for order, (question, guidance, asked, kind, weight) in enumerate(rows, start=1)
         )
+    # The criteria went in as bulk inserts, which the audit log does not see row by row.
+    audit_change(
+        worksheet, {"criteria": ("", _("bawaan: %(n)s kriteria") % {"n": _default_count()})}
+    )
     return worksheet
+
+
+def _default_count() -> int:
+    return sum(len(rows) for _name, _description, rows in DEFAULT_WORKSHEET)
 
 
 @records_actor()
