@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes in parallel (pytest-xdist): one per core, at most four.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: install system-deps run test test-fast bench lint format messages backup clean
 
@@ -40,7 +42,7 @@ system-deps:
 test: system-deps install lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@# The insider's attacks run on both databases: again on SQLite when CI gave PostgreSQL.
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "insider and release tests on SQLite:"; \

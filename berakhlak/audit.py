@@ -145,3 +145,16 @@ def records_actor(param: str = "by") -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def audit_change(instance, changes: dict[str, tuple[Any, Any]]) -> None:
+    """Record a change that bypassed the model's `save` (a queryset update, a bulk insert) as one
+    log entry of `instance` with the current actor; `changes` maps a field (or what changed) to
+    its value before and after."""
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        instance,
+        action=LogEntry.Action.UPDATE,
+        changes={name: [str(before), str(after)] for name, (before, after) in changes.items()},
+    )

@@ -339,11 +339,11 @@ def seed_demo_accounts(**_kwargs) -> list[str]:
 @demo_step("verifikasi dua langkah")
 @transaction.atomic
 def seed_demo_second_factor(**_kwargs) -> list[str]:
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from berakhlak.permissions import requires_second_factor
-    from berakhlak.second_factor import RECOVERY_NAME, TOTP_NAME
+    from berakhlak.second_factor import RECOVERY_NAME, TOTP_NAME, recovery_codes_store
 
     enrolled = 0
     for user in User.objects.filter(username__in=[a.nip for a in DEMO_ACCOUNTS]):
@@ -353,7 +353,7 @@ def seed_demo_second_factor(**_kwargs) -> list[str]:
         TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=DEMO_TOTP_KEY, confirmed=True)
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in DEMO_RECOVERY_CODES)  # fmt: skip
+        recovery_codes_store(device, DEMO_RECOVERY_CODES)
         enrolled += 1
     return [f"{enrolled} akun demo memakai aplikasi autentikator demo"]
 

@@ -2,6 +2,10 @@
 codes, on django-otp's devices. Who needs one is `permissions.requires_second_factor`; the
 middleware `SecondFactorRequiredMiddleware` sends them here; the login step's lockout is in the
 view (berakhlak/views/second_factor.py), on django-axes like the password step.
+
+Recovery codes are stored as a keyed hash (`recovery_code_stored`: an HMAC with the project's
+SECRET_KEY, cut to the 16 characters django-otp's token column holds), so a copy of the
+database does not hand out a way past the second factor. The user sees them once.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import secrets
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,6 +29,7 @@ RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 TOTP_NAME = "Aplikasi autentikator"
 RECOVERY_NAME = "Kode pemulihan"
+_RECOVERY_SALT = "berakhlak.second_factor.recovery"
 
 
 class Check(enum.Enum):
@@ -98,8 +105,20 @@ def _recovery_codes_replace(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    recovery_codes_store(device, codes)
     return [f"{code[:4]}-{code[4:]}" for code in codes]
+
+
+def recovery_code_stored(code: str, secret: str | None = None) -> str:
+    """What the database keeps of a recovery code (typed as shown, with or without the dash)."""
+    code = _digits(code).lower().replace("-", "")
+    return salted_hmac(_RECOVERY_SALT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
+def recovery_codes_store(device: StaticDevice, codes: list[str]) -> None:
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_stored(code)) for code in codes
+    )
 
 
 def _recovery_code() -> str:
@@ -123,9 +142,25 @@ def second_factor_check(
         allowed, _why = device.verify_is_allowed()
         if not allowed:
             return Check.WAIT, None
-        if device.verify_token(token):
+        matched = (
+            device.verify_token(token) if model is TOTPDevice else _recovery_code_use(device, token)
+        )
+        if matched:
             return Check.OK, device
     return Check.WRONG, None
+
+
+def _recovery_code_use(device: StaticDevice, code: str) -> bool:
+    """Use up a recovery code: django-otp's `verify_token` on the stored form, under the current
+    key or one rotated away (SECRET_KEY_FALLBACKS), counting one failure for the device."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    match = device.token_set.filter(token__in=[recovery_code_stored(code, k) for k in keys]).first()
+    if match is None:
+        device.throttle_increment()
+        return False
+    match.delete()
+    device.throttle_reset()
+    return True
 
 
 @records_actor("by")

@@ -110,7 +110,8 @@ def role_grant_create(
 
 
 @transaction.atomic
-def role_grant_revoke(*, grant: RoleGrant) -> None:
+@records_actor()
+def role_grant_revoke(*, grant: RoleGrant, by: User | None = None) -> None:
     grant.delete()
 
 

@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.action_reminders",
         "schedule": crontab(hour=0, minute=5),
     },
+    # The LKE of open rounds whose evidence window has begun: worksheet frozen, rows created.
+    "lke-open-due": {"task": "evaluations.lke_open_due", "schedule": 5 * 60},
     # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
     "evidence-orphans": {
         "task": "evaluations.evidence_orphans_delete",
@@ -330,6 +332,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail server may keep a worker waiting; well inside the mail tasks' limits.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BerAKHLAK Monitor <noreply@localhost>")
 
 # --- The deployment's identity -----------------------------------------------------------------

@@ -17,6 +17,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if os.environ.get("BERAKHLAK_TEST_EMAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["BERAKHLAK_TEST_EMAIL_DIR"]
+# ...or to a mail server of the test's own (one that never answers, for the fault tests).
+if os.environ.get("BERAKHLAK_TEST_SMTP_PORT"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["BERAKHLAK_TEST_SMTP_PORT"])
 MEDIA_ROOT = Path(  # noqa: F405
     os.environ.get("BERAKHLAK_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="berakhlak-test-media-")
 )
@@ -30,3 +34,15 @@ if not os.environ.get("BERAKHLAK_REAL_CELERY_WORKER"):
 CELERY_TASK_EAGER_PROPAGATES = True
 # A real test worker and the test run share a queue name of their own (tests/celery_worker.py).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BERAKHLAK_TEST_QUEUE", "celery")
+
+# Tests run in parallel processes (pytest-xdist, `make test`): each process's cache gets a Redis
+# database of its own next to the broker's, because a test's `cache.clear()` empties a whole
+# database and must reach neither the other process's cache nor the queued tasks. Its real
+# workers inherit PYTEST_XDIST_WORKER and so share its cache.
+if REDIS_URL:  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _broker = urlsplit(REDIS_URL)  # noqa: F405
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _db = (int(_broker.path.strip("/") or 0) + 1 + _worker) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_broker._replace(path=f"/{_db}"))  # noqa: F405

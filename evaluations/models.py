@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from berakhlak.mailing import Mailed
 from berakhlak.models import Agency, AgencyKind, Wording
 
 
@@ -410,11 +411,11 @@ class EventKind(models.TextChoices):
     EVIDENCE_WITHDRAWN = "EVIDENCE_WITHDRAWN", _("Bukti ditarik")
 
 
-class AssessmentEvent(models.Model):
+class AssessmentEvent(Mailed):
     """Append-only audit trail of an assessment: who, when, from, to, before, after, why.
 
-    Rows are only ever inserted; the one column written later is `notified_at`, the delivery mark
-    of the e-mail task (so a retried task never sends twice).
+    Rows are only ever inserted; the columns written later are the e-mail's delivery columns
+    (berakhlak.mailing.Mailed).
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
@@ -426,7 +427,6 @@ class AssessmentEvent(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("jejak audit LKE")

@@ -120,8 +120,9 @@ def _appeal_window_problems(round: Round) -> list[tuple[str | None, str]]:
     return []
 
 
+@records_actor()
 def round_appeal_window_set(
-    *, round: Round, opens: dt.date | None, closes: dt.date | None
+    *, round: Round, opens: dt.date | None, closes: dt.date | None, by: User | None = None
 ) -> Round:
     """The appeal window may be set or changed at any time before the round is computed."""
     if round.status not in (RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED):

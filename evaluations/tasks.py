@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from evaluations.lke.notifications import lke_events_notify
+from evaluations.lke.services import lke_open_due
 from evaluations.lke.sweeper import evidence_orphans_delete
 
 
@@ -25,3 +26,9 @@ def lke_notify(event_ids: list[int]) -> int:
 def evidence_orphans_sweep() -> int:
     """Daily: remove evidence files no row refers to (uploads whose transaction rolled back)."""
     return len(evidence_orphans_delete())
+
+
+@shared_task(name="evaluations.lke_open_due", time_limit=10 * 60, soft_time_limit=9 * 60)
+def lke_open_due_task() -> int:
+    """Every five minutes: open the LKE of rounds whose evidence window has begun."""
+    return lke_open_due()

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from berakhlak.mailing import Mailed
 from berakhlak.models import Agency, CoreValue, Employee
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a hall
@@ -236,15 +237,13 @@ class Thread(models.Model):
         return self.title
 
 
-class Post(models.Model):
+class Post(Mailed):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("isi (Markdown)"))
     body_html = models.TextField(editable=False)  # sanitised rendering of `body`
     created_at = models.DateTimeField(auto_now_add=True)
     hidden = models.BooleanField(_("disembunyikan"), default=False)
-    # Claimed by the e-mail task with a conditional UPDATE so a retried task never sends twice.
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,18 +1,20 @@
 """E-mails of the forums (console backend by default): a reply to your thread, a mention.
 
-Idempotent: the post is claimed (`notified_at`) with a conditional UPDATE before sending and
-released if sending fails, so a retried or duplicated task never sends twice."""
+Sent at least once and, but for a crash inside the mail exchange itself, once: the delivery
+columns and their claim are berakhlak.mailing's."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berakhlak.mailing import mail_claim, mail_outbox, mail_release, mail_sent
 from forums.models import Post
 
 logger = logging.getLogger(__name__)
@@ -45,10 +47,7 @@ def recipients(post: Post) -> dict[str, str]:
 
 def post_notify(*, post_id: int) -> int:
     """Send the e-mails of one post once; returns the number of messages sent."""
-    claimed = Post.objects.filter(pk=post_id, notified_at__isnull=True, hidden=False).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
+    if not mail_claim(Post, [post_id], also=Q(hidden=False)):
         return 0
     post = Post.objects.select_related(
         "thread__forum__root", "thread__author__employee", "author__employee"
@@ -64,9 +63,22 @@ def post_notify(*, post_id: int) -> int:
             body = f"{post.author.display_name()}:\n\n{post.body[:2000]}\n\n{link}#post-{post.pk}\n"
             sent += EmailMessage(subject, body, to=[address]).send()
     except OSError:
-        if sent:  # some went out: a retry would send those twice; keep the claim
-            logger.warning("forum post %s: e-mail stopped after %s messages", post_id, sent)
-            return sent
-        Post.objects.filter(pk=post_id).update(notified_at=None)  # release: the retry sends
-        raise
+        if not sent:
+            mail_release(Post, [post_id])  # nothing went out: the retry sends them all
+            raise
+        # Some went out: a retry would send those twice, so the post counts as sent.
+        logger.warning("forum post %s: e-mail stopped after %s messages", post_id, sent)
+    mail_sent(Post, [post_id])
     return sent
+
+
+def posts_send_unsent(now: dt.datetime) -> int:
+    """The sweep of background work (berakhlak.jobs, every minute): send the e-mails of the last
+    day's posts that the broker never took or whose worker died holding them."""
+    from berakhlak.jobs import SEND_GRACE, job_send
+    from forums.tasks import forum_post_notify
+
+    unsent = mail_outbox(Post, now, at="created_at", grace=SEND_GRACE, also=Q(hidden=False))
+    for post_id in unsent:
+        job_send(forum_post_notify, post_id)
+    return len(unsent)

@@ -159,7 +159,12 @@ def django_db_modify_db_settings(
 
 
 def worker_start(
-    workdir: Path, redis_url: str, *, queue: str = QUEUE, media_root: Path | None = None
+    workdir: Path,
+    redis_url: str,
+    *,
+    queue: str = QUEUE,
+    media_root: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ):
     """Start a worker process on this run's test database; returns (process, hostname, log).
 
@@ -184,6 +189,7 @@ def worker_start(
     }
     if media_root is not None:
         environment["BERAKHLAK_TEST_MEDIA_ROOT"] = str(media_root)
+    environment.update(extra_env or {})
     log_path = workdir / f"worker-{hostname.split('@')[0]}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -241,7 +247,8 @@ def _celery_worker_session(django_db_setup, tmp_path_factory) -> Iterator[Celery
 def spare_celery_worker(transactional_db, tmp_path, settings) -> Iterator:
     """Start extra workers on a queue of this test's own, to be killed by the test (faults).
 
-    Yields ``start(wait=True) -> subprocess.Popen``; ``.delay()`` goes to that queue for the test.
+    Yields ``start(wait=True, env=None) -> subprocess.Popen``; ``.delay()`` goes to that queue for
+    the test; ``env`` adds to the worker's environment.
     With ``wait=False`` it does not wait for a ping (a solo worker busy with a task cannot answer).
     Every worker of the test and the test itself share one MEDIA_ROOT (uploads, report files).
     """
@@ -252,9 +259,9 @@ def spare_celery_worker(transactional_db, tmp_path, settings) -> Iterator:
     media_root.mkdir()
     settings.MEDIA_ROOT = media_root
 
-    def start(*, wait: bool = True) -> subprocess.Popen:
+    def start(*, wait: bool = True, env: dict[str, str] | None = None) -> subprocess.Popen:
         process, hostname, log_path = worker_start(
-            tmp_path, redis_url, queue=queue, media_root=media_root
+            tmp_path, redis_url, queue=queue, media_root=media_root, extra_env=env
         )
         processes.append(process)
         if wait:

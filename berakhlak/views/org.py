@@ -222,6 +222,6 @@ def role_revoke(request, pk):
     if not decision:
         messages.error(request, decision.reason)
         return redirect("role_list")
-    services.role_grant_revoke(grant=grant)
+    services.role_grant_revoke(grant=grant, by=request.user)
     messages.success(request, _("Peran telah dicabut."))
     return redirect("role_list")

@@ -1,8 +1,7 @@
 """E-mails on submit, resubmission, revision request and final score.
 
-Idempotent: the task claims the events (`notified_at`) with a conditional UPDATE before sending
-and releases them if sending fails, so a retried or duplicated task never sends twice. A worker
-killed between the claim and the send loses that e-mail rather than sending it twice.
+Sent at least once and, but for a crash inside the mail exchange itself, once: the delivery
+columns and their claim are berakhlak.mailing's.
 """
 
 from __future__ import annotations
@@ -11,11 +10,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from berakhlak.mailing import mail_claim, mail_outbox, mail_pending, mail_release, mail_sent
 from berakhlak.models import Role, RoleGrant, User
 from evaluations.models import AssessmentEvent, AssessmentStatus, EvaluatorAssignment, RoundAgency
 
@@ -45,22 +45,13 @@ def evaluators_of(round_agency: RoundAgency) -> list[User]:
 
 
 def lke_events_notify(*, event_ids: list[int]) -> int:
-    """Send one e-mail per recipient group for the given events; returns messages sent."""
+    """Send one e-mail per recipient group for the given events; returns messages sent.
+
+    Each group's events are claimed just before its message is built and marked sent just after
+    (berakhlak.mailing): a failure gives back the unsent groups, a dead worker's claim lapses."""
     now = timezone.now()
-    claimed = list(
-        AssessmentEvent.objects.filter(pk__in=event_ids, notified_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    claimed = [
-        pk
-        for pk in claimed
-        if AssessmentEvent.objects.filter(pk=pk, notified_at__isnull=True).update(notified_at=now)
-    ]
-    if not claimed:
-        return 0
     events = list(
-        AssessmentEvent.objects.filter(pk__in=claimed)
+        AssessmentEvent.objects.filter(mail_pending(now), pk__in=event_ids)
         .select_related("assessment__criterion", "assessment__round_agency__round",
                         "assessment__round_agency__agency", "actor__employee")
         .order_by("assessment__round_agency_id", "to_status", "assessment__criterion__code")
@@ -68,66 +59,65 @@ def lke_events_notify(*, event_ids: list[int]) -> int:
     groups: dict[tuple[int, str], list[AssessmentEvent]] = {}
     for event in events:
         groups.setdefault((event.assessment.round_agency_id, event.to_status), []).append(event)
-    messages = []
-    for (_agency_id, status), group in groups.items():
-        round_agency = group[0].assessment.round_agency
-        if status in TO_EVALUATORS:
-            recipients = evaluators_of(round_agency)
-        elif status in TO_AGENTS:
-            recipients = agents_of(round_agency)
-        else:
-            continue
-        addresses = sorted({a for a in (_address(u) for u in recipients) if a})
-        if not addresses:
-            continue
-        context = {
-            "status": S(status),
-            "status_label": S(status).label,
-            "round_agency": round_agency,
-            "round": round_agency.round,
-            "events": group,
-            "actor": group[0].actor.display_name(),
-            "link": settings.SITE_URL.rstrip("/")
-            + reverse("evaluations:lke_workspace", args=[round_agency.pk])
-            if status in TO_AGENTS
-            else settings.SITE_URL.rstrip("/") + reverse("evaluations:lke_review_queue"),
-        }
-        subject = " ".join(render_to_string("evaluations/lke/email/subject.txt", context).split())
-        body = render_to_string("evaluations/lke/email/body.txt", context)
-        messages.append((EmailMessage(subject, body, bcc=addresses), [e.pk for e in group]))
     sent = 0
-    for position, (message, _pks) in enumerate(messages):
+    for group in groups.values():
+        held = set(mail_claim(AssessmentEvent, [e.pk for e in group]))
+        group = [e for e in group if e.pk in held]
+        if not group:
+            continue
+        message = _message(group)
         try:
-            sent += message.send()
+            if message is not None:
+                sent += message.send()
         except OSError:
-            # Release what was not sent so that the retry sends it (and only it).
-            unsent = [pk for _m, group_pks in messages[position:] for pk in group_pks]
-            AssessmentEvent.objects.filter(pk__in=unsent).update(notified_at=None)
+            mail_release(AssessmentEvent, held)
             raise
+        mail_sent(AssessmentEvent, held)
     return sent
 
 
-# Events of the last day whose e-mail the broker never took (Redis down) or whose sending failed
-# for good; older ones are not sent late.
-OUTBOX_WINDOW = dt.timedelta(days=1)
+def _message(group: list[AssessmentEvent]) -> EmailMessage | None:
+    """The one e-mail of a group of events (one agency, one status); None: nobody to write to."""
+    round_agency = group[0].assessment.round_agency
+    status = group[0].to_status
+    if status in TO_EVALUATORS:
+        recipients = evaluators_of(round_agency)
+    elif status in TO_AGENTS:
+        recipients = agents_of(round_agency)
+    else:
+        return None
+    addresses = sorted({a for a in (_address(u) for u in recipients) if a})
+    if not addresses:
+        return None
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "status": S(status),
+        "status_label": S(status).label,
+        "round_agency": round_agency,
+        "round": round_agency.round,
+        "events": group,
+        "actor": group[0].actor.display_name(),
+        "link": site + reverse("evaluations:lke_workspace", args=[round_agency.pk])
+        if status in TO_AGENTS
+        else site + reverse("evaluations:lke_review_queue"),
+    }
+    subject = " ".join(render_to_string("evaluations/lke/email/subject.txt", context).split())
+    body = render_to_string("evaluations/lke/email/body.txt", context)
+    return EmailMessage(subject, body, bcc=addresses)
 
 
 def lke_events_send_unsent(now: dt.datetime) -> int:
-    """The sweep of background work (berakhlak.jobs, every minute): send the e-mails of events
-    never claimed. A duplicate finds them claimed and sends nothing."""
+    """The sweep of background work (berakhlak.jobs, every minute): send the e-mails of the last
+    day's events that the broker never took or whose worker died holding them."""
     from berakhlak.jobs import SEND_GRACE, job_send
     from evaluations.tasks import lke_notify
 
-    unsent = list(
-        AssessmentEvent.objects.filter(
-            notified_at__isnull=True,
-            to_status__in=TO_EVALUATORS | TO_AGENTS,
-            at__lt=now - SEND_GRACE,
-            at__gte=now - OUTBOX_WINDOW,
-        )
-        .exclude(from_status=F("to_status"))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
+    unsent = mail_outbox(
+        AssessmentEvent,
+        now,
+        at="at",
+        grace=SEND_GRACE,
+        also=Q(to_status__in=TO_EVALUATORS | TO_AGENTS) & ~Q(from_status=F("to_status")),
     )
     if unsent:
         job_send(lke_notify, unsent)

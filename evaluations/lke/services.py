@@ -16,11 +16,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berakhlak.audit import records_actor
+from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import Role, RoleGrant, User
 from evaluations import scoring, uploads
 from evaluations.lke import permissions
@@ -106,7 +106,15 @@ def worksheet_create_default(*, round: Round, by: User | None = None) -> Workshe
             )
             for order, (question, guidance, asked, kind, weight) in enumerate(rows, start=1)
         )
+    # The criteria went in as bulk inserts, which the audit log does not see row by row.
+    audit_change(
+        worksheet, {"criteria": ("", _("bawaan: %(n)s kriteria") % {"n": _default_count()})}
+    )
     return worksheet
+
+
+def _default_count() -> int:
+    return sum(len(rows) for _name, _description, rows in DEFAULT_WORKSHEET)
 
 
 @records_actor()
@@ -120,6 +128,7 @@ def worksheet_freeze(*, worksheet: Worksheet, by: User | None = None) -> Workshe
         raise ValidationError(problems)
     worksheet.frozen_at = timezone.now()
     worksheet.save(update_fields=["frozen_at"])
+    assessments_create(worksheet=worksheet)
     return worksheet
 
 
@@ -135,21 +144,59 @@ def worksheet_ready(round: Round, today: dt.date | None = None) -> Worksheet | N
     return worksheet
 
 
-def assessments_ensure(*, round_agency: RoundAgency) -> int:
-    """Create the agency's missing assessment rows (one per criterion); returns how many."""
-    worksheet = worksheet_ready(round_agency.round)
-    if worksheet is None:
+def assessments_create(*, worksheet: Worksheet) -> int:
+    """Create the missing assessment rows (one per criterion) of every LKE agency of the frozen
+    worksheet's round; returns how many. Cheap when nothing is missing (one counting query)."""
+    criteria = list(worksheet_criteria(worksheet).values_list("pk", flat=True))
+    if worksheet.frozen_at is None or not criteria:
         return 0
+    short = (
+        lke_agencies(worksheet.round)
+        .annotate(rows=Count("assessments"))
+        .filter(rows__lt=len(criteria))
+    )
+    created = 0
+    for round_agency in short:
+        created += assessments_ensure(round_agency=round_agency, criteria=criteria)
+    return created
+
+
+def assessments_ensure(*, round_agency: RoundAgency, criteria: list[int] | None = None) -> int:
+    """Create one agency's missing assessment rows; returns how many (the demo and tests call it
+    directly; the LKE opens through `lke_open_due` / `worksheet_freeze`)."""
+    if criteria is None:
+        worksheet = worksheet_ready(round_agency.round)
+        if worksheet is None:
+            return 0
+        criteria = list(worksheet_criteria(worksheet).values_list("pk", flat=True))
     have = set(
         Assessment.objects.filter(round_agency=round_agency).values_list("criterion_id", flat=True)
     )
     missing = [
-        Assessment(round_agency=round_agency, criterion=criterion)
-        for criterion in worksheet_criteria(worksheet)
-        if criterion.pk not in have
+        Assessment(round_agency=round_agency, criterion_id=pk) for pk in criteria if pk not in have
     ]
-    Assessment.objects.bulk_create(missing, ignore_conflicts=True)
+    Assessment.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1000)
     return len(missing)
+
+
+def lke_open_due(*, today: dt.date | None = None, round: Round | None = None) -> int:
+    """Open the LKE of every open round whose evidence window has begun (or of one round): freeze
+    its worksheet and create each LKE agency's assessment rows; returns the rows created.
+
+    Idempotent. The beat task `evaluations.lke_open_due` runs it every five minutes and opening a
+    round runs it for that round, so that no page has to write when it is read
+    (docs/ARCHITECTURE.md §6)."""
+    rounds = Round.objects.filter(status=RoundStatus.OPEN, worksheet__isnull=False)
+    if round is not None:
+        rounds = rounds.filter(pk=round.pk)
+    created = 0
+    for each in rounds:
+        before = Assessment.objects.filter(round_agency__round=each).count()
+        worksheet = worksheet_ready(each, today)  # freezing creates the rows
+        if worksheet is not None:
+            assessments_create(worksheet=worksheet)  # and rows missing from earlier versions
+            created += Assessment.objects.filter(round_agency__round=each).count() - before
+    return created
 
 
 # --- evaluator assignments --------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Every write checks first that the worksheet may still change (not frozen, evidence window not
 open). Weights may pass through totals other than 100 while the admin rebalances them; the total
-of 100 is enforced where it matters: freezing, and the first use of the worksheet
-(`services.worksheet_freeze` / `worksheet_ready`).
+of 100 is enforced where it matters: freezing, and the opening of the LKE
+(`services.worksheet_freeze` / `worksheet_ready`). Each write takes the acting user (`by=`) and
+is in the audit log with it, moves and the Excel import's bulk rows included (`audit_change`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from berakhlak.audit import records_actor
+from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import User
 from evaluations.lke.services import worksheet_is_editable
 from evaluations.models import Component, Criterion, Round, Worksheet
@@ -73,8 +74,11 @@ def criterion_code_suggest(component: Component) -> str:
 # --- components ----------------------------------------------------------------------------------
 
 
+@records_actor()
 @transaction.atomic
-def component_add(*, worksheet: Worksheet, name: str, description: str = "") -> Component:
+def component_add(
+    *, worksheet: Worksheet, name: str, description: str = "", by: User | None = None
+) -> Component:
     worksheet = _locked(worksheet)
     last = worksheet.components.aggregate(m=Max("order"))["m"] or 0
     return Component.objects.create(
@@ -82,18 +86,23 @@ def component_add(*, worksheet: Worksheet, name: str, description: str = "") -> 
     )
 
 
+@records_actor()
 @transaction.atomic
-def component_update(*, component: Component, name: str, description: str = "") -> Component:
+def component_update(
+    *, component: Component, name: str, description: str = "", by: User | None = None
+) -> Component:
     _locked(component.worksheet)
     component.name, component.description = name.strip(), description.strip()
     component.save(update_fields=["name", "description"])
     return component
 
 
+@records_actor()
 @transaction.atomic
-def component_delete(*, component: Component) -> None:
+def component_delete(*, component: Component, by: User | None = None) -> None:
     """Deletes the component with its criteria and closes the gap in the order."""
     worksheet = _locked(component.worksheet)
+    component = Component.objects.get(pk=component.pk)  # its order now, not when it was read
     order = component.order
     component.delete()
     for later in worksheet.components.filter(order__gt=order).order_by("order"):
@@ -101,18 +110,21 @@ def component_delete(*, component: Component) -> None:
 
 
 def _swap(model, a, b) -> None:
-    """Swap the `order` of two rows under a unique (parent, order) constraint."""
+    """Swap the `order` of two rows under a unique (parent, order) constraint (audited)."""
     a_order, b_order = a.order, b.order
     model.objects.filter(pk=a.pk).update(order=0)
     model.objects.filter(pk=b.pk).update(order=a_order)
     model.objects.filter(pk=a.pk).update(order=b_order)
+    audit_change(a, {"order": (a_order, b_order)})
+    audit_change(b, {"order": (b_order, a_order)})
 
 
+@records_actor()
 @transaction.atomic
-def component_move(*, component: Component, by: int) -> None:
+def component_move(*, component: Component, step: int, by: User | None = None) -> None:
     worksheet = _locked(component.worksheet)
     component = Component.objects.get(pk=component.pk)
-    neighbour = worksheet.components.filter(order=component.order + by).first()
+    neighbour = worksheet.components.filter(order=component.order + step).first()
     if neighbour is not None:
         _swap(Component, component, neighbour)
 
@@ -133,8 +145,9 @@ def _criterion_check(worksheet: Worksheet, data: dict, exclude_pk: int | None = 
         raise ValidationError(errors)
 
 
+@records_actor()
 @transaction.atomic
-def criterion_add(*, component: Component, **data) -> Criterion:
+def criterion_add(*, component: Component, by: User | None = None, **data) -> Criterion:
     worksheet = _locked(component.worksheet)
     _criterion_check(worksheet, data)
     last = component.criteria.aggregate(m=Max("order"))["m"] or 0
@@ -143,9 +156,10 @@ def criterion_add(*, component: Component, **data) -> Criterion:
     )
 
 
+@records_actor()
 @transaction.atomic
 def criterion_update(
-    *, criterion: Criterion, component: Component | None = None, **data
+    *, criterion: Criterion, component: Component | None = None, by: User | None = None, **data
 ) -> Criterion:
     """Change a criterion; a different `component` moves it to the end of that component."""
     worksheet = _locked(criterion.component.worksheet)
@@ -172,30 +186,37 @@ def _close_gap(component: Component, order: int) -> None:
         Criterion.objects.filter(pk=later.pk).update(order=later.order - 1)
 
 
+@records_actor()
 @transaction.atomic
-def criterion_delete(*, criterion: Criterion) -> None:
+def criterion_delete(*, criterion: Criterion, by: User | None = None) -> None:
     _locked(criterion.component.worksheet)
+    criterion = Criterion.objects.select_related("component").get(pk=criterion.pk)  # fresh order
     component, order = criterion.component, criterion.order
     criterion.delete()
     _close_gap(component, order)
 
 
+@records_actor()
 @transaction.atomic
-def criterion_move(*, criterion: Criterion, by: int) -> None:
+def criterion_move(*, criterion: Criterion, step: int, by: User | None = None) -> None:
     _locked(criterion.component.worksheet)
     criterion = Criterion.objects.get(pk=criterion.pk)
     neighbour = Criterion.objects.filter(
-        component_id=criterion.component_id, order=criterion.order + by
+        component_id=criterion.component_id, order=criterion.order + step
     ).first()
     if neighbour is not None:
         _swap(Criterion, criterion, neighbour)
 
 
+@records_actor()
 @transaction.atomic
-def worksheet_contents_replace(*, worksheet: Worksheet, components: list[dict]) -> Worksheet:
+def worksheet_contents_replace(
+    *, worksheet: Worksheet, components: list[dict], by: User | None = None
+) -> Worksheet:
     """Replace every component and criterion (the Excel import); `components` is already valid:
     [{"name", "description", "criteria": [{CRITERION_FIELDS...}]}] in order."""
     worksheet = _locked(worksheet)
+    before = criteria_count(worksheet)
     worksheet.components.all().delete()
     for c_order, entry in enumerate(components, start=1):
         component = Component.objects.create(
@@ -208,4 +229,13 @@ def worksheet_contents_replace(*, worksheet: Worksheet, components: list[dict]) 
             Criterion(component=component, order=order, **{k: row[k] for k in CRITERION_FIELDS})
             for order, row in enumerate(entry["criteria"], start=1)
         )
+    # The criteria went in as one bulk insert, which the audit log does not see row by row.
+    audit_change(worksheet, {"criteria": (before, criteria_count(worksheet))})
     return worksheet
+
+
+def criteria_count(worksheet: Worksheet) -> str:
+    """What a bulk change of the worksheet's contents is logged as: "7 komponen, 21 kriteria"."""
+    components = worksheet.components.count()
+    criteria = Criterion.objects.filter(component__worksheet=worksheet).count()
+    return _("%(c)s komponen, %(k)s kriteria") % {"c": components, "k": criteria}

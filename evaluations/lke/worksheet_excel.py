@@ -106,10 +106,10 @@ def worksheet_upload_import(*, round: Round, by, fileobj: IO[bytes]) -> dict[str
     back, so it leaves no empty worksheet behind either."""
     worksheet = Worksheet.objects.filter(round=round).first()
     target = worksheet or worksheet_create_empty(round=round, by=by)
-    return worksheet_import(worksheet=target, fileobj=fileobj)
+    return worksheet_import(worksheet=target, fileobj=fileobj, by=by)
 
 
-def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes]) -> dict[str, int]:
+def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes], by=None) -> dict[str, int]:
     """Replace the worksheet's components and criteria from a workbook, or change nothing."""
     problems: list[Problem] = []
     workbook = workbook_open(fileobj)
@@ -173,5 +173,5 @@ def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes]) -> dict[str, i
         )  # fmt: skip
     if problems:
         raise WorksheetImportError(problems)
-    worksheet_contents_replace(worksheet=worksheet, components=list(components.values()))
+    worksheet_contents_replace(worksheet=worksheet, components=list(components.values()), by=by)
     return {"components": len(components), "criteria": len(records)}

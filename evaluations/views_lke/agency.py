@@ -56,7 +56,6 @@ def _progress(assessments) -> dict:
 def workspace(request, pk: int):
     round_agency = selectors.get_round_agency_for_user(request.user, pk)
     round = round_agency.round
-    services.assessments_ensure(round_agency=round_agency)
     assessments = selectors.agency_assessments(round_agency)
     is_agent = permissions.is_agency_agent(request.user, round_agency)
     is_admin = permissions.is_round_admin(request.user, round)

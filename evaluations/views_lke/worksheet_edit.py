@@ -92,9 +92,11 @@ def component_form(request, pk: int, component_pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             if component is None:
-                component = edit.component_add(worksheet=worksheet, **form.cleaned_data)
+                component = edit.component_add(
+                    worksheet=worksheet, by=request.user, **form.cleaned_data
+                )
             else:
-                edit.component_update(component=component, **form.cleaned_data)
+                edit.component_update(component=component, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -113,11 +115,11 @@ def component_action(request, pk: int, component_pk: int):
     component = get_object_or_404(Component, pk=component_pk, worksheet=worksheet)
     action = request.POST.get("action")
     if action in ("up", "down"):
-        edit.component_move(component=component, by=-1 if action == "up" else 1)
+        edit.component_move(component=component, step=-1 if action == "up" else 1, by=request.user)
         return redirect(_worksheet_url(round, f"component-{component.pk}"))
     if action != "delete":
         raise Http404
-    edit.component_delete(component=component)
+    edit.component_delete(component=component, by=request.user)
     messages.success(
         request,
         _("Komponen %(name)s beserta kriterianya dihapus.") % {"name": component.name},
@@ -161,9 +163,11 @@ def criterion_form(request, pk: int, criterion_pk: int | None = None):
         component = data.pop("component")
         try:
             if criterion is None:
-                criterion = edit.criterion_add(component=component, **data)
+                criterion = edit.criterion_add(component=component, by=request.user, **data)
             else:
-                edit.criterion_update(criterion=criterion, component=component, **data)
+                edit.criterion_update(
+                    criterion=criterion, component=component, by=request.user, **data
+                )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -187,11 +191,11 @@ def criterion_action(request, pk: int, criterion_pk: int):
     criterion = get_object_or_404(Criterion, pk=criterion_pk, component__worksheet=worksheet)
     action = request.POST.get("action")
     if action in ("up", "down"):
-        edit.criterion_move(criterion=criterion, by=-1 if action == "up" else 1)
+        edit.criterion_move(criterion=criterion, step=-1 if action == "up" else 1, by=request.user)
         return redirect(_worksheet_url(round, f"criterion-{criterion.pk}"))
     if action != "delete":
         raise Http404
-    edit.criterion_delete(criterion=criterion)
+    edit.criterion_delete(criterion=criterion, by=request.user)
     messages.success(request, _("Kriteria %(code)s dihapus.") % {"code": criterion.code})
     return redirect(_worksheet_url(round, f"component-{criterion.component_id}"))
 
@@ -266,7 +270,7 @@ def appeal_window(request, pk: int):
         messages.error(request, _("Tanggal masa sanggah tidak valid."))
         return redirect(_worksheet_url(round, "appeal-window"))
     try:
-        round_appeal_window_set(round=round, opens=opens, closes=closes)
+        round_appeal_window_set(round=round, opens=opens, closes=closes, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -19,13 +19,18 @@ from django.utils import timezone
 
 from berakhlak import audit
 from berakhlak.models import CoreValue, Role
-from berakhlak.services import role_grant_create
+from berakhlak.services import role_grant_create, role_grant_revoke
 from evaluations.lke import assignments
 from evaluations.lke import services as lke
 from evaluations.lke import worksheet_edit as edit
 from evaluations.models import Criterion, EvaluatorAssignment, RoundAgency, RoundStatus, Worksheet
 from evaluations.plans import services as plans
-from evaluations.services import round_live_to_leaders_set, round_transition, round_update
+from evaluations.services import (
+    round_appeal_window_set,
+    round_live_to_leaders_set,
+    round_transition,
+    round_update,
+)
 from reports.services.compute import index_compute_now
 from surveys import selectors
 from surveys.models import Participation
@@ -210,6 +215,52 @@ def test_worksheet_edits_are_recorded_with_the_actor(client, province):
     lke.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
     worksheet = Worksheet.objects.get(pk=worksheet.pk)
     assert "frozen_at" in last_entry(worksheet).changes_dict
+
+
+def test_moves_bulk_contents_appeal_window_and_revocation_carry_the_actor(province):
+    """Changes that bypass a model's save (queryset updates, bulk inserts) and the services that
+    took no acting user: each leaves an entry with the actor who called it, outside a request."""
+    round = draft_round(province)
+    worksheet = lke.worksheet_create_default(round=round, by=province.admin.user)
+    bulk = last_entry(worksheet)
+    assert bulk.actor == province.admin.user and "criteria" in bulk.changes_dict
+
+    other = EmployeeFactory(agency=province.biro).user
+    second = worksheet.components.get(order=2)
+    edit.component_move(component=second, step=-1, by=other)
+    entry = last_entry(second)
+    assert entry.actor == other and entry.changes_dict == {"order": ["2", "1"]}
+    criterion = second.criteria.get(order=2)
+    edit.criterion_move(criterion=criterion, step=-1, by=other)
+    assert last_entry(criterion).actor == other
+    edit.criterion_delete(criterion=criterion, by=province.admin.user)
+    assert LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Criterion),
+        object_pk=str(criterion.pk),
+        action=LogEntry.Action.DELETE,
+        actor=province.admin.user,
+    ).exists()
+
+    edit.worksheet_contents_replace(worksheet=worksheet, components=[], by=other)
+    entry = last_entry(worksheet)
+    assert entry.actor == other and entry.changes_dict["criteria"][1] == "0 komponen, 0 kriteria"
+
+    round_appeal_window_set(
+        round=round, opens=round.review_closes_on, closes=round.review_closes_on, by=other
+    )
+    assert last_entry(round).actor == other
+
+    grant = role_grant_create(
+        user=EmployeeFactory(agency=province.agency_a).user,
+        role=Role.LEADER,
+        agency=province.agency_a,
+        granted_by=province.admin.user,
+    )
+    grant_pk = grant.pk
+    role_grant_revoke(grant=grant, by=other)
+    assert LogEntry.objects.filter(
+        object_pk=str(grant_pk), action=LogEntry.Action.DELETE, actor=other
+    ).exists()
 
 
 def test_evaluator_assignment_is_recorded_with_the_actor(province):

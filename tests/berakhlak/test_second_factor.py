@@ -3,6 +3,8 @@ recovery codes, an admin's reset (audited), and the Django admin behind it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -92,10 +94,11 @@ def test_enrolment_at_first_login_shows_recovery_codes_once(client, province):
     assert wrong.status_code == 400 and "Kode salah" in wrong.content.decode()
     done = client.post(reverse("mfa_enrol"), {"code": code_for(device), "next": "/"})
     assert done.status_code == 200 and done["Cache-Control"] == "no-store"
-    codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
-    assert len(codes) == second_factor.RECOVERY_CODES
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == second_factor.RECOVERY_CODES
     shown = done.content.decode()
-    assert all(f"{c[:4]}-{c[4:]}" in shown for c in codes)
+    codes = sorted(set(re.findall(r"\b[a-z2-9]{4}-[a-z2-9]{4}\b", shown)))
+    assert stored <= {second_factor.recovery_code_stored(c) for c in codes}  # each one shown
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("home")).status_code == 200
@@ -209,3 +212,48 @@ def test_the_django_admin_shows_no_secret_or_recovery_code(client):
     index = client.get("/admin/").content.decode()
     assert "otp_totp" not in index and "otp_static" not in index
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_recovery_codes_are_kept_only_as_a_keyed_hash(client, province, settings):
+    """A copy of the database (read here with raw SQL) holds no code that gets past the step."""
+    from django.db import connection
+
+    user = province.leader_a.user
+    device_for(user)
+    codes = second_factor.recovery_codes_renew(user=user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM otp_static_statictoken")
+        stored = " ".join(row[0] for row in cursor.fetchall())
+    assert all(c.replace("-", "") not in stored for c in codes)
+    # Typing a stored value is no code either.
+    password_login(client, province.leader_a.nip)
+    assert client.post(reverse("mfa_verify"), {"code": stored.split()[0], "next": "/"}).status_code == 400  # fmt: skip
+    # After a key rotation (the old key kept as a fallback) the codes still work.
+    StaticDevice.objects.filter(user=user).update(throttling_failure_count=0)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+    response = client.post(reverse("mfa_verify"), {"code": codes[1], "next": "/"})
+    assert response.status_code == 302
+
+
+def test_the_migration_hashes_recovery_codes_kept_in_clear(province):
+    import importlib
+
+    from django.apps import apps
+
+    user = province.leader_a.user
+    device = StaticDevice.objects.create(
+        user=user, name=second_factor.RECOVERY_NAME, confirmed=True
+    )
+    StaticToken.objects.create(device=device, token="abcd2345")
+    importlib.import_module("berakhlak.migrations.0005_recovery_codes_hashed").hash_codes(
+        apps, None
+    )
+    importlib.import_module("berakhlak.migrations.0005_recovery_codes_hashed").hash_codes(
+        apps, None
+    )
+    token = StaticToken.objects.get(device=device).token
+    assert token == second_factor.recovery_code_stored("abcd2345") and len(token) == 16
+    assert (
+        second_factor.second_factor_check(user=user, token="abcd-2345")[0] is second_factor.Check.OK
+    )

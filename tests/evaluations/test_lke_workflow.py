@@ -13,9 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.lke import services
-from evaluations.models import Assessment, AssessmentEvent, AssessmentStatus, EventKind, Evidence
+from evaluations.lke.selectors import lke_agencies, worksheet_criteria
+from evaluations.models import (
+    Assessment,
+    AssessmentEvent,
+    AssessmentStatus,
+    EventKind,
+    Evidence,
+    RoundAgency,
+)
+from surveys.models import RoundInstrument
+from surveys.services.rounds import round_open
 from tests.evaluations.lke_factories import PDF, PNG, first, lke_round, submitted_with_evidence
 from tests.evaluations.test_round_states import draft_round
+from tests.surveys.factories import behaviour_instrument, open_round
 
 pytestmark = pytest.mark.django_db
 S = AssessmentStatus
@@ -253,6 +264,42 @@ def test_worksheet_freezes_when_the_open_round_is_first_used(province, setup):
     worksheet.refresh_from_db()
     assert worksheet.frozen_at is not None
     assert not services.worksheet_is_editable(worksheet)
+
+
+def test_the_lke_opens_in_the_background_and_its_page_writes_nothing_when_read(client, province):
+    round = open_round(province, instruments=[behaviour_instrument()])  # no worksheet yet
+    worksheet = services.worksheet_create_default(round=round, by=province.admin.user)
+    round_agency = RoundAgency.objects.get(round=round, agency=province.agency_a)
+    client.force_login(province.agent_a.user)
+    url = reverse("evaluations:lke_workspace", args=[round_agency.pk])
+
+    page = client.get(url).content.decode()
+    assert "belum dapat diisi" in page
+    worksheet.refresh_from_db()
+    assert worksheet.frozen_at is None
+    assert not Assessment.objects.filter(round_agency__round=round).exists()
+
+    expected = lke_agencies(round).count() * worksheet_criteria(worksheet).count()
+    assert expected and services.lke_open_due() == expected  # the beat task, every 5 minutes
+    assert services.lke_open_due() == 0
+    worksheet.refresh_from_db()
+    assert worksheet.frozen_at is not None
+    assert first(round_agency).criterion.question in client.get(url).content.decode()
+
+
+def test_opening_a_round_opens_its_lke_when_the_evidence_window_has_begun(
+    province, django_capture_on_commit_callbacks
+):
+    round = draft_round(province)
+    RoundInstrument.objects.create(round=round, instrument=behaviour_instrument(), order=1)
+    worksheet = services.worksheet_create_default(round=round, by=province.admin.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        round_open(round=round, by=province.admin.user)  # the task runs eagerly in tests
+    worksheet.refresh_from_db()
+    assert worksheet.frozen_at is not None
+    assert Assessment.objects.filter(round_agency__round=round).count() == (
+        lke_agencies(round).count() * worksheet_criteria(worksheet).count()
+    )
 
 
 def test_freezing_refuses_weights_not_summing_to_100(province):

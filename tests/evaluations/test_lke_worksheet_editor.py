@@ -63,9 +63,9 @@ def test_components_and_criteria_are_added_moved_and_deleted_without_gaps(worksh
     second = edit.criterion_add(component=component, **criterion_data(code="8.2"))
     assert (first.order, second.order) == (1, 2)
 
-    edit.criterion_move(criterion=second, by=-1)
+    edit.criterion_move(criterion=second, step=-1)
     assert [c.code for c in component.criteria.order_by("order")] == ["8.2", "8.1"]
-    edit.component_move(component=component, by=-1)
+    edit.component_move(component=component, step=-1)
     orders = dict(worksheet.components.values_list("name", "order"))
     assert orders["Inovasi budaya kerja"] == 7 and orders["Penguatan berkelanjutan"] == 8
 
@@ -113,11 +113,11 @@ def test_a_frozen_worksheet_refuses_every_edit(worksheet):
     attempts = [
         lambda: edit.component_add(worksheet=worksheet, name="X"),
         lambda: edit.component_update(component=component, name="X"),
-        lambda: edit.component_move(component=component, by=1),
+        lambda: edit.component_move(component=component, step=1),
         lambda: edit.component_delete(component=component),
         lambda: edit.criterion_add(component=component, **criterion_data()),
         lambda: edit.criterion_update(criterion=criterion, **criterion_data(code="1.1")),
-        lambda: edit.criterion_move(criterion=criterion, by=1),
+        lambda: edit.criterion_move(criterion=criterion, step=1),
         lambda: edit.criterion_delete(criterion=criterion),
     ]
     for attempt in attempts:

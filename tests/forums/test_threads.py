@@ -3,14 +3,19 @@ mentions and reply e-mails sent once."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from berakhlak.jobs import jobs_sweep
 from forums import notifications, services
 from forums.models import Post, Thread
+from tests.celery_worker import _celery_app_using
 from tests.evaluations.lke_factories import PDF, office
 from tests.forums.conftest import BAD, XSS
 
@@ -120,3 +125,16 @@ def test_a_failed_send_releases_the_post_for_the_retry(province, f, monkeypatch)
     assert Post.objects.get(pk=post.pk).notified_at is None
     monkeypatch.undo()
     assert notifications.post_notify(post_id=post.pk) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_the_broker_did_not_take_is_mailed_by_the_sweeper_once(province, f):
+    thread = services.thread_create(category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi")  # fmt: skip
+    with _celery_app_using("redis://127.0.0.1:1/0", eager=False):
+        post = services.post_create(thread=thread, by=province.agent_b.user, body="Jawab")
+    assert Post.objects.get(pk=post.pk).notified_at is None and mail.outbox == []
+
+    later = timezone.now() + dt.timedelta(minutes=1)
+    assert jobs_sweep(now=later)["forums.post_emails"] == 1  # eager again: sent now
+    assert [m.to for m in mail.outbox] == [[province.agent_a.email]]
+    assert jobs_sweep(now=later)["forums.post_emails"] == 0 and len(mail.outbox) == 1

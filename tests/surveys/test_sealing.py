@@ -68,7 +68,7 @@ def test_production_start_stops_without_a_key_and_says_how_to_make_one():
     [
         ("nocolon", "must look like <id>:<key>"),
         ("k1:dG9vLXNob3J0", "is not 32 bytes"),
-        (f"{key_new('a')},{key_new('a')}", "names key 'a' twice"),
+        pytest.param(f"{key_new('a')},{key_new('a')}", "names key 'a' twice", id="twice"),
     ],
 )
 def test_production_start_stops_on_a_malformed_key(value, message):
