@@ -182,7 +182,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
     "evidence-orphans": {
-        "task": "evaluations.evidence_orphans_delete",
+        "task": "evaluations.evidence_orphans_quarantine",
         "schedule": crontab(hour=19, minute=0),
     },
 }
