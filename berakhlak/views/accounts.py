@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from berakhlak import permissions, selectors, services
+from berakhlak.quarantine import KEEP, quarantine_summary
 from berakhlak.forms import NipAuthenticationForm, NipPasswordChangeForm
 from berakhlak.models import Role
 
@@ -53,6 +54,10 @@ def home(request):
         ),
         "grants": user.role_grants.select_related("agency").order_by("role"),
         "can_import": permissions.can_import_roster(user),
+        # Files the sweeper set aside (docs/ARCHITECTURE.md §12): only a person can tell a
+        # rolled-back upload from evidence newer than a restored backup.
+        "quarantine": quarantine_summary() if Role.ADMIN in roles else None,
+        "quarantine_days": KEEP.days,
     }
     return render(request, "home.html", context)
 

@@ -81,3 +81,15 @@ def test_evidence_newer_than_a_restored_dump_is_never_deleted(province):
     assert evidence_orphans_quarantine(now=later) == [evidence.file.name]
     moved = f"quarantine/{timezone.localdate(later).isoformat()}/{evidence.file.name}"
     assert default_storage.open(moved).read() == PDF
+
+
+def test_the_admin_home_page_says_what_waits_in_quarantine(client, province):
+    from django.urls import reverse
+
+    default_storage.save("evidence/cd/unknown.pdf", ContentFile(PDF))
+    evidence_orphans_quarantine(now=timezone.now() + dt.timedelta(days=1))
+    client.force_login(province.admin.user)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="quarantine-notice"' in page and "1 berkas bukti" in page
+    client.force_login(province.agent_a.user)
+    assert "quarantine-notice" not in client.get(reverse("home")).content.decode()
