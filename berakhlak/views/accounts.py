@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from berakhlak import permissions, selectors, services
-from berakhlak.quarantine import KEEP, quarantine_summary
 from berakhlak.forms import NipAuthenticationForm, NipPasswordChangeForm
 from berakhlak.models import Role
+from berakhlak.quarantine import KEEP, quarantine_summary
 
 login_view = auth_views.LoginView.as_view(
     authentication_form=NipAuthenticationForm, redirect_authenticated_user=True
