@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -59,6 +61,8 @@ def home(request):
         "quarantine": quarantine_summary() if Role.ADMIN in roles else None,
         "quarantine_days": KEEP.days,
     }
+    if context["quarantine"] and context["quarantine"]["oldest"]:
+        context["quarantine_since"] = dt.date.fromisoformat(context["quarantine"]["oldest"])
     return render(request, "home.html", context)
 
 
