@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test processes in parallel (pytest-xdist): one per core, at most four.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: install system-deps run test test-fast bench lint format messages backup clean
+.PHONY: install system-deps run test test-fast bench lint format messages backup restore check-files clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,9 +70,19 @@ messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
-## Dump the database (PostgreSQL with DATABASE_URL, or copy the SQLite file) into var/backups/.
+## Database and MEDIA_ROOT, consistent, with a manifest and checksums, into var/backups/<stamp>/.
 backup: install
 	$(PY) manage.py backup
+
+## Restore BACKUP=var/backups/<stamp> into a NEW database and a NEW media folder (never the live ones);
+## optional TARGET_DB (database name, or SQLite file) and TARGET_MEDIA (folder).
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<stamp> [TARGET_DB=...] [TARGET_MEDIA=...]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(TARGET_DB),--target-db "$(TARGET_DB)") $(if $(TARGET_MEDIA),--target-media "$(TARGET_MEDIA)")
+
+## Every row whose file is missing from MEDIA_ROOT (the full check behind /health/'s sample).
+check-files: install
+	$(PY) manage.py check_files
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/media

@@ -184,7 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     "lke-open-due": {"task": "evaluations.lke_open_due", "schedule": 5 * 60},
     # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
     "evidence-orphans": {
-        "task": "evaluations.evidence_orphans_delete",
+        "task": "evaluations.evidence_orphans_quarantine",
         "schedule": crontab(hour=19, minute=0),
     },
 }

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from evaluations.lke.notifications import lke_events_notify
 from evaluations.lke.services import lke_open_due
-from evaluations.lke.sweeper import evidence_orphans_delete
+from evaluations.lke.sweeper import evidence_orphans_quarantine
 
 
 @shared_task(
@@ -22,10 +22,10 @@ def lke_notify(event_ids: list[int]) -> int:
     return lke_events_notify(event_ids=event_ids)
 
 
-@shared_task(name="evaluations.evidence_orphans_delete", time_limit=30 * 60)
+@shared_task(name="evaluations.evidence_orphans_quarantine", time_limit=30 * 60)
 def evidence_orphans_sweep() -> int:
-    """Daily: remove evidence files no row refers to (uploads whose transaction rolled back)."""
-    return len(evidence_orphans_delete())
+    """Daily: quarantine evidence files no row refers to (never deleted on this judgement)."""
+    return len(evidence_orphans_quarantine())
 
 
 @shared_task(name="evaluations.lke_open_due", time_limit=10 * 60, soft_time_limit=9 * 60)

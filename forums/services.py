@@ -340,7 +340,8 @@ def event_check_in(
     now: dt.datetime | None = None,
 ) -> Registration:
     """Attendance by the code shown at the venue (typed, or carried by the QR code); refused when
-    the code is wrong or replaced, or outside the check-in window."""
+    the code is wrong or replaced, outside the check-in window, or when a member who did not
+    register arrives at a full event."""
     now = now or timezone.now()
     membership = permissions.membership_of(by, event.forum)
     _require(membership is not None, _("Hanya anggota forum yang dapat mengisi daftar hadir."))
@@ -358,9 +359,19 @@ def event_check_in(
             "end": timezone.localtime(closes).strftime("%d-%m-%Y %H:%M"),
         },
     )
-    registration, _created = Registration.objects.get_or_create(
-        event=locked, employee=membership.employee
-    )
+    registration = Registration.objects.filter(event=locked, employee=membership.employee).first()
+    if registration is None:
+        # A walk-in (checked in without registering) takes a seat like a registration: welcome
+        # while one is free, refused once the event is full. The event row is locked above, so
+        # two walk-ins cannot both take the last seat (docs/ARCHITECTURE.md §9).
+        if locked.capacity is not None:
+            _require(
+                locked.registrations.count() < locked.capacity,
+                _(
+                    "Kuota peserta sudah penuh dan Anda belum terdaftar. Hubungi panitia di meja registrasi."
+                ),
+            )
+        registration = Registration.objects.create(event=locked, employee=membership.employee)
     if registration.attended_at is None:
         registration.attended_at = now
         registration.checkin_method = CheckinMethod.QR if via_qr else CheckinMethod.CODE

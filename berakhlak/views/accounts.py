@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from berakhlak import permissions, selectors, services
 from berakhlak.forms import NipAuthenticationForm, NipPasswordChangeForm
 from berakhlak.models import Role
+from berakhlak.quarantine import KEEP, quarantine_summary
 
 login_view = auth_views.LoginView.as_view(
     authentication_form=NipAuthenticationForm, redirect_authenticated_user=True
@@ -53,7 +56,13 @@ def home(request):
         ),
         "grants": user.role_grants.select_related("agency").order_by("role"),
         "can_import": permissions.can_import_roster(user),
+        # Files the sweeper set aside (docs/ARCHITECTURE.md §12): only a person can tell a
+        # rolled-back upload from evidence newer than a restored backup.
+        "quarantine": quarantine_summary() if Role.ADMIN in roles else None,
+        "quarantine_days": KEEP.days,
     }
+    if context["quarantine"] and context["quarantine"]["oldest"]:
+        context["quarantine_since"] = dt.date.fromisoformat(context["quarantine"]["oldest"])
     return render(request, "home.html", context)
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -44,17 +45,38 @@ def _published_only(user: User, round: Round) -> bool:
 def report_request(
     *, user: User, round: Round, agency: RoundAgency | None, format: str
 ) -> ReportFile:
+    """A report of the scope for ``user``; a request for a document of theirs still queued or
+    being built (same round, scope, format and language) joins it instead of building it twice."""
     if format not in ReportFormat.values or not can_read_scope(user, round, agency):
         raise ReportRefused
-    report = ReportFile.objects.create(
-        owner=user,
-        round=round,
-        round_agency=agency,
-        format=format,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        expires_at=timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS),
-    )
-    REPORT_FILES.send(report)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    with transaction.atomic():
+        # One request of this person at a time: a double click, or two tabs, cannot both miss
+        # the waiting row and each create one (the owner's row is the lock; SQLite serialises).
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        waiting = (
+            ReportFile.objects.filter(
+                owner=user,
+                round=round,
+                round_agency=agency,
+                format=format,
+                language=language,
+                status__in=ACTIVE_STATUSES,
+            )
+            .order_by("created_at")
+            .first()
+        )
+        if waiting is not None:
+            return waiting
+        report = ReportFile.objects.create(
+            owner=user,
+            round=round,
+            round_agency=agency,
+            format=format,
+            language=language,
+            expires_at=timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS),
+        )
+        REPORT_FILES.send(report)
     return report
 
 

@@ -11,6 +11,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +37,22 @@ def _draft_readable(view):
         except selectors.DraftUnreadable as unreadable:
             context = {"reason": filling.draft_unreadable_reason(unreadable.reason)}
             return render(request, "surveys/fill/unreadable.html", context, status=503)
+
+    return wrapper
+
+
+def _login_or_401(view):
+    """`login_required`, except that an htmx autosave of an expired session gets 401 and a short
+    message instead of the login page, which htmx would put inside the question card. The page
+    keeps the answer in the browser and saves it after the next login (static/js/survey.js)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            return render(request, "surveys/fill/session_expired.html", status=401)
+        return redirect_to_login(request.get_full_path())
 
     return wrapper
 
@@ -164,7 +181,7 @@ def fill_page(request, pk, slug):
 
 
 @never_cache
-@login_required
+@_login_or_401
 @require_POST
 @_draft_readable
 def fill_autosave(request, pk):

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -208,3 +209,55 @@ def test_a_member_of_a_unit_counts_for_the_agency_that_nominated_them(province, 
     assert services.nominating_agency(f.forum, province.asn_unit) == province.agency_a
     assert services.nominating_agency(f.forum, province.agent_b) == province.agency_b
     assert services.nominating_agency(f.forum, province.admin) == province.biro
+
+
+def test_a_walk_in_takes_a_free_seat_and_is_refused_at_a_full_event(province, f, event):
+    """Walk-ins (checked in without registering) are welcome while a seat is free; registered
+    members always check in, full or not."""
+    event.capacity = 1
+    event.save()
+    walk_in = services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)  # fmt: skip
+    assert walk_in.attended_at is not None
+    with pytest.raises(ValidationError, match="penuh"):
+        services.event_check_in(event=event, by=province.agent_b.user, code=event.checkin_code)
+    assert event.registrations.count() == 1
+    event.capacity = 2
+    event.save()
+    services.event_register(event=event, by=f.moderator.user)
+    event.capacity = 1  # lowered after registrations: the registered still get in
+    event.save()
+    assert services.event_check_in(event=event, by=f.moderator.user, code=event.checkin_code).attended_at  # fmt: skip
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks need PostgreSQL; SQLite serialises every write anyway",
+)
+def test_two_walk_ins_at_once_for_the_last_seat_seat_one(transactional_db, province, f, event):
+    import threading
+
+    event.capacity = 1
+    event.save()
+    barrier = threading.Barrier(2)
+    outcomes, lock = [], threading.Lock()
+
+    def check_in(user):
+        try:
+            barrier.wait(timeout=10)
+            services.event_check_in(event=event, by=user, code=event.checkin_code)
+            result = "in"
+        except ValidationError as error:
+            result = " ".join(error.messages)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    users = (province.agent_a.user, province.agent_b.user)
+    threads = [threading.Thread(target=check_in, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes.count("in") == 1 and any("penuh" in outcome for outcome in outcomes)
+    assert Registration.objects.filter(event=event).count() == 1

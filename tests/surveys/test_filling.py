@@ -299,3 +299,17 @@ def test_later_autosaves_merge_and_remove_answers_in_the_draft(province, survey_
     }
     assert filling.answers_save(participation=participation, answers={"BP1": None}) == {"BP2": 6}
     assert draft_of(Draft.objects.get().token) == {"BP2": 6}
+
+
+def test_an_autosave_after_the_session_ended_answers_401_not_the_login_page(
+    client, province, survey_round
+):
+    participation = participation_of(survey_round, province.asn_a)
+    response = autosave(client, participation, "BP1", "4")  # nobody logged in
+    assert response.status_code == 401
+    body = response.content.decode()
+    assert "sesi Anda berakhir" in body and "<form" not in body and "<html" not in body
+    # Without htmx (no JavaScript) the usual way to the login page.
+    plain = client.post(reverse("surveys:fill_autosave", args=[participation.pk]), {"q": "BP1"})
+    assert plain.status_code == 302 and reverse("login") in plain["Location"]
+    assert selectors.draft_answers(participation) == {}
