@@ -6,7 +6,10 @@ storage cannot name the CSS); this check says so instead of 200. The storage rea
 once per process, so after a late collectstatic the server must be restarted: the check follows
 the running process, not the disk.
 "files": the newest rows of every file field (50 each) whose file is missing, cached 5 minutes;
-`manage.py check_files` checks every row. "quarantine" only informs (never fails)."""
+`manage.py check_files` checks every row. A missing file makes the answer "degraded" but keeps it
+200: the site still serves every other page and file, and a load balancer must not take it out of
+rotation for one lost evidence file; monitoring alerts on any status but "ok". "quarantine" only
+informs."""
 
 from __future__ import annotations
 
@@ -95,14 +98,23 @@ CHECKS = {
     "broker": check_broker,
     "storage": check_storage,
     "static": check_static,
-    "files": check_files,
 }
+WARNINGS = {"files": check_files}  # "degraded", still 200
 INFORMATION = {"quarantine": check_quarantine}
 
 
 @never_cache
 def health(request):
-    results, healthy = {}, True
+    results, healthy, degraded = {}, True, False
+    for name, check in WARNINGS.items():
+        try:
+            results[name] = check()
+        except Problem as problem:
+            logger.error("health check %s: %s", name, problem)
+            results[name], degraded = f"warning: {problem}", True
+        except Exception:
+            logger.exception("health check %s failed", name)
+            results[name], degraded = "error", True
     for name, check in CHECKS.items():
         try:
             results[name] = check()
@@ -119,6 +131,5 @@ def health(request):
         except Exception:
             logger.exception("health check %s failed", name)
             results[name] = "error"
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
-    )
+    status = "error" if not healthy else "degraded" if degraded else "ok"
+    return JsonResponse({"status": status, "checks": results}, status=200 if healthy else 503)
