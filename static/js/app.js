@@ -12,6 +12,16 @@ document.addEventListener("submit", function (event) {
   var submitter = event.submitter;
   if (deleteQuestion && submitter && submitter.value === "delete" && !window.confirm(deleteQuestion)) {
     event.preventDefault();
+    return;
+  }
+  // Logging out on purpose: survey answers kept in this browser while a session had expired
+  // (static/js/survey.js) go with it, so the next person at a shared computer finds none.
+  if (form.hasAttribute("data-logout")) {
+    try {
+      Object.keys(window.localStorage)
+        .filter(function (key) { return key.indexOf("berakhlak-unsaved-") === 0; })
+        .forEach(function (key) { window.localStorage.removeItem(key); });
+    } catch (error) { /* storage blocked: nothing was kept */ }
   }
 });
 // A form refused with errors: its summary (templates/includes/form_errors.html) takes the focus,

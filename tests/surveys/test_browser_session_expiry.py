@@ -68,6 +68,11 @@ def test_answers_given_after_the_session_expired_are_saved_after_logging_in_agai
         "key => window.localStorage.getItem(key) === null",
         arg=f"berakhlak-unsaved-{participation.pk}",
     )
+    # Answers still waiting when the person logs out on purpose leave with them.
+    page.evaluate("window.localStorage.setItem('berakhlak-unsaved-0', '{\"BP9\": [\"1\"]}')")
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url(re.compile("/akun/"))
+    assert page.evaluate("window.localStorage.getItem('berakhlak-unsaved-0')") is None
     context.close()
     participation.refresh_from_db()
     draft = selectors.draft_answers(participation)
