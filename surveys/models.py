@@ -156,6 +156,14 @@ class ParticipationStatus(models.TextChoices):
     SUBMITTED = "SUBMITTED", _("Sudah mengirim")
 
 
+class InvitationEmail(models.TextChoices):
+    """The invitation e-mail of one participation (an outbox: surveys.services.invitations)."""
+
+    NONE = "", _("tidak dikirim")
+    DUE = "DUE", _("menunggu dikirim")
+    SENT = "SENT", _("terkirim")
+
+
 class Participation(models.Model):
     """WHO was invited and whether they took part. Never joined to a response."""
 
@@ -177,6 +185,9 @@ class Participation(models.Model):
     submitted_on = models.DateField(_("dikirim pada"), null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("pengingat terkirim"), default=0)
     last_reminded_on = models.DateField(_("pengingat terakhir"), null=True, blank=True)
+    invitation_email = models.CharField(
+        _("e-mail undangan"), max_length=4, choices=InvitationEmail.choices, default="", blank=True
+    )
 
     class Meta:
         verbose_name = _("partisipasi")
@@ -188,7 +199,14 @@ class Participation(models.Model):
                 name="participation_submitted_has_no_token",
             ),
         ]
-        indexes = [models.Index(fields=["round", "round_agency", "status"])]
+        indexes = [
+            models.Index(fields=["round", "round_agency", "status"]),
+            # The outbox's sweep looks for the few rows still waiting for their e-mail.
+            models.Index(
+                fields=["round"], condition=Q(invitation_email="DUE"),
+                name="participation_invitation_due",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.employee_id} @ {self.round_id}: {self.status}"

@@ -140,7 +140,7 @@ def test_admin_sends_reminders_from_the_board(
     client.force_login(province.admin.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("surveys:board_remind", args=[survey_round.pk]), follow=True)
-    assert "Pengingat sedang dikirim" in response.content.decode()
+    assert "Pengingat sedang dikirim ke 9 ASN" in response.content.decode()
     assert len(mailoutbox) == 9
 
 
