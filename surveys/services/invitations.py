@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -26,6 +27,17 @@ from surveys.models import InvitationEmail, Participation
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+# Claimed rows are sent in chunks this small: a worker killed between a claim and its send loses
+# at most these e-mails (never sends one twice).
+SEND_CHUNK = 20
+# A running send touches this key after every chunk; the sweep leaves a round alone while it is
+# fresh (a national round's invitations take longer than a minute). Without the cache the
+# sweep may start a second run, which only shares the work: every row is claimed once.
+ALIVE_SECONDS = 90
+
+
+def _alive_key(round_id: int) -> str:
+    return f"undangan-berjalan:{round_id}"
 
 
 def invitations_send(*, round: Round, today: dt.date | None = None) -> int:
@@ -50,13 +62,15 @@ def invitations_send(*, round: Round, today: dt.date | None = None) -> int:
         candidates = list(due.values_list("pk", "employee__email")[:BATCH])
         if not candidates:
             break
-        messages = []
-        for pk, email in candidates:
-            claimed = due.filter(pk=pk).update(invitation_email=InvitationEmail.SENT)
-            if claimed:
-                messages.append(EmailMessage(subject, body, to=[email]))
-        if messages:
-            sent += connection.send_messages(messages) or 0
+        for start in range(0, len(candidates), SEND_CHUNK):
+            messages = []
+            for pk, email in candidates[start : start + SEND_CHUNK]:
+                if due.filter(pk=pk).update(invitation_email=InvitationEmail.SENT):  # the claim
+                    messages.append(EmailMessage(subject, body, to=[email]))
+            if messages:
+                sent += connection.send_messages(messages) or 0
+            cache.set(_alive_key(round.pk), 1, ALIVE_SECONDS)
+    cache.delete(_alive_key(round.pk))
     logger.info("round %s: %s invitations sent", round.pk, sent)
     return sent
 
@@ -80,6 +94,7 @@ def invitations_send_unsent(now: dt.datetime) -> int:
             ),
         ).values_list("pk", flat=True)
     )
+    rounds = [pk for pk in rounds if cache.get(_alive_key(pk)) is None]  # running: leave it be
     for pk in rounds:
         job_send(invitations_send_for_round, pk)
     return len(rounds)

@@ -90,3 +90,17 @@ def test_reopening_confirms_without_the_invitation_option(client, province, read
     client.force_login(province.admin.user)
     page = client.get(reverse("surveys:round_open", args=[ready_round.pk])).content.decode()
     assert "Buka kembali putaran?" in page and "kirim_undangan" not in page
+
+
+def test_the_sweep_leaves_a_running_send_alone(province, ready_round, monkeypatch):
+    from django.core.cache import cache
+
+    from surveys.services import invitations, rounds
+
+    monkeypatch.setattr(rounds, "job_enqueue", lambda *args, **kwargs: None)
+    rounds.round_open(round=ready_round, by=province.admin.user, send_invitations=True)
+    later = timezone.now() + dt.timedelta(minutes=1)
+    cache.set(invitations._alive_key(ready_round.pk), 1, 60)  # a worker is sending
+    assert invitations_send_unsent(later) == 0
+    cache.delete(invitations._alive_key(ready_round.pk))  # it died: the sweep takes over
+    assert invitations_send_unsent(later) == 1
