@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +31,7 @@ from berakhlak.jobs import job_enqueue
 from berakhlak.permissions import roles_of
 from evaluations.models import RoundStatus
 from evaluations.permissions import can_manage_round
+from evaluations.services import round_survey_window_open
 from surveys import selectors_board as board
 from surveys.board_export import XLSX_TYPE, board_xlsx
 from surveys.services.reminders import reminders_due_count
@@ -225,7 +227,6 @@ def board_detail(request, pk: int):
     tree = board.board_tree(request.user, round)
     state = _state(request.GET)
     labels = _labels()
-    here = state.url()
     context = {
         "round": round,
         "lines": [
@@ -236,7 +237,7 @@ def board_detail(request, pk: int):
         "sort": state.sort,
         "below_only": state.below_only,
         "state": state,
-        "here": here,
+        "here": state.url(),
         # The workbook of the same filter (sort, below the minimum); the open units don't matter.
         "export_query": BoardState(sort=state.sort, below_only=state.below_only).url(),
         "refreshed_at": _refreshed_at(tree),
@@ -277,6 +278,14 @@ def board_remind(request, pk: int):
     round = board.get_board_round_for_user(request.user, pk)
     if not can_manage_round(request.user, round) or round.status != RoundStatus.OPEN:
         raise Http404
+    if not round_survey_window_open(round):
+        messages.info(
+            request,
+            _("Pengingat hanya dikirim selama jadwal pengisian survei (%(opens)s sampai %(closes)s).")
+            % {"opens": date_format(round.survey_opens_on, "j F Y"),
+               "closes": date_format(round.survey_closes_on, "j F Y")},
+        )  # fmt: skip
+        return redirect("surveys:board", round.pk)
     due = reminders_due_count(round=round)
     if not due:
         messages.info(
