@@ -45,9 +45,9 @@ def recipients(post: Post) -> dict[str, str]:
 
 def post_notify(*, post_id: int) -> int:
     """Send the e-mails of one post once; returns the number of messages sent."""
-    claimed = Post.objects.filter(pk=post_id, notified_at__isnull=True, hidden=False).update(
-        notified_at=timezone.now()
-    )
+    claimed = Post.objects.filter(
+        pk=post_id, notified_at__isnull=True, hidden=False, deleted_at__isnull=True
+    ).update(notified_at=timezone.now())
     if not claimed:
         return 0
     post = Post.objects.select_related(
