@@ -67,7 +67,7 @@ AUDITED: dict[str, dict[str, Any]] = {
     "forums.Event": {"exclude_fields": ["checkin_code"]},
     "forums.Registration": {"include_fields": ["attended_at", "checkin_method"]},
     "forums.Thread": {"include_fields": ["locked", "hidden", "category", "accepted_post"]},
-    "forums.Post": {"include_fields": ["hidden"]},
+    "forums.Post": {"include_fields": ["hidden", "edited_at", "deleted_at"]},
     # reports: the letterhead and signatory every PDF prints (not the logo's bytes).
     "reports.ReportLetterhead": {"exclude_fields": ["logo", "updated_at"]},
 }

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "berakhlak.context_processors.site",
+                "forums.context_processors.forum_notices",
             ],
             "builtins": ["berakhlak.templatetags.a11y"],
         },
@@ -232,6 +233,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # django-axes: lock the (username, client IP) pair, not the IP alone, and let the lock expire;
 # the defaults would lock a whole office behind one proxy address for good.
+# Forum members may edit or delete their own posts this long after writing them.
+FORUM_EDIT_MINUTES = env_int("FORUM_EDIT_MINUTES", 30, minimum=0)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -244,12 +244,67 @@ class Post(Mailed):
     body_html = models.TextField(editable=False)  # sanitised rendering of `body`
     created_at = models.DateTimeField(auto_now_add=True)
     hidden = models.BooleanField(_("disembunyikan"), default=False)
+    # Set by the author's edit or delete (forums.editing); earlier versions are PostRevisions.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.thread}: {self.body[:40]}"
+
+
+class PostRevision(models.Model):
+    """A post's text as it was before an edit or a delete by its author (moderators read them)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    written_at = models.DateTimeField()  # when this version was written (post or previous edit)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class NoticeKind(models.TextChoices):
+    REPLY = "REPLY", _("Balasan pada utas Anda")
+    MENTION = "MENTION", _("Anda disebut")
+    ACCEPTED = "ACCEPTED", _("Balasan Anda menjadi jawaban terpilih")
+
+
+class Notice(models.Model):
+    """An in-app notification of the forums, written in the transaction of the post or the
+    acceptance that causes it (forums.inbox)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_notices"
+    )
+    kind = models.CharField(max_length=8, choices=NoticeKind.choices)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notices")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "post", "kind"], name="notice_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+            ),
+        ]
+        indexes = [
+            # The navbar's count: the few unread notices of one person.
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.kind} {self.post_id}"
 
 
 class Practice(models.Model):

@@ -47,7 +47,7 @@ def recipients(post: Post) -> dict[str, str]:
 
 def post_notify(*, post_id: int) -> int:
     """Send the e-mails of one post once; returns the number of messages sent."""
-    if not mail_claim(Post, [post_id], also=Q(hidden=False)):
+    if not mail_claim(Post, [post_id], also=Q(hidden=False, deleted_at__isnull=True)):
         return 0
     post = Post.objects.select_related(
         "thread__forum__root", "thread__author__employee", "author__employee"
@@ -78,7 +78,9 @@ def posts_send_unsent(now: dt.datetime) -> int:
     from berakhlak.jobs import SEND_GRACE, job_send
     from forums.tasks import forum_post_notify
 
-    unsent = mail_outbox(Post, now, at="created_at", grace=SEND_GRACE, also=Q(hidden=False))
+    unsent = mail_outbox(
+        Post, now, at="created_at", grace=SEND_GRACE, also=Q(hidden=False, deleted_at__isnull=True)
+    )
     for post_id in unsent:
         job_send(forum_post_notify, post_id)
     return len(unsent)

@@ -6,6 +6,10 @@ grant covers the forum's root agency. Moderators are members flagged as such, an
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from berakhlak.models import Role, User
@@ -99,11 +103,41 @@ def can_accept(user: User, thread: Thread, post: Post | None = None) -> Decision
         return _deny(_("Jawaban terpilih hanya untuk utas konsultasi."))
     if user.pk != thread.author_id and not is_moderator(user, thread.forum):
         return _deny(_("Jawaban dipilih oleh penanya atau moderator."))
-    if post is not None and (post.thread_id != thread.pk or post.hidden):
+    if post is not None and (post.thread_id != thread.pk or post.hidden or post.deleted_at):
         return _deny(_("Balasan tidak ditemukan."))
     if post is not None and thread.posts.order_by("created_at", "pk").first() == post:
         return _deny(_("Pertanyaan tidak dapat menjadi jawabannya sendiri."))
     return ALLOWED
+
+
+def edit_window_ends(post: Post) -> dt.datetime:
+    return post.created_at + dt.timedelta(minutes=settings.FORUM_EDIT_MINUTES)
+
+
+def can_change_post(user: User, post: Post, *, now: dt.datetime | None = None) -> Decision:
+    """Edit or delete: the author, for FORUM_EDIT_MINUTES after writing it, while a member; never
+    a post a moderator hid, nor one in a locked or hidden thread (moderators hide, not edit)."""
+    if post.author_id != user.pk:
+        return _deny(_("Hanya penulisnya yang dapat mengubah tulisan ini."))
+    if post.deleted_at is not None:
+        return _deny(_("Tulisan ini sudah dihapus."))
+    if post.hidden or post.thread.hidden or post.thread.locked:
+        return _deny(_("Tulisan yang disembunyikan atau di utas yang dikunci tidak dapat diubah."))
+    if not is_moderator(user, post.thread.forum) and membership_of(user, post.thread.forum) is None:
+        return _deny(_("Hanya anggota forum yang dapat menulis."))
+    if (now or timezone.now()) > edit_window_ends(post):
+        return _deny(
+            _("Tulisan hanya dapat diubah atau dihapus dalam %(n)s menit setelah ditulis.")
+            % {"n": settings.FORUM_EDIT_MINUTES}
+        )
+    return ALLOWED
+
+
+def can_read_history(user: User, forum: Forum) -> Decision:
+    """Earlier versions of edited or deleted posts: the moderators."""
+    if is_moderator(user, forum):
+        return ALLOWED
+    return _deny(_("Hanya moderator yang dapat melihat riwayat tulisan."))
 
 
 def can_share_practice(user: User, forum: Forum) -> Decision:

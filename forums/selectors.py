@@ -8,7 +8,16 @@ from django.http import Http404
 
 from berakhlak.models import Agency, User
 from forums import permissions
-from forums.models import Event, Forum, ForumFile, Membership, Practice, Registration, Thread
+from forums.models import (
+    Event,
+    Forum,
+    ForumFile,
+    Membership,
+    Post,
+    Practice,
+    Registration,
+    Thread,
+)
 
 SEARCH_LIMIT = 50
 
@@ -37,6 +46,17 @@ def get_thread_for_user(user: User, forum: Forum, pk: int) -> Thread:
     if thread is None:
         raise Http404
     return thread
+
+
+def get_post_for_user(user: User, forum: Forum, pk: int) -> Post:
+    """A post of a thread the user may read; hidden posts only for moderators."""
+    post = Post.objects.select_related("thread__forum__root", "author").filter(pk=pk).first()
+    if post is None or post.thread.forum_id != forum.pk:
+        raise Http404
+    get_thread_for_user(user, forum, post.thread_id)  # the thread's own scope and visibility
+    if post.hidden and not permissions.is_moderator(user, forum):
+        raise Http404
+    return post
 
 
 def get_event_for_user(user: User, forum: Forum, pk: int) -> Event:

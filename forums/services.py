@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
 from berakhlak.jobs import job_enqueue
 from berakhlak.models import Agency, CoreValue, Employee, User
 from evaluations import uploads
-from forums import permissions
+from forums import inbox, permissions
 from forums.models import (
     Category,
     CheckinMethod,
@@ -190,9 +191,13 @@ def post_create(*, thread: Thread, by: User, body: str, files=None) -> Post:
 
 
 def _post_add(*, thread: Thread, by: User, body: str, files) -> Post:
-    post = Post.objects.create(thread=thread, author=by, body=body, body_html=render_markdown(body))
+    people = mentioned_in(thread.forum, body)
+    post = Post.objects.create(
+        thread=thread, author=by, body=body, body_html=render_post(body, people)
+    )
     _files_store(files, by=by, post=post)
     Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at)
+    inbox.notices_for_post(post, mentioned_users=[e.user for e in people])  # same transaction
     from forums.tasks import forum_post_notify
 
     post_id = post.pk
@@ -206,8 +211,11 @@ def answer_accept(*, post: Post, by: User) -> Thread:
     """Mark the reply that answered a consultation (the asker or a moderator; one at a time)."""
     thread = Thread.objects.select_for_update().select_related("category", "forum").get(pk=post.thread_id)  # fmt: skip
     _require(permissions.can_accept(by, thread, post))
+    changed = thread.accepted_post_id != post.pk
     thread.accepted_post = post
     thread.save(update_fields=["accepted_post"])
+    if changed:
+        inbox.notice_for_accepted(post, by=by)
     return thread
 
 
@@ -255,11 +263,37 @@ def thread_moderate(
 
 def mentioned(post: Post) -> list[Employee]:
     """Active members named in the post as @NIP (18 digits)."""
-    nips = set(MENTION.findall(post.body))
+    return mentioned_in(post.thread.forum, post.body)
+
+
+def mentioned_in(forum: Forum, body: str) -> list[Employee]:
+    nips = set(MENTION.findall(body or ""))
     if not nips:
         return []
-    members = Membership.objects.active().filter(forum=post.thread.forum, employee__nip__in=nips)
-    return [m.employee for m in members.select_related("employee")]
+    members = Membership.objects.active().filter(forum=forum, employee__nip__in=nips)
+    return [m.employee for m in members.select_related("employee__user")]
+
+
+TAG = re.compile(r"(<[^>]+>)")
+
+
+def render_post(body: str, people: list[Employee]) -> str:
+    """The post's sanitised HTML with each mention of a member shown as their name (@NIP stays
+    as typed for anyone who is not a member: no name is looked up for a stranger's NIP). Only
+    text between tags is touched, never an attribute such as a link's address."""
+    html = render_markdown(body)
+    names = {e.nip: e.name for e in people}
+    if not names:
+        return html
+
+    def name(match: re.Match) -> str:
+        nip = match.group(1)
+        if nip not in names:
+            return match.group(0)
+        return f'<span class="mention" title="{nip}">@{escape(names[nip])}</span>'
+
+    parts = TAG.split(html)
+    return "".join(part if part.startswith("<") else MENTION.sub(name, part) for part in parts)
 
 
 # --- events --------------------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.models import CoreValue
-from forums import permissions, selectors, services
+from forums import editing, permissions, selectors, services
 from forums.forms import NominateForm, first_errors
 from forums.models import CategoryKind, Membership, Post
 
@@ -115,9 +116,12 @@ def thread(request, slug: str, pk: int):
         else:
             return redirect(f"{request.path}#post-{post.pk}")
     posts = thread.posts.select_related("author__employee").prefetch_related("attachments")
-    if not moderator:
-        posts = posts.filter(hidden=False)
+    # Moderators see hidden posts and every post's earlier versions.
+    posts = posts.prefetch_related("revisions") if moderator else posts.filter(hidden=False)
     posts = list(posts)
+    now = timezone.now()
+    for post in posts:  # the author's "Ubah"/"Hapus", while the window lasts
+        post.changeable = bool(permissions.can_change_post(request.user, post, now=now))
     context = {
         "forum": forum,
         "thread": thread,
@@ -160,6 +164,58 @@ def thread_action(request, slug: str, pk: int):
     except ValidationError as error:
         _errors(request, error)
     return redirect("forums:thread", forum.slug, thread.pk)
+
+
+def _own_post(request, slug: str, pk: int) -> tuple:
+    forum = selectors.get_forum_for_user(request.user, slug)
+    post = selectors.get_post_for_user(request.user, forum, pk)
+    return forum, post
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, slug: str, pk: int):
+    forum, post = _own_post(request, slug, pk)
+    decision = permissions.can_change_post(request.user, post)
+    if not decision:
+        messages.error(request, decision.reason)
+        return redirect(f"{_thread_url(forum, post)}#post-{post.pk}")
+    body, errors = post.body, []
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        try:
+            editing.post_edit(post=post, by=request.user, body=body)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Tulisan diubah."))
+            return redirect(f"{_thread_url(forum, post)}#post-{post.pk}")
+    context = {
+        "forum": forum,
+        "post": post,
+        "thread": post.thread,
+        "body": body,
+        "errors": errors,
+        "ends_at": permissions.edit_window_ends(post),
+    }
+    return render(request, "forums/post_edit.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def post_delete(request, slug: str, pk: int):
+    forum, post = _own_post(request, slug, pk)
+    try:
+        editing.post_delete(post=post, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Tulisan dihapus."))
+    return redirect(f"{_thread_url(forum, post)}#post-{post.pk}")
+
+
+def _thread_url(forum, post) -> str:
+    return reverse("forums:thread", args=[forum.slug, post.thread_id])
 
 
 @login_required

@@ -44,6 +44,7 @@ def _default_instruments() -> list[Instrument]:
         for module in (
             "berakhlak.migrations.0002_core_values",
             "surveys.migrations.0003_default_instruments",
+            "surveys.migrations.0008_instrument_english_texts",
         ):
             importlib.import_module(module).load(apps, None)
     chosen = []

@@ -10,6 +10,12 @@ from berakhlak.models import BehaviourGuide
 class ItemForm(BootstrapForm, forms.Form):
     code = forms.CharField(label=_("Kode"), max_length=16)
     text = forms.CharField(label=_("Pernyataan"), widget=forms.Textarea(attrs={"rows": 3}))
+    text_en = forms.CharField(
+        label=_("Pernyataan dalam bahasa Inggris"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Ditampilkan bila tampilan berbahasa Inggris; kosong: teks Indonesia."),
+    )
     guide = forms.ModelChoiceField(
         label=_("Panduan perilaku"),
         queryset=BehaviourGuide.objects.select_related("value").order_by("value__order", "order"),
@@ -32,3 +38,25 @@ class ItemForm(BootstrapForm, forms.Form):
 
 class InstrumentUploadForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("Berkas butir (.xlsx)"))
+
+
+class InstrumentEnglishForm(BootstrapForm, forms.Form):
+    name_en = forms.CharField(label=_("Nama dalam bahasa Inggris"), max_length=200, required=False)
+    description_en = forms.CharField(
+        label=_("Petunjuk dalam bahasa Inggris"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    scale_labels_en = forms.CharField(
+        label=_("Label skala dalam bahasa Inggris"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_(
+            "Satu label per baris, dari 1 sampai titik tertinggi; kosong: label Indonesia."
+        ),
+    )
+
+    def __init__(self, *args, selection: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if selection:
+            del self.fields["scale_labels_en"]

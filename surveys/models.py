@@ -19,12 +19,22 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from berakhlak.models import AsnType, BehaviourGuide, CoreValue, Employee
 from evaluations.models import Round, RoundAgency
 
 VALUE_CODES = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
+
+
+def is_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def in_language(indonesian: str, english: str) -> str:
+    """The survey's content in the interface's language: English where it has an English text."""
+    return english if english and english.strip() and is_english() else indonesian
 
 
 class InstrumentKind(models.TextChoices):
@@ -43,6 +53,10 @@ class Instrument(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=InstrumentKind.choices)
     scale_points = models.PositiveSmallIntegerField(_("jumlah titik skala"), default=6)
     scale_labels = models.JSONField(_("label skala"), default=list, blank=True)
+    # English texts, shown when the interface is English; empty: the Indonesian is shown.
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True, default="")
+    description_en = models.TextField(_("keterangan (Inggris)"), blank=True, default="")
+    scale_labels_en = models.JSONField(_("label skala (Inggris)"), default=list, blank=True)
     pick_count = models.PositiveSmallIntegerField(_("jumlah pilihan (K)"), default=10)
     based_on = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -74,6 +88,20 @@ class Instrument(models.Model):
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
 
+    @property
+    def shown_name(self) -> str:
+        return in_language(self.name, self.name_en)
+
+    @property
+    def shown_description(self) -> str:
+        return in_language(self.description, self.description_en)
+
+    def shown_scale_labels(self) -> list[str]:
+        """The English labels in English when there is one for every point, else Indonesian."""
+        if is_english() and len(self.scale_labels_en or []) == self.scale_points:
+            return list(self.scale_labels_en)
+        return list(self.scale_labels or [])
+
 
 class Item(models.Model):
     """A statement (behaviour or engagement), answered on the instrument's scale."""
@@ -82,6 +110,7 @@ class Item(models.Model):
     code = models.CharField(_("kode"), max_length=16)
     order = models.PositiveSmallIntegerField(_("urutan"))
     text = models.TextField(_("pernyataan"))
+    text_en = models.TextField(_("pernyataan (Inggris)"), blank=True, default="")
     value = models.ForeignKey(
         CoreValue, verbose_name=_("nilai"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -105,6 +134,10 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.text[:60]}"
 
+    @property
+    def shown_text(self) -> str:
+        return in_language(self.text, self.text_en)
+
 
 class Option(models.Model):
     """A choice of the values-selection instrument: tied to one core value, or limiting."""
@@ -113,6 +146,7 @@ class Option(models.Model):
     code = models.CharField(_("kode"), max_length=16)
     order = models.PositiveSmallIntegerField(_("urutan"))
     text = models.CharField(_("teks"), max_length=200)
+    text_en = models.CharField(_("teks (Inggris)"), max_length=200, blank=True, default="")
     value = models.ForeignKey(
         CoreValue, verbose_name=_("nilai"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -133,6 +167,10 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        return in_language(self.text, self.text_en)
 
 
 class RoundInstrument(models.Model):
@@ -156,6 +194,14 @@ class ParticipationStatus(models.TextChoices):
     SUBMITTED = "SUBMITTED", _("Sudah mengirim")
 
 
+class InvitationEmail(models.TextChoices):
+    """The invitation e-mail of one participation (an outbox: surveys.services.invitations)."""
+
+    NONE = "", _("tidak dikirim")
+    DUE = "DUE", _("menunggu dikirim")
+    SENT = "SENT", _("terkirim")
+
+
 class Participation(models.Model):
     """WHO was invited and whether they took part. Never joined to a response."""
 
@@ -177,6 +223,9 @@ class Participation(models.Model):
     submitted_on = models.DateField(_("dikirim pada"), null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("pengingat terkirim"), default=0)
     last_reminded_on = models.DateField(_("pengingat terakhir"), null=True, blank=True)
+    invitation_email = models.CharField(
+        _("e-mail undangan"), max_length=4, choices=InvitationEmail.choices, default="", blank=True
+    )
 
     class Meta:
         verbose_name = _("partisipasi")
@@ -188,7 +237,14 @@ class Participation(models.Model):
                 name="participation_submitted_has_no_token",
             ),
         ]
-        indexes = [models.Index(fields=["round", "round_agency", "status"])]
+        indexes = [
+            models.Index(fields=["round", "round_agency", "status"]),
+            # The outbox's sweep looks for the few rows still waiting for their e-mail.
+            models.Index(
+                fields=["round"], condition=Q(invitation_email="DUE"),
+                name="participation_invitation_due",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.employee_id} @ {self.round_id}: {self.status}"

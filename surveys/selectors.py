@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from berakhlak.models import User
 from evaluations.models import Round, RoundStatus
@@ -130,7 +130,9 @@ class Survey:
 
 
 def scale_of(instrument: Instrument) -> list[tuple[int, str]]:
-    labels = list(instrument.scale_labels or DEFAULT_SCALE_LABELS.get(instrument.scale_points, []))
+    labels = instrument.shown_scale_labels() or list(
+        DEFAULT_SCALE_LABELS.get(instrument.scale_points, [])
+    )
     if len(labels) != instrument.scale_points:
         labels = [str(n) for n in range(1, instrument.scale_points + 1)]
     return list(enumerate(labels, start=1))
@@ -145,9 +147,10 @@ def round_instruments(round: Round) -> list[Instrument]:
     return sorted(instruments, key=lambda i: order[i.pk])
 
 
-# Built surveys of rounds that have opened, keyed by (round id, opened_at): their instruments are
-# frozen, so the layout never changes and every autosave can skip five queries. Read-only use.
-_FROZEN_SURVEYS: dict[tuple[int, object], Survey] = {}
+# Built surveys of rounds that have opened, keyed by (round id, opened_at, language): their
+# instruments are frozen, so the layout never changes and every autosave can skip five queries.
+# The language is part of the key: titles, statements and labels are in the reader's. Read-only.
+_FROZEN_SURVEYS: dict[tuple[int, object, str], Survey] = {}
 _FROZEN_SURVEYS_MAX = 32
 
 
@@ -155,7 +158,7 @@ def survey_for_round(round: Round) -> Survey:
     """Pages of the round's survey; cached per process once the round has opened."""
     if round.status == RoundStatus.DRAFT or round.opened_at is None:
         return survey_build(round)
-    key = (round.pk, round.opened_at)
+    key = (round.pk, round.opened_at, get_language())  # the texts are in the reader's language
     survey = _FROZEN_SURVEYS.get(key)
     if survey is None:
         survey = survey_build(round)
@@ -179,7 +182,7 @@ def survey_build(round: Round) -> Survey:
             if value is None:
                 continue
             by_value.setdefault(value, []).append(
-                Question(key=item.code, kind="scale", label=item.text, scale=scale, item=item)
+                Question(key=item.code, kind="scale", label=item.shown_text, scale=scale, item=item)
             )
         for value in sorted(by_value, key=lambda v: v.order):
             value_pages.append((value, by_value[value]))
@@ -198,16 +201,16 @@ def survey_build(round: Round) -> Survey:
             continue
         scale = scale_of(instrument)
         questions = [
-            Question(key=item.code, kind="scale", label=item.text, scale=scale, item=item)
+            Question(key=item.code, kind="scale", label=item.shown_text, scale=scale, item=item)
             for item in instrument.items.all()
         ]
         if questions:
             pages.append(
                 Page(
                     slug=f"keterikatan-{instrument.pk}",
-                    title=instrument.name,
+                    title=instrument.shown_name,
                     heading=_("Keterikatan pegawai"),
-                    intro=instrument.description
+                    intro=instrument.shown_description
                     or _("Seberapa sesuai pernyataan berikut dengan keadaan Anda di tempat kerja?"),
                     questions=questions,
                 )
@@ -215,7 +218,7 @@ def survey_build(round: Round) -> Survey:
     for instrument in instruments:
         if instrument.kind != InstrumentKind.VALUES_SELECTION:
             continue
-        options = [(o.code, o.text) for o in instrument.options.all()]
+        options = [(o.code, o.shown_text) for o in instrument.options.all()]
         for code, (title, help_text) in SELECTION_TITLES.items():
             k = instrument.pick_count
             pages.append(

@@ -17,6 +17,15 @@ def reminders_send_due(round_id: int | None = None) -> dict:
     return {str(r.pk): reminders_send(round=r) for r in rounds}
 
 
+@shared_task(name="surveys.invitations_send_for_round", time_limit=60 * 60, soft_time_limit=59 * 60)
+def invitations_send_for_round(round_id: int) -> int:
+    """The invitation e-mails of one opened round (safe to run twice: rows are claimed)."""
+    from surveys.services.invitations import invitations_send
+
+    round = Round.objects.filter(pk=round_id).first()
+    return invitations_send(round=round) if round is not None else 0
+
+
 # A national round's release opens and writes millions of sheets: far longer than other tasks.
 RELEASE_TIME_LIMIT = 2 * 60 * 60
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/versi-baru/", instruments.instrument_version, name="instrument_version"),
     path("<int:pk>/unduh.xlsx", instruments.instrument_export, name="instrument_export"),
     path("<int:pk>/unggah/", instruments.instrument_upload, name="instrument_upload"),
+    path("<int:pk>/inggris/", instruments.instrument_english, name="instrument_english"),
 ]

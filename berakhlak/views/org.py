@@ -46,6 +46,9 @@ def agency_detail(request, code):
     by_type = dict(employees.values_list("asn_type").annotate(n=Count("id")))
     context = {
         "agency": agency,
+        # The breadcrumb links the parent only inside the reader's scope (else its page is a 404).
+        "parent_visible": agency.parent_id is not None
+        and selectors.agencies_for_user(request.user).filter(pk=agency.parent_id).exists(),
         "children": agency.children.order_by("name").annotate(
             employee_count=Count("employees", filter=Q(employees__active=True))
         ),

@@ -18,6 +18,8 @@ from surveys.services.instruments import instrument_contents_replace
 ITEM_SHEET, OPTION_SHEET = "Butir", "Pilihan"
 ITEM_COLUMNS = ("kode", "urutan", "pernyataan", "panduan", "terbalik")
 OPTION_COLUMNS = ("kode", "urutan", "teks", "nilai", "penghambat")
+# Optional: a workbook without them (an older export) imports with the English texts empty.
+ITEM_ENGLISH, OPTION_ENGLISH = ("pernyataan_en",), ("teks_en",)
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"tidak", "t", "no", "0", "false", "salah", ""}
 
@@ -31,16 +33,18 @@ class InstrumentImportError(Exception):
 def instrument_export_bytes(instrument: Instrument) -> bytes:
     workbook = Workbook(write_only=True)
     items = workbook.create_sheet(ITEM_SHEET)
-    row_append_safe(items, ITEM_COLUMNS)
+    row_append_safe(items, ITEM_COLUMNS + ITEM_ENGLISH)
     for item in instrument.items.select_related("guide").order_by("order"):
         row_append_safe(items, [item.code, item.order, item.text,
-                                item.guide.code if item.guide else "", "ya" if item.reverse else "tidak"])  # fmt: skip
+                                item.guide.code if item.guide else "", "ya" if item.reverse else "tidak",
+                                item.text_en])  # fmt: skip
     if instrument.kind == InstrumentKind.VALUES_SELECTION:
         options = workbook.create_sheet(OPTION_SHEET)
-        row_append_safe(options, OPTION_COLUMNS)
+        row_append_safe(options, OPTION_COLUMNS + OPTION_ENGLISH)
         for option in instrument.options.select_related("value").order_by("order"):
             row_append_safe(options, [option.code, option.order, option.text,
-                                      option.value.code if option.value else "", "ya" if option.limiting else "tidak"])  # fmt: skip
+                                      option.value.code if option.value else "", "ya" if option.limiting else "tidak",
+                                      option.text_en])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -86,6 +90,16 @@ def _unique_code(
         seen[code.upper()] = row
 
 
+def _records(workbook, sheet: str, columns: tuple, english: tuple, problems: list) -> list[dict]:
+    """The sheet's rows with the English columns when the header has them, else without."""
+    trial: list[Problem] = []
+    rows = sheet_records(workbook, sheet, columns + english, trial)
+    if not trial:
+        return rows
+    rows = sheet_records(workbook, sheet, columns, problems)
+    return [{**row, **dict.fromkeys(english, "")} for row in rows]
+
+
 def instrument_import(*, instrument: Instrument, fileobj: IO[bytes]) -> dict[str, int]:
     """Replace the instrument's items (and options) from a workbook, or change nothing."""
     selection = instrument.kind == InstrumentKind.VALUES_SELECTION
@@ -93,10 +107,14 @@ def instrument_import(*, instrument: Instrument, fileobj: IO[bytes]) -> dict[str
     workbook = workbook_open(fileobj)
     try:
         item_rows = (
-            sheet_records(workbook, ITEM_SHEET, ITEM_COLUMNS, problems) if not selection else []
+            _records(workbook, ITEM_SHEET, ITEM_COLUMNS, ITEM_ENGLISH, problems)
+            if not selection
+            else []
         )
         option_rows = (
-            sheet_records(workbook, OPTION_SHEET, OPTION_COLUMNS, problems) if selection else []
+            _records(workbook, OPTION_SHEET, OPTION_COLUMNS, OPTION_ENGLISH, problems)
+            if selection
+            else []
         )
     finally:
         workbook.close()
@@ -126,6 +144,7 @@ def instrument_import(*, instrument: Instrument, fileobj: IO[bytes]) -> dict[str
             "code": code, "order": _order(record["urutan"], ITEM_SHEET, row, problems), "text": text,
             "guide": guide, "value": guide.value if guide else None,
             "reverse": _yes_no(record["terbalik"], ITEM_SHEET, row, "terbalik", problems),
+            "text_en": _text(record["pernyataan_en"]),
         })  # fmt: skip
     for record in option_rows:
         row = record["row"]
@@ -146,7 +165,8 @@ def instrument_import(*, instrument: Instrument, fileobj: IO[bytes]) -> dict[str
                           "penghambat, tidak keduanya."))
             )  # fmt: skip
         options.append({"code": code, "order": _order(record["urutan"], OPTION_SHEET, row, problems),
-                        "text": text[:200], "value": value, "limiting": limiting})  # fmt: skip
+                        "text": text[:200], "value": value, "limiting": limiting,
+                        "text_en": _text(record["teks_en"])[:200]})  # fmt: skip
     if not items and not options:
         sheet = OPTION_SHEET if selection else ITEM_SHEET
         problems.append(

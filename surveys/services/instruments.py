@@ -57,22 +57,26 @@ def _raise(problems: list[tuple[str, str]]) -> None:
 
 @transaction.atomic
 def item_create(*, instrument: Instrument, code: str, text: str,
-                guide: BehaviourGuide | None = None, reverse: bool = False) -> Item:  # fmt: skip
+                guide: BehaviourGuide | None = None, reverse: bool = False,
+                text_en: str = "") -> Item:  # fmt: skip
     instrument = _editable(instrument)
     _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide))
     last = instrument.items.aggregate(m=Max("order"))["m"] or 0
     return Item.objects.create(
         instrument=instrument, code=code.strip(), text=text.strip(), order=last + 1,
         guide=guide, value=guide.value if guide else None, reverse=reverse,
+        text_en=(text_en or "").strip(),
     )  # fmt: skip
 
 
 @transaction.atomic
 def item_update(*, item: Item, code: str, text: str,
-                guide: BehaviourGuide | None = None, reverse: bool = False) -> Item:  # fmt: skip
+                guide: BehaviourGuide | None = None, reverse: bool = False,
+                text_en: str = "") -> Item:  # fmt: skip
     instrument = _editable(item.instrument)
     _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide, item=item))
     item.code, item.text, item.reverse = code.strip(), text.strip(), reverse
+    item.text_en = (text_en or "").strip()
     item.guide, item.value = guide, guide.value if guide else None
     item.save()
     return item
@@ -120,16 +124,17 @@ def instrument_new_version(*, instrument: Instrument) -> Instrument:
         code=instrument.code, version=latest + 1, name=instrument.name,
         description=instrument.description, kind=instrument.kind,
         scale_points=instrument.scale_points, scale_labels=instrument.scale_labels,
-        pick_count=instrument.pick_count, based_on=instrument,
+        pick_count=instrument.pick_count, based_on=instrument, name_en=instrument.name_en,
+        description_en=instrument.description_en, scale_labels_en=instrument.scale_labels_en,
     )  # fmt: skip
     Item.objects.bulk_create(
         Item(instrument=copy, code=i.code, order=i.order, text=i.text, value_id=i.value_id,
-             guide_id=i.guide_id, reverse=i.reverse)
+             guide_id=i.guide_id, reverse=i.reverse, text_en=i.text_en)
         for i in instrument.items.all()
     )  # fmt: skip
     Option.objects.bulk_create(
         Option(instrument=copy, code=o.code, order=o.order, text=o.text, value_id=o.value_id,
-               limiting=o.limiting)
+               limiting=o.limiting, text_en=o.text_en)
         for o in instrument.options.all()
     )  # fmt: skip
     return copy
@@ -145,3 +150,25 @@ def instrument_contents_replace(
     instrument.options.all().delete()
     Item.objects.bulk_create(Item(instrument=instrument, **row) for row in items)
     Option.objects.bulk_create(Option(instrument=instrument, **row) for row in options)
+
+
+@transaction.atomic
+def instrument_english_set(
+    *, instrument: Instrument, name_en: str, description_en: str, scale_labels_en: list[str]
+) -> Instrument:
+    """The instrument's English name, instructions and scale labels (all optional: an empty text
+    shows the Indonesian). Scale labels: none, or one per point of the scale."""
+    instrument = _editable(instrument)
+    labels = [label.strip() for label in scale_labels_en if label.strip()]
+    if labels and len(labels) != instrument.scale_points:
+        raise ValidationError(
+            {"scale_labels_en": [
+                _("Isi %(n)s label skala (satu per baris) atau kosongkan semuanya; terisi %(m)s.")
+                % {"n": instrument.scale_points, "m": len(labels)}
+            ]}
+        )  # fmt: skip
+    instrument.name_en = (name_en or "").strip()[:200]
+    instrument.description_en = (description_en or "").strip()
+    instrument.scale_labels_en = labels
+    instrument.save(update_fields=["name_en", "description_en", "scale_labels_en"])
+    return instrument

@@ -33,6 +33,14 @@ def reminders_due(*, round: Round, today: dt.date) -> Q:
     )
 
 
+def reminders_due_count(*, round: Round, today: dt.date | None = None) -> int:
+    """How many people a reminder sent now would reach (what the board's button says)."""
+    today = today or timezone.localdate()
+    if not round_survey_window_open(round, today) or round.reminder_max == 0:
+        return 0
+    return Participation.objects.filter(reminders_due(round=round, today=today)).count()
+
+
 def reminders_send(*, round: Round, today: dt.date | None = None) -> int:
     """E-mail every due non-responder of an open round; returns how many e-mails went out."""
     today = today or timezone.localdate()

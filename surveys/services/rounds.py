@@ -2,16 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
-from berakhlak.models import Employee, User
+from berakhlak.jobs import job_enqueue
+from berakhlak.models import Agency, Employee, User
 from evaluations import services as round_services
 from evaluations.models import Round, RoundStatus
-from surveys.models import Instrument, InstrumentKind, Participation, RoundInstrument
+from surveys.models import (
+    Instrument,
+    InstrumentKind,
+    InvitationEmail,
+    Participation,
+    RoundInstrument,
+)
+
+
+@dataclass(frozen=True)
+class OpenPreview:
+    """What opening the round will do, for its confirm step."""
+
+    first_opening: bool
+    invitations: int  # people invited (first opening) or already invited (reopening)
+    with_email: int  # of them, with an e-mail address
+    agencies: int  # units in the snapshot
+    instruments: list[Instrument]
+
+
+def round_open_preview(round: Round) -> OpenPreview:
+    """The counts the confirm step shows: read the way `round_open` takes its snapshot (the
+    active units under the round's root, their active employees)."""
+    instruments = [
+        ri.instrument
+        for ri in RoundInstrument.objects.filter(round=round).select_related("instrument")
+    ]
+    if round.status != RoundStatus.DRAFT:
+        invited = Participation.objects.filter(round=round)
+        return OpenPreview(
+            first_opening=False, invitations=invited.count(),
+            with_email=invited.exclude(employee__email="").count(),
+            agencies=round.agencies.count(), instruments=instruments,
+        )  # fmt: skip
+    agencies = Agency.objects.filter(path__startswith=round.root.path, active=True)
+    people = Employee.objects.filter(active=True, agency__in=agencies)
+    return OpenPreview(
+        first_opening=True, invitations=people.count(),
+        with_email=people.exclude(email="").count(), agencies=agencies.count(),
+        instruments=instruments,
+    )  # fmt: skip
 
 
 def round_open_problems(round: Round) -> list[str]:
@@ -43,11 +86,13 @@ def round_open_problems(round: Round) -> list[str]:
 
 @records_actor()
 @transaction.atomic
-def round_open(*, round: Round, by: User) -> Round:
+def round_open(*, round: Round, by: User, send_invitations: bool = False) -> Round:
     """Open (or reopen) a round: snapshot agencies, freeze instruments, invite the active roster.
 
     Reopening a closed round keeps its snapshot and invitations. Safe to call twice: the second
-    call is refused by the state guard, nothing is duplicated.
+    call is refused by the state guard, nothing is duplicated. `send_invitations` (first opening
+    only): the invitation e-mail goes to everyone invited, through the outbox of
+    surveys.services.invitations.
     """
     round = Round.objects.select_for_update().get(pk=round.pk)
     problems = round_open_problems(round)
@@ -59,18 +104,29 @@ def round_open(*, round: Round, by: User) -> Round:
         Instrument.objects.filter(roundinstrument__round=round, frozen_at__isnull=True).update(
             frozen_at=timezone.now()
         )
-        participations_invite(round=round, snapshot=snapshot)
-    return round_services.round_transition(round=round, to=RoundStatus.OPEN, by=by)
+        participations_invite(round=round, snapshot=snapshot, email=send_invitations)
+    opened = round_services.round_transition(round=round, to=RoundStatus.OPEN, by=by)
+    if first_opening and send_invitations:
+        from surveys.tasks import invitations_send_for_round
+
+        job_enqueue(invitations_send_for_round, round.pk)
+    return opened
 
 
-def participations_invite(*, round: Round, snapshot) -> int:
-    """One participation per active employee of an agency in the snapshot; returns how many."""
+def participations_invite(*, round: Round, snapshot, email: bool = False) -> int:
+    """One participation per active employee of an agency in the snapshot; returns how many.
+    `email`: each waits for its invitation e-mail (the outbox)."""
+    invitation = InvitationEmail.DUE if email else InvitationEmail.NONE
     employees = Employee.objects.filter(active=True, agency_id__in=list(snapshot)).values_list(
         "id", "agency_id", "asn_type"
     )
     rows = [
         Participation(
-            round=round, employee_id=pk, round_agency=snapshot[agency_id], asn_type=asn_type
+            round=round,
+            employee_id=pk,
+            round_agency=snapshot[agency_id],
+            asn_type=asn_type,
+            invitation_email=invitation,
         )
         for pk, agency_id, asn_type in employees.iterator(chunk_size=5000)
     ]

@@ -17,19 +17,24 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from berakhlak.jobs import job_enqueue
 from berakhlak.permissions import roles_of
 from evaluations.models import RoundStatus
 from evaluations.permissions import can_manage_round
+from evaluations.services import round_survey_window_open
 from surveys import selectors_board as board
+from surveys.board_export import XLSX_TYPE, board_xlsx
+from surveys.services.reminders import reminders_due_count
 from surveys.tasks import reminders_send_due
 
 LEVEL_PAGE = 50  # rows of one level (or of the "below the minimum" list) per page
@@ -233,13 +238,37 @@ def board_detail(request, pk: int):
         "below_only": state.below_only,
         "state": state,
         "here": state.url(),
-        "refreshed_at": timezone.localtime(dt.datetime.fromtimestamp(tree.refreshed_at, tz=dt.UTC)),
+        # The workbook of the same filter (sort, below the minimum); the open units don't matter.
+        "export_query": BoardState(sort=state.sort, below_only=state.below_only).url(),
+        "refreshed_at": _refreshed_at(tree),
         "live": round.status == RoundStatus.OPEN,
         "can_remind": round.status == RoundStatus.OPEN and can_manage_round(request.user, round),
     }
-    template = "surveys/board/table.html" if request.htmx else "surveys/board/detail.html"
+    # A swap asks for the board only; a history restore (back button, cache miss) for the page.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    context["fragment"] = fragment
+    template = "surveys/board/table.html" if fragment else "surveys/board/detail.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))  # the page and its fragment share an address
+    return response
+
+
+def _refreshed_at(tree: board.BoardTree) -> dt.datetime:
+    return timezone.localtime(dt.datetime.fromtimestamp(tree.refreshed_at, tz=dt.UTC))
+
+
+@login_required
+def board_export(request, pk: int):
+    """The board's rows for the filter in the address as an Excel workbook (same scope)."""
+    round = board.get_board_round_for_user(request.user, pk)
+    tree = board.board_tree(request.user, round)
+    state = _state(request.GET)
+    data = board_xlsx(
+        tree, sort=state.sort, below_only=state.below_only, refreshed_at=_refreshed_at(tree)
+    )
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    name = f"tingkat-respons-{round.year}-{round.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -249,13 +278,36 @@ def board_remind(request, pk: int):
     round = board.get_board_round_for_user(request.user, pk)
     if not can_manage_round(request.user, round) or round.status != RoundStatus.OPEN:
         raise Http404
+    if not round_survey_window_open(round):
+        messages.info(
+            request,
+            _("Pengingat hanya dikirim selama jadwal pengisian survei (%(opens)s sampai %(closes)s).")
+            % {"opens": date_format(round.survey_opens_on, "j F Y"),
+               "closes": date_format(round.survey_closes_on, "j F Y")},
+        )  # fmt: skip
+        return redirect("surveys:board", round.pk)
+    due = reminders_due_count(round=round)
+    if not due:
+        messages.info(
+            request,
+            _(
+                "Tidak ada ASN yang perlu diingatkan sekarang: semua sudah mengirim jawaban, "
+                "sudah diingatkan dalam %(gap)s hari terakhir, sudah menerima %(max)s pengingat, "
+                "atau tidak memiliki alamat e-mail."
+            )
+            % {"gap": round.reminder_gap_days, "max": round.reminder_max},
+        )
+        return redirect("surveys:board", round.pk)
     job_enqueue(reminders_send_due, round.pk)
     messages.success(
         request,
-        _(
-            "Pengingat sedang dikirim kepada pegawai yang belum mengirim jawaban, dengan tetap "
-            "menghormati jarak %(gap)s hari dan batas %(max)s pengingat per orang."
+        ngettext(
+            "Pengingat sedang dikirim ke %(n)s ASN yang belum mengirim jawaban (jarak %(gap)s "
+            "hari dan batas %(max)s pengingat per orang tetap dihormati).",
+            "Pengingat sedang dikirim ke %(n)s ASN yang belum mengirim jawaban (jarak %(gap)s "
+            "hari dan batas %(max)s pengingat per orang tetap dihormati).",
+            due,
         )
-        % {"gap": round.reminder_gap_days, "max": round.reminder_max},
+        % {"n": due, "gap": round.reminder_gap_days, "max": round.reminder_max},
     )
     return redirect("surveys:board", round.pk)

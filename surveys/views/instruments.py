@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.roster.xlsx import WorkbookError
 from surveys import permissions
-from surveys.forms_instruments import InstrumentUploadForm, ItemForm
+from surveys.forms_instruments import InstrumentEnglishForm, InstrumentUploadForm, ItemForm
 from surveys.models import Instrument, InstrumentKind, Item
 from surveys.services import instruments as services
 from surveys.services.instrument_excel import (
@@ -68,8 +68,55 @@ def instrument_detail(request, pk: int):
         "rounds": [ri.round for ri in instrument.roundinstrument_set.select_related("round")],
         "upload_form": InstrumentUploadForm(),
         "is_selection": instrument.kind == InstrumentKind.VALUES_SELECTION,
+        "english_form": _english_form(instrument),
     }
     return render(request, "surveys/instruments/detail.html", context)
+
+
+def _english_form(instrument: Instrument, data=None) -> InstrumentEnglishForm:
+    initial = {
+        "name_en": instrument.name_en,
+        "description_en": instrument.description_en,
+        "scale_labels_en": "\n".join(instrument.scale_labels_en or []),
+    }
+    selection = instrument.kind == InstrumentKind.VALUES_SELECTION
+    return InstrumentEnglishForm(data, initial=initial, selection=selection)
+
+
+@login_required
+@require_POST
+def instrument_english(request, pk: int):
+    """The instrument's English name, instructions and scale labels."""
+    instrument = _get_instrument(request.user, pk)
+    refused = _refused(request, instrument)
+    if refused:
+        return refused
+    form = _english_form(instrument, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.instrument_english_set(
+                instrument=instrument, name_en=data["name_en"],
+                description_en=data["description_en"],
+                scale_labels_en=data.get("scale_labels_en", "").splitlines(),
+            )  # fmt: skip
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Teks bahasa Inggris disimpan."))
+            return redirect("surveys:instrument_detail", instrument.pk)
+    context = {
+        "instrument": instrument,
+        "items": instrument.items.select_related("guide", "value").order_by("order"),
+        "options": instrument.options.select_related("value").order_by("order"),
+        "editable": permissions.can_edit_instrument(request.user, instrument),
+        "rounds": [],
+        "upload_form": InstrumentUploadForm(),
+        "is_selection": instrument.kind == InstrumentKind.VALUES_SELECTION,
+        "english_form": form,
+    }
+    return render(request, "surveys/instruments/detail.html", context, status=400)
 
 
 def _item_form_page(request, instrument: Instrument, item: Item | None):
@@ -79,6 +126,7 @@ def _item_form_page(request, instrument: Instrument, item: Item | None):
         initial = {
             "code": item.code,
             "text": item.text,
+            "text_en": item.text_en,
             "guide": item.guide,
             "reverse": item.reverse,
         }
@@ -87,6 +135,7 @@ def _item_form_page(request, instrument: Instrument, item: Item | None):
         data = {
             "code": form.cleaned_data["code"], "text": form.cleaned_data["text"],
             "guide": form.cleaned_data.get("guide"), "reverse": form.cleaned_data["reverse"],
+            "text_en": form.cleaned_data["text_en"],
         }  # fmt: skip
         try:
             if item is None:
@@ -201,5 +250,6 @@ def instrument_upload(request, pk: int):
         "upload_form": form,
         "problems": problems,
         "is_selection": instrument.kind == InstrumentKind.VALUES_SELECTION,
+        "english_form": _english_form(instrument),
     }
     return render(request, "surveys/instruments/detail.html", context, status=200)

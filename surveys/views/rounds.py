@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from evaluations import permissions as round_permissions
 from evaluations.models import RoundStatus
@@ -28,7 +28,12 @@ from surveys.models import (
     RoundInstrument,
     SealedSubmission,
 )
-from surveys.services.rounds import round_instruments_set, round_open, round_open_problems
+from surveys.services.rounds import (
+    round_instruments_set,
+    round_open,
+    round_open_preview,
+    round_open_problems,
+)
 
 # Survey order: behaviour pages first, then engagement, then the values selection.
 KIND_ORDER = (InstrumentKind.BEHAVIOUR, InstrumentKind.ENGAGEMENT, InstrumentKind.VALUES_SELECTION)
@@ -149,14 +154,27 @@ def round_instruments(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_open_view(request, pk: int):
+    """GET: the confirm step (what opening does: how many invitations, what freezes, the dates,
+    the option to e-mail the invitation); POST: open."""
     round = get_round_for_admin(request.user, pk)
     if not round_permissions.can_manage_round(request.user, round):
         raise Http404
+    if round.status not in (RoundStatus.DRAFT, RoundStatus.CLOSED):
+        messages.error(request, _("Putaran ini tidak dapat dibuka dari statusnya sekarang."))
+        return redirect("evaluations:round_detail", round.pk)
+    if request.method == "GET":
+        context = {
+            "round": round,
+            "preview": round_open_preview(round),
+            "open_problems": round_open_problems(round),
+        }
+        return render(request, "surveys/rounds/open_confirm.html", context)
     reopening = round.status == RoundStatus.CLOSED
+    send = not reopening and request.POST.get("kirim_undangan") == "1"
     try:
-        round_open(round=round, by=request.user)
+        round_open(round=round, by=request.user, send_invitations=send)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -164,6 +182,16 @@ def round_open_view(request, pk: int):
         invited = round.participations.count()
         if reopening:
             messages.success(request, _("Putaran dibuka kembali."))
+        elif send:
+            emailed = round.participations.exclude(employee__email="").count()
+            messages.success(
+                request,
+                _(
+                    "Putaran dibuka: %(n)s pegawai diundang mengisi survei; e-mail undangan "
+                    "sedang dikirim ke %(e)s pegawai yang memiliki alamat e-mail."
+                )
+                % {"n": invited, "e": emailed},
+            )
         else:
             messages.success(
                 request,

@@ -29,7 +29,9 @@ def test_a_failing_check_gives_503_without_details(client, monkeypatch, name):
     assert "secret" not in response.content.decode()
 
 
-def test_a_row_whose_file_is_missing_makes_the_health_check_degraded(client, province, settings, tmp_path):
+def test_a_row_whose_file_is_missing_makes_the_health_check_degraded(
+    client, province, settings, tmp_path
+):
     from django.core.cache import cache
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage

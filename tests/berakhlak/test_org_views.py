@@ -57,6 +57,20 @@ def test_agency_detail_scope(client, province, person, code, status):
     assert client.get(reverse("agency_detail", args=[code])).status_code == status
 
 
+def test_breadcrumb_links_only_the_parents_in_scope(client, province):
+    """A leader of DINKES sees the province's name but no link to its page (a 404 for them);
+    from the unit below, the link to DINKES is theirs to follow."""
+    login(client, province.leader_a)
+    page = client.get(reverse("agency_detail", args=["DINKES"])).content.decode()
+    root = reverse("agency_detail", args=[province.root.code])
+    assert province.root.name in page and f'href="{root}"' not in page
+    lab = client.get(reverse("agency_detail", args=["UPTD-LAB"])).content.decode()
+    dinkes = reverse("agency_detail", args=["DINKES"])
+    assert f'href="{dinkes}"' in lab and client.get(dinkes).status_code == 200
+    login(client, province.admin)
+    assert f'href="{root}"' in client.get(dinkes).content.decode()
+
+
 def test_agency_detail_counts_the_subtree(client, province):
     login(client, province.leader_a)
     page = client.get(reverse("agency_detail", args=["DINKES"])).content.decode()

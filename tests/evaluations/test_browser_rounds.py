@@ -7,6 +7,7 @@ import os
 import re
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -21,12 +22,13 @@ from tests.surveys.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SHOTS") == "1"
+SHOTS_DIR = os.environ.get("SHOTS_DIR", "screenshots")
 
 
 def shot(page, name: str) -> None:
     if SHOTS:
-        os.makedirs("screenshots", exist_ok=True)
-        page.screenshot(path=f"screenshots/{name}.png", full_page=True)
+        os.makedirs(SHOTS_DIR, exist_ok=True)
+        page.screenshot(path=f"{SHOTS_DIR}/{name}.png", full_page=True)
 
 
 def test_admin_creates_and_opens_a_round_then_the_asn_sees_the_survey(
@@ -74,7 +76,19 @@ def test_admin_creates_and_opens_a_round_then_the_asn_sees_the_survey(
     expect(page.get_by_test_id("survey-panel")).to_contain_text("Perilaku BerAKHLAK (uji)")
     shot(page, "round-detail-draft-desktop")
     page.get_by_role("button", name="Buka putaran").click()
+    # The confirm step: what opening will do; nothing is open yet.
+    summary = page.get_by_test_id("open-summary")
+    expect(summary).to_contain_text("9 pegawai aktif diundang")
+    expect(summary).to_contain_text("Instrumen dibekukan")
+    assert Round.objects.get(name="Evaluasi Budaya Kerja Uji").status == RoundStatus.DRAFT
+    page.get_by_label("Kirim e-mail undangan").check()
+    shot(page, "round-open-confirm-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "round-open-confirm-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Ya, buka putaran").click()
     expect(page.get_by_text("9 pegawai diundang")).to_be_visible()
+    expect(page.get_by_text("e-mail undangan sedang dikirim ke 9 pegawai")).to_be_visible()
     expect(page.get_by_test_id("round-status")).to_have_text("Dibuka")
     expect(page.get_by_test_id("invited")).to_have_text("9")
     shot(page, "round-detail-open-desktop")
@@ -82,6 +96,7 @@ def test_admin_creates_and_opens_a_round_then_the_asn_sees_the_survey(
     round = Round.objects.get(name="Evaluasi Budaya Kerja Uji")
     assert round.status == RoundStatus.OPEN
     assert Participation.objects.filter(round=round).count() == 9
+    assert len(mail.outbox) == 9  # the invitation, once (eager Celery without REDIS_URL)
 
     phone = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
     asn_page = phone.new_page()

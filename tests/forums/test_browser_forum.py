@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 import pytest
 from django.utils import timezone
@@ -57,16 +58,43 @@ def test_question_answer_accept_and_event_check_in(browser, live_server, provinc
     browser_login(other, live_server, province.agent_b.nip)
     other.goto(f"{live_server.url}/forum/{forum.slug}/")
     other.get_by_role("link", name="Bukti untuk kriteria rencana aksi?").click()
-    other.get_by_label("Isi balasan").fill("Rencana aksi yang **sudah ditetapkan** beserta SK-nya.")
+    other.get_by_label("Isi balasan").fill("Rencana aksi yang **sudah ditetapkan**.")
     other.get_by_role("button", name="Kirim balasan").click()
     expect(other.get_by_test_id("post")).to_have_count(2)
 
+    # The answerer edits their reply (within the window) and names the asker.
+    other.get_by_test_id("post-edit").last.click()
+    other.get_by_label("Isi tulisan").fill(
+        f"Rencana aksi yang **sudah ditetapkan** beserta SK-nya, @{province.agent_a.nip}."
+    )
+    shot(other, "forum-post-edit-desktop")
+    other.get_by_role("button", name="Simpan perubahan").click()
+    answer = other.get_by_test_id("post").last
+    expect(answer).to_contain_text(f"@{province.agent_a.name}")  # the mention as a name
+    expect(answer.get_by_test_id("edited")).to_be_visible()
+
+    # The asker's navbar counts the notification; opening it leads to the reply.
     asker.reload()
+    asker.locator(".navbar-toggler").click()
+    expect(asker.get_by_test_id("forum-unread")).to_contain_text("1")
+    asker.get_by_role("link", name=re.compile(r"^Pemberitahuan")).click()
+    notice = asker.get_by_test_id("notice")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text("membalas utas Anda")  # already told: the mention adds none
+    shot(asker, "forum-notices-phone")
+    notice.get_by_role("link").click()
+    expect(asker).to_have_url(re.compile(r"#post-\d+$"))
+    expect(asker.get_by_test_id("forum-unread")).to_have_count(0)
     asker.get_by_role("button", name="Tandai sebagai jawaban").click()
     expect(asker.get_by_test_id("accepted")).to_be_visible()
     thread.refresh_from_db()
     assert thread.accepted_post.body.startswith("Rencana aksi")
     shot(asker, "forum-thread-phone")
+    other.reload()
+    expect(other.get_by_test_id("forum-unread")).to_contain_text("1")  # their answer accepted
+    other.get_by_role("link", name=re.compile(r"^Pemberitahuan")).click()
+    expect(other.get_by_test_id("notice")).to_contain_text("dipilih sebagai jawaban")
+    shot(other, "forum-notices-desktop")
 
     admin_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     admin = admin_ctx.new_page()

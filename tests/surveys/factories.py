@@ -132,8 +132,8 @@ def full_answers(survey, *, scale_value: int = 5) -> dict:
 def default_instruments() -> list[Instrument]:
     """The three shipped instruments (reloaded when a transactional test flushed them)."""
     core_values_ensure()
-    migration = importlib.import_module("surveys.migrations.0003_default_instruments")
-    migration.load(apps, None)
+    for name in ("0003_default_instruments", "0008_instrument_english_texts"):
+        importlib.import_module(f"surveys.migrations.{name}").load(apps, None)
     codes = ("perilaku-berakhlak", "keterikatan-pegawai", "pemilihan-nilai")
     by_code = {i.code: i for i in Instrument.objects.filter(code__in=codes, version=1)}
     return [by_code[code] for code in codes]

@@ -140,7 +140,7 @@ def test_admin_sends_reminders_from_the_board(
     client.force_login(province.admin.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("surveys:board_remind", args=[survey_round.pk]), follow=True)
-    assert "Pengingat sedang dikirim" in response.content.decode()
+    assert "Pengingat sedang dikirim ke 9 ASN" in response.content.decode()
     assert len(mailoutbox) == 9
 
 
@@ -168,3 +168,14 @@ def test_after_a_reorganisation_the_board_keeps_the_rounds_own_tree(province, su
     assert totals["completed"] == 1
     codes = set(board_agencies_for_user(province.leader_b.user, survey_round).values_list("code", flat=True))  # fmt: skip
     assert codes == {"DISDIK"}
+
+
+def test_reminder_button_says_when_nobody_is_due(client, province, survey_round, mailoutbox):
+    Participation.objects.filter(round=survey_round).update(
+        reminders_sent=survey_round.reminder_max
+    )
+    client.force_login(province.admin.user)
+    url = reverse("surveys:board_remind", args=[survey_round.pk])
+    response = client.post(url, follow=True)
+    assert "Tidak ada ASN yang perlu diingatkan sekarang" in response.content.decode()
+    assert mailoutbox == []

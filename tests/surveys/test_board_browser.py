@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 
@@ -102,6 +103,25 @@ def test_a_change_agent_sees_their_own_subtree(browser, live_server, province):
     expect(page.get_by_text("Dinas Pendidikan")).to_have_count(0)
     page.get_by_label("Hanya yang belum memenuhi minimum").check()
     page.get_by_role("button", name="Terapkan").click()  # no control acts on change (WCAG 3.2.2)
-    expect(page).to_have_url(re.compile("kurang=1"))
+    expect(page).to_have_url(re.compile("kurang=1"))  # htmx swapped the board and pushed the URL
     expect(page.get_by_test_id("board-row-DINKES")).to_be_visible()
+    expect(page.get_by_test_id("board-export")).to_have_attribute("href", re.compile("kurang=1"))
+    shot(page, "board-filter-phone")
+    with page.expect_download() as download:
+        page.get_by_test_id("board-export").click()
+    from openpyxl import load_workbook
+
+    with open(download.value.path(), "rb") as file:
+        book = load_workbook(io.BytesIO(file.read()), read_only=True)
+    codes = {row[0] for row in list(book["Tingkat Respons"].iter_rows(values_only=True))[1:]}
+    assert codes <= {"DINKES", "UPTD-LAB"} and "DINKES" in codes
+    # The address is shareable: opened afresh it shows the same filter; back returns to before.
+    shared = page.url
+    page.go_back()
+    expect(page).not_to_have_url(re.compile("kurang=1"))
+    expect(page.get_by_test_id("board-row-UPTD-LAB")).to_be_visible()
+    page.goto(shared)
+    expect(page.get_by_label("Hanya yang belum memenuhi minimum")).to_be_checked()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "board-filter-desktop")
     context.close()

@@ -22,9 +22,15 @@ def test_admin_adds_moves_and_reverses_an_item(page, live_server, province):
     page.get_by_role("link", name=instrument.name).click()
     page.get_by_role("link", name="Tambah butir").click()
     page.get_by_role("textbox", name="Kode").fill("EE8")
-    page.get_by_role("textbox", name="Pernyataan").fill("Saya merasa pekerjaan saya bermakna.")
+    page.get_by_role("textbox", name="Pernyataan", exact=True).fill(
+        "Saya merasa pekerjaan saya bermakna."
+    )
+    page.get_by_role("textbox", name="Pernyataan dalam bahasa Inggris").fill(
+        "I feel my work is meaningful."
+    )
     page.get_by_role("button", name="Simpan").click()
     expect(page.get_by_test_id("item-EE8")).to_contain_text("bermakna")
+    expect(page.get_by_test_id("item-EE8")).to_contain_text("I feel my work is meaningful.")
 
     page.get_by_role("button", name="Naikkan EE8").click()
     expect(page.locator("#items tbody tr").nth(2)).to_have_attribute("data-testid", "item-EE8")
