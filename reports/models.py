@@ -22,7 +22,7 @@ from reports.notes import note_text
 
 # Bump when a formula, a rounding rule or the suppression rule changes: every stored figure says
 # which method produced it.
-METHOD_VERSION = "2026.1"
+METHOD_VERSION = "2026.2"
 VALUE_CODES = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
 
 
@@ -223,6 +223,15 @@ class IndexFigure(models.Model):
     suppressed = models.BooleanField(_("disembunyikan"), default=False)
     reason = models.CharField(_("keterangan"), max_length=200, blank=True, default="")
     band = models.CharField(_("kategori"), max_length=1, blank=True, default="")
+    # The 95% interval of a published value, individual or composite figure and its standard
+    # error (reports.stats, docs/ARCHITECTURE.md §7.5); never for a hidden or empty figure.
+    low = models.DecimalField(
+        _("batas bawah"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    high = models.DecimalField(
+        _("batas atas"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    se = models.DecimalField(_("galat baku"), max_digits=7, decimal_places=3, null=True, blank=True)
 
     objects = IndexFigureQuerySet.as_manager()
 
@@ -251,6 +260,14 @@ class IndexFigure(models.Model):
             models.CheckConstraint(
                 condition=Q(suppressed=False) | (Q(value__isnull=True) & ~Q(reason="")),
                 name="indexfigure_suppressed_has_no_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True, high__isnull=True, se__isnull=True)
+                | (
+                    Q(suppressed=False, value__isnull=False)
+                    & Q(low__lte=models.F("value"), high__gte=models.F("value"))
+                ),
+                name="indexfigure_interval_only_when_shown",
             ),
             models.CheckConstraint(
                 condition=Q(band__in=["", "A", "B", "C", "D"]), name="indexfigure_band_valid"
