@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from berakhlak.models import AgencyKind, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
-from reports import selectors, selectors_pages
+from reports import selectors, selectors_pages, stats
 from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, bar_chart_table, heatmap_cells
 from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
@@ -144,13 +144,43 @@ def _shown(figure) -> bool:
     return figure is not None and not figure.suppressed and figure.value is not None
 
 
+def interval_text(figure, separator: str | None = None) -> str:
+    """A shown figure's 95% interval as the active language writes it ("95%: 50,5–79,5"), or ""
+    (hidden, empty, or a run stored before the intervals): docs/ARCHITECTURE.md §7.5."""
+    if not _shown(figure) or getattr(figure, "low", None) is None:
+        return ""
+    separator = separator or get_format("DECIMAL_SEPARATOR")
+    return _("95%%: %(low)s–%(high)s") % {
+        "low": _number(figure.low, separator),
+        "high": _number(figure.high, separator),
+    }
+
+
+def participation_note(rate, minimum) -> str:
+    """Why a scope's figures may be biased, said next to their interval: participation under the
+    round's minimum of respondents, or below 60% of the roster (stats.LOW_PARTICIPATION)."""
+    if minimum is not None and minimum.denominator and minimum.n < minimum.denominator:
+        return _(
+            "Partisipasi %(n)s dari minimum %(m)s responden: angka dan rentangnya bisa bias."
+        ) % {"n": minimum.n, "m": minimum.denominator}
+    if rate is not None and rate.value is not None and rate.value < stats.LOW_PARTICIPATION:
+        return _("Partisipasi %(rate)s%% (di bawah %(low)s%%): angka dan rentangnya bisa bias.") % {
+            "rate": _number(rate.value, get_format("DECIMAL_SEPARATOR")),
+            "low": stats.LOW_PARTICIPATION,
+        }
+    return ""
+
+
 @dataclass(frozen=True)
 class Change:
-    """A figure against the same figure of the previous published round (both shown)."""
+    """A figure against the same figure of the previous published round (both shown), and
+    whether the difference is larger than the noise of both (stats.significant; None for a run
+    stored before the intervals)."""
 
     delta: Decimal
     previous: Decimal
     against: str = ""  # the previous round's name
+    significant: bool | None = None
 
     @property
     def direction(self) -> str:
@@ -162,7 +192,22 @@ class Change:
 
     @property
     def arrow(self) -> str:
+        """Filled for a significant change, hollow for one within the noise."""
+        if self.significant is False:
+            return {"up": "△", "down": "▽", "same": "="}[self.direction]
         return {"up": "▲", "down": "▼", "same": "="}[self.direction]
+
+    @property
+    def css(self) -> str:
+        """The classes of a change's mark: its direction, and "delta-ns" within the noise."""
+        return f"delta-{self.direction}" + (" delta-ns" if self.significant is False else "")
+
+    def verdict(self) -> str:
+        if self.significant is None or self.direction == "same":
+            return ""
+        if self.significant:
+            return _("bermakna secara statistik")
+        return _("belum bermakna secara statistik")
 
     def text(self, separator: str | None = None) -> str:
         """The signed difference ("+10,0"), in the active language unless `separator` is given."""
@@ -175,18 +220,26 @@ class Change:
         separator = separator or get_format("DECIMAL_SEPARATOR")
         number = _number(abs(self.delta), separator)
         before, against = _number(self.previous, separator), self.against
+        verdict = self.verdict()
+        verdict = f"; {verdict}" if verdict else ""
         if self.direction == "up":
-            return _("naik %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
-        if self.direction == "down":
-            return _("turun %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
-        return _("sama dengan %(r)s (%(p)s)") % {"p": before, "r": against}
+            words = _("naik %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
+        elif self.direction == "down":
+            words = _("turun %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
+        else:
+            words = _("sama dengan %(r)s (%(p)s)") % {"p": before, "r": against}
+        return words + verdict
 
 
 def change_of(current, previous, against: str = "") -> Change | None:
     """The change of a shown figure against a shown figure; None where either is hidden."""
     if not (_shown(current) and _shown(previous)):
         return None
-    return Change(delta=current.value - previous.value, previous=previous.value, against=against)
+    delta = current.value - previous.value
+    significant = stats.significant(
+        delta, getattr(current, "se", None), getattr(previous, "se", None)
+    )
+    return Change(delta=delta, previous=previous.value, against=against, significant=significant)
 
 
 def _against(page: Page) -> str:
@@ -198,7 +251,7 @@ def change_html(change: Change | None, separator: str) -> str:
         return ""
     words = escape(change.words(separator))
     return (
-        f'<span class="delta delta-{change.direction}" title="{words}">'
+        f'<span class="delta {change.css}" title="{words}">'
         f'<span aria-hidden="true">{change.arrow} {escape(change.text(separator))}</span>'
         f'<span class="visually-hidden">{words}</span></span>'
     )
@@ -245,14 +298,24 @@ def summary_context(page: Page) -> dict:
     }
     bars = [
         Bar(label=label, value=f.value if _shown(f) else None, band=f.band if _shown(f) else "",
-            note=_figure_text(f))
+            note=_figure_text(f), low=f.low if _shown(f) else None,
+            high=f.high if _shown(f) else None)
         for _code, label, f in values
     ]  # fmt: skip
+    separator = get_format("DECIMAL_SEPARATOR")
+    intervals = {code: interval_text(headline.get(code), separator) for code in UNIT_CODES}
+    participation = (
+        participation_note(headline.get("RESPONSE_RATE"), headline.get("MIN_RESPONDENTS"))
+        if not page.asn_type
+        else ""
+    )
     return {
         "headline": headline,
         "individual": individual,
         "composite": headline.get("COMPOSITE"),
         "response_rate": headline.get("RESPONSE_RATE"),
+        "intervals": intervals,
+        "participation_note": participation,
         "values": values,
         "weak": weak_values(values, individual, headline.get("COMPOSITE")),
         "changes": changes,
@@ -340,7 +403,7 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
         f'<th scope="row" class="fw-normal">{name}</th>'
         f'<td class="text-end">{unit.row.n}</td>'
         f'<td class="text-end fw-semibold text-nowrap">{shown}</td>'
-        f"{heatmap_cells(figures, hidden=_('disembunyikan'), separator=separator, changes=changes)}"
+        f"{heatmap_cells(figures, hidden=_('disembunyikan'), separator=separator, changes=changes, intervals=[interval_text(f, separator) for f in figures])}"
         f'<td class="text-end small text-nowrap" data-testid="rate-{code}">{rate_text}</td></tr>'
     )
 

@@ -42,6 +42,9 @@ class Figure:
     reason: str
     band: str
     dimension: str
+    low: Decimal | None = None  # the 95% interval and standard error (reports.stats)
+    high: Decimal | None = None
+    se: Decimal | None = None
 
     @property
     def reason_text(self) -> str:
@@ -49,7 +52,7 @@ class Figure:
 
 
 FIGURE_FIELDS = ("round_agency_id", "code", "value", "n", "denominator", "suppressed", "reason",
-                 "band", "dimension")  # fmt: skip
+                 "band", "dimension", "low", "high", "se")  # fmt: skip
 
 
 @dataclass
