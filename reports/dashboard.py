@@ -90,6 +90,14 @@ class UnitRow:
     # Against the previous published round (attach_changes): per value, and of `index`.
     changes: list = field(default_factory=list)
     index_change: object = None
+    rank_band: tuple[int, int] | None = None  # (best, worst) place given the intervals
+
+    @property
+    def rank_text(self) -> str:
+        """ "2–5" where the intervals leave the place open, else ""."""
+        if self.rank_band is None or self.rank_band[0] == self.rank_band[1]:
+            return ""
+        return f"{self.rank_band[0]}–{self.rank_band[1]}"
 
     @property
     def cells(self) -> list[tuple]:
@@ -231,6 +239,64 @@ class Change:
         return words + verdict
 
 
+@dataclass(frozen=True)
+class Benchmark:
+    """The focus's figure against the same figure of a larger group (the province, the agencies
+    of its kind), with the test of a change (stats.significant; docs/ARCHITECTURE.md §7.5)."""
+
+    label: str  # the group's name
+    code: str  # INDIVIDUAL or COMPOSITE
+    figure: object  # the group's figure
+    delta: Decimal  # focus minus group
+    significant: bool | None
+
+    def words(self) -> str:
+        separator = get_format("DECIMAL_SEPARATOR")
+        number = _number(abs(self.delta), separator)
+        if self.delta > 0:
+            words = _("%(d)s di atas") % {"d": number}
+        elif self.delta < 0:
+            words = _("%(d)s di bawah") % {"d": number}
+        else:
+            words = _("sama dengan")
+        if self.significant is True and self.delta:
+            words += " · " + _("bermakna secara statistik")
+        elif self.significant is False and self.delta:
+            words += " · " + _("belum bermakna secara statistik")
+        return words
+
+
+def benchmarks(page: Page, headline: selectors.FigureRow) -> list[Benchmark]:
+    """An agency against the province and against the agencies of its kind (two reads); none for
+    the province itself or a kind's own page. Both figures shown, or no benchmark."""
+    focus = page.focus
+    if focus is None or page.agency_kind:
+        return []
+    groups = [
+        (
+            _("Provinsi"),
+            selectors.province_row(page.run, dimension=page.dimension, key=page.asn_type),
+        )
+    ]
+    if not page.asn_type:
+        kind_label = _("Semua %(kind)s") % {"kind": AgencyKind(focus.kind).label}
+        groups.append(
+            (kind_label, selectors.province_row(page.run, dimension=Dimension.AGENCY_KIND, key=focus.kind))
+        )  # fmt: skip
+    found = []
+    for label, row in groups:
+        for code in ("COMPOSITE", "INDIVIDUAL"):
+            mine, theirs = headline.get(code), row.get(code)
+            if _shown(mine) and _shown(theirs):
+                delta = mine.value - theirs.value
+                significant = stats.significant(
+                    delta, getattr(mine, "se", None), getattr(theirs, "se", None)
+                )
+                found.append(Benchmark(label, code, theirs, delta, significant))
+                break  # the composite where both have one, else the individual index
+    return found
+
+
 def change_of(current, previous, against: str = "") -> Change | None:
     """The change of a shown figure against a shown figure; None where either is hidden."""
     if not (_shown(current) and _shown(previous)):
@@ -316,6 +382,7 @@ def summary_context(page: Page) -> dict:
         "response_rate": headline.get("RESPONSE_RATE"),
         "intervals": intervals,
         "participation_note": participation,
+        "benchmarks": benchmarks(page, headline),
         "values": values,
         "weak": weak_values(values, individual, headline.get("COMPOSITE")),
         "changes": changes,
@@ -376,6 +443,20 @@ def attach_changes(page: Page, units: list[UnitRow]) -> list[UnitRow]:
     return units
 
 
+def attach_rank_bands(page: Page, units: list[UnitRow]) -> list[UnitRow]:
+    """Each unit's band of places given the intervals (rank bands rather than false precision
+    where intervals overlap): one query for the page's units."""
+    bands = selectors_pages.rank_bands(
+        page.run, parent_id=page.parent_id, dimension=page.dimension, key=page.asn_type,
+        kind=page.agency_kind, search=page.search,
+        units=[(u.row.agency.pk, getattr(u.index, "low", None), getattr(u.index, "high", None))
+               for u in units if _shown(u.index)],
+    )  # fmt: skip
+    for unit in units:
+        unit.rank_band = bands.get(unit.row.agency.pk)
+    return units
+
+
 def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
     """One row of the ranking and heat map, as the template used to write it (tests and
     screen readers rely on the data-testid and the labels)."""
@@ -398,8 +479,18 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
     figures = unit.row.values()
     changes = [change_html(c, separator) for c in unit.changes or [None] * len(figures)]
     code = escape(agency.code)
+    place = f"{unit.position}"
+    if unit.rank_text:
+        words = escape(
+            _("peringkat %(band)s bila rentang 95%% diperhitungkan") % {"band": unit.rank_text}
+        )
+        place += (
+            f'<div class="small text-nowrap" data-testid="rank-band-{code}" title="{words}">'
+            f'<span aria-hidden="true">{escape(unit.rank_text)}</span>'
+            f'<span class="visually-hidden">{words}</span></div>'
+        )
     return mark_safe(  # noqa: S308 - every text above is escaped
-        f'<tr data-testid="unit-{code}"><td class="text-secondary">{unit.position}</td>'
+        f'<tr data-testid="unit-{code}"><td class="text-secondary">{place}</td>'
         f'<th scope="row" class="fw-normal">{name}</th>'
         f'<td class="text-end">{unit.row.n}</td>'
         f'<td class="text-end fw-semibold text-nowrap">{shown}</td>'
@@ -410,7 +501,7 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
 
 def units_context(page: Page, scope: DashboardScope) -> dict:
     found = level(page)
-    units = attach_changes(page, unit_rows(found, scope))
+    units = attach_rank_bands(page, attach_changes(page, unit_rows(found, scope)))
     separator = get_format("DECIMAL_SEPARATOR")
     return {
         "units": units,

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from evaluations.models import RoundAgency, RoundStatus
 from reports.dashboard import Change, change_of, participation_note
+from reports.models import VALUE_CODES
 from reports.printing.services import report_bytes
 from reports.selectors_pages import Figure
 from tests.reports.factories import respond, survey_round
@@ -25,7 +26,7 @@ SPREAD = (40, 50, 60, 70, 80, 90)  # mean 65, sd 18.7: se 7.6 without a roster
 
 def _answers(round, code, shift: dict) -> None:
     for score in SPREAD:
-        respond(round, code, {c: score + shift.get(c, 0) for c in "BP AK KO HA LO AD KL".split()})
+        respond(round, code, {c: score + shift.get(c, 0) for c in VALUE_CODES})
 
 
 @pytest.fixture
@@ -40,6 +41,10 @@ def spread_rounds(province):
     _answers(now, "DISDIK", {})
     RoundAgency.objects.filter(round=now, code="DINKES").update(roster_count=40)
     return before, computed(now, RoundStatus.COMPUTED)
+
+
+def text_between(html: str, marker: str) -> str:
+    return html[html.index(marker) :].split("</div>")[0]
 
 
 def _figure(value, se=None, low=None, high=None):
@@ -75,7 +80,7 @@ def test_participation_note_under_the_minimum_or_60_percent():
 
 
 def test_dashboard_pdf_and_excel_show_intervals_and_significance(client, province, spread_rounds):
-    before, now = spread_rounds
+    _before, now = spread_rounds
     client.force_login(province.admin.user)
     url = reverse("reports:dashboard_round", args=[now.pk])
     html = client.get(url).content.decode()
@@ -83,10 +88,15 @@ def test_dashboard_pdf_and_excel_show_intervals_and_significance(client, provinc
     assert "△ +2,0" in row and "▲ +30,0" in row, row
     assert "belum bermakna secara statistik" in row and "; bermakna secara statistik" in row
     assert 'title="95%: ' in row  # the heat map's hover
+    assert "1–2" in text_between(html, 'data-testid="rank-band-DINKES"')  # overlapping ranges
     assert 'class="error-bar"' in html and "Rentang 95%" in html  # chart and its table
     focus = client.get(url, {"unit": "DINKES"}).content.decode()
     assert 'data-testid="individual-interval"' in focus and "95%: " in focus
     assert 'data-testid="participation-note"' in focus and "bisa bias" in focus
+    # DINKES against the province and against all Dinas (itself and DISDIK): overlapping ranges.
+    benchmarks = text_between(focus, 'data-testid="benchmarks"')
+    assert "Provinsi" in benchmarks and "Semua Dinas" in benchmarks, benchmarks
+    assert "belum bermakna secara statistik" in benchmarks
     text = pdf_text(report_bytes(round=now, agency=None, format="pdf"))
     assert "Rentang 95%" in text and "95%: " in text
     workbook = load_workbook(io.BytesIO(report_bytes(round=now, agency=None, format="xlsx")))
@@ -107,3 +117,29 @@ def test_dashboard_pdf_and_excel_show_intervals_and_significance(client, provinc
             cells["indeks_individu"], str
         ):
             assert cells["indeks_individu_bawah95"] is None, code
+
+
+def test_rank_bands_from_overlapping_intervals(province):
+    from django.utils import timezone
+
+    from reports.models import IndexFigure, IndexRun, RunStatus, Scope
+    from reports.selectors_pages import rank_bands
+
+    round = survey_round(province)
+    run = IndexRun.objects.create(round=round, status=RunStatus.DONE, finished_at=timezone.now())
+    agencies = {a.code: a for a in RoundAgency.objects.filter(round=round)}
+    intervals = {"DINKES": ("75", "70", "80"), "DISDIK": ("66", "60", "72"),
+                 "BIRO-ORG": ("45", "40", "50")}  # fmt: skip
+    for code, (value, low, high) in intervals.items():
+        IndexFigure.objects.create(
+            run=run, round=round, scope=Scope.SUBTREE, round_agency=agencies[code],
+            code="INDIVIDUAL", value=D(value), low=D(low), high=D(high), se=D("2"), n=9, band="B",
+        )  # fmt: skip
+    units = [(agencies[c].pk, D(low), D(high)) for c, (_v, low, high) in intervals.items()]
+    bands = rank_bands(run, parent_id=agencies["PROV"].pk, units=units)
+    # DINKES and DISDIK overlap: either may be first; BIRO-ORG lies wholly below both.
+    assert bands == {
+        agencies["DINKES"].pk: (1, 2),
+        agencies["DISDIK"].pk: (1, 2),
+        agencies["BIRO-ORG"].pk: (3, 3),
+    }
