@@ -296,6 +296,32 @@ class IndexFigure(models.Model):
         return note_text(self.reason)
 
 
+class InstrumentQuality(models.Model):
+    """How well the behaviour instrument measured in one run, for the Biro's methodologists
+    (reports.services.quality, docs/ARCHITECTURE.md §7.5): Cronbach's alpha per value and for the
+    whole instrument, each item's corrected item-total correlation, and the share of straight-
+    lined answers. Province level only, from complete answers; never a person's answer."""
+
+    run = models.OneToOneField(IndexRun, on_delete=models.CASCADE, related_name="quality")
+    computed_at = models.DateTimeField(_("dihitung"), auto_now_add=True)
+    responses = models.PositiveIntegerField(_("jawaban lengkap"), default=0)
+    straight_share = models.DecimalField(
+        _("jawaban seragam (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    alpha = models.DecimalField(
+        _("alfa Cronbach instrumen"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    # [{"code": value code, "alpha": float | None, "items": [{"code", "r", "flagged"}]}]
+    values = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("mutu instrumen")
+        verbose_name_plural = _("mutu instrumen")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: alpha {self.alpha}"
+
+
 # --- Generated documents (PDF / Excel) ------------------------------------------------------------
 
 

@@ -112,3 +112,37 @@ def significant(delta: Decimal, se_now: Decimal | None, se_before: Decimal | Non
     if spread == 0:
         return delta != 0
     return abs(float(delta)) > Z975 * spread
+
+
+# --- instrument quality (docs/ARCHITECTURE.md §7.5) -------------------------------------------
+
+ALPHA_LOW = 0.7  # a scale below it is flagged
+ITEM_REST_LOW = 0.3  # an item whose corrected item-total correlation is below it is flagged
+
+
+def covariances(m: int, sums: list[float], products: list[list[float]]) -> list[list[float]]:
+    """The sample covariance matrix of k items from m complete answers: their sums and the sums
+    of their pairwise products (products[i][j] = sum of x_i x_j)."""
+    k = len(sums)
+    return [
+        [(products[i][j] - sums[i] * sums[j] / m) / (m - 1) for j in range(k)] for i in range(k)
+    ]
+
+
+def cronbach_alpha(cov: list[list[float]], items: list[int]) -> float | None:
+    """k / (k - 1) x (1 - sum of the item variances / variance of their sum)."""
+    k = len(items)
+    total = sum(cov[i][j] for i in items for j in items)
+    if k < 2 or total <= 0:
+        return None
+    return k / (k - 1) * (1 - sum(cov[i][i] for i in items) / total)
+
+
+def item_rest_correlation(cov: list[list[float]], item: int, items: list[int]) -> float | None:
+    """The correlation of an item with the sum of the other items of its scale."""
+    rest = [j for j in items if j != item]
+    covariance = sum(cov[item][j] for j in rest)
+    variance = sum(cov[a][b] for a in rest for b in rest)
+    if cov[item][item] <= 0 or variance <= 0:
+        return None
+    return covariance / math.sqrt(cov[item][item] * variance)
