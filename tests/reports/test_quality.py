@@ -70,3 +70,23 @@ def test_no_quality_under_the_group_minimum(province):
     run, _computed = compute.index_compute_now(round=round)
     assert instrument_quality_compute(run) is None
     assert RoundInstrument.objects.filter(round=round).exists()
+
+
+def test_admin_computes_and_reads_it_and_the_province_pdf_has_the_annex(client, province):
+    from django.urls import reverse
+
+    from reports.printing.services import report_bytes
+    from tests.reports.test_documents_checks import pdf_text
+
+    round, _codes, _rows = _round_with_answers(province, 20)
+    compute.index_compute_now(round=round)
+    url = reverse("reports:instrument_quality", args=[round.pk])
+    client.force_login(province.leader_a.user)  # a leader is not the Biro's methodologist
+    assert client.get(url).status_code == 404
+    client.force_login(province.admin.user)
+    assert "belum dihitung" in client.get(url).content.decode()
+    page = client.post(url, follow=True).content.decode()
+    assert 'data-testid="quality-table"' in page and 'data-testid="straight-share"' in page
+    assert "20,0%" in page  # 4 of 20 straight-lined
+    text = pdf_text(report_bytes(round=round, agency=None, format="pdf"))
+    assert "Lampiran teknis: mutu instrumen" in text and "Alfa Cronbach" in text
