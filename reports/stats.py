@@ -4,7 +4,8 @@ Plain arithmetic on the sums of the one scan (reports.aggregation.Sums): no stat
 at run time (the tests check these functions against scipy).
 
 - A value's interval: mean +- t(0.975, n-1) x s / sqrt(n) x sqrt((N-n)/(N-1)), with s the sample
-  standard deviation of the respondents' value scores, n the responses of the group and N the
+  standard deviation of the respondents' value scores (never below SD_FLOOR: a group that
+  answered alike is not shown to have done so), n the responses of the group and N the
   group's roster in the round's snapshot (the finite population correction: a unit where all
   answered is known exactly; without a roster, as for an ASN-type breakdown, none is applied).
 - The individual index (the mean of the seven value means): the same with s the deviation of the
@@ -28,6 +29,9 @@ Z975 = 1.959963984540054
 SE_PLACES = Decimal("0.001")
 ONE_DECIMAL = Decimal("0.1")
 LOW_PARTICIPATION = 60  # percent: below it a figure's interval says it may be biased
+# The smallest spread an interval is computed with (points on the 0-100 scale): an interval never
+# shows that every respondent of a group answered alike, which would tell each one's score.
+SD_FLOOR = 5.0
 
 # t(0.975, df) for df 1..30 (to double precision), where the expansion below is less accurate.
 _T975 = (
@@ -85,6 +89,7 @@ def interval(
     standard error (the composite's survey weight). None where there is no spread to go by."""
     if variance is None or n < 2:
         return None
+    variance = max(variance, SD_FLOOR * SD_FLOOR)
     se = scale * math.sqrt(variance / n * finite_correction(n, roster))
     half = t975(n - 1) * se
     centre = float(mean)

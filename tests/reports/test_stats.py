@@ -51,7 +51,7 @@ def test_interval_matches_scipy_with_the_finite_population_correction(seed):
 
 def test_interval_without_roster_or_spread():
     assert stats.interval(50, None, 1, 10) is None  # one answer: no spread
-    census = stats.interval(50, 400.0, 10, 10)
+    census = stats.interval(50, 400.0, 10, 10)  # all of the roster answered
     assert (census.low, census.high, census.se) == (D("50.0"), D("50.0"), D("0.000"))
     wide = stats.interval(50, 400.0, 10, None)  # no roster: no correction
     assert wide.se == D(repr(round(math.sqrt(40), 3)))
@@ -162,3 +162,9 @@ def test_a_release_note_without_squares_gives_no_interval():
     assert sums_of_totals(old).spread_known is False
     new = {**old, "sq": [5000.0] * 7, "whole": [700.0, 245000.0, 2]}
     assert sums_of_totals(new).spread_known and sums_of_totals(new).whole_n == 2
+
+
+def test_an_interval_never_shows_that_a_group_answered_alike():
+    alike = stats.interval(60, 0.0, 8, None)
+    assert alike.low < D("60") < alike.high  # computed with a 5-point spread, not zero
+    assert alike == stats.interval(60, 4.0, 8, None)
