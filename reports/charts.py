@@ -141,7 +141,7 @@ def bar_chart_table(bars: list[Bar], *, title: str) -> SafeString:
         f'<div class="visually-hidden"><table><caption>{escape(title)}</caption>'
         f'<thead><tr><th scope="col">{escape(_("Nilai"))}</th><th scope="col">{escape(_("Angka"))}'
         f'</th><th scope="col">{escape(_("Kategori"))}</th>'
-        f'<th scope="col">{escape(_("Rentang 95%"))}</th></tr></thead>'
+        f'<th scope="col">{escape(_("Rentang kepercayaan"))}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 

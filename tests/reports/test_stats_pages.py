@@ -89,7 +89,7 @@ def test_dashboard_pdf_and_excel_show_intervals_and_significance(client, provinc
     assert "belum bermakna secara statistik" in row and "; bermakna secara statistik" in row
     assert 'title="95%: ' in row  # the heat map's hover
     assert "1–2" in text_between(html, 'data-testid="rank-band-DINKES"')  # overlapping ranges
-    assert 'class="error-bar"' in html and "Rentang 95%" in html  # chart and its table
+    assert 'class="error-bar"' in html and "Rentang kepercayaan" in html  # chart and its table
     focus = client.get(url, {"unit": "DINKES"}).content.decode()
     assert 'data-testid="individual-interval"' in focus and "95%: " in focus
     assert 'data-testid="participation-note"' in focus and "bisa bias" in focus
