@@ -54,3 +54,25 @@ def test_leader_sees_the_ranges_on_desktop_and_phone(browser, live_server, provi
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "intervals-phone")
     context.close()
+
+
+def test_admin_computes_the_instrument_quality(browser, live_server, province):
+    from tests.reports.test_quality import _round_with_answers
+
+    round, _codes, _rows = _round_with_answers(province, 20)
+    round_status_set(round, RoundStatus.CLOSED)
+    index_compute_now(round=round)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    browser_login(page, live_server, province.admin.nip)
+    page.goto(f"{live_server.url}/putaran/{round.pk}/indeks/")  # the index panel as a page
+    page.get_by_role("link", name="Mutu instrumen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mutu instrumen")
+    page.get_by_role("button", name="Hitung mutu instrumen").click()
+    expect(page.get_by_test_id("quality-table")).to_be_visible()
+    expect(page.get_by_test_id("straight-share")).to_have_text("20,0%")
+    shot(page, "quality-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("button", name="Hitung ulang mutu instrumen")).to_be_visible()
+    shot(page, "quality-phone")
+    context.close()
