@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from berakhlak.spreadsheet import ExportSheet, column_dictionary_write
 from reports import selectors
-from reports.dashboard import attach_changes, level, unit_row
+from reports.dashboard import attach_changes, attach_rank_bands, level, unit_row
 from reports.exports import HIDDEN
 from reports.models import VALUE_CODES, FigureCode, IndexFigure, Scope
 from reports.printing.context import ReportData, report_page
@@ -181,13 +181,15 @@ def _per_agency(workbook: Workbook, data: ReportData) -> None:
         ("perubahan_indeks_bermakna", _("Perubahan indeks bermakna secara statistik"), 16),
         *_bound_columns("indeks_individu", _("Indeks individu")),
         *_bound_columns("indeks_gabungan", _("Indeks gabungan")),
+        ("peringkat_rentang", _("Peringkat yang mungkin (rentang 95%)"), 14),
     ]  # fmt: skip
     sheet = ExportSheet(workbook, "Per OPD", columns)
     if data.run is not None:
         page = report_page(data)
         rows = iter(_level_all(data, "index"))
         while chunk := list(itertools.islice(rows, CHUNK)):
-            for unit in attach_changes(page, [unit_row(item, None) for item in chunk]):
+            units = attach_changes(page, [unit_row(item, None) for item in chunk])
+            for unit in attach_rank_bands(page, units):
                 row = unit.row
                 sheet.add([
                     unit.position, row.code, row.agency.name, row.n, _figure(unit.index),
@@ -196,6 +198,7 @@ def _per_agency(workbook: Workbook, data: ReportData) -> None:
                     _change(unit.index_change), *(_change(c) for c in unit.changes),
                     *_bounds(unit.index), _significant(unit.index_change),
                     *_bounds(row.get("INDIVIDUAL")), *_bounds(row.get("COMPOSITE")),
+                    unit.rank_text or (str(unit.position) if unit.rank_band else ""),
                 ])  # fmt: skip
     sheet.finish()
 

@@ -108,6 +108,7 @@ def test_dashboard_pdf_and_excel_show_intervals_and_significance(client, provinc
     assert low < summary["indeks individu"] < high
     rows = {r["kode_unit"]: r for r in sheet_rows(workbook["Per OPD"])}
     assert rows["DINKES"]["indeks_individu_bawah95"] < rows["DINKES"]["indeks_individu_atas95"]
+    assert rows["DINKES"]["peringkat_rentang"] == "1–2"  # DINKES and DISDIK overlap
     per_value = {r["kode_unit"]: r for r in sheet_rows(workbook["Per Nilai"])}
     assert per_value["DINKES"]["BP_bawah95"] < per_value["DINKES"]["BP"]
     # Hidden cells (BIRO-ORG and UPTD-LAB had no answers; DINKES's own staff is never shown)
