@@ -39,7 +39,7 @@ LEVEL_PAGE = 50  # rows of one level per page; a province has ~40 OPDs, so it fi
 SEARCH_FROM = LEVEL_PAGE  # a level wider than this gets a search box
 # Bump when what a fragment holds changes outside its template (unit_line, heatmap_cells); a
 # change of the template itself changes template_version().
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_SECONDS = 6 * 60 * 60
 TEMPLATE = "reports/dashboard.html"
 
