@@ -300,7 +300,8 @@ class InstrumentQuality(models.Model):
     """How well the behaviour instrument measured in one run, for the Biro's methodologists
     (reports.services.quality, docs/ARCHITECTURE.md §7.5): Cronbach's alpha per value and for the
     whole instrument, each item's corrected item-total correlation, and the share of straight-
-    lined answers. Province level only, from complete answers; never a person's answer."""
+    lined answers, from complete answers; per unit only alphas, and only for published units
+    with at least the minimum of complete answers; never a person's answer."""
 
     run = models.OneToOneField(IndexRun, on_delete=models.CASCADE, related_name="quality")
     computed_at = models.DateTimeField(_("dihitung"), auto_now_add=True)
@@ -313,6 +314,9 @@ class InstrumentQuality(models.Model):
     )
     # [{"code": value code, "alpha": float | None, "items": [{"code", "r", "flagged"}]}]
     values = models.JSONField(default=list, blank=True)
+    # Units whose individual index is published and with >= the minimum of complete answers:
+    # [{"agency": id, "code", "m", "alpha", "values": {value code: alpha}}]
+    units = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("mutu instrumen")

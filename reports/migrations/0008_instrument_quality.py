@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('straight_share', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='jawaban seragam (%)')),
                 ('alpha', models.DecimalField(blank=True, decimal_places=3, max_digits=8, null=True, verbose_name='alfa Cronbach instrumen')),
                 ('values', models.JSONField(blank=True, default=list)),
+                ('units', models.JSONField(blank=True, default=list)),
                 ('run', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='quality', to='reports.indexrun')),
             ],
             options={

@@ -37,14 +37,16 @@ def _round_with_answers(province, count: int, seed: int = 3):
             trait = rng.randint(1, 6)
             answers = {c: min(6, max(1, trait + rng.randint(-2, 2))) for c in codes}
             answers["AK2"] = 7 - answers["AK2"] if rng.random() < 0.8 else answers["AK2"]
-        rows.append(answers)
-        respond(round, rng.choice(("DINKES", "DISDIK")), 50, answers=answers)
+        unit = rng.choice(("DINKES", "DISDIK"))
+        respond(round, unit, 50, answers=answers)
+        rows.append({**answers, "_unit": unit})
     respond(round, "DISDIK", 50, answers={"BP1": 3})  # incomplete: not counted
     return round, codes, rows
 
 
 def test_alpha_item_total_and_straight_lining_against_numpy(province):
     round, codes, rows = _round_with_answers(province, 40)
+    units_of = [r.pop("_unit") for r in rows]
     run, _computed = compute.index_compute_now(round=round)
     quality = instrument_quality_compute(run)
     raw = np.array([[r[c] for c in codes] for r in rows], dtype=float)
@@ -63,6 +65,16 @@ def test_alpha_item_total_and_straight_lining_against_numpy(province):
     got = next(i for i in by_value["AK"]["items"] if i["code"] == "AK1")
     assert got["r"] == pytest.approx(expected, abs=0.0006)
     assert got["flagged"] == (expected < stats.ITEM_REST_LOW)
+    # Units: DINKES and DISDIK (published, >= 5 complete answers) get their alpha from their own
+    # answers; units without a published index (BIRO-ORG, UPTD-LAB: no answers) get none.
+    units = {u["code"]: u for u in quality.units}
+    assert set(units) == {"DINKES", "DISDIK"}
+    dinkes = [i for i, u in enumerate(units_of) if u == "DINKES"]
+    assert units["DINKES"]["m"] == len(dinkes)
+    assert units["DINKES"]["alpha"] == pytest.approx(_alpha(scored[dinkes]), abs=0.0006)
+    assert units["DINKES"]["values"]["AK"] == pytest.approx(
+        _alpha(scored[np.ix_(dinkes, ak)]), abs=0.0006
+    )
 
 
 def test_no_quality_under_the_group_minimum(province):
@@ -88,5 +100,6 @@ def test_admin_computes_and_reads_it_and_the_province_pdf_has_the_annex(client, 
     page = client.post(url, follow=True).content.decode()
     assert 'data-testid="quality-table"' in page and 'data-testid="straight-share"' in page
     assert "20,0%" in page  # 4 of 20 straight-lined
+    assert 'data-testid="quality-units"' in page
     text = pdf_text(report_bytes(round=round, agency=None, format="pdf"))
     assert "Lampiran teknis: mutu instrumen" in text and "Alfa Cronbach" in text
