@@ -47,6 +47,15 @@ class Sums:
     alignment_n: int = 0
     personal_sum: float = 0.0
     personal_n: int = 0
+    # For the intervals (docs/ARCHITECTURE.md §7.5): per value the sum of squared scores, and of
+    # the respondents who answered all seven values the sum, the sum of squares and the count of
+    # their seven scores added up (the individual index's spread). `spread_known` is False where
+    # a part came from a release note written before these sums (no interval then).
+    value_sq: list[float] = field(default_factory=lambda: [0.0] * len(VALUE_CODES))
+    whole_sum: float = 0.0
+    whole_sq: float = 0.0
+    whole_n: int = 0
+    spread_known: bool = True
 
     def add(self, other: Sums) -> None:
         self.n += other.n
@@ -55,6 +64,7 @@ class Sums:
             self.value_sum[i] += other.value_sum[i]
             self.value_n[i] += other.value_n[i]
             self.current_hits[i] += other.current_hits[i]
+            self.value_sq[i] += other.value_sq[i]
         self.engagement_sum += other.engagement_sum
         self.engagement_n += other.engagement_n
         self.selection_n += other.selection_n
@@ -63,6 +73,10 @@ class Sums:
         self.alignment_n += other.alignment_n
         self.personal_sum += other.personal_sum
         self.personal_n += other.personal_n
+        self.whole_sum += other.whole_sum
+        self.whole_sq += other.whole_sq
+        self.whole_n += other.whole_n
+        self.spread_known = self.spread_known and other.spread_known
 
 
 def total(parts) -> Sums:
@@ -82,6 +96,13 @@ _SCAN_ANSWERS = (
     "sum(score_engagement), count(score_engagement), "
     + ", ".join(f"sum({c}), count({c})" for c in SCORE_COLUMNS)
 )
+# The spread, for the intervals (§7.5): squares per value, and the seven scores added up (NULL
+# unless all seven were answered, so SUM and COUNT skip incomplete answers).
+_WHOLE = "(" + " + ".join(SCORE_COLUMNS) + ")"
+_SCAN_SPREAD = (
+    ", ".join(f"sum({c} * {c})" for c in SCORE_COLUMNS)
+    + f", sum({_WHOLE}), sum({_WHOLE} * {_WHOLE}), count({_WHOLE})"
+)
 _SCAN_SELECTION = (
     "count(current_limiting), sum(current_limiting), "
     + ", ".join(f"sum(current_mask & {1 << VALUE_BITS.index(code)})" for code in VALUE_CODES)
@@ -93,7 +114,9 @@ VALUES = len(VALUE_CODES)
 
 def scan_sql(selection: bool) -> str:
     table = Response._meta.db_table
-    selected = f"{_SCAN_ANSWERS}, {_SCAN_SELECTION}" if selection else _SCAN_ANSWERS
+    selected = f"{_SCAN_ANSWERS}, {_SCAN_SPREAD}"
+    if selection:
+        selected = f"{selected}, {_SCAN_SELECTION}"
     return (
         f"SELECT round_agency_id, asn_type, {selected} FROM {table} "  # noqa: S608 - constants
         "WHERE round_id = %s GROUP BY round_agency_id, asn_type"
@@ -108,8 +131,14 @@ def _sums_of_scan_row(row, selection: bool) -> Sums:
     values = row[6 : 6 + 2 * VALUES]
     sums.value_sum = [float(v or 0.0) for v in values[0::2]]
     sums.value_n = list(values[1::2])
+    at = 6 + 2 * VALUES
+    sums.value_sq = [float(v or 0.0) for v in row[at : at + VALUES]]
+    at += VALUES
+    sums.whole_sum = float(row[at] or 0.0)
+    sums.whole_sq = float(row[at + 1] or 0.0)
+    sums.whole_n = row[at + 2]
+    at += 3
     if selection:
-        at = 6 + 2 * VALUES
         sums.selection_n = row[at]
         sums.limiting_sum = int(row[at + 1] or 0)
         hits = row[at + 2 : at + 2 + VALUES]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from berakhlak.models import AgencyKind, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
-from reports import selectors, selectors_pages
+from reports import selectors, selectors_pages, stats
 from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, bar_chart_table, heatmap_cells
 from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
@@ -39,7 +39,7 @@ LEVEL_PAGE = 50  # rows of one level per page; a province has ~40 OPDs, so it fi
 SEARCH_FROM = LEVEL_PAGE  # a level wider than this gets a search box
 # Bump when what a fragment holds changes outside its template (unit_line, heatmap_cells); a
 # change of the template itself changes template_version().
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_SECONDS = 6 * 60 * 60
 TEMPLATE = "reports/dashboard.html"
 
@@ -90,6 +90,14 @@ class UnitRow:
     # Against the previous published round (attach_changes): per value, and of `index`.
     changes: list = field(default_factory=list)
     index_change: object = None
+    rank_band: tuple[int, int] | None = None  # (best, worst) place given the intervals
+
+    @property
+    def rank_text(self) -> str:
+        """ "2–5" where the intervals leave the place open, else ""."""
+        if self.rank_band is None or self.rank_band[0] == self.rank_band[1]:
+            return ""
+        return f"{self.rank_band[0]}–{self.rank_band[1]}"
 
     @property
     def cells(self) -> list[tuple]:
@@ -144,13 +152,43 @@ def _shown(figure) -> bool:
     return figure is not None and not figure.suppressed and figure.value is not None
 
 
+def interval_text(figure, separator: str | None = None) -> str:
+    """A shown figure's 95% interval as the active language writes it ("95%: 50,5–79,5"), or ""
+    (hidden, empty, or a run stored before the intervals): docs/ARCHITECTURE.md §7.5."""
+    if not _shown(figure) or getattr(figure, "low", None) is None:
+        return ""
+    separator = separator or get_format("DECIMAL_SEPARATOR")
+    return _("95%%: %(low)s–%(high)s") % {
+        "low": _number(figure.low, separator),
+        "high": _number(figure.high, separator),
+    }
+
+
+def participation_note(rate, minimum) -> str:
+    """Why a scope's figures may be biased, said next to their interval: participation under the
+    round's minimum of respondents, or below 60% of the roster (stats.LOW_PARTICIPATION)."""
+    if minimum is not None and minimum.denominator and minimum.n < minimum.denominator:
+        return _(
+            "Partisipasi %(n)s dari minimum %(m)s responden: angka dan rentangnya bisa bias."
+        ) % {"n": minimum.n, "m": minimum.denominator}
+    if rate is not None and rate.value is not None and rate.value < stats.LOW_PARTICIPATION:
+        return _("Partisipasi %(rate)s%% (di bawah %(low)s%%): angka dan rentangnya bisa bias.") % {
+            "rate": _number(rate.value, get_format("DECIMAL_SEPARATOR")),
+            "low": stats.LOW_PARTICIPATION,
+        }
+    return ""
+
+
 @dataclass(frozen=True)
 class Change:
-    """A figure against the same figure of the previous published round (both shown)."""
+    """A figure against the same figure of the previous published round (both shown), and
+    whether the difference is larger than the noise of both (stats.significant; None for a run
+    stored before the intervals)."""
 
     delta: Decimal
     previous: Decimal
     against: str = ""  # the previous round's name
+    significant: bool | None = None
 
     @property
     def direction(self) -> str:
@@ -162,7 +200,22 @@ class Change:
 
     @property
     def arrow(self) -> str:
+        """Filled for a significant change, hollow for one within the noise."""
+        if self.significant is False:
+            return {"up": "△", "down": "▽", "same": "="}[self.direction]
         return {"up": "▲", "down": "▼", "same": "="}[self.direction]
+
+    @property
+    def css(self) -> str:
+        """The classes of a change's mark: its direction, and "delta-ns" within the noise."""
+        return f"delta-{self.direction}" + (" delta-ns" if self.significant is False else "")
+
+    def verdict(self) -> str:
+        if self.significant is None or self.direction == "same":
+            return ""
+        if self.significant:
+            return _("bermakna secara statistik")
+        return _("belum bermakna secara statistik")
 
     def text(self, separator: str | None = None) -> str:
         """The signed difference ("+10,0"), in the active language unless `separator` is given."""
@@ -175,18 +228,84 @@ class Change:
         separator = separator or get_format("DECIMAL_SEPARATOR")
         number = _number(abs(self.delta), separator)
         before, against = _number(self.previous, separator), self.against
+        verdict = self.verdict()
+        verdict = f"; {verdict}" if verdict else ""
         if self.direction == "up":
-            return _("naik %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
-        if self.direction == "down":
-            return _("turun %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
-        return _("sama dengan %(r)s (%(p)s)") % {"p": before, "r": against}
+            words = _("naik %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
+        elif self.direction == "down":
+            words = _("turun %(d)s dari %(p)s (%(r)s)") % {"d": number, "p": before, "r": against}
+        else:
+            words = _("sama dengan %(r)s (%(p)s)") % {"p": before, "r": against}
+        return words + verdict
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The focus's figure against the same figure of a larger group (the province, the agencies
+    of its kind), with the test of a change (stats.significant; docs/ARCHITECTURE.md §7.5)."""
+
+    label: str  # the group's name
+    code: str  # INDIVIDUAL or COMPOSITE
+    figure: object  # the group's figure
+    delta: Decimal  # focus minus group
+    significant: bool | None
+
+    def words(self) -> str:
+        separator = get_format("DECIMAL_SEPARATOR")
+        number = _number(abs(self.delta), separator)
+        if self.delta > 0:
+            words = _("%(d)s di atas") % {"d": number}
+        elif self.delta < 0:
+            words = _("%(d)s di bawah") % {"d": number}
+        else:
+            words = _("sama dengan")
+        if self.significant is True and self.delta:
+            words += " · " + _("bermakna secara statistik")
+        elif self.significant is False and self.delta:
+            words += " · " + _("belum bermakna secara statistik")
+        return words
+
+
+def benchmarks(page: Page, headline: selectors.FigureRow) -> list[Benchmark]:
+    """An agency against the province and against the agencies of its kind (two reads); none for
+    the province itself or a kind's own page. Both figures shown, or no benchmark."""
+    focus = page.focus
+    if focus is None or page.agency_kind:
+        return []
+    groups = [
+        (
+            _("Provinsi"),
+            selectors.province_row(page.run, dimension=page.dimension, key=page.asn_type),
+        )
+    ]
+    if not page.asn_type:
+        kind_label = _("Semua %(kind)s") % {"kind": AgencyKind(focus.kind).label}
+        groups.append(
+            (kind_label, selectors.province_row(page.run, dimension=Dimension.AGENCY_KIND, key=focus.kind))
+        )  # fmt: skip
+    found = []
+    for label, row in groups:
+        for code in ("COMPOSITE", "INDIVIDUAL"):
+            mine, theirs = headline.get(code), row.get(code)
+            if _shown(mine) and _shown(theirs):
+                delta = mine.value - theirs.value
+                significant = stats.significant(
+                    delta, getattr(mine, "se", None), getattr(theirs, "se", None)
+                )
+                found.append(Benchmark(label, code, theirs, delta, significant))
+                break  # the composite where both have one, else the individual index
+    return found
 
 
 def change_of(current, previous, against: str = "") -> Change | None:
     """The change of a shown figure against a shown figure; None where either is hidden."""
     if not (_shown(current) and _shown(previous)):
         return None
-    return Change(delta=current.value - previous.value, previous=previous.value, against=against)
+    delta = current.value - previous.value
+    significant = stats.significant(
+        delta, getattr(current, "se", None), getattr(previous, "se", None)
+    )
+    return Change(delta=delta, previous=previous.value, against=against, significant=significant)
 
 
 def _against(page: Page) -> str:
@@ -198,7 +317,7 @@ def change_html(change: Change | None, separator: str) -> str:
         return ""
     words = escape(change.words(separator))
     return (
-        f'<span class="delta delta-{change.direction}" title="{words}">'
+        f'<span class="delta {change.css}" title="{words}">'
         f'<span aria-hidden="true">{change.arrow} {escape(change.text(separator))}</span>'
         f'<span class="visually-hidden">{words}</span></span>'
     )
@@ -245,14 +364,25 @@ def summary_context(page: Page) -> dict:
     }
     bars = [
         Bar(label=label, value=f.value if _shown(f) else None, band=f.band if _shown(f) else "",
-            note=_figure_text(f))
+            note=_figure_text(f), low=f.low if _shown(f) else None,
+            high=f.high if _shown(f) else None)
         for _code, label, f in values
     ]  # fmt: skip
+    separator = get_format("DECIMAL_SEPARATOR")
+    intervals = {code: interval_text(headline.get(code), separator) for code in UNIT_CODES}
+    participation = (
+        participation_note(headline.get("RESPONSE_RATE"), headline.get("MIN_RESPONDENTS"))
+        if not page.asn_type
+        else ""
+    )
     return {
         "headline": headline,
         "individual": individual,
         "composite": headline.get("COMPOSITE"),
         "response_rate": headline.get("RESPONSE_RATE"),
+        "intervals": intervals,
+        "participation_note": participation,
+        "benchmarks": benchmarks(page, headline),
         "values": values,
         "weak": weak_values(values, individual, headline.get("COMPOSITE")),
         "changes": changes,
@@ -313,6 +443,20 @@ def attach_changes(page: Page, units: list[UnitRow]) -> list[UnitRow]:
     return units
 
 
+def attach_rank_bands(page: Page, units: list[UnitRow]) -> list[UnitRow]:
+    """Each unit's band of places given the intervals (rank bands rather than false precision
+    where intervals overlap): one query for the page's units."""
+    bands = selectors_pages.rank_bands(
+        page.run, parent_id=page.parent_id, dimension=page.dimension, key=page.asn_type,
+        kind=page.agency_kind, search=page.search,
+        units=[(u.row.agency.pk, getattr(u.index, "low", None), getattr(u.index, "high", None))
+               for u in units if _shown(u.index)],
+    )  # fmt: skip
+    for unit in units:
+        unit.rank_band = bands.get(unit.row.agency.pk)
+    return units
+
+
 def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
     """One row of the ranking and heat map, as the template used to write it (tests and
     screen readers rely on the data-testid and the labels)."""
@@ -335,19 +479,29 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
     figures = unit.row.values()
     changes = [change_html(c, separator) for c in unit.changes or [None] * len(figures)]
     code = escape(agency.code)
+    place = f"{unit.position}"
+    if unit.rank_text:
+        words = escape(
+            _("peringkat %(band)s bila rentang 95%% diperhitungkan") % {"band": unit.rank_text}
+        )
+        place += (
+            f'<div class="small text-nowrap" data-testid="rank-band-{code}" title="{words}">'
+            f'<span aria-hidden="true">{escape(unit.rank_text)}</span>'
+            f'<span class="visually-hidden">{words}</span></div>'
+        )
     return mark_safe(  # noqa: S308 - every text above is escaped
-        f'<tr data-testid="unit-{code}"><td class="text-secondary">{unit.position}</td>'
+        f'<tr data-testid="unit-{code}"><td class="text-secondary">{place}</td>'
         f'<th scope="row" class="fw-normal">{name}</th>'
         f'<td class="text-end">{unit.row.n}</td>'
         f'<td class="text-end fw-semibold text-nowrap">{shown}</td>'
-        f"{heatmap_cells(figures, hidden=_('disembunyikan'), separator=separator, changes=changes)}"
+        f"{heatmap_cells(figures, hidden=_('disembunyikan'), separator=separator, changes=changes, intervals=[interval_text(f, separator) for f in figures])}"
         f'<td class="text-end small text-nowrap" data-testid="rate-{code}">{rate_text}</td></tr>'
     )
 
 
 def units_context(page: Page, scope: DashboardScope) -> dict:
     found = level(page)
-    units = attach_changes(page, unit_rows(found, scope))
+    units = attach_rank_bands(page, attach_changes(page, unit_rows(found, scope)))
     separator = get_format("DECIMAL_SEPARATOR")
     return {
         "units": units,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from evaluations.models import Round
-from reports import notes, suppression
+from reports import notes, stats, suppression
 from reports.aggregation import ASN_TYPES, RoundTallies, Sums
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexFigure, Scope
 
@@ -171,8 +171,9 @@ class Groups:
 # The columns of a figure row, in this order (IndexFigure's, without the run and the id).
 FIGURE_COLUMNS = (
     "round_id", "scope", "round_agency_id", "dimension", "dimension_key",
-    "code", "value", "n", "denominator", "suppressed", "reason", "band",
+    "code", "value", "n", "denominator", "suppressed", "reason", "band", "low", "high", "se",
 )  # fmt: skip
+NO_INTERVAL = (None, None, None)
 Row = tuple  # one figure: the values of FIGURE_COLUMNS
 
 
@@ -192,6 +193,9 @@ class FigureValues:
     suppressed: bool
     reason: str
     band: str
+    low: Decimal | None = None
+    high: Decimal | None = None
+    se: Decimal | None = None
 
     @classmethod
     def of(cls, row: Row) -> FigureValues:
@@ -248,10 +252,12 @@ class FigureWriter:
         hidden: str = "",
         reason: str = "",
         denominator: int | None = None,
+        spread: stats.Interval | None = None,
     ) -> None:
-        """One row; `hidden` the suppression reason (no value then), `reason` why there is none."""
+        """One row; `hidden` the suppression reason (no value then), `reason` why there is none;
+        `spread` the interval of a shown value."""
         if hidden:
-            self.rows.append((*where, code, None, n, denominator, True, hidden, ""))
+            self.rows.append((*where, code, None, n, denominator, True, hidden, "", *NO_INTERVAL))
             return
         if value is None:
             rounded = None
@@ -260,7 +266,8 @@ class FigureWriter:
         else:
             rounded = round_half_up(value)
         band = self._band(rounded) if rounded is not None and code in BANDED else ""
-        self.rows.append((*where, code, rounded, n, denominator, False, reason, band))
+        bounds = _bounds(spread, rounded)
+        self.rows.append((*where, code, rounded, n, denominator, False, reason, band, *bounds))
 
     def answers(
         self,
@@ -270,33 +277,55 @@ class FigureWriter:
         *,
         whole: bool,
         institutional: LkeCoverage | None = None,
+        roster: int | None = None,
     ) -> None:
         """Figures of answers for one group. A hidden group's rows are written without computing
-        what they hide (the rows are the same: no value, the reason). `institutional`: the
-        scope's LKE coverage (whole groups only)."""
+        what they hide (the rows are the same: no value, the reason; no interval). `institutional`:
+        the scope's LKE coverage (whole groups only); `roster`: the group's roster for the
+        intervals' finite population correction (None: no correction)."""
         hidden = self._hidden("n", group)
         rows, empty = self.rows, self.empty
-        individual = None
+        individual = individual_spread = None
         if hidden:
             for i, code in enumerate(VALUE_CODES):
-                rows.append((*where, code, None, sums.value_n[i], None, True, hidden, ""))
-            rows.append((*where, "INDIVIDUAL", None, sums.n, None, True, hidden, ""))
+                rows.append(
+                    (*where, code, None, sums.value_n[i], None, True, hidden, "", *NO_INTERVAL)
+                )
+            rows.append((*where, "INDIVIDUAL", None, sums.n, None, True, hidden, "", *NO_INTERVAL))
         else:
             means = value_means(sums)
             band = self._band
+            known = sums.spread_known
             for i, code in enumerate(VALUE_CODES):  # _add, written out: 7 of every ~20 rows
                 value = means[code]
                 if value is None:
-                    rows.append((*where, code, None, sums.value_n[i], None, False, empty, ""))
+                    rows.append(
+                        (*where, code, None, sums.value_n[i], None, False, empty, "", *NO_INTERVAL)
+                    )
                 else:
                     rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+                    count = sums.value_n[i]
+                    spread = None
+                    if known:
+                        variance = stats.sample_variance(count, sums.value_sum[i], sums.value_sq[i])
+                        spread = stats.interval(value, variance, count, roster)
                     rows.append(
-                        (*where, code, rounded, sums.value_n[i], None, False, "", band(rounded))
-                    )
+                        (*where, code, rounded, count, None, False, "", band(rounded),
+                         *_bounds(spread, rounded))
+                    )  # fmt: skip
             individual = _mean_exact(means.values())
+            if individual is not None and known:
+                variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
+                individual_spread = stats.interval(
+                    individual,
+                    None if variance is None else variance / 49,  # the seven added up, / 7
+                    sums.whole_n,
+                    roster,
+                )
             self._add(
-                where, "INDIVIDUAL", individual, sums.n, "", "" if individual is not None else empty
-            )
+                where, "INDIVIDUAL", individual, sums.n, "", "" if individual is not None else empty,
+                spread=individual_spread,
+            )  # fmt: skip
         if not whole:
             return
         add = self._add
@@ -317,16 +346,25 @@ class FigureWriter:
             denominator=coverage.expected,
         )  # fmt: skip
         composite = None if hidden else composite_index(self.round, individual, lke)
+        composite_spread = None
+        if composite is not None and individual_spread is not None:
+            # The LKE part fixed: the survey part's error scaled by its weight (§7.5).
+            variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
+            composite_spread = stats.interval(
+                composite, variance / 49, sums.whole_n, roster, scale=self.round.weight_survey / 100
+            )
         add(
-            where, "COMPOSITE", composite, sums.n, hidden, empty if individual is None else lke_note
-        )
+            where, "COMPOSITE", composite, sums.n, hidden, empty if individual is None else lke_note,
+            spread=composite_spread,
+        )  # fmt: skip
         if self.pick_count:
             selection_hidden = self._hidden("selection_n", group)
             if selection_hidden:
                 for code in SELECTION_CODES:
                     rows.append(
-                        (*where, code, None, sums.selection_n, None, True, selection_hidden, "")
-                    )
+                        (*where, code, None, sums.selection_n, None, True, selection_hidden, "",
+                         *NO_INTERVAL)
+                    )  # fmt: skip
                 return
             for code, value in selection_figures(sums, self.pick_count).items():
                 add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
@@ -363,7 +401,10 @@ class FigureWriter:
             def group(key, pk=pk):
                 return groups.subtree(pk, key)
 
-            self.answers(where, node.tree[""], group(""), whole=True, institutional=lke)
+            self.answers(
+                where, node.tree[""], group(""), whole=True, institutional=lke,
+                roster=node.tree_roster,
+            )  # fmt: skip
             self._breakdown(where, node.tree, group)
             self.participation(where, node.tree_completed, node.tree_roster)
             yield self.rows
@@ -372,13 +413,18 @@ class FigureWriter:
         province_lke = coverage.get(root.agency.pk)
         where = (round_id, str(Scope.PROVINCE), None, "", "")
         self.answers(
-            where, root.tree[""], groups.province(), whole=True, institutional=province_lke
-        )
+            where, root.tree[""], groups.province(), whole=True, institutional=province_lke,
+            roster=root.tree_roster,
+        )  # fmt: skip
         self._breakdown(where, root.tree, groups.province)
+        nodes = self.tallies.nodes
         for kind, sums in sorted(self.tallies.by_kind.items()):
             if sums.n:
                 kind_where = (*where[:3], str(Dimension.AGENCY_KIND), kind)
-                self.answers(kind_where, sums, groups.kind(kind), whole=False)
+                roster = sum(
+                    nodes[pk].agency.roster_count for pk in self.tallies.kind_members[kind]
+                )
+                self.answers(kind_where, sums, groups.kind(kind), whole=False, roster=roster)
         self.participation(where, root.tree_completed, root.tree_roster)
         yield self.rows
 
@@ -388,6 +434,13 @@ class FigureWriter:
             if sums.n:
                 typed = (*where[:3], str(Dimension.ASN_TYPE), asn_type)
                 self.answers(typed, sums, group(asn_type), whole=False)
+
+
+def _bounds(spread: stats.Interval | None, rounded: Decimal | None) -> tuple:
+    """(low, high, se) of a shown figure; the rounded bounds always contain the rounded value."""
+    if spread is None or rounded is None:
+        return NO_INTERVAL
+    return (min(spread.low, rounded), max(spread.high, rounded), spread.se)
 
 
 def _mean_exact(values) -> Decimal | None:

@@ -46,6 +46,8 @@ def sums_of_totals(totals: Mapping, *, sign: int = 1) -> Sums:
     """Sums from totals of summaries (surveys.services.release.Totals.as_dict): per field the sum
     and the count of non-empty values, as the scan's SUM and COUNT give them."""
     total, count = totals["sum"], totals["count"]
+    squares, whole = totals.get("sq"), totals.get("whole")  # absent in notes written before
+    spread = squares is not None and whole is not None
     return Sums(
         n=sign * totals["n"],
         paper=sign * totals["paper"],
@@ -60,6 +62,11 @@ def sums_of_totals(totals: Mapping, *, sign: int = 1) -> Sums:
         alignment_n=sign * count[INDEX["alignment_desired"]],
         personal_sum=sign * total[INDEX["alignment_personal"]],
         personal_n=sign * count[INDEX["alignment_personal"]],
+        value_sq=[sign * v for v in squares] if spread else [0.0] * len(SCORES),
+        whole_sum=sign * whole[0] if spread else 0.0,
+        whole_sq=sign * whole[1] if spread else 0.0,
+        whole_n=sign * whole[2] if spread else 0,
+        spread_known=spread,
     )
 
 

@@ -22,7 +22,7 @@ from reports.notes import note_text
 
 # Bump when a formula, a rounding rule or the suppression rule changes: every stored figure says
 # which method produced it.
-METHOD_VERSION = "2026.1"
+METHOD_VERSION = "2026.2"
 VALUE_CODES = ("BP", "AK", "KO", "HA", "LO", "AD", "KL")
 
 
@@ -223,6 +223,15 @@ class IndexFigure(models.Model):
     suppressed = models.BooleanField(_("disembunyikan"), default=False)
     reason = models.CharField(_("keterangan"), max_length=200, blank=True, default="")
     band = models.CharField(_("kategori"), max_length=1, blank=True, default="")
+    # The 95% interval of a published value, individual or composite figure and its standard
+    # error (reports.stats, docs/ARCHITECTURE.md §7.5); never for a hidden or empty figure.
+    low = models.DecimalField(
+        _("batas bawah"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    high = models.DecimalField(
+        _("batas atas"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    se = models.DecimalField(_("galat baku"), max_digits=7, decimal_places=3, null=True, blank=True)
 
     objects = IndexFigureQuerySet.as_manager()
 
@@ -253,6 +262,14 @@ class IndexFigure(models.Model):
                 name="indexfigure_suppressed_has_no_value",
             ),
             models.CheckConstraint(
+                condition=Q(low__isnull=True, high__isnull=True, se__isnull=True)
+                | (
+                    Q(suppressed=False, value__isnull=False)
+                    & Q(low__lte=models.F("value"), high__gte=models.F("value"))
+                ),
+                name="indexfigure_interval_only_when_shown",
+            ),
+            models.CheckConstraint(
                 condition=Q(band__in=["", "A", "B", "C", "D"]), name="indexfigure_band_valid"
             ),
             # One figure per agency, scope, breakdown and code in a run. The index behind it is
@@ -277,6 +294,36 @@ class IndexFigure(models.Model):
     def reason_text(self) -> str:
         """The stored reason (a code) in the active language (reports.notes)."""
         return note_text(self.reason)
+
+
+class InstrumentQuality(models.Model):
+    """How well the behaviour instrument measured in one run, for the Biro's methodologists
+    (reports.services.quality, docs/ARCHITECTURE.md §7.5): Cronbach's alpha per value and for the
+    whole instrument, each item's corrected item-total correlation, and the share of straight-
+    lined answers, from complete answers; per unit only alphas, and only for published units
+    with at least the minimum of complete answers; never a person's answer."""
+
+    run = models.OneToOneField(IndexRun, on_delete=models.CASCADE, related_name="quality")
+    computed_at = models.DateTimeField(_("dihitung"), auto_now_add=True)
+    responses = models.PositiveIntegerField(_("jawaban lengkap"), default=0)
+    straight_share = models.DecimalField(
+        _("jawaban seragam (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    alpha = models.DecimalField(
+        _("alfa Cronbach instrumen"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    # [{"code": value code, "alpha": float | None, "items": [{"code", "r", "flagged"}]}]
+    values = models.JSONField(default=list, blank=True)
+    # Units whose individual index is published and with >= the minimum of complete answers:
+    # [{"agency": id, "code", "m", "alpha", "values": {value code: alpha}}]
+    units = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("mutu instrumen")
+        verbose_name_plural = _("mutu instrumen")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: alpha {self.alpha}"
 
 
 # --- Generated documents (PDF / Excel) ------------------------------------------------------------

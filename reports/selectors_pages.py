@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Max, Q
+from django.db.models import Case, Count, F, Max, Q, When
 from django.db.models.functions import Coalesce
 
 from evaluations.models import Round, RoundAgency, RoundStatus
@@ -42,6 +42,9 @@ class Figure:
     reason: str
     band: str
     dimension: str
+    low: Decimal | None = None  # the 95% interval and standard error (reports.stats)
+    high: Decimal | None = None
+    se: Decimal | None = None
 
     @property
     def reason_text(self) -> str:
@@ -49,7 +52,7 @@ class Figure:
 
 
 FIGURE_FIELDS = ("round_agency_id", "code", "value", "n", "denominator", "suppressed", "reason",
-                 "band", "dimension")  # fmt: skip
+                 "band", "dimension", "low", "high", "se")  # fmt: skip
 
 
 @dataclass
@@ -188,6 +191,51 @@ def level_page(
         # Worst-first pages count their places from the bottom of the ranking.
         row.position = ranked_total - offset - index if ascending else offset + index + 1
     return LevelPage(rows=result, total=total, ranked=ranked_total, offset=offset, limit=limit)
+
+
+def rank_bands(
+    run: IndexRun,
+    *,
+    parent_id: int,
+    dimension: str = Dimension.NONE,
+    key: str = "",
+    kind: str = "",
+    search: str = "",
+    units: list[tuple[int, Decimal | None, Decimal | None]],
+) -> dict[int, tuple[int, int]]:
+    """{agency id: (best, worst) place} of the page's units (id, low, high of their ranked
+    figure) among the level's units with an interval: a unit is surely behind those whose
+    interval lies wholly above its own, surely ahead of those wholly below (docs/ARCHITECTURE.md
+    §7.5). One query, bounded by the units on the page, not the level's width."""
+    units = [(pk, low, high) for pk, low, high in units if low is not None and high is not None]
+    if not units:
+        return {}
+    shown = Q(value__isnull=False, suppressed=False)
+    composite, individual = Q(code="COMPOSITE") & shown, Q(code="INDIVIDUAL") & shown
+    grouped = (
+        _in_level(run, parent_id, dimension, key, ("COMPOSITE", "INDIVIDUAL"), kind, search.strip())
+        .values("round_agency_id")
+        .annotate(
+            has_composite=Max("value", filter=composite),
+            lo=Case(
+                When(has_composite__isnull=False, then=Max("low", filter=composite)),
+                default=Max("low", filter=individual),
+            ),
+            hi=Case(
+                When(has_composite__isnull=False, then=Max("high", filter=composite)),
+                default=Max("high", filter=individual),
+            ),
+        )
+    )
+    counts = {"ranked": Count("round_agency_id", filter=Q(lo__isnull=False))}
+    for pk, low, high in units:
+        counts[f"above_{pk}"] = Count("round_agency_id", filter=Q(lo__gt=high))
+        counts[f"below_{pk}"] = Count("round_agency_id", filter=Q(hi__lt=low))
+    found = grouped.aggregate(**counts)
+    ranked = found["ranked"]
+    return {
+        pk: (1 + found[f"above_{pk}"], ranked - found[f"below_{pk}"]) for pk, _low, _high in units
+    }
 
 
 def scope_trend(

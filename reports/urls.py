@@ -21,6 +21,11 @@ urlpatterns = [
         "putaran/<int:pk>/indeks/publikasikan/", views_compute.index_publish, name="index_publish"
     ),
     path(
+        "putaran/<int:pk>/indeks/mutu-instrumen/",
+        views_compute.instrument_quality,
+        name="instrument_quality",
+    ),
+    path(
         "putaran/<int:pk>/indeks/angka-sementara/",
         views_compute.index_live_toggle,
         name="index_live",

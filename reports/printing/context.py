@@ -19,7 +19,7 @@ from evaluations import scoring
 from evaluations.models import Assessment, Criterion, Round, RoundAgency
 from reports import selectors, selectors_pages, suppression
 from reports.dashboard import Page, attach_changes, level, summary_context, unit_rows
-from reports.models import VALUE_CODES, IndexRun, Scope
+from reports.models import VALUE_CODES, IndexRun, InstrumentQuality, Scope
 
 PDF_ROWS = 15  # rows from the top and from the bottom of a capped table
 
@@ -66,6 +66,7 @@ class ReportData:
     minimum: int = 5
     follow_up_round: Round | None = None  # the earlier round whose action plan is reported
     follow_up: list = field(default_factory=list)  # evaluations.plans.services.ValueLoop
+    quality: object = None  # reports.models.InstrumentQuality: the province PDF's annex
 
     @property
     def scope_name(self) -> str:
@@ -189,6 +190,8 @@ def report_data(*, round: Round, agency: RoundAgency | None, published_only: boo
     data.lke = _lke_components(round, agency)
     if agency is not None:
         _follow_up(data, round, agency)
+    else:
+        data.quality = InstrumentQuality.objects.filter(run=run).first()
     return data
 
 

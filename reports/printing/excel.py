@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from berakhlak.spreadsheet import ExportSheet, column_dictionary_write
 from reports import selectors
-from reports.dashboard import attach_changes, level, unit_row
+from reports.dashboard import attach_changes, attach_rank_bands, level, unit_row
 from reports.exports import HIDDEN
 from reports.models import VALUE_CODES, FigureCode, IndexFigure, Scope
 from reports.printing.context import ReportData, report_page
@@ -32,6 +32,21 @@ def _figure(figure: IndexFigure | None):
     if figure.suppressed:
         return HIDDEN
     return float(figure.value) if figure.value is not None else (figure.reason_text or None)
+
+
+def _bounds(figure) -> list:
+    """The 95% interval of a shown figure as two numbers; empty for a hidden or empty one (an
+    interval is never given for a hidden cell: docs/ARCHITECTURE.md §7.5)."""
+    if figure is None or figure.suppressed or getattr(figure, "low", None) is None:
+        return [None, None]
+    return [float(figure.low), float(figure.high)]
+
+
+def _significant(change) -> str:
+    """Whether a change is larger than the noise: "ya", "tidak", or "" (not judged)."""
+    if change is None or change.significant is None:
+        return ""
+    return _("ya") if change.significant else _("tidak")
 
 
 def _summary(workbook: Workbook, data: ReportData) -> None:
@@ -52,14 +67,27 @@ def _summary(workbook: Workbook, data: ReportData) -> None:
     if run is not None:
         lines += [
             (_("indeks individu"), _figure(d["individual"])),
+            (_("indeks individu: batas bawah rentang 95%"), _bounds(d["individual"])[0]),
+            (_("indeks individu: batas atas rentang 95%"), _bounds(d["individual"])[1]),
             (_("kategori indeks individu"), getattr(d["individual"], "band", "") or ""),
             (_("indeks gabungan"), _figure(d["composite"])),
+            (_("indeks gabungan: batas bawah rentang 95%"), _bounds(d["composite"])[0]),
+            (_("indeks gabungan: batas atas rentang 95%"), _bounds(d["composite"])[1]),
             (_("kategori indeks gabungan"), getattr(d["composite"], "band", "") or ""),
             (_("pembanding (putaran terakhir yang dipublikasikan)"), _previous_name(data)),
             (_("perubahan indeks individu"), _change(d["changes"].get("INDIVIDUAL"))),
+            (
+                _("perubahan indeks individu bermakna secara statistik"),
+                _significant(d["changes"].get("INDIVIDUAL")),
+            ),
             (_("perubahan indeks gabungan"), _change(d["changes"].get("COMPOSITE"))),
+            (
+                _("perubahan indeks gabungan bermakna secara statistik"),
+                _significant(d["changes"].get("COMPOSITE")),
+            ),
             (_("responden"), d["headline"].n),
             (_("tingkat partisipasi (%)"), _figure(d["response_rate"])),
+            (_("catatan partisipasi"), d.get("participation_note", "")),
             (
                 _("nilai yang perlu perhatian"),
                 ", ".join(f"{code} {f.value}" for code, _l, f in d["weak"]),
@@ -89,6 +117,13 @@ def _value_columns(prefix: str = "", label: str = "%s") -> list[tuple[str, str, 
     return [(f"{prefix}{code}", label % FigureCode(code).label, 12) for code in VALUE_CODES]
 
 
+def _bound_columns(code: str, label: str) -> list[tuple[str, str, int]]:
+    return [
+        (f"{code}_bawah95", _("%s: batas bawah 95%%") % label, 12),
+        (f"{code}_atas95", _("%s: batas atas 95%%") % label, 12),
+    ]
+
+
 def _per_value(workbook: Workbook, data: ReportData) -> None:
     columns = [
         *UNIT_COLUMNS,
@@ -96,6 +131,8 @@ def _per_value(workbook: Workbook, data: ReportData) -> None:
         *_value_columns(),
         ("indeks_individu", _("Indeks individu"), 15),
         ("kategori", _("Kategori"), 10),
+        *_bound_columns("indeks_individu", _("Indeks individu")),
+        *(c for code in VALUE_CODES for c in _bound_columns(code, FigureCode(code).label)),
     ]
     sheet = ExportSheet(workbook, "Per Nilai", columns)
 
@@ -107,7 +144,8 @@ def _per_value(workbook: Workbook, data: ReportData) -> None:
             else getattr(individual, "band", "")
         )
         name = row.agency.name if row.agency else data.round.root.name
-        sheet.add([row.code, name, row.n, *(_figure(f) for f in row.values()), _figure(individual), band or ""])  # fmt: skip
+        bounds = [b for f in row.values() for b in _bounds(f)]
+        sheet.add([row.code, name, row.n, *(_figure(f) for f in row.values()), _figure(individual), band or "", *_bounds(individual), *bounds])  # fmt: skip
 
     if data.run is not None:
         for row in selectors.figure_rows(data.run, scope=Scope.SUBTREE):
@@ -139,19 +177,28 @@ def _per_agency(workbook: Workbook, data: ReportData) -> None:
         ("indeks_gabungan", _("Indeks gabungan"), 15),
         ("perubahan_indeks", _("Perubahan indeks dari %(r)s") % {"r": against}, 16),
         *_value_columns("perubahan_", _("Perubahan %s")),
+        *_bound_columns("indeks", _("Indeks")),
+        ("perubahan_indeks_bermakna", _("Perubahan indeks bermakna secara statistik"), 16),
+        *_bound_columns("indeks_individu", _("Indeks individu")),
+        *_bound_columns("indeks_gabungan", _("Indeks gabungan")),
+        ("peringkat_rentang", _("Peringkat yang mungkin (rentang 95%)"), 14),
     ]  # fmt: skip
     sheet = ExportSheet(workbook, "Per OPD", columns)
     if data.run is not None:
         page = report_page(data)
         rows = iter(_level_all(data, "index"))
         while chunk := list(itertools.islice(rows, CHUNK)):
-            for unit in attach_changes(page, [unit_row(item, None) for item in chunk]):
+            units = attach_changes(page, [unit_row(item, None) for item in chunk])
+            for unit in attach_rank_bands(page, units):
                 row = unit.row
                 sheet.add([
                     unit.position, row.code, row.agency.name, row.n, _figure(unit.index),
                     getattr(unit.index, "band", "") or "", _figure(row.get("INDIVIDUAL")),
                     _figure(row.get("INSTITUTIONAL")), _figure(row.get("COMPOSITE")),
                     _change(unit.index_change), *(_change(c) for c in unit.changes),
+                    *_bounds(unit.index), _significant(unit.index_change),
+                    *_bounds(row.get("INDIVIDUAL")), *_bounds(row.get("COMPOSITE")),
+                    unit.rank_text or (str(unit.position) if unit.rank_band else ""),
                 ])  # fmt: skip
     sheet.finish()
 

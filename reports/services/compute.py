@@ -414,6 +414,9 @@ def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
             hidden,
             reason,
             band,
+            low,
+            high,
+            se,
         ) in (row for batch in batches for row in batch):
             text = reasons.get(reason)
             if text is None:
@@ -421,7 +424,9 @@ def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
             line = (
                 f"{run_id}\t{round_id}\t{scope}\t{null if agency is None else agency}\t"
                 f"{dimension}\t{key}\t{code}\t{null if value is None else value}\t{n}\t"
-                f"{null if den is None else den}\t{'t' if hidden else 'f'}\t{text}\t{band}\n"
+                f"{null if den is None else den}\t{'t' if hidden else 'f'}\t{text}\t{band}\t"
+                f"{null if low is None else low}\t{null if high is None else high}\t"
+                f"{null if se is None else se}\n"
             )
             parts.append(line)
             size += len(line)

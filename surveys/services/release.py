@@ -169,20 +169,24 @@ def _opened(rows: Iterator[SealedSubmission], open_: Callable) -> Iterator:
 
 
 MASK = SUMMARY_FIELDS.index("current_mask")
+VALUE_SCORES = 7  # the first seven summary fields are the value scores (surveys.models)
 
 
 class Totals:
     """Totals of summaries of one cell, as the scan's SUM and COUNT would give them: count, paper
     count, per field the sum and the count of non-empty values, per value bit of current_mask the
-    count. Plain arithmetic: it is the hot loop of provisional figures over millions of sheets,
-    and what a release note keeps of the sheets it moved."""
+    count; for the intervals the squares of the value scores and, of sheets with all seven, the
+    sum, square and count of the seven added up ("whole"). Plain arithmetic: it is the hot loop
+    of provisional figures over millions of sheets, and what a release note keeps of the sheets
+    it moved (notes written before the squares have no "sq": reports.inputs)."""
 
-    __slots__ = ("bits", "count", "n", "paper", "sum")
+    __slots__ = ("bits", "count", "n", "paper", "sq", "sum", "whole")
 
     def __init__(self) -> None:
         width = len(SUMMARY_FIELDS)
         self.n, self.paper = 0, 0
         self.sum, self.count, self.bits = [0.0] * width, [0] * width, [0] * MASK_BITS
+        self.sq, self.whole = [0.0] * VALUE_SCORES, [0.0, 0.0, 0]
 
     def add(self, summary: Summary, sign: int = 1) -> None:
         self.n += sign
@@ -193,6 +197,18 @@ class Totals:
             if value is not None:
                 total[i] += sign * value
                 count[i] += sign
+        scores = summary.values[:VALUE_SCORES]
+        if None not in scores:
+            squares, whole = self.sq, sum(scores)
+            for i, value in enumerate(scores):
+                squares[i] += sign * value * value
+            self.whole[0] += sign * whole
+            self.whole[1] += sign * whole * whole
+            self.whole[2] += sign
+        else:
+            for i, value in enumerate(scores):
+                if value is not None:
+                    self.sq[i] += sign * value * value
         mask = summary.values[MASK]
         if mask:
             for bit in range(MASK_BITS):
@@ -201,7 +217,7 @@ class Totals:
 
     def as_dict(self) -> dict:
         return {"n": self.n, "paper": self.paper, "sum": self.sum, "count": self.count,
-                "bits": self.bits}  # fmt: skip
+                "bits": self.bits, "sq": self.sq, "whole": self.whole}  # fmt: skip
 
 
 @dataclass(frozen=True)

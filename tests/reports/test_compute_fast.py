@@ -140,8 +140,9 @@ def test_copy_writes_what_bulk_create_writes(province):
     assert rows and len(rows) == IndexFigure.objects.filter(run=run).count()
     odd = "tab\there, back\\slash,\nnew line\r"
     rows.append(
-        (round.pk, "PROVINCE", None, "ASN_TYPE", "LAINNYA", "BP", None, 3, None, True, odd, "")
-    )
+        (round.pk, "PROVINCE", None, "ASN_TYPE", "LAINNYA", "BP", None, 3, None, True, odd, "",
+         None, None, None)
+    )  # fmt: skip
     copied = IndexRun.objects.create(round=round, status=RunStatus.FAILED)
     compute._figures_insert([rows], copied.pk)
     assert _rows(copied) == sorted(
