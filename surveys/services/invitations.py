@@ -15,15 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_survey_window_open
 from surveys.models import InvitationEmail, Participation
+from surveys.services.reminders import round_email
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -48,14 +47,7 @@ def invitations_send(*, round: Round, today: dt.date | None = None) -> int:
         return 0
     # Nobody to write to: the row leaves the outbox (the board's reminders skip them too).
     due.filter(employee__email="").update(invitation_email=InvitationEmail.NONE)
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "round": round,
-            "closes_on": formats.date_format(round.survey_closes_on, "j F Y"),
-            "url": f"{settings.SITE_URL.rstrip('/')}/survei/",
-        }
-        subject = render_to_string("surveys/email/invitation_subject.txt", context).strip()
-        body = render_to_string("surveys/email/invitation_body.txt", context)
+    subject, body = round_email(round, "invitation")
     connection = get_connection()
     sent = 0
     while True:

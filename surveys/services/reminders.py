@@ -41,6 +41,20 @@ def reminders_due_count(*, round: Round, today: dt.date | None = None) -> int:
     return Participation.objects.filter(reminders_due(round=round, today=today)).count()
 
 
+def round_email(round: Round, kind: str) -> tuple[str, str]:
+    """Subject and body of a round's e-mail to every ASN (`kind`: "reminder", "invitation"), in
+    the site's language: one text for all, nothing personal in it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "round": round,
+            "closes_on": formats.date_format(round.survey_closes_on, "j F Y"),
+            "url": f"{settings.SITE_URL.rstrip('/')}/survei/",
+        }
+        subject = render_to_string(f"surveys/email/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"surveys/email/{kind}_body.txt", context)
+    return subject, body
+
+
 def reminders_send(*, round: Round, today: dt.date | None = None) -> int:
     """E-mail every due non-responder of an open round; returns how many e-mails went out."""
     today = today or timezone.localdate()
@@ -48,14 +62,7 @@ def reminders_send(*, round: Round, today: dt.date | None = None) -> int:
         return 0
     due = reminders_due(round=round, today=today)
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "round": round,
-            "closes_on": formats.date_format(round.survey_closes_on, "j F Y"),
-            "url": f"{settings.SITE_URL.rstrip('/')}/survei/",
-        }
-        subject = render_to_string("surveys/email/reminder_subject.txt", context).strip()
-        body = render_to_string("surveys/email/reminder_body.txt", context)
+    subject, body = round_email(round, "reminder")
     connection = get_connection()
     while True:
         candidates = list(
