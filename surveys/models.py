@@ -226,6 +226,9 @@ class Participation(models.Model):
     invitation_email = models.CharField(
         _("e-mail undangan"), max_length=4, choices=InvitationEmail.choices, default="", blank=True
     )
+    # The worker sending the invitation now (surveys.services.invitations; a lapsed claim is a dead
+    # worker's). When the invitations went out, nothing about answers.
+    invitation_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("partisipasi")

@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from berakhlak.mailing import CLAIM_LEASE
 from evaluations.models import RoundStatus
 from surveys.models import InvitationEmail, Participation, RoundInstrument
 from surveys.services.invitations import invitations_send, invitations_send_unsent
+from tests.celery_worker import _celery_app_using
 from tests.evaluations.test_round_states import draft_round
 from tests.surveys.factories import behaviour_instrument
 
@@ -104,3 +106,54 @@ def test_the_sweep_leaves_a_running_send_alone(province, ready_round, monkeypatc
     assert invitations_send_unsent(later) == 0
     cache.delete(invitations._alive_key(ready_round.pk))  # it died: the sweep takes over
     assert invitations_send_unsent(later) == 1
+
+
+def _opened_with_invitations(client, province, ready_round):
+    client.force_login(province.admin.user)
+    url = reverse("surveys:round_open", args=[ready_round.pk])
+    with _celery_app_using("redis://127.0.0.1:1/0", eager=False):  # the broker down: nothing sent
+        client.post(url, {"kirim_undangan": "1"})
+    ready_round.refresh_from_db()
+    return ready_round
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitations_held_by_a_worker_that_died_go_out_once_its_claim_lapses(
+    client, province, ready_round, mailoutbox
+):
+    round = _opened_with_invitations(client, province, ready_round)
+    due = Participation.objects.filter(round=round, invitation_email=InvitationEmail.DUE)
+    owed = due.count()
+    assert owed and not mailoutbox
+    # A worker claimed three and died before its chunk went out.
+    dead = list(due.order_by("pk").values_list("pk", flat=True)[:3])
+    Participation.objects.filter(pk__in=dead).update(invitation_claimed_at=timezone.now())
+    assert invitations_send(round=round) == owed - 3  # the live claims are left alone
+    assert len(mailoutbox) == owed - 3
+
+    Participation.objects.filter(pk__in=dead).update(
+        invitation_claimed_at=timezone.now() - CLAIM_LEASE - dt.timedelta(seconds=1)
+    )
+    later = timezone.now() + dt.timedelta(minutes=1)
+    assert invitations_send_unsent(later) == 1  # eager again: sent now
+    assert len(mailoutbox) == owed
+    assert not due.exists() and invitations_send_unsent(later) == 0
+
+
+def test_a_failed_send_gives_back_its_claims(client, province, ready_round, monkeypatch):
+    round = _opened_with_invitations(client, province, ready_round)
+
+    def refused(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
+    with pytest.raises(OSError):
+        invitations_send(round=round)
+    rows = Participation.objects.filter(round=round, invitation_email=InvitationEmail.DUE)
+    assert rows.exists() and not rows.filter(invitation_claimed_at__isnull=False).exists()
+
+
+def test_a_chunk_is_always_sent_before_its_claims_lapse(settings):
+    from surveys.services.invitations import SEND_CHUNK
+
+    assert CLAIM_LEASE.total_seconds() > SEND_CHUNK * settings.EMAIL_TIMEOUT
