@@ -1,5 +1,6 @@
 """A refused form: the error summary takes the focus, its links lead into the fields, each error is
-announced with its field, and the page in that state passes axe."""
+announced with its field, and the page in that state passes axe; on a phone the roles page keeps
+its "Cabut" buttons on the screen."""
 
 from __future__ import annotations
 
@@ -35,4 +36,9 @@ def test_a_refused_form_focuses_its_error_summary_and_links_to_the_fields(
     expect(summary.get_by_role("link").first).to_be_focused()
     page.keyboard.press("Enter")
     expect(nip).to_be_focused()
+
+    # On a phone "Cabut" stays on the screen, not behind a sideways scroll of the table.
+    revoke = page.get_by_role("button", name="Cabut").first
+    box = revoke.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     context.close()
