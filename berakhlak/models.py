@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from berakhlak.jobs import Job
@@ -219,7 +220,9 @@ class CoreValue(models.Model):
         return f"{self.code} {self.name}"
 
     def definition_for(self, wording: str) -> str:
-        return self.definition_2023 if wording == Wording.UU_2023 else self.definition
+        """In the interface's language (berakhlak/values_text.py marks the stored texts)."""
+        text = self.definition_2023 if wording == Wording.UU_2023 else self.definition
+        return gettext(text)
 
 
 class BehaviourGuide(models.Model):
@@ -243,7 +246,8 @@ class BehaviourGuide(models.Model):
         return f"{self.code} {self.text}"
 
     def text_for(self, wording: str) -> str:
-        return self.text_2023 if wording == Wording.UU_2023 else self.text
+        """In the interface's language (berakhlak/values_text.py marks the stored texts)."""
+        return gettext(self.text_2023 if wording == Wording.UU_2023 else self.text)
 
 
 def roster_upload_path(instance: RosterImport, filename: str) -> str:

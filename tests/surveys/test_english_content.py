@@ -46,6 +46,19 @@ def test_the_survey_speaks_the_readers_language(province):
     engagement_page = next(p for p in english.pages if p.slug.startswith("keterikatan"))
     assert engagement_page.title == "Employee Engagement"
     assert ("AK-JUJUR", "Honest") in english.by_key["PERSONAL"].options
+    # A value's page: its official name in both languages, its definition in the reader's.
+    bp_en = next(p for p in english.pages if p.slug == "nilai-bp")
+    bp_id = next(p for p in indonesian.pages if p.slug == "nilai-bp")
+    assert bp_en.title == bp_id.title == "Berorientasi Pelayanan"
+    assert bp_en.intro.startswith("Committed to excellent service")
+    assert bp_id.intro.startswith("Komitmen memberikan pelayanan prima")
+
+
+def test_the_values_page_gives_definitions_and_guides_in_english(client):
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("values_catalog"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Committed to excellent service" in page and "Help others learn" in page
+    assert "Berorientasi Pelayanan" in page  # the name stays the official one
 
 
 def test_item_form_saves_the_english_statement(client, province):
