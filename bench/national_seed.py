@@ -105,7 +105,8 @@ RESPONSE_COLUMNS = (
     "personal_values, desired_values, current_mask, alignment_desired, alignment_personal"
 )
 PARTICIPATION_COLUMNS = (
-    "round_id, employee_id, round_agency_id, asn_type, status, submitted_on, reminders_sent"
+    "round_id, employee_id, round_agency_id, asn_type, status, submitted_on, reminders_sent, "
+    "invitation_email"
 )
 CHUNK = 1 << 22  # characters per write to COPY
 
@@ -149,7 +150,7 @@ def participations_copy(cursor, round_id: int) -> int:
     cursor.execute(
         f"INSERT INTO surveys_participation ({PARTICIPATION_COLUMNS}) "
         "SELECT round_id, row_number() OVER (), round_agency_id, asn_type, 'SUBMITTED', "
-        "current_date, 0 FROM surveys_response WHERE round_id = %s AND source = 'WEB'",
+        "current_date, 0, '' FROM surveys_response WHERE round_id = %s AND source = 'WEB'",
         [round_id],
     )
     return cursor.rowcount

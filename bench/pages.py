@@ -198,13 +198,13 @@ JOIN berakhlak_user u ON u.username = %(prefix)s || lpad(src.g::text, 10, '0')
 
 PARTICIPATIONS_SQL = """
 INSERT INTO surveys_participation (round_id, employee_id, round_agency_id, asn_type, status,
-                                   submitted_on, reminders_sent, last_reminded_on)
+                                   submitted_on, reminders_sent, last_reminded_on, invitation_email)
 SELECT %(round)s, e.id, ra.id, e.asn_type,
        CASE WHEN e.rank <= c.online THEN 'SUBMITTED'
             WHEN e.rank <= c.online + c.started THEN 'STARTED' ELSE 'INVITED' END,
        CASE WHEN e.rank <= c.online THEN current_date END,
        CASE WHEN e.rank > c.online AND e.rank %% 3 = 0 THEN 1 ELSE 0 END,
-       CASE WHEN e.rank > c.online AND e.rank %% 3 = 0 THEN current_date END
+       CASE WHEN e.rank > c.online AND e.rank %% 3 = 0 THEN current_date END, ''
 FROM (SELECT id, agency_id, asn_type, row_number() OVER (PARTITION BY agency_id ORDER BY id) AS rank
       FROM berakhlak_employee WHERE agency_id = ANY(%(agencies)s::bigint[])) AS e
 JOIN evaluations_roundagency ra ON ra.round_id = %(round)s AND ra.agency_id = e.agency_id
