@@ -57,6 +57,8 @@
   function sessionExpired() {
     if (!unsaved) return;
     unsaved.hidden = false;
+    // The notice is fixed at the bottom: room below the page so it covers no button.
+    document.body.style.paddingBottom = unsaved.offsetHeight + 32 + "px";
   }
 
   function csrfToken() {

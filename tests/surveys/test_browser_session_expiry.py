@@ -52,6 +52,12 @@ def test_answers_given_after_the_session_expired_are_saved_after_logging_in_agai
     )  # no login form inside
     assert _kept(page, participation) == {"BP2": ["5"], "BP3": ["2"]}
     shot(page, "survey-session-expired-390")
+    # The fixed notice leaves room: at the bottom of the page it covers no button.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    button = page.get_by_role("button", name=re.compile("Simpan dan (lanjut|periksa)")).last
+    assert (
+        button.bounding_box()["y"] + button.bounding_box()["height"] <= notice.bounding_box()["y"]
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
     shot(page, "survey-session-expired-1280")
 
