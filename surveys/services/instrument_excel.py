@@ -100,7 +100,7 @@ def _records(workbook, sheet: str, columns: tuple, english: tuple, problems: lis
     return [{**row, **dict.fromkeys(english, "")} for row in rows]
 
 
-def instrument_import(*, instrument: Instrument, fileobj: IO[bytes]) -> dict[str, int]:
+def instrument_import(*, instrument: Instrument, fileobj: IO[bytes], by=None) -> dict[str, int]:
     """Replace the instrument's items (and options) from a workbook, or change nothing."""
     selection = instrument.kind == InstrumentKind.VALUES_SELECTION
     problems: list[Problem] = []
@@ -187,5 +187,5 @@ def instrument_import(*, instrument: Instrument, fileobj: IO[bytes]) -> dict[str
         rows.sort(key=lambda r: r["order"])
         for order, row in enumerate(rows, start=1):
             row["order"] = order
-    instrument_contents_replace(instrument=instrument, items=items, options=options)
+    instrument_contents_replace(instrument=instrument, items=items, options=options, by=by)
     return {"items": len(items), "options": len(options)}

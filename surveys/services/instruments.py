@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from berakhlak.models import BehaviourGuide
+from berakhlak.audit import audit_change, records_actor
+from berakhlak.models import BehaviourGuide, User
 from surveys.models import Instrument, InstrumentKind, Item, Option
 
 
@@ -55,10 +56,11 @@ def _raise(problems: list[tuple[str, str]]) -> None:
         raise ValidationError(errors)
 
 
+@records_actor()
 @transaction.atomic
 def item_create(*, instrument: Instrument, code: str, text: str,
                 guide: BehaviourGuide | None = None, reverse: bool = False,
-                text_en: str = "") -> Item:  # fmt: skip
+                text_en: str = "", by: User | None = None) -> Item:  # fmt: skip
     instrument = _editable(instrument)
     _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide))
     last = instrument.items.aggregate(m=Max("order"))["m"] or 0
@@ -69,10 +71,11 @@ def item_create(*, instrument: Instrument, code: str, text: str,
     )  # fmt: skip
 
 
+@records_actor()
 @transaction.atomic
 def item_update(*, item: Item, code: str, text: str,
                 guide: BehaviourGuide | None = None, reverse: bool = False,
-                text_en: str = "") -> Item:  # fmt: skip
+                text_en: str = "", by: User | None = None) -> Item:  # fmt: skip
     instrument = _editable(item.instrument)
     _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide, item=item))
     item.code, item.text, item.reverse = code.strip(), text.strip(), reverse
@@ -82,42 +85,61 @@ def item_update(*, item: Item, code: str, text: str,
     return item
 
 
+@records_actor()
 @transaction.atomic
-def item_delete(*, item: Item) -> None:
+def item_delete(*, item: Item, by: User | None = None) -> None:
     instrument = _editable(item.instrument)
     item.delete()
     _renumber(instrument)
 
 
+@records_actor()
 @transaction.atomic
-def item_reverse_toggle(*, item: Item) -> Item:
+def item_reverse_toggle(*, item: Item, by: User | None = None) -> Item:
     _editable(item.instrument)
     item.reverse = not item.reverse
     item.save(update_fields=["reverse"])
     return item
 
 
+@records_actor()
 @transaction.atomic
-def item_move(*, item: Item, by: int) -> None:
-    """Move an item up (by=-1) or down (by=+1) in the instrument's order."""
+def item_move(*, item: Item, step: int, by: User | None = None) -> None:
+    """Move an item up (step=-1) or down (step=+1) in the instrument's order."""
     instrument = _editable(item.instrument)
     items = list(instrument.items.order_by("order", "pk"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
-    target = index + by
+    target = index + step
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
     _renumber(instrument, items)
 
 
 def _renumber(instrument: Instrument, items: list[Item] | None = None) -> None:
+    """Orders 1..n; each item whose place changed gets an audit entry (a bulk update is not
+    seen by the audit log)."""
     items = items if items is not None else list(instrument.items.order_by("order", "pk"))
+    moved = []
     for order, item in enumerate(items, start=1):
+        if item.order != order:
+            moved.append((item, item.order, order))
         item.order = order
     Item.objects.bulk_update(items, ["order"])
+    for item, before, after in moved:
+        audit_change(item, {"order": (before, after)})
 
 
+def _contents(instrument: Instrument) -> str:
+    """What a bulk change of an instrument's contents is logged as: "21 butir, 0 pilihan"."""
+    return _("%(i)s butir, %(o)s pilihan") % {
+        "i": instrument.items.count(),
+        "o": instrument.options.count(),
+    }
+
+
+@records_actor()
 @transaction.atomic
-def instrument_new_version(*, instrument: Instrument) -> Instrument:
+def instrument_new_version(*, instrument: Instrument, by: User | None = None) -> Instrument:
     """Copy an instrument with its items and options as the next version, not frozen."""
     latest = Instrument.objects.filter(code=instrument.code).aggregate(m=Max("version"))["m"]
     copy = Instrument.objects.create(
@@ -137,24 +159,34 @@ def instrument_new_version(*, instrument: Instrument) -> Instrument:
                limiting=o.limiting, text_en=o.text_en)
         for o in instrument.options.all()
     )  # fmt: skip
+    audit_change(copy, {"contents": ("", _contents(copy))})  # bulk inserts: one entry
     return copy
 
 
+@records_actor()
 @transaction.atomic
 def instrument_contents_replace(
-    *, instrument: Instrument, items: list[dict], options: list[dict]
+    *, instrument: Instrument, items: list[dict], options: list[dict], by: User | None = None
 ) -> None:
     """Replace every item and option at once (the Excel import), after its checks passed."""
     instrument = _editable(instrument)
+    before = _contents(instrument)
     instrument.items.all().delete()
     instrument.options.all().delete()
     Item.objects.bulk_create(Item(instrument=instrument, **row) for row in items)
     Option.objects.bulk_create(Option(instrument=instrument, **row) for row in options)
+    audit_change(instrument, {"contents": (before, _contents(instrument))})  # bulk: one entry
 
 
+@records_actor()
 @transaction.atomic
 def instrument_english_set(
-    *, instrument: Instrument, name_en: str, description_en: str, scale_labels_en: list[str]
+    *,
+    instrument: Instrument,
+    name_en: str,
+    description_en: str,
+    scale_labels_en: list[str],
+    by: User | None = None,
 ) -> Instrument:
     """The instrument's English name, instructions and scale labels (all optional: an empty text
     shows the Indonesian). Scale labels: none, or one per point of the scale."""

@@ -96,10 +96,12 @@ def instrument_english(request, pk: int):
         data = form.cleaned_data
         try:
             services.instrument_english_set(
-                instrument=instrument, name_en=data["name_en"],
+                instrument=instrument,
+                name_en=data["name_en"],
                 description_en=data["description_en"],
                 scale_labels_en=data.get("scale_labels_en", "").splitlines(),
-            )  # fmt: skip
+                by=request.user,
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -139,9 +141,9 @@ def _item_form_page(request, instrument: Instrument, item: Item | None):
         }  # fmt: skip
         try:
             if item is None:
-                services.item_create(instrument=instrument, **data)
+                services.item_create(instrument=instrument, by=request.user, **data)
             else:
-                services.item_update(item=item, **data)
+                services.item_update(item=item, by=request.user, **data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -176,13 +178,13 @@ def item_action(request, pk: int, item_pk: int):
         return refused
     action = request.POST.get("action")
     if action == "up":
-        services.item_move(item=item, by=-1)
+        services.item_move(item=item, step=-1, by=request.user)
     elif action == "down":
-        services.item_move(item=item, by=1)
+        services.item_move(item=item, step=1, by=request.user)
     elif action == "reverse":
-        services.item_reverse_toggle(item=item)
+        services.item_reverse_toggle(item=item, by=request.user)
     elif action == "delete":
-        services.item_delete(item=item)
+        services.item_delete(item=item, by=request.user)
         messages.success(request, _("Butir %(code)s dihapus.") % {"code": item.code})
     else:
         raise Http404
@@ -201,7 +203,7 @@ def item_action(request, pk: int, item_pk: int):
 @require_POST
 def instrument_version(request, pk: int):
     instrument = _get_instrument(request.user, pk)
-    copy = services.instrument_new_version(instrument=instrument)
+    copy = services.instrument_new_version(instrument=instrument, by=request.user)
     messages.success(request, _("Versi %(v)s dibuat dan dapat diubah.") % {"v": copy.version})
     return redirect("surveys:instrument_detail", copy.pk)
 
@@ -230,7 +232,7 @@ def instrument_upload(request, pk: int):
             form.add_error("file", _("Berkas terlalu besar."))
         else:
             try:
-                counts = instrument_import(instrument=instrument, fileobj=upload)
+                counts = instrument_import(instrument=instrument, fileobj=upload, by=request.user)
             except WorkbookError as error:
                 form.add_error("file", str(error))
             except InstrumentImportError as error:

@@ -4,6 +4,7 @@ recorded with its actor (request, service call or task alike), and never a surve
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -321,6 +322,28 @@ def test_instrument_changes_are_recorded_with_the_actor(client, province):
     copy = instrument.__class__.objects.filter(code=instrument.code).order_by("-version").first()
     assert copy.version == instrument.version + 1  # made by the page: the request's actor
     assert last_entry(copy, CREATE).actor == province.admin.user
+    contents = last_entry(copy)
+    assert contents.actor == province.admin.user and contents.changes_dict["contents"][
+        1
+    ].startswith(f"{instrument.items.count()} butir")
+
+
+def test_instrument_moves_and_imports_carry_the_actor_outside_a_request(province):
+    """A move is a bulk update and an import bulk inserts: entries of their own, with `by`."""
+    from surveys.services.instrument_excel import instrument_export_bytes, instrument_import
+
+    instrument = behaviour_instrument()
+    copy = instrument_services.instrument_new_version(instrument=instrument, by=province.admin.user)
+    second = copy.items.get(order=2)
+    instrument_services.item_move(item=second, step=-1, by=province.admin.user)
+    entry = last_entry(second)
+    assert entry.actor == province.admin.user and entry.changes_dict == {"order": ["2", "1"]}
+    instrument_import(
+        instrument=copy,
+        fileobj=io.BytesIO(instrument_export_bytes(copy)),
+        by=province.evaluator.user,
+    )
+    assert last_entry(copy).actor == province.evaluator.user
 
 
 # --- roles ---------------------------------------------------------------------------------------

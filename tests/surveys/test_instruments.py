@@ -36,8 +36,8 @@ def test_add_move_reverse_and_delete_items():
     services.item_create(instrument=instrument, code="EE9", text="Saya merasa dihargai.")
     assert codes(instrument) == ["EE1", "EE2", "EE3", "EE9"]
     item = instrument.items.get(code="EE9")
-    services.item_move(item=item, by=-1)
-    services.item_move(item=item, by=-1)
+    services.item_move(item=item, step=-1)
+    services.item_move(item=item, step=-1)
     assert codes(instrument) == ["EE1", "EE9", "EE2", "EE3"]
     services.item_reverse_toggle(item=item)
     assert instrument.items.get(code="EE9").reverse
@@ -65,7 +65,7 @@ def test_every_write_is_refused_once_a_round_using_it_opens(province):
         lambda: services.item_create(instrument=instrument, code="X1", text="x", guide=guide),
         lambda: services.item_update(item=item, code=item.code, text="lain", guide=guide),
         lambda: services.item_delete(item=item),
-        lambda: services.item_move(item=item, by=1),
+        lambda: services.item_move(item=item, step=1),
         lambda: services.item_reverse_toggle(item=item),
         lambda: instrument_import(
             instrument=instrument, fileobj=io.BytesIO(instrument_export_bytes(instrument))
