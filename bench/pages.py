@@ -95,13 +95,25 @@ def tree_three_level(rng: random.Random) -> Tree:
     for i, (kind, width) in enumerate(zip(OPD_KINDS, widths, strict=True), start=1):
         code = f"B3-OPD{i:02d}"
         subject = FIELDS[i % len(FIELDS)]
-        name = OPD_NAMES[kind] if kind in ("SETDA", "SETWAN", "INSPEKTORAT") else f"{OPD_NAMES[kind]} {subject} {i}"  # fmt: skip
+        name = (
+            OPD_NAMES[kind]
+            if kind in ("SETDA", "SETWAN", "INSPEKTORAT")
+            else f"{OPD_NAMES[kind]} {subject} {i}"
+        )
         tree.rows.append((code, name, kind, "BENCH3", *_size(rng)))
         for j in range(1, width + 1):
             unit += 1
             child_kind = "BIRO" if kind == "SETDA" else ("UPTD" if j % 3 else "UNIT")
             label = {"BIRO": "Biro", "UPTD": "UPTD", "UNIT": "Bidang"}[child_kind]
-            tree.rows.append((f"B3-U{unit:04d}", f"{label} {subject} {j} ({code})", child_kind, code, *_size(rng)))  # fmt: skip
+            tree.rows.append(
+                (
+                    f"B3-U{unit:04d}",
+                    f"{label} {subject} {j} ({code})",
+                    child_kind,
+                    code,
+                    *_size(rng),
+                )
+            )
     assert tree.agencies == 2034, tree.agencies
     return tree
 

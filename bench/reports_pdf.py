@@ -52,7 +52,10 @@ def run(workdir: Path) -> None:
     css = (STATIC_DIR / "css" / "print.css").as_uri()
     trivial = f'<link rel="stylesheet" href="{css}"><h1>BerAKHLAK</h1><p>Satu halaman.</p>'
     base, _ = _timed(lambda: HTML(string=trivial, base_url=STATIC_DIR.as_uri() + "/").write_pdf())
-    base = min(base, _timed(lambda: HTML(string=trivial, base_url=STATIC_DIR.as_uri() + "/").write_pdf())[0])  # fmt: skip
+    base = min(
+        base,
+        _timed(lambda: HTML(string=trivial, base_url=STATIC_DIR.as_uri() + "/").write_pdf())[0],
+    )
     agency = next(u for u in units if u.code == "DINKES")
     province, content = _timed(lambda: report_bytes(round=round, agency=None, format="pdf"))
     one, one_content = _timed(lambda: report_bytes(round=round, agency=agency, format="pdf"))

@@ -24,7 +24,16 @@ class ForumAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("employee", "agency", "forum", "sk_number", "active_from", "active_to", "role_model", "moderator")  # fmt: skip
+    list_display = (
+        "employee",
+        "agency",
+        "forum",
+        "sk_number",
+        "active_from",
+        "active_to",
+        "role_model",
+        "moderator",
+    )
     list_filter = ("forum", "role_model", "moderator")
     search_fields = ("employee__nip", "employee__name", "agency__code", "sk_number")
     raw_id_fields = ("employee", "agency")

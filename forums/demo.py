@@ -56,12 +56,24 @@ def seed_demo_forum(**_kwargs) -> list[str]:
         name="FOSKO SI DARA", slug=SLUG, root=root,
         description="Forum Koordinasi dan Konsultasi Budaya Kerja Pemerintah Provinsi Kalimantan Selatan.",
     )  # fmt: skip
-    consult = Category.objects.create(forum=forum, kind=CategoryKind.CONSULTATION, name="Konsultasi", order=1)  # fmt: skip
-    practice = Category.objects.create(forum=forum, kind=CategoryKind.GOOD_PRACTICE, name="Berbagi Praktik Baik", order=2)  # fmt: skip
-    news = Category.objects.create(forum=forum, kind=CategoryKind.ANNOUNCEMENT, name="Pengumuman", order=3, members_may_post=False)  # fmt: skip
+    consult = Category.objects.create(
+        forum=forum, kind=CategoryKind.CONSULTATION, name="Konsultasi", order=1
+    )
+    practice = Category.objects.create(
+        forum=forum, kind=CategoryKind.GOOD_PRACTICE, name="Berbagi Praktik Baik", order=2
+    )
+    news = Category.objects.create(
+        forum=forum,
+        kind=CategoryKind.ANNOUNCEMENT,
+        name="Pengumuman",
+        order=3,
+        members_may_post=False,
+    )
     agent_nip = ACCOUNTS.get("agent")
     members = []
-    for grant in RoleGrant.objects.filter(role=Role.CHANGE_AGENT).select_related("user__employee__agency", "agency"):  # fmt: skip
+    for grant in RoleGrant.objects.filter(role=Role.CHANGE_AGENT).select_related(
+        "user__employee__agency", "agency"
+    ):
         employee = getattr(grant.user, "employee", None)
         if employee is None or Membership.objects.filter(forum=forum, employee=employee).exists():
             continue
@@ -103,22 +115,74 @@ def seed_demo_forum(**_kwargs) -> list[str]:
     others = [m.employee for m in members if m.employee.nip != agent_nip]
     threads = 0
     if admin:
-        thread = Thread.objects.create(forum=forum, category=news, title="Jadwal evaluasi budaya kerja tahun ini", author=admin)  # fmt: skip
-        _post(thread, admin, "Survei individu dan unggah bukti dukung LKE dibuka sesuai jadwal putaran. Mohon agen perubahan **mengingatkan pegawai** di unitnya.", timezone.now() - dt.timedelta(days=20))  # fmt: skip
+        thread = Thread.objects.create(
+            forum=forum, category=news, title="Jadwal evaluasi budaya kerja tahun ini", author=admin
+        )
+        _post(
+            thread,
+            admin,
+            "Survei individu dan unggah bukti dukung LKE dibuka sesuai jadwal putaran. Mohon agen perubahan **mengingatkan pegawai** di unitnya.",
+            timezone.now() - dt.timedelta(days=20),
+        )
         threads += 1
     if agent and len(others) >= 3:
         asker, second, third = (e.user for e in others[:3])
-        thread = Thread.objects.create(forum=forum, category=consult, title="Bukti dukung untuk kriteria rencana aksi?", author=asker)  # fmt: skip
-        _post(thread, asker, "Apa saja bukti yang diterima evaluator untuk kriteria **rencana aksi tahunan**?", _at(dt.date(2024, 10, 23), 9))  # fmt: skip
-        answer = _post(thread, agent, "Unggah dokumen rencana aksi yang **sudah ditetapkan** pimpinan beserta SK-nya, dan laporan pemantauannya.", _at(dt.date(2024, 10, 23), 10))  # fmt: skip
-        _post(thread, second, "Di unit kami juga melampirkan notulen rapat penetapan.", _at(dt.date(2024, 10, 23), 14))  # fmt: skip
+        thread = Thread.objects.create(
+            forum=forum,
+            category=consult,
+            title="Bukti dukung untuk kriteria rencana aksi?",
+            author=asker,
+        )
+        _post(
+            thread,
+            asker,
+            "Apa saja bukti yang diterima evaluator untuk kriteria **rencana aksi tahunan**?",
+            _at(dt.date(2024, 10, 23), 9),
+        )
+        answer = _post(
+            thread,
+            agent,
+            "Unggah dokumen rencana aksi yang **sudah ditetapkan** pimpinan beserta SK-nya, dan laporan pemantauannya.",
+            _at(dt.date(2024, 10, 23), 10),
+        )
+        _post(
+            thread,
+            second,
+            "Di unit kami juga melampirkan notulen rapat penetapan.",
+            _at(dt.date(2024, 10, 23), 14),
+        )
         thread.accepted_post = answer
         thread.save(update_fields=["accepted_post"])
-        thread = Thread.objects.create(forum=forum, category=consult, title="Daftar hadir pelatihan sebagai bukti internalisasi?", author=third)  # fmt: skip
-        _post(thread, third, "Apakah daftar hadir Pelatihan Agen Perubahan boleh dilampirkan untuk kriteria **sosialisasi**?", _at(dt.date(2024, 10, 24), 8))  # fmt: skip
-        _post(thread, agent, f"Boleh; buka kegiatannya lalu \"Lampirkan\". @{others[1].nip} sudah mencobanya juga.", _at(dt.date(2024, 10, 24), 9))  # fmt: skip
-        thread = Thread.objects.create(forum=forum, category=practice, title="Apel pagi dengan satu nilai BerAKHLAK tiap hari", author=agent)  # fmt: skip
-        _post(thread, agent, "Setiap Senin sampai Jumat satu pegawai membagikan contoh perilaku satu nilai dasar dalam 3 menit.", _at(dt.date(2024, 11, 4), 7))  # fmt: skip
+        thread = Thread.objects.create(
+            forum=forum,
+            category=consult,
+            title="Daftar hadir pelatihan sebagai bukti internalisasi?",
+            author=third,
+        )
+        _post(
+            thread,
+            third,
+            "Apakah daftar hadir Pelatihan Agen Perubahan boleh dilampirkan untuk kriteria **sosialisasi**?",
+            _at(dt.date(2024, 10, 24), 8),
+        )
+        _post(
+            thread,
+            agent,
+            f'Boleh; buka kegiatannya lalu "Lampirkan". @{others[1].nip} sudah mencobanya juga.',
+            _at(dt.date(2024, 10, 24), 9),
+        )
+        thread = Thread.objects.create(
+            forum=forum,
+            category=practice,
+            title="Apel pagi dengan satu nilai BerAKHLAK tiap hari",
+            author=agent,
+        )
+        _post(
+            thread,
+            agent,
+            "Setiap Senin sampai Jumat satu pegawai membagikan contoh perilaku satu nilai dasar dalam 3 menit.",
+            _at(dt.date(2024, 11, 4), 7),
+        )
         threads += 3
     values = {v.code: v for v in CoreValue.objects.all()}
     library = (
@@ -133,4 +197,6 @@ def seed_demo_forum(**_kwargs) -> list[str]:
         item = Practice.objects.create(forum=forum, title=title, body=body, body_html=render_markdown(body),
                                        agency=agency, created_by=admin or agent)  # fmt: skip
         item.values.set([values[c] for c in codes if c in values])
-    return [f"forum FOSKO SI DARA: {len(members)} anggota, 3 kegiatan, {threads} utas, {len(library)} praktik baik"]  # fmt: skip
+    return [
+        f"forum FOSKO SI DARA: {len(members)} anggota, 3 kegiatan, {threads} utas, {len(library)} praktik baik"
+    ]

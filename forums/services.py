@@ -209,7 +209,11 @@ def _post_add(*, thread: Thread, by: User, body: str, files) -> Post:
 @transaction.atomic
 def answer_accept(*, post: Post, by: User) -> Thread:
     """Mark the reply that answered a consultation (the asker or a moderator; one at a time)."""
-    thread = Thread.objects.select_for_update().select_related("category", "forum").get(pk=post.thread_id)  # fmt: skip
+    thread = (
+        Thread.objects.select_for_update()
+        .select_related("category", "forum")
+        .get(pk=post.thread_id)
+    )
     _require(permissions.can_accept(by, thread, post))
     changed = thread.accepted_post_id != post.pk
     thread.accepted_post = post
@@ -476,7 +480,11 @@ def attendance_to_evidence(*, event: Event, by: User, assessment_id: int, fmt: s
     )
     _require(fmt in ("pdf", "xlsx"), _("Format tidak dikenal."))
     rows = attendance_of_agency(event, agency)  # never other agencies' names and NIPs
-    data = exports.attendance_pdf(event, rows, agency=agency) if fmt == "pdf" else exports.attendance_xlsx(event, rows)  # fmt: skip
+    data = (
+        exports.attendance_pdf(event, rows, agency=agency)
+        if fmt == "pdf"
+        else exports.attendance_xlsx(event, rows)
+    )
     description = _("Daftar hadir %(title)s, %(date)s (%(forum)s)") % {
         "title": event.title,
         "date": timezone.localtime(event.starts_at).strftime("%d-%m-%Y"),

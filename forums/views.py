@@ -72,7 +72,9 @@ def home(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def thread_new(request, slug: str):
     forum = selectors.get_forum_for_user(request.user, slug)
-    categories = [c for c in forum.categories.all() if permissions.can_start_thread(request.user, c)]  # fmt: skip
+    categories = [
+        c for c in forum.categories.all() if permissions.can_start_thread(request.user, c)
+    ]
     if not categories:
         raise Http404
     posted = {"title": "", "body": "", "category": request.GET.get("kategori", "")}
@@ -228,7 +230,11 @@ def members(request, slug: str):
         if not admin:
             raise Http404
         if request.POST.get("op") == "end":
-            membership = Membership.objects.filter(forum=forum, pk=request.POST.get("membership") or 0).select_related("employee__user").first()  # fmt: skip
+            membership = (
+                Membership.objects.filter(forum=forum, pk=request.POST.get("membership") or 0)
+                .select_related("employee__user")
+                .first()
+            )
             if membership is None:
                 raise Http404
             services.membership_end(membership=membership, by=request.user)
@@ -240,7 +246,9 @@ def members(request, slug: str):
         form = NominateForm(request.POST)
         if form.is_valid():
             try:
-                membership = services.membership_nominate(forum=forum, by=request.user, **form.cleaned_data)  # fmt: skip
+                membership = services.membership_nominate(
+                    forum=forum, by=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)

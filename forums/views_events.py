@@ -171,7 +171,12 @@ def event_screen(request, slug: str, pk: int):
     event = _managed_event(request, slug, pk)
     path = reverse("forums:event", args=[event.forum.slug, event.pk])
     url = request.build_absolute_uri(path) + f"?kode={event.checkin_code}"
-    context = {"forum": event.forum, "event": event, "url": url, "attendance": selectors.attendance(event)}  # fmt: skip
+    context = {
+        "forum": event.forum,
+        "event": event,
+        "url": url,
+        "attendance": selectors.attendance(event),
+    }
     if request.htmx:
         return render(request, "forums/_screen_count.html", context)
     # segno writes the SVG itself from the URL (letters, digits and the code alphabet only).

@@ -104,18 +104,28 @@ def bar_chart_stacked_svg(bars: list[Bar], *, title: str, width: int = 340) -> S
     ]
     for tick in (0, 50, 100):
         x = plot_w * tick / 100 + (1 if tick == 0 else 0)
-        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="#e4e7ec"/>')  # fmt: skip
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="#e4e7ec"/>'
+        )
         anchor = "start" if tick == 0 else "middle" if tick == 50 else "end"
-        parts.append(f'<text x="{x:.1f}" y="{height - 4}" font-size="12" text-anchor="{anchor}" fill="#475467">{tick}</text>')  # fmt: skip
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 4}" font-size="12" text-anchor="{anchor}" fill="#475467">{tick}</text>'
+        )
     for index, bar in enumerate(bars):
         y = index * row
-        parts.append(f'<text x="0" y="{y + 14}" font-size="13" fill="#101828">{escape(bar.label)}</text>')  # fmt: skip
+        parts.append(
+            f'<text x="0" y="{y + 14}" font-size="13" fill="#101828">{escape(bar.label)}</text>'
+        )
         if bar.value is None:
-            parts.append(f'<text x="0" y="{y + 34}" font-size="12" fill="#475467">{escape(bar.note or "–")}</text>')  # fmt: skip
+            parts.append(
+                f'<text x="0" y="{y + 34}" font-size="12" fill="#475467">{escape(bar.note or "–")}</text>'
+            )
             continue
         w = plot_w * float(bar.value) / 100
         colour = BAND_COLOURS.get(bar.band, BAND_COLOURS[""])
-        parts.append(f'<rect x="0" y="{y + 19}" width="{w:.1f}" height="18" rx="3" fill="{colour}"/>')  # fmt: skip
+        parts.append(
+            f'<rect x="0" y="{y + 19}" width="{w:.1f}" height="18" rx="3" fill="{colour}"/>'
+        )
         end = _error_bar(parts, bar, 0, plot_w, y + 28, 7)
         parts.append(
             f'<text x="{max(w, end) + 6:.1f}" y="{y + 33}" font-size="13" font-weight="600" fill="#101828">{number_format(bar.value, 1)}{f" ({bar.band})" if bar.band else ""}</text>'
@@ -174,5 +184,7 @@ def heatmap_cells(
             reason = figure.reason_text if figure is not None and figure.suppressed else ""
             why = f' title="{escape(reason, QUOTE)}"' if reason else ""
             said = f"{hidden}: {reason}" if reason else hidden
-            cells.append(f'<td class="text-center cell-band-none"{why}><span aria-hidden="true">·</span><span class="visually-hidden">{escape(said)}</span></td>')  # fmt: skip
+            cells.append(
+                f'<td class="text-center cell-band-none"{why}><span aria-hidden="true">·</span><span class="visually-hidden">{escape(said)}</span></td>'
+            )
     return mark_safe("".join(cells))  # noqa: S308 - every text above is escaped

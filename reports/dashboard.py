@@ -437,7 +437,10 @@ def attach_changes(page: Page, units: list[UnitRow]) -> list[UnitRow]:
     against = _against(page)
     for unit in units:
         old = before.get(unit.row.agency.code, {})
-        unit.changes = [change_of(f, old.get(c), against) for c, f in zip(VALUE_CODES, unit.row.values(), strict=True)]  # fmt: skip
+        unit.changes = [
+            change_of(f, old.get(c), against)
+            for c, f in zip(VALUE_CODES, unit.row.values(), strict=True)
+        ]
         if _shown(unit.index):
             unit.index_change = change_of(unit.index, old.get(unit.index.code), against)
     return units
@@ -469,13 +472,15 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
     index = unit.index
     if _shown(index):
         index_change = change_html(unit.index_change, separator)
-        shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>{index_change}'  # fmt: skip
+        shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>{index_change}'
     else:
         shown = f'<span class="small text-secondary">{escape(_("disembunyikan"))}</span>'
     rate = unit.rate
-    rate_text = f"{_number(rate.value, separator)}%" if rate is not None and rate.value is not None else "–"  # fmt: skip
+    rate_text = (
+        f"{_number(rate.value, separator)}%" if rate is not None and rate.value is not None else "–"
+    )
     if unit.minimum_met is False:
-        rate_text += f' <span class="badge text-bg-warning" title="{escape(_("Responden minimum belum terpenuhi"))}">{escape(_("min."))}</span>'  # fmt: skip
+        rate_text += f' <span class="badge text-bg-warning" title="{escape(_("Responden minimum belum terpenuhi"))}">{escape(_("min."))}</span>'
     figures = unit.row.values()
     changes = [change_html(c, separator) for c in unit.changes or [None] * len(figures)]
     code = escape(agency.code)

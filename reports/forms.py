@@ -16,7 +16,9 @@ class LetterheadForm(forms.Form):
     unit = forms.CharField(label=_("Unit kerja"), max_length=120, required=False)
     address = forms.CharField(label=_("Alamat"), max_length=200, required=False)
     city = forms.CharField(label=_("Kota penandatanganan"), max_length=60, required=False)
-    signatory_title = forms.CharField(label=_("Jabatan penanda tangan"), max_length=120, required=False)  # fmt: skip
+    signatory_title = forms.CharField(
+        label=_("Jabatan penanda tangan"), max_length=120, required=False
+    )
     signatory_name = forms.CharField(
         label=_("Nama penanda tangan"), max_length=120, required=False,
         help_text=_("Nama lengkap dengan gelar, seperti tertulis di bawah tanda tangan."),
@@ -33,7 +35,9 @@ class LetterheadForm(forms.Form):
         for name, value in letterhead.defaults().items():
             field = self.fields[name]
             field.widget.attrs.update({"class": "form-control", "placeholder": value})
-        self.fields["logo"].widget.attrs.update({"class": "form-control", "accept": "image/png,image/jpeg"})  # fmt: skip
+        self.fields["logo"].widget.attrs.update(
+            {"class": "form-control", "accept": "image/png,image/jpeg"}
+        )
         self.fields["remove_logo"].widget.attrs.update({"class": "form-check-input"})
 
     def clean_signatory_nip(self) -> str:

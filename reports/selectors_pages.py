@@ -276,7 +276,9 @@ def scope_trend(
     candidates = sorted(rounds.values(), key=lambda r: (r.year, r.created_at, r.pk))
     chosen = []
     for candidate in candidates:
-        run = final.get(candidate.pk) or (any_run.get(candidate.pk) if candidate.pk == round.pk else None)  # fmt: skip
+        run = final.get(candidate.pk) or (
+            any_run.get(candidate.pk) if candidate.pk == round.pk else None
+        )
         if run is not None:
             chosen.append((candidate, run))
     if not chosen:

@@ -306,7 +306,9 @@ class BoardTree:
             invited += own_invited
             completed += submitted + paper
             roster = self.units[pk][7]
-            if own_invited and submitted + paper < min(max(minimum, -(-roster * pct // 100)), roster):  # fmt: skip
+            if own_invited and submitted + paper < min(
+                max(minimum, -(-roster * pct // 100)), roster
+            ):
                 below += 1
         return {
             "invited": invited,

@@ -66,7 +66,9 @@ def mfa_enrol(request):
             device.refresh_from_db()
             otp_login(request, device)
             return _codes_page(request, codes, first=True)
-        form.add_error("code", _("Kode salah atau kedaluwarsa. Masukkan kode yang sedang tampil di aplikasi."))  # fmt: skip
+        form.add_error(
+            "code", _("Kode salah atau kedaluwarsa. Masukkan kode yang sedang tampil di aplikasi.")
+        )
     context = {
         "form": form,
         "secret": second_factor.totp_secret(device),
@@ -74,7 +76,9 @@ def mfa_enrol(request):
         "qr": mark_safe(second_factor.totp_qr_svg(device)),  # noqa: S308
         "next": _next(request),
     }
-    return render(request, "registration/mfa_enrol.html", context, status=400 if form.errors else 200)  # fmt: skip
+    return render(
+        request, "registration/mfa_enrol.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -91,7 +95,9 @@ def mfa_verify(request):
     form = SecondFactorCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        outcome, device = second_factor.second_factor_check(user=user, token=form.cleaned_data["code"])  # fmt: skip
+        outcome, device = second_factor.second_factor_check(
+            user=user, token=form.cleaned_data["code"]
+        )
         if outcome is second_factor.Check.OK:
             AxesProxyHandler.reset_attempts(
                 ip_address=request.axes_ip_address, username=credentials["username"]
@@ -100,7 +106,9 @@ def mfa_verify(request):
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 left = second_factor.recovery_codes_left(user)
-                warning = _("Anda masuk dengan kode pemulihan; sisa %(n)d kode. Buat kode baru di halaman Keamanan akun.")  # fmt: skip
+                warning = _(
+                    "Anda masuk dengan kode pemulihan; sisa %(n)d kode. Buat kode baru di halaman Keamanan akun."
+                )
                 messages.warning(request, warning % {"n": left})
             return redirect(_next(request))
         status = 400
@@ -109,10 +117,20 @@ def mfa_verify(request):
         if getattr(request, "axes_locked_out", False):
             logout(request)  # AxesMiddleware answers with the lockout page
         if outcome is second_factor.Check.WAIT:
-            form.add_error("code", _("Terlalu cepat setelah kode yang salah. Tunggu beberapa detik, lalu coba lagi."))  # fmt: skip
+            form.add_error(
+                "code",
+                _("Terlalu cepat setelah kode yang salah. Tunggu beberapa detik, lalu coba lagi."),
+            )
         else:
-            form.add_error("code", _("Kode salah. Periksa aplikasi autentikator atau pakai kode pemulihan."))  # fmt: skip
-    return render(request, "registration/mfa_verify.html", {"form": form, "next": _next(request)}, status=status)  # fmt: skip
+            form.add_error(
+                "code", _("Kode salah. Periksa aplikasi autentikator atau pakai kode pemulihan.")
+            )
+    return render(
+        request,
+        "registration/mfa_verify.html",
+        {"form": form, "next": _next(request)},
+        status=status,
+    )
 
 
 @login_required
@@ -140,6 +158,8 @@ def employee_second_factor_reset(request, nip):
     if not decision:
         raise Http404
     second_factor.second_factor_reset(user=employee.user, by=request.user)
-    done = _("Verifikasi dua langkah %(name)s telah diatur ulang dan semua sesinya diakhiri. Ia mendaftarkan aplikasi autentikator lagi saat masuk berikutnya.")  # fmt: skip
+    done = _(
+        "Verifikasi dua langkah %(name)s telah diatur ulang dan semua sesinya diakhiri. Ia mendaftarkan aplikasi autentikator lagi saat masuk berikutnya."
+    )
     messages.success(request, done % {"name": employee.name})
     return redirect("employee_detail", employee.nip)

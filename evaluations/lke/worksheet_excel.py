@@ -149,7 +149,9 @@ def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes], by=None) -> di
                        "all": ", ".join(AnswerKind.values)})  # fmt: skip
         weight = _weight(record["bobot"])
         if weight is None:
-            problem("bobot", _("Bobot harus angka lebih dari 0 sampai 100, paling banyak dua desimal."))  # fmt: skip
+            problem(
+                "bobot", _("Bobot harus angka lebih dari 0 sampai 100, paling banyak dua desimal.")
+            )
         else:
             total += weight
         required = _text(record["bukti_wajib"]).lower()

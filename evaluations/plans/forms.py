@@ -101,5 +101,7 @@ class RoadmapForm(BootstrapForm, forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and not (start <= end <= start + 9):
-            self.add_error("end_year", _("Tahun akhir sama atau sesudah tahun mulai, paling lama 10 tahun."))  # fmt: skip
+            self.add_error(
+                "end_year", _("Tahun akhir sama atau sesudah tahun mulai, paling lama 10 tahun.")
+            )
         return cleaned

@@ -63,7 +63,11 @@ def plans_home(request):
             .select_related("round", "action_plan")
             .order_by("-round__year", "name")
         )  # fmt: skip
-    admin_rounds = [r for r in Round.objects.filter(status__in=services.PUBLISHED) if services.is_admin(request.user, r)]  # fmt: skip
+    admin_rounds = [
+        r
+        for r in Round.objects.filter(status__in=services.PUBLISHED)
+        if services.is_admin(request.user, r)
+    ]
     if not rows and not admin_rounds:
         raise Http404
     return render(
@@ -73,7 +77,11 @@ def plans_home(request):
 
 def _plan_context(request, round_agency, plan, form=None, gaps=None) -> dict:
     user = request.user
-    editable = plan is not None and services.can_edit(user, round_agency) and plan.status != PlanStatus.APPROVED  # fmt: skip
+    editable = (
+        plan is not None
+        and services.can_edit(user, round_agency)
+        and plan.status != PlanStatus.APPROVED
+    )
     taken = set(plan.actions.values_list("value__code", flat=True)) if plan else set()
     actions = (
         list(plan.actions.select_related("value", "owner").prefetch_related("evidence", "links"))
@@ -117,7 +125,11 @@ def plan_detail(request, pk: int):
             elif op == "suggest":
                 value = get_object_or_404(CoreValue, code=request.POST.get("value", ""))
                 action = services.action_from_suggestion(plan=plan, value=value, by=request.user)
-                messages.success(request, _("Kegiatan untuk %(value)s ditambahkan; lengkapi uraiannya.") % {"value": value.name})  # fmt: skip
+                messages.success(
+                    request,
+                    _("Kegiatan untuk %(value)s ditambahkan; lengkapi uraiannya.")
+                    % {"value": value.name},
+                )
                 return redirect("evaluations:plan_action", action.pk)
             elif op == "submit":
                 services.plan_submit(plan=plan, by=request.user)
@@ -152,7 +164,10 @@ def plan_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk: int):
-    action = get_object_or_404(Action.objects.select_related("plan__round_agency__round", "plan__round_agency__agency"), pk=pk)  # fmt: skip
+    action = get_object_or_404(
+        Action.objects.select_related("plan__round_agency__round", "plan__round_agency__agency"),
+        pk=pk,
+    )
     plan = action.plan
     round_agency = _round_agency(request.user, plan.round_agency_id)
     if not services.can_edit(request.user, round_agency):
@@ -244,7 +259,11 @@ def agency_panel(request, code: str):
     agency = _agency(request.user, code)
     team = CultureTeam.objects.filter(agency=agency).first()
     loops = []
-    for round_agency in RoundAgency.objects.filter(agency=agency, round__status__in=services.PUBLISHED).select_related("round").order_by("-round__year"):  # fmt: skip
+    for round_agency in (
+        RoundAgency.objects.filter(agency=agency, round__status__in=services.PUBLISHED)
+        .select_related("round")
+        .order_by("-round__year")
+    ):
         entries = services.actions_by_value(agency, round_agency.round)
         if entries:
             loops.append((round_agency.round, entries))
@@ -309,12 +328,18 @@ def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> 
             member = teams.team_member_set(
                 agency=agency, by=by, nip=post.get("nip", ""), role=post.get("role", "")
             )
-            messages.success(request, _("%(name)s ditambahkan ke tim.") % {"name": member.employee.name})  # fmt: skip
+            messages.success(
+                request, _("%(name)s ditambahkan ke tim.") % {"name": member.employee.name}
+            )
         elif op == "evidence":
             evidence = services.team_as_evidence(
                 user=by, agency=agency, assessment_id=_number(post.get("assessment"))
             )
-            messages.success(request, _("Susunan tim dilampirkan sebagai bukti kriteria %(code)s.") % {"code": evidence.assessment.criterion.code})  # fmt: skip
+            messages.success(
+                request,
+                _("Susunan tim dilampirkan sebagai bukti kriteria %(code)s.")
+                % {"code": evidence.assessment.criterion.code},
+            )
         elif op == "remove":
             teams.team_member_remove(agency=agency, by=by, member_id=_number(post.get("member")))
         elif op == "roadmap":

@@ -145,7 +145,18 @@ def _per_value(workbook: Workbook, data: ReportData) -> None:
         )
         name = row.agency.name if row.agency else data.round.root.name
         bounds = [b for f in row.values() for b in _bounds(f)]
-        sheet.add([row.code, name, row.n, *(_figure(f) for f in row.values()), _figure(individual), band or "", *_bounds(individual), *bounds])  # fmt: skip
+        sheet.add(
+            [
+                row.code,
+                name,
+                row.n,
+                *(_figure(f) for f in row.values()),
+                _figure(individual),
+                band or "",
+                *_bounds(individual),
+                *bounds,
+            ]
+        )
 
     if data.run is not None:
         for row in selectors.figure_rows(data.run, scope=Scope.SUBTREE):

@@ -137,9 +137,9 @@ class Line:
         if not row.invited:
             minimum = f'<span class="text-secondary">{_e(labels["nobody"])}</span>'
         elif row.minimum_met:
-            minimum = f'<span class="text-success-emphasis">✓ {_e(labels["met"])}</span> ({row.completed}/{row.needed})'  # fmt: skip
+            minimum = f'<span class="text-success-emphasis">✓ {_e(labels["met"])}</span> ({row.completed}/{row.needed})'
         else:
-            minimum = f'<span class="text-danger-emphasis">✗ {_e(labels["not_met"])}</span> ({row.completed}/{row.needed})'  # fmt: skip
+            minimum = f'<span class="text-danger-emphasis">✗ {_e(labels["not_met"])}</span> ({row.completed}/{row.needed})'
         percent, met = row.percent, " met" if row.minimum_met else ""
         aria = _e(labels["rate_of"] % {"name": agency.name})
         return mark_safe(  # noqa: S308

@@ -120,7 +120,9 @@ def test_filling_submitting_and_releasing_a_survey_leaves_no_log_entry(province)
             filling.answers_save(participation=participation, answers=full_answers(survey))
             filling.survey_submit(participation=participation)
     close_and_release(round)
-    answers = [ContentType.objects.get_for_model(apps.get_model(label)) for label in audit.NEVER_AUDITED]  # fmt: skip
+    answers = [
+        ContentType.objects.get_for_model(apps.get_model(label)) for label in audit.NEVER_AUDITED
+    ]
     assert not LogEntry.objects.filter(content_type__in=answers).exists()
     # Nothing at all was logged while people answered; closing the round is the only entry.
     new = LogEntry.objects.filter(pk__gt=before)
@@ -187,7 +189,9 @@ def test_the_live_figures_switch_is_a_service_recorded_with_the_actor(client, pr
     other_admin = EmployeeFactory(agency=province.biro).user
     round_live_to_leaders_set(round=round, live=False, by=other_admin)
     entry = last_entry(round)
-    assert entry.actor == other_admin and entry.changes_dict == {"live_to_leaders": ["True", "False"]}  # fmt: skip
+    assert entry.actor == other_admin and entry.changes_dict == {
+        "live_to_leaders": ["True", "False"]
+    }
 
 
 # --- LKE worksheet and assignments ---------------------------------------------------------------
@@ -272,7 +276,9 @@ def test_evaluator_assignment_is_recorded_with_the_actor(province):
     )
     entry = last_entry(assignment, CREATE)
     assert entry.actor == province.admin.user and "evaluator" in entry.changes_dict
-    assert assignments.evaluator_unassign(round_agency=round_agency, evaluator=province.evaluator.user)  # fmt: skip
+    assert assignments.evaluator_unassign(
+        round_agency=round_agency, evaluator=province.evaluator.user
+    )
     assert LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(EvaluatorAssignment),
         object_pk=str(assignment.pk),

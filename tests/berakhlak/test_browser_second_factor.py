@@ -44,7 +44,9 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_enrolment_login_with_a_code_and_a_recovery_code_and_the_lockout(page, live_server, province, settings):  # fmt: skip
+def test_enrolment_login_with_a_code_and_a_recovery_code_and_the_lockout(
+    page, live_server, province, settings
+):
     nip = province.evaluator.nip
     password_step(page, live_server, nip)
     assert "/akun/dua-langkah/" in page.url

@@ -48,7 +48,9 @@ def test_admins_evaluators_leaders_staff_and_superusers_need_it_agents_and_asn_d
 
 
 @pytest.mark.parametrize("who", ["admin", "evaluator", "leader_a"])
-def test_every_page_and_the_django_admin_send_an_unverified_privileged_user_to_enrolment(client, province, who):  # fmt: skip
+def test_every_page_and_the_django_admin_send_an_unverified_privileged_user_to_enrolment(
+    client, province, who
+):
     client.force_login(getattr(province, who).user, second_factor=False)
     names = page_names()
     assert len(names) > 20
@@ -89,7 +91,9 @@ def test_enrolment_at_first_login_shows_recovery_codes_once(client, province):
     assert "<svg" in body and 'data-testid="totp-secret"' in body
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert second_factor.totp_secret(device) in body
-    assert client.get(home.url).content.decode().count(second_factor.totp_secret(device)) == 1  # the same secret on reload  # fmt: skip
+    assert (
+        client.get(home.url).content.decode().count(second_factor.totp_secret(device)) == 1
+    )  # the same secret on reload
     wrong = client.post(reverse("mfa_enrol"), {"code": "000000", "next": "/"})
     assert wrong.status_code == 400 and "Kode salah" in wrong.content.decode()
     done = client.post(reverse("mfa_enrol"), {"code": code_for(device), "next": "/"})
@@ -124,7 +128,10 @@ def test_login_asks_for_the_code_and_goes_on_to_the_page_asked_for(client, provi
     assert offsite.url == "/"  # never sent to another site
     client.post(reverse("logout"))
     password_login(client, province.admin.nip)
-    assert client.get(reverse("mfa_enrol"), {"next": "/peran/"}).url == f"{reverse('mfa_verify')}?next=%2Fperan%2F"  # fmt: skip
+    assert (
+        client.get(reverse("mfa_enrol"), {"next": "/peran/"}).url
+        == f"{reverse('mfa_verify')}?next=%2Fperan%2F"
+    )
 
 
 def test_a_recovery_code_works_once(client, province):
@@ -148,13 +155,17 @@ def test_wrong_codes_lock_the_code_step_like_the_password_step(client, province,
     device = device_for(admin.user)
     password_login(client, admin.nip, REMOTE_ADDR="10.0.0.9")
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        response = client.post(reverse("mfa_verify"), {"code": "000000", "next": "/"}, REMOTE_ADDR="10.0.0.9")  # fmt: skip
+        response = client.post(
+            reverse("mfa_verify"), {"code": "000000", "next": "/"}, REMOTE_ADDR="10.0.0.9"
+        )
     assert response.status_code == 429
     assert "coba lagi setelah 15 menit" in response.content.decode()
     assert client.get(reverse("home"), REMOTE_ADDR="10.0.0.9").url.startswith(reverse("login"))
     # A correct password does not reset the code step's counter, nor does a correct code pass.
     password_login(client, admin.nip, REMOTE_ADDR="10.0.0.9")
-    locked = client.post(reverse("mfa_verify"), {"code": code_for(device), "next": "/"}, REMOTE_ADDR="10.0.0.9")  # fmt: skip
+    locked = client.post(
+        reverse("mfa_verify"), {"code": code_for(device), "next": "/"}, REMOTE_ADDR="10.0.0.9"
+    )
     assert locked.status_code == 429
     assert client.get(reverse("home"), REMOTE_ADDR="10.0.0.9").url.startswith(reverse("login"))
 
@@ -192,7 +203,10 @@ def test_another_admin_resets_the_second_factor_audited_and_the_sessions_end(cli
     own = client.post(reverse("employee_second_factor_reset", args=[province.admin.nip]))
     assert own.status_code == 404
     client.force_login(province.leader_a.user)
-    assert client.post(reverse("employee_second_factor_reset", args=[evaluator.nip])).status_code == 404  # fmt: skip
+    assert (
+        client.post(reverse("employee_second_factor_reset", args=[evaluator.nip])).status_code
+        == 404
+    )
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, province):
@@ -227,7 +241,10 @@ def test_recovery_codes_are_kept_only_as_a_keyed_hash(client, province, settings
     assert all(c.replace("-", "") not in stored for c in codes)
     # Typing a stored value is no code either.
     password_login(client, province.leader_a.nip)
-    assert client.post(reverse("mfa_verify"), {"code": stored.split()[0], "next": "/"}).status_code == 400  # fmt: skip
+    assert (
+        client.post(reverse("mfa_verify"), {"code": stored.split()[0], "next": "/"}).status_code
+        == 400
+    )
     # After a key rotation (the old key kept as a fallback) the codes still work.
     StaticDevice.objects.filter(user=user).update(throttling_failure_count=0)
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]

@@ -47,18 +47,29 @@ def test_an_admin_ends_every_session_of_a_user_audited(client, province):
     assert entry.changes_dict["session_generation"] == ["0", "1"]
     # They log in again as usual.
     again = VerifiedClient()
-    assert again.post(reverse("login"), {"username": target.nip, "password": TEST_PASSWORD}).status_code == 302  # fmt: skip
+    assert (
+        again.post(
+            reverse("login"), {"username": target.nip, "password": TEST_PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_only_an_admin_in_scope_ends_sessions_and_not_their_own(client, province):
     client.force_login(province.admin.user)
-    assert client.post(reverse("employee_sessions_end", args=[province.admin.nip])).status_code == 404  # fmt: skip
+    assert (
+        client.post(reverse("employee_sessions_end", args=[province.admin.nip])).status_code == 404
+    )
     client.force_login(province.leader_a.user)
-    assert client.post(reverse("employee_sessions_end", args=[province.asn_a.nip])).status_code == 404  # fmt: skip
+    assert (
+        client.post(reverse("employee_sessions_end", args=[province.asn_a.nip])).status_code == 404
+    )
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_deactivating_an_employee_ends_their_sessions_and_reactivating_does_not_revive_them(client, province):  # fmt: skip
+def test_deactivating_an_employee_ends_their_sessions_and_reactivating_does_not_revive_them(
+    client, province
+):
     target = province.asn_a
     devices = logged_in(target.user)
     client.force_login(province.admin.user)
@@ -71,18 +82,31 @@ def test_deactivating_an_employee_ends_their_sessions_and_reactivating_does_not_
     target.refresh_from_db()
     assert target.active and target.user.is_active
     assert all(logged_out(c) for c in devices)
-    assert client.post(reverse("employee_active_set", args=[province.admin.nip]), {"active": "0"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            reverse("employee_active_set", args=[province.admin.nip]), {"active": "0"}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_roster_import_that_deactivates_employees_ends_their_sessions():
-    roster_apply(roster_plan_from_file(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False)  # fmt: skip
+    roster_apply(
+        roster_plan_from_file(workbook_bytes(employees=[employee(1), employee(2)])),
+        deactivate_missing=False,
+    )
     stays, leaves = (Employee.objects.get(nip=nip(n, year=1970)) for n in (1, 2))
     stays_device, leaves_device = logged_in(stays.user, 1)[0], logged_in(leaves.user, 1)[0]
-    roster_apply(roster_plan_from_file(workbook_bytes(employees=[employee(1)])), deactivate_missing=True)  # fmt: skip
+    roster_apply(
+        roster_plan_from_file(workbook_bytes(employees=[employee(1)])), deactivate_missing=True
+    )
     assert logged_out(leaves_device)
     assert stays_device.get(reverse("home")).status_code == 200
     # Back in a later file: active again, the old session still ended.
-    roster_apply(roster_plan_from_file(workbook_bytes(employees=[employee(1), employee(2)])), deactivate_missing=False)  # fmt: skip
+    roster_apply(
+        roster_plan_from_file(workbook_bytes(employees=[employee(1), employee(2)])),
+        deactivate_missing=False,
+    )
     leaves.refresh_from_db()
     assert leaves.active and leaves.user.is_active
     assert logged_out(leaves_device)

@@ -158,7 +158,10 @@ def test_evidence_zip_streams_every_file_the_reader_may_download(client, provinc
 
     for outsider in (province.agent_b, province.leader_a, province.asn_a):
         client.force_login(outsider.user)
-        assert client.get(reverse("evaluations:lke_evidence_zip", args=[scored.ra_a.pk])).status_code == 404  # fmt: skip
+        assert (
+            client.get(reverse("evaluations:lke_evidence_zip", args=[scored.ra_a.pk])).status_code
+            == 404
+        )
 
 
 def test_evidence_zip_of_one_component_with_safe_unique_names(client, province, scored):
@@ -239,8 +242,14 @@ def test_agency_recap_pdf_reads_back(client, province, scored):
     assert "Rekap LKE" in text and "Dinas Kesehatan" in text
     assert "SK terlambat." in text and "Final" in text
     client.force_login(province.agent_b.user)
-    assert client.get(reverse("evaluations:lke_recap", args=[scored.ra_a.pk, "pdf"])).status_code == 404  # fmt: skip
-    assert client.get(reverse("evaluations:lke_recap", args=[scored.ra_b.pk, "doc"])).status_code == 404  # fmt: skip
+    assert (
+        client.get(reverse("evaluations:lke_recap", args=[scored.ra_a.pk, "pdf"])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("evaluations:lke_recap", args=[scored.ra_b.pk, "doc"])).status_code
+        == 404
+    )
 
 
 def test_province_recap_for_the_admin_only(client, province, scored):

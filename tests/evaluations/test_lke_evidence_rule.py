@@ -143,7 +143,9 @@ def test_every_refused_state_is_refused_alike_on_every_path(client, world, path,
     user = world.province.agent_a.user
     assert reason in attach(client, world, path, user, world.target.pk)
     assert not Evidence.objects.exists()
-    assert world.target.pk not in {a.pk for a in selectors.evidence_targets(user, world.province.agency_a)}  # fmt: skip
+    assert world.target.pk not in {
+        a.pk for a in selectors.evidence_targets(user, world.province.agency_a)
+    }
     assert not AssessmentEvent.objects.filter(kind=EventKind.EVIDENCE_ADDED).exists()
 
 
@@ -160,7 +162,11 @@ def test_only_the_change_agent_of_the_agency(client, world, path):
 def test_never_another_agencys_criterion(client, world, path):
     other = first(world.setup.ra_b, "1.3")
     result = attach(client, world, path, world.province.agent_a.user, other.pk)
-    assert result == "404" if path == "lke" else f"bukan milik LKE {world.province.agency_a.name}" in result  # fmt: skip
+    assert (
+        result == "404"
+        if path == "lke"
+        else f"bukan milik LKE {world.province.agency_a.name}" in result
+    )
     assert not Evidence.objects.exists()
 
 
@@ -174,7 +180,10 @@ def test_a_missing_criterion_is_refused_and_never_created(client, world, path):
     assert selectors.evidence_targets(agent, world.province.agency_a) == []
     # The forum's event page and the plans' team page read the targets; they create no rows.
     client.force_login(agent)
-    assert client.get(reverse("forums:event", args=[world.forum.slug, world.event.pk])).status_code == 200  # fmt: skip
+    assert (
+        client.get(reverse("forums:event", args=[world.forum.slug, world.event.pk])).status_code
+        == 200
+    )
     assert client.get(reverse("evaluations:plan_team", args=["DINKES"])).status_code == 200
     assert not Assessment.objects.filter(round_agency=world.setup.ra_a).exists()
     assert not Evidence.objects.exists()
@@ -194,7 +203,9 @@ def _stored_like_the_lke_upload(w, agent):
 @pytest.mark.parametrize("path", PATHS)
 def test_a_draft_inside_the_open_window_takes_the_file(client, world, path):
     agent = world.province.agent_a.user
-    assert world.target.pk in {a.pk for a in selectors.evidence_targets(agent, world.province.agency_a)}  # fmt: skip
+    assert world.target.pk in {
+        a.pk for a in selectors.evidence_targets(agent, world.province.agency_a)
+    }
     assert attach(client, world, path, agent, world.target.pk) == ""
     _stored_like_the_lke_upload(world, agent)
 
@@ -207,7 +218,9 @@ def test_a_requested_revision_takes_the_file_after_the_round_closed(client, worl
     round_update(world, status=RoundStatus.CLOSED)
     world.target.refresh_from_db()
     agent = world.province.agent_a.user
-    assert [a.pk for a in selectors.evidence_targets(agent, world.province.agency_a)] == [world.target.pk]  # fmt: skip
+    assert [a.pk for a in selectors.evidence_targets(agent, world.province.agency_a)] == [
+        world.target.pk
+    ]
     assert attach(client, world, path, agent, world.target.pk) == ""
     _stored_like_the_lke_upload(world, agent)
 

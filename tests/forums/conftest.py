@@ -18,7 +18,19 @@ XSS = (
     "<svg onload=alert(5)></svg> [data](data:text/html;base64,PHNjcmlwdD4=) "
     '<a href="jav&#x09;ascript:alert(6)">tab</a> <style>body{display:none}</style>'
 )
-BAD = ("<script", "onerror", "javascript:", "onclick", "<iframe", "<img", "<svg", "onload", "data:", "<style", "jav\tascript")  # fmt: skip
+BAD = (
+    "<script",
+    "onerror",
+    "javascript:",
+    "onclick",
+    "<iframe",
+    "<img",
+    "<svg",
+    "onload",
+    "data:",
+    "<style",
+    "jav\tascript",
+)
 SK_DAY = dt.date(2024, 9, 2)
 
 
@@ -38,15 +50,33 @@ def f(province):
     core_values_ensure()  # browser tests (transactional) flush the data-migration rows
     x = F()
     x.forum = Forum.objects.create(name="FOSKO Uji", slug="fosko-uji", root=province.root)
-    x.consult = Category.objects.create(forum=x.forum, kind=CategoryKind.CONSULTATION, name="Konsultasi", order=1)  # fmt: skip
-    x.practice = Category.objects.create(forum=x.forum, kind=CategoryKind.GOOD_PRACTICE, name="Praktik Baik", order=2)  # fmt: skip
-    x.news = Category.objects.create(forum=x.forum, kind=CategoryKind.ANNOUNCEMENT, name="Pengumuman", order=3, members_may_post=False)  # fmt: skip
+    x.consult = Category.objects.create(
+        forum=x.forum, kind=CategoryKind.CONSULTATION, name="Konsultasi", order=1
+    )
+    x.practice = Category.objects.create(
+        forum=x.forum, kind=CategoryKind.GOOD_PRACTICE, name="Praktik Baik", order=2
+    )
+    x.news = Category.objects.create(
+        forum=x.forum,
+        kind=CategoryKind.ANNOUNCEMENT,
+        name="Pengumuman",
+        order=3,
+        members_may_post=False,
+    )
     member(x.forum, province.agent_a, province.agency_a)
     member(x.forum, province.agent_b, province.agency_b)
     x.moderator = EmployeeFactory(agency=province.agency_b, name="Moderator Forum")
     member(x.forum, x.moderator, province.agency_b, moderator=True)
     x.former = EmployeeFactory(agency=province.agency_a, name="Mantan Anggota")
-    Membership.objects.create(forum=x.forum, employee=x.former, agency=province.agency_a, sk_number="1/2023", sk_date=dt.date(2023, 1, 2), active_from=dt.date(2023, 1, 2), active_to=dt.date(2023, 12, 31))  # fmt: skip
+    Membership.objects.create(
+        forum=x.forum,
+        employee=x.former,
+        agency=province.agency_a,
+        sk_number="1/2023",
+        sk_date=dt.date(2023, 1, 2),
+        active_from=dt.date(2023, 1, 2),
+        active_to=dt.date(2023, 12, 31),
+    )
     return x
 
 

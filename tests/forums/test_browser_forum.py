@@ -37,9 +37,23 @@ def test_question_answer_accept_and_event_check_in(browser, live_server, provinc
         (province.agent_a, province.agency_a),
         (province.agent_b, province.agency_b),
     ):
-        Membership.objects.create(forum=forum, employee=person, agency=agency, sk_number="061/2024", sk_date=day, active_from=day)  # fmt: skip
+        Membership.objects.create(
+            forum=forum,
+            employee=person,
+            agency=agency,
+            sk_number="061/2024",
+            sk_date=day,
+            active_from=day,
+        )
     now = timezone.now()
-    event = Event.objects.create(forum=forum, kind=EventKind.TRAINING, title="Pelatihan Agen Perubahan", place="Aula", starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(hours=4))  # fmt: skip
+    event = Event.objects.create(
+        forum=forum,
+        kind=EventKind.TRAINING,
+        title="Pelatihan Agen Perubahan",
+        place="Aula",
+        starts_at=now - dt.timedelta(minutes=10),
+        ends_at=now + dt.timedelta(hours=4),
+    )
 
     asker_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
     asker = asker_ctx.new_page()
@@ -121,9 +135,19 @@ def test_question_answer_accept_and_event_check_in(browser, live_server, provinc
 
 def test_members_events_evidence_library_and_moderation(browser, live_server, province):
     forum = Forum.objects.create(name="FOSKO SI DARA", slug="fosko-si-dara", root=province.root)
-    consult = Category.objects.create(forum=forum, kind=CategoryKind.CONSULTATION, name="Konsultasi")  # fmt: skip
+    consult = Category.objects.create(
+        forum=forum, kind=CategoryKind.CONSULTATION, name="Konsultasi"
+    )
     day = dt.date(2024, 9, 2)
-    Membership.objects.create(forum=forum, employee=province.agent_b, agency=province.agency_b, sk_number="061/2024", sk_date=day, active_from=day, moderator=True)  # fmt: skip
+    Membership.objects.create(
+        forum=forum,
+        employee=province.agent_b,
+        agency=province.agency_b,
+        sk_number="061/2024",
+        sk_date=day,
+        active_from=day,
+        moderator=True,
+    )
     setup = lke_round(province)
     criterion = setup.ra_a.assessments.get(criterion__code="4.1")
 
@@ -163,7 +187,9 @@ def test_members_events_evidence_library_and_moderation(browser, live_server, pr
     )  # from the QR link
     agent.get_by_role("button", name="Isi daftar hadir").click()
     expect(agent.get_by_test_id("attended")).to_be_visible()
-    agent.get_by_label("Lampirkan daftar hadir sebagai bukti LKE Dinas Kesehatan").select_option(str(criterion.pk))  # fmt: skip
+    agent.get_by_label("Lampirkan daftar hadir sebagai bukti LKE Dinas Kesehatan").select_option(
+        str(criterion.pk)
+    )
     agent.get_by_role("button", name="Lampirkan").click()
     expect(agent.get_by_text("Daftar hadir dilampirkan sebagai bukti kriteria 4.1")).to_be_visible()
     assert Evidence.objects.get().assessment == criterion
@@ -180,7 +206,9 @@ def test_members_events_evidence_library_and_moderation(browser, live_server, pr
     expect(agent.get_by_test_id("practices")).to_contain_text("Dinas Kesehatan")
     shot(agent, "forum-library-phone")
 
-    thread = Thread.objects.create(forum=forum, category=consult, title="Tanya rencana aksi", author=province.agent_b.user)  # fmt: skip
+    thread = Thread.objects.create(
+        forum=forum, category=consult, title="Tanya rencana aksi", author=province.agent_b.user
+    )
     thread.posts.create(author=province.agent_b.user, body="Tanya", body_html="<p>Tanya</p>")
     agent.goto(f"{live_server.url}/forum/{forum.slug}/utas/{thread.pk}/")
     agent.get_by_label("Isi balasan").fill("Promosi yang tidak pantas")

@@ -97,7 +97,10 @@ def test_delete_keeps_the_row_and_the_text_for_moderators(client, province, f, t
 def test_reply_mention_and_accepted_answer_notify_in_the_same_transaction(province, f, thread):
     post = reply(thread, province.agent_b.user, f"Lihat juga @{f.moderator.nip}")
     kinds = dict(Notice.objects.values_list("recipient_id", "kind"))
-    assert kinds == {province.agent_a.user.pk: NoticeKind.REPLY, f.moderator.user.pk: NoticeKind.MENTION}  # fmt: skip
+    assert kinds == {
+        province.agent_a.user.pk: NoticeKind.REPLY,
+        f.moderator.user.pk: NoticeKind.MENTION,
+    }
     services.answer_accept(post=post, by=province.agent_a.user)
     assert Notice.objects.filter(recipient=province.agent_b.user, kind=NoticeKind.ACCEPTED).exists()
     reply(thread, province.agent_a.user, "Terima kasih")  # the asker's own reply: nobody

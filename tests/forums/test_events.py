@@ -26,9 +26,19 @@ def test_check_in_refuses_a_wrong_or_expired_code(province, f, event):
     with pytest.raises(ValidationError, match="salah"):
         services.event_check_in(event=event, by=agent, code="XXXXXX")
     with pytest.raises(ValidationError, match="hanya berlaku"):
-        services.event_check_in(event=event, by=agent, code=event.checkin_code, now=event.ends_at + dt.timedelta(hours=2))  # fmt: skip
+        services.event_check_in(
+            event=event,
+            by=agent,
+            code=event.checkin_code,
+            now=event.ends_at + dt.timedelta(hours=2),
+        )
     with pytest.raises(ValidationError, match="hanya berlaku"):
-        services.event_check_in(event=event, by=agent, code=event.checkin_code, now=event.starts_at - dt.timedelta(hours=2))  # fmt: skip
+        services.event_check_in(
+            event=event,
+            by=agent,
+            code=event.checkin_code,
+            now=event.starts_at - dt.timedelta(hours=2),
+        )
     old = event.checkin_code
     services.event_code_renew(event=event, by=province.admin.user)
     with pytest.raises(ValidationError, match="sudah diganti"):
@@ -36,7 +46,9 @@ def test_check_in_refuses_a_wrong_or_expired_code(province, f, event):
     with pytest.raises(ValidationError):
         services.event_check_in(event=event, by=province.leader_a.user, code=event.checkin_code)
     assert not Registration.objects.filter(attended_at__isnull=False).exists()
-    registration = services.event_check_in(event=event, by=agent, code=f" {event.checkin_code.lower()} ")  # fmt: skip
+    registration = services.event_check_in(
+        event=event, by=agent, code=f" {event.checkin_code.lower()} "
+    )
     assert (
         registration.attended_at is not None and registration.checkin_method == CheckinMethod.CODE
     )
@@ -58,10 +70,15 @@ def test_check_in_through_the_qr_link(client, province, f, event):
 
 def test_the_screen_shows_the_code_and_a_qr_code_of_the_check_in_link(client, province, f, event):
     client.force_login(province.admin.user)
-    page = client.get(reverse("forums:event_screen", args=[f.forum.slug, event.pk])).content.decode()  # fmt: skip
+    page = client.get(
+        reverse("forums:event_screen", args=[f.forum.slug, event.pk])
+    ).content.decode()
     assert event.checkin_code in page and "<svg" in page
     assert f"?kode={event.checkin_code}" in page
-    count = client.get(reverse("forums:event_screen", args=[f.forum.slug, event.pk]), headers={"HX-Request": "true"})  # fmt: skip
+    count = client.get(
+        reverse("forums:event_screen", args=[f.forum.slug, event.pk]),
+        headers={"HX-Request": "true"},
+    )
     assert "0 hadir" in count.content.decode() and "<svg" not in count.content.decode()
 
 
@@ -96,10 +113,29 @@ def test_the_committee_marks_attendance_at_the_desk(client, province, f, event):
 def test_admins_create_events_with_their_dates_checked(client, province, f):
     client.force_login(province.admin.user)
     url = reverse("forums:events", args=[f.forum.slug])
-    bad = client.post(url, {"kind": "TRAINING", "title": "Rakor", "starts_at": "2026-12-01T10:00", "ends_at": "2026-12-01T09:00", "place": "Aula"})  # fmt: skip
+    bad = client.post(
+        url,
+        {
+            "kind": "TRAINING",
+            "title": "Rakor",
+            "starts_at": "2026-12-01T10:00",
+            "ends_at": "2026-12-01T09:00",
+            "place": "Aula",
+        },
+    )
     assert bad.status_code == 400 and "sebelum waktu mulai" in bad.content.decode()
     assert 'value="Rakor"' in bad.content.decode()  # what was typed stays
-    good = client.post(url, {"kind": "COORDINATION", "title": "Rakor", "starts_at": "2026-12-01T09:00", "ends_at": "2026-12-01T12:00", "online_url": "https://zoom.example/j/1", "capacity": "40"})  # fmt: skip
+    good = client.post(
+        url,
+        {
+            "kind": "COORDINATION",
+            "title": "Rakor",
+            "starts_at": "2026-12-01T09:00",
+            "ends_at": "2026-12-01T12:00",
+            "online_url": "https://zoom.example/j/1",
+            "capacity": "40",
+        },
+    )
     event = Event.objects.get()
     assert good.url == reverse("forums:event", args=[f.forum.slug, event.pk])
     assert event.capacity == 40 and len(event.checkin_code) == 6
@@ -112,12 +148,23 @@ def test_minutes_are_sanitised_and_materials_checked(client, province, f, event)
 
     client.force_login(province.admin.user)
     url = reverse("forums:event", args=[f.forum.slug, event.pk])
-    client.post(url, {"op": "minutes", "minutes": "- poin <script>alert(1)</script>", "files": [SimpleUploadedFile("materi.pdf", PDF)]})  # fmt: skip
+    client.post(
+        url,
+        {
+            "op": "minutes",
+            "minutes": "- poin <script>alert(1)</script>",
+            "files": [SimpleUploadedFile("materi.pdf", PDF)],
+        },
+    )
     event.refresh_from_db()
     assert event.materials.count() == 1
     page = client.get(url).content.decode()
     assert "<li>poin" in page and "<script>alert(1)" not in page
-    response = client.post(url, {"op": "minutes", "minutes": "x", "files": [SimpleUploadedFile("virus.pdf", b"MZ")]}, follow=True)  # fmt: skip
+    response = client.post(
+        url,
+        {"op": "minutes", "minutes": "x", "files": [SimpleUploadedFile("virus.pdf", b"MZ")]},
+        follow=True,
+    )
     assert "virus.pdf" in response.content.decode() and event.materials.count() == 1
 
 
@@ -128,10 +175,14 @@ def attendance_download(client, f, event, fmt: str):
         return "".join(
             page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
         )
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))  # fmt: skip
+    return list(
+        load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
+    )
 
 
-def test_attendance_lists_hold_a_members_own_agency_only_and_everything_for_managers(client, province, f, event):  # fmt: skip
+def test_attendance_lists_hold_a_members_own_agency_only_and_everything_for_managers(
+    client, province, f, event
+):
     services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
     services.event_check_in(event=event, by=province.agent_b.user, code=event.checkin_code)
     a, b = province.agent_a, province.agent_b
@@ -146,11 +197,16 @@ def test_attendance_lists_hold_a_members_own_agency_only_and_everything_for_mana
     client.force_login(a.user)
     assert [r[2] for r in attendance_download(client, f, event, "xlsx")] == [a.nip]
     client.force_login(province.admin.user)  # the forum's manager: everyone
-    assert sorted(r[2] for r in attendance_download(client, f, event, "xlsx")) == sorted([a.nip, b.nip])  # fmt: skip
+    assert sorted(r[2] for r in attendance_download(client, f, event, "xlsx")) == sorted(
+        [a.nip, b.nip]
+    )
     text = attendance_download(client, f, event, "pdf")
     assert a.nip in text and b.nip in text
     client.force_login(province.leader_a.user)  # not a member
-    assert client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, "pdf"])).status_code == 404  # fmt: skip
+    assert (
+        client.get(reverse("forums:attendance", args=[f.forum.slug, event.pk, "pdf"])).status_code
+        == 404
+    )
 
 
 def test_spreadsheet_cells_never_become_formulas(province, f, event):
@@ -168,7 +224,9 @@ def test_spreadsheet_cells_never_become_formulas(province, f, event):
     assert sheet["E2"].is_date and sheet["C2"].data_type == "s"
 
 
-def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_only(client, province, f, event):  # fmt: skip
+def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_only(
+    client, province, f, event
+):
     setup = lke_round(province)
     own = setup.ra_a.assessments.get(criterion__code="4.1")
     other_agency = setup.ra_b.assessments.get(criterion__code="4.1")
@@ -180,12 +238,15 @@ def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_onl
     with pytest.raises(ValidationError, match=f"bukan milik LKE {province.agency_a.name}"):
         services.attendance_to_evidence(event=event, by=agent, assessment_id=other_agency.pk)
     with pytest.raises(ValidationError, match="bukan milik LKE"):  # agent B may not touch A's LKE
-        services.attendance_to_evidence(event=event, by=province.agent_b.user, assessment_id=own.pk)  # fmt: skip
+        services.attendance_to_evidence(event=event, by=province.agent_b.user, assessment_id=own.pk)
     assert not Evidence.objects.exists()
     client.force_login(agent)
     page = client.get(reverse("forums:event", args=[f.forum.slug, event.pk])).content.decode()
     assert f'value="{own.pk}"' in page and f'value="{other_agency.pk}"' not in page
-    client.post(reverse("forums:event", args=[f.forum.slug, event.pk]), {"op": "evidence", "assessment": own.pk})  # fmt: skip
+    client.post(
+        reverse("forums:event", args=[f.forum.slug, event.pk]),
+        {"op": "evidence", "assessment": own.pk},
+    )
     evidence = Evidence.objects.get()
     assert evidence.assessment == own and evidence.content_type == "application/pdf"
     assert "Pelatihan Agen Perubahan" in evidence.description and evidence.uploaded_by == agent
@@ -201,7 +262,7 @@ def test_no_evidence_once_the_criterion_is_submitted(province, f, event):
     own = force_status(setup.ra_a.assessments.get(criterion__code="4.1"), "SUBMITTED")
     services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
     with pytest.raises(ValidationError, match="sudah diajukan"):
-        services.attendance_to_evidence(event=event, by=province.agent_a.user, assessment_id=own.pk)  # fmt: skip
+        services.attendance_to_evidence(event=event, by=province.agent_a.user, assessment_id=own.pk)
     assert not Evidence.objects.exists()
 
 
@@ -216,7 +277,9 @@ def test_a_walk_in_takes_a_free_seat_and_is_refused_at_a_full_event(province, f,
     members always check in, full or not."""
     event.capacity = 1
     event.save()
-    walk_in = services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)  # fmt: skip
+    walk_in = services.event_check_in(
+        event=event, by=province.agent_a.user, code=event.checkin_code
+    )
     assert walk_in.attended_at is not None
     with pytest.raises(ValidationError, match="penuh"):
         services.event_check_in(event=event, by=province.agent_b.user, code=event.checkin_code)
@@ -226,7 +289,9 @@ def test_a_walk_in_takes_a_free_seat_and_is_refused_at_a_full_event(province, f,
     services.event_register(event=event, by=f.moderator.user)
     event.capacity = 1  # lowered after registrations: the registered still get in
     event.save()
-    assert services.event_check_in(event=event, by=f.moderator.user, code=event.checkin_code).attended_at  # fmt: skip
+    assert services.event_check_in(
+        event=event, by=f.moderator.user, code=event.checkin_code
+    ).attended_at
 
 
 @pytest.mark.skipif(

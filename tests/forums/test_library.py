@@ -16,7 +16,16 @@ pytestmark = pytest.mark.django_db
 def test_members_share_a_practice_of_their_own_agency(client, province, f):
     client.force_login(province.agent_a.user)
     url = reverse("forums:library", args=[f.forum.slug])
-    response = client.post(url, {"title": "Layanan tanpa antre", "body": "Reservasi **daring**", "values": ["BP", "AD"], "agency": province.agency_b.pk, "files": [SimpleUploadedFile("sop.pdf", PDF)]})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "title": "Layanan tanpa antre",
+            "body": "Reservasi **daring**",
+            "values": ["BP", "AD"],
+            "agency": province.agency_b.pk,
+            "files": [SimpleUploadedFile("sop.pdf", PDF)],
+        },
+    )
     practice = Practice.objects.get()
     assert response.url.endswith(f"#practice-{practice.pk}")
     assert practice.agency == province.agency_a  # members cannot file for another agency
@@ -26,7 +35,10 @@ def test_members_share_a_practice_of_their_own_agency(client, province, f):
 
 def test_admins_file_a_practice_for_any_agency(client, province, f):
     client.force_login(province.admin.user)
-    client.post(reverse("forums:library", args=[f.forum.slug]), {"title": "Mentoring", "body": "x", "values": ["KO"], "agency": province.agency_b.pk})  # fmt: skip
+    client.post(
+        reverse("forums:library", args=[f.forum.slug]),
+        {"title": "Mentoring", "body": "x", "values": ["KO"], "agency": province.agency_b.pk},
+    )
     assert Practice.objects.get().agency == province.agency_b
 
 
@@ -45,8 +57,24 @@ def test_a_practice_needs_a_value_and_is_sanitised(client, province, f):
 def test_library_filters_by_value_agency_and_words(client, province, f):
     client.force_login(province.admin.user)
     url = reverse("forums:library", args=[f.forum.slug])
-    client.post(url, {"title": "Layanan tanpa antre", "body": "reservasi", "values": ["BP"], "agency": province.agency_a.pk})  # fmt: skip
-    client.post(url, {"title": "Pojok integritas", "body": "laporan terbuka", "values": ["AK", "BP"], "agency": province.agency_b.pk})  # fmt: skip
+    client.post(
+        url,
+        {
+            "title": "Layanan tanpa antre",
+            "body": "reservasi",
+            "values": ["BP"],
+            "agency": province.agency_a.pk,
+        },
+    )
+    client.post(
+        url,
+        {
+            "title": "Pojok integritas",
+            "body": "laporan terbuka",
+            "values": ["AK", "BP"],
+            "agency": province.agency_b.pk,
+        },
+    )
     client.force_login(province.agent_b.user)
 
     def titles(**query):

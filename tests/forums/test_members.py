@@ -19,11 +19,22 @@ pytestmark = pytest.mark.django_db
 def test_admin_nominates_a_change_agent_for_the_agency_of_the_employee(client, province, f):
     client.force_login(province.admin.user)
     url = reverse("forums:members", args=[f.forum.slug])
-    response = client.post(url, {"nip": province.asn_unit.nip, "sk_number": "061/0421/ORG/2024", "sk_date": "2024-10-01", "active_to": "2025-12-31", "role_model": "1"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "nip": province.asn_unit.nip,
+            "sk_number": "061/0421/ORG/2024",
+            "sk_date": "2024-10-01",
+            "active_to": "2025-12-31",
+            "role_model": "1",
+        },
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(employee=province.asn_unit)
     assert membership.agency == province.agency_a  # the UPTD's OPD
-    assert membership.active_from == dt.date(2024, 10, 1) and membership.active_to == dt.date(2025, 12, 31)  # fmt: skip
+    assert membership.active_from == dt.date(2024, 10, 1) and membership.active_to == dt.date(
+        2025, 12, 31
+    )
     assert membership.role_model and not membership.moderator
     assert LogEntry.objects.get_for_object(membership).exists()
     page = client.get(url).content.decode()
@@ -33,19 +44,37 @@ def test_admin_nominates_a_change_agent_for_the_agency_of_the_employee(client, p
 def test_nomination_is_refused_with_the_reason(client, province, f):
     client.force_login(province.admin.user)
     url = reverse("forums:members", args=[f.forum.slug])
-    response = client.post(url, {"nip": "199001012020121999", "sk_number": "1", "sk_date": "2024-10-01"})  # fmt: skip
+    response = client.post(
+        url, {"nip": "199001012020121999", "sk_number": "1", "sk_date": "2024-10-01"}
+    )
     assert response.status_code == 400 and "Tidak ada pegawai aktif" in response.content.decode()
-    response = client.post(url, {"nip": province.asn_a.nip, "sk_number": "1", "sk_date": "2024-10-01", "active_to": "2024-01-01"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "nip": province.asn_a.nip,
+            "sk_number": "1",
+            "sk_date": "2024-10-01",
+            "active_to": "2024-01-01",
+        },
+    )
     assert response.status_code == 400 and "sebelum tanggal mulai" in response.content.decode()
     assert province.asn_a.nip in response.content.decode()  # what was typed stays
     with pytest.raises(ValidationError):
-        services.membership_nominate(forum=f.forum, by=province.agent_a.user, nip=province.asn_a.nip, sk_number="1", sk_date=dt.date(2024, 1, 1))  # fmt: skip
+        services.membership_nominate(
+            forum=f.forum,
+            by=province.agent_a.user,
+            nip=province.asn_a.nip,
+            sk_number="1",
+            sk_date=dt.date(2024, 1, 1),
+        )
 
 
 def test_ending_a_membership_keeps_it_in_the_history(client, province, f):
     membership = Membership.objects.get(employee=province.agent_a)
     client.force_login(province.admin.user)
-    client.post(reverse("forums:members", args=[f.forum.slug]), {"op": "end", "membership": membership.pk})  # fmt: skip
+    client.post(
+        reverse("forums:members", args=[f.forum.slug]), {"op": "end", "membership": membership.pk}
+    )
     membership.refresh_from_db()
     assert membership.active_to is not None
     permissions.membership_cache_clear(province.agent_a.user)

@@ -28,7 +28,9 @@ READ_PAGES = ("home", "members", "library", "events", "thread_new")
     ("leader", 404), ("asn", 404), ("former", 404), ("evaluator", 404),
 ])  # fmt: skip
 def test_forum_pages_for_members_and_admins_only(client, province, f, event, who, status):
-    thread = services.thread_create(category=f.consult, by=province.agent_b.user, title="T", body="B")  # fmt: skip
+    thread = services.thread_create(
+        category=f.consult, by=province.agent_b.user, title="T", body="B"
+    )
     client.force_login(_people(province, f)[who].user)
     urls = [reverse(f"forums:{name}", args=[f.forum.slug]) for name in READ_PAGES]
     urls += [
@@ -40,7 +42,9 @@ def test_forum_pages_for_members_and_admins_only(client, province, f, event, who
         assert client.get(url).status_code == status, url
 
 
-def test_the_forum_list_leads_a_member_to_the_forum_and_shows_outsiders_nothing(client, province, f):  # fmt: skip
+def test_the_forum_list_leads_a_member_to_the_forum_and_shows_outsiders_nothing(
+    client, province, f
+):
     client.force_login(province.agent_a.user)
     assert client.get(reverse("forums:list")).url == reverse("forums:home", args=[f.forum.slug])
     client.force_login(province.leader_a.user)
@@ -56,7 +60,12 @@ def test_admin_pages_are_404_for_members_and_moderators(client, province, f, eve
         assert client.get(screen).status_code == 404
         assert client.post(new_code).status_code == 404
         members = reverse("forums:members", args=[f.forum.slug])
-        assert client.post(members, {"nip": province.asn_a.nip, "sk_number": "1", "sk_date": "2024-09-02"}).status_code == 404  # fmt: skip
+        assert (
+            client.post(
+                members, {"nip": province.asn_a.nip, "sk_number": "1", "sk_date": "2024-09-02"}
+            ).status_code
+            == 404
+        )
         events = reverse("forums:events", args=[f.forum.slug])
         assert client.post(events, {"title": "X"}).status_code == 404
     client.force_login(province.admin.user)
@@ -83,19 +92,28 @@ def test_the_new_thread_page_offers_only_the_categories_one_may_post_in(client, 
     page = client.get(reverse("forums:thread_new", args=[f.forum.slug])).content.decode()
     assert "Konsultasi" in page and "Pengumuman" not in page
     client.force_login(f.moderator.user)
-    assert "Pengumuman" in client.get(reverse("forums:thread_new", args=[f.forum.slug])).content.decode()  # fmt: skip
+    assert (
+        "Pengumuman"
+        in client.get(reverse("forums:thread_new", args=[f.forum.slug])).content.decode()
+    )
 
 
 def test_moderators_lock_hide_and_move_members_cannot(client, province, f):
-    thread = services.thread_create(category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi")  # fmt: skip
+    thread = services.thread_create(
+        category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi"
+    )
     for action in ("lock", "hide", "move"):
         with pytest.raises(ValidationError):
-            services.thread_moderate(thread=thread, by=province.agent_a.user, action=action, category=f.practice)  # fmt: skip
+            services.thread_moderate(
+                thread=thread, by=province.agent_a.user, action=action, category=f.practice
+            )
     services.thread_moderate(thread=thread, by=f.moderator.user, action="lock")
     with pytest.raises(ValidationError, match="dikunci"):
         services.post_create(thread=thread, by=province.agent_b.user, body="Balas")
     services.post_create(thread=thread, by=f.moderator.user, body="Catatan moderator")
-    services.thread_moderate(thread=thread, by=province.admin.user, action="move", category=f.practice)  # fmt: skip
+    services.thread_moderate(
+        thread=thread, by=province.admin.user, action="move", category=f.practice
+    )
     services.thread_moderate(thread=thread, by=f.moderator.user, action="hide")
     thread.refresh_from_db()
     assert thread.locked and thread.hidden and thread.category == f.practice
@@ -107,8 +125,10 @@ def test_moderators_lock_hide_and_move_members_cannot(client, province, f):
 
 
 def test_moderation_through_the_page(client, province, f):
-    thread = services.thread_create(category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi")  # fmt: skip
-    reply = services.post_create(thread=thread, by=province.agent_b.user, body="Iklan tidak pantas")  # fmt: skip
+    thread = services.thread_create(
+        category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi"
+    )
+    reply = services.post_create(thread=thread, by=province.agent_b.user, body="Iklan tidak pantas")
     action = reverse("forums:thread_action", args=[f.forum.slug, thread.pk])
     client.force_login(province.agent_a.user)
     client.post(action, {"action": "hide", "post": reply.pk})
@@ -124,7 +144,9 @@ def test_moderation_through_the_page(client, province, f):
 
 
 def test_only_the_asker_or_a_moderator_accepts_an_answer(province, f):
-    thread = services.thread_create(category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi")  # fmt: skip
+    thread = services.thread_create(
+        category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi"
+    )
     question = thread.posts.get()
     answer = services.post_create(thread=thread, by=province.agent_b.user, body="Jawab")
     with pytest.raises(ValidationError, match="penanya"):
@@ -144,7 +166,9 @@ def test_only_the_asker_or_a_moderator_accepts_an_answer(province, f):
 
 
 def test_no_accepted_answer_outside_consultations(province, f):
-    thread = services.thread_create(category=f.practice, by=province.agent_a.user, title="Praktik", body="Isi")  # fmt: skip
+    thread = services.thread_create(
+        category=f.practice, by=province.agent_a.user, title="Praktik", body="Isi"
+    )
     reply = services.post_create(thread=thread, by=province.agent_b.user, body="Bagus")
     with pytest.raises(ValidationError, match="konsultasi"):
         services.answer_accept(post=reply, by=province.agent_a.user)

@@ -22,7 +22,9 @@ from tests.reports.factories import survey_round
 UNIT_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")
 
 
-def agencies_add(parent: Agency, count: int, *, prefix: str, kind: str = AgencyKind.DINAS) -> list[Agency]:  # fmt: skip
+def agencies_add(
+    parent: Agency, count: int, *, prefix: str, kind: str = AgencyKind.DINAS
+) -> list[Agency]:
     """`count` agencies under `parent` in one insert (paths rebuilt once)."""
     created = Agency.objects.bulk_create(
         Agency(code=f"{prefix}{i:04d}", name=f"Unit {prefix} {i:04d}", kind=kind, parent=parent)
@@ -45,7 +47,11 @@ def _figures(run: IndexRun, scope: str, agency: RoundAgency | None, rng: random.
     values = []
     for code in (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE"):
         if hidden:
-            rows.append(IndexFigure(**base, code=code, n=n, suppressed=True, reason="kurang dari 5 responden"))  # fmt: skip
+            rows.append(
+                IndexFigure(
+                    **base, code=code, n=n, suppressed=True, reason="kurang dari 5 responden"
+                )
+            )
             continue
         value = (
             Decimal(sum(values) / len(values)).quantize(Decimal("0.1"))

@@ -108,7 +108,9 @@ def test_the_wide_level_works_without_javascript(browser, live_server, province)
     agencies_add(province.root, 60, prefix="OPD")
     round = survey_round(province)
     figures_write(round)
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})  # fmt: skip
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     browser_login(page, live_server, province.admin.nip)
     page.goto(f"{live_server.url}/dasbor/{round.pk}/")
@@ -128,14 +130,24 @@ def test_leader_compares_with_last_year_on_desktop_and_phone(browser, live_serve
     screen reader too; on a phone the chart's labels stay readable (>= 11 px)."""
     core_values_ensure()
     before = survey_round(province, year=2025)
-    respond(before, "DINKES", {"BP": 70, "AK": 70, "KO": 60, "HA": 55, "LO": 65, "AD": 30, "KL": 50}, count=6)  # fmt: skip
+    respond(
+        before,
+        "DINKES",
+        {"BP": 70, "AK": 70, "KO": 60, "HA": 55, "LO": 65, "AD": 30, "KL": 50},
+        count=6,
+    )
     respond(before, "DISDIK", 60, count=6)
     for status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
         if status == RoundStatus.PUBLISHED:
             index_compute_now(round=before)
         round_status_set(before, status)
     now = survey_round(province, year=2026)
-    respond(now, "DINKES", {"BP": 80, "AK": 68, "KO": 60, "HA": 55, "LO": 65, "AD": 40, "KL": 50}, count=6)  # fmt: skip
+    respond(
+        now,
+        "DINKES",
+        {"BP": 80, "AK": 68, "KO": 60, "HA": 55, "LO": 65, "AD": 40, "KL": 50},
+        count=6,
+    )
     respond(now, "DISDIK", 60, count=6)
     round_status_set(now, RoundStatus.CLOSED)
     index_compute_now(round=now)

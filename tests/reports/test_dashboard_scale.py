@@ -60,10 +60,16 @@ def page_queries(client, round, *, cold: bool) -> dict[str, int]:
 def test_the_same_queries_at_10_and_at_200_units(client, province):
     client.force_login(province.admin.user)
     small, _run = wide_round(province, opds=10, units=10)
-    cold_small, warm_small = page_queries(client, small, cold=True), page_queries(client, small, cold=False)  # fmt: skip
+    cold_small, warm_small = (
+        page_queries(client, small, cold=True),
+        page_queries(client, small, cold=False),
+    )
     large, _run = wide_round(province, opds=200, units=200)
     assert RoundAgency.objects.filter(round=large).count() > 400
-    cold_large, warm_large = page_queries(client, large, cold=True), page_queries(client, large, cold=False)  # fmt: skip
+    cold_large, warm_large = (
+        page_queries(client, large, cold=True),
+        page_queries(client, large, cold=False),
+    )
     assert cold_small == cold_large
     assert warm_small == warm_large
     # A cached page skips the figure reads altogether.
@@ -105,7 +111,9 @@ def test_a_wide_level_shows_one_page_a_search_and_more(client, province):
     assert known == sorted(known, reverse=True)
 
     # "Tampilkan berikutnya" with htmx: only the next rows, then a new "more" line.
-    more = client.get(url, {"mulai": LEVEL_PAGE}, headers={"HX-Request": "true", "HX-Target": "units-more"})  # fmt: skip
+    more = client.get(
+        url, {"mulai": LEVEL_PAGE}, headers={"HX-Request": "true", "HX-Target": "units-more"}
+    )
     fragment = more.content.decode()
     assert "<html" not in fragment and "<table" not in fragment
     next_rows = unit_codes(fragment)
@@ -117,7 +125,9 @@ def test_a_wide_level_shows_one_page_a_search_and_more(client, province):
 
     # The search finds a unit far down the ranking, by name or by code.
     last = RoundAgency.objects.get(round=round, code=f"FLAT{opds:04d}")
-    found = client.get(url, {"cari": last.code.lower()}, headers={"HX-Request": "true", "HX-Target": "units"})  # fmt: skip
+    found = client.get(
+        url, {"cari": last.code.lower()}, headers={"HX-Request": "true", "HX-Target": "units"}
+    )
     assert unit_codes(found.content.decode()) == [last.code]
     assert unit_codes(client.get(url, {"cari": last.name}).content.decode()) == [last.code]
     nothing = client.get(url, {"cari": "tidak-ada"}).content.decode()

@@ -26,7 +26,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def published(province):
     round = survey_round(province)
-    respond(round, "DINKES", {"BP": 80, "AK": 70, "KO": 60, "HA": 55, "LO": 65, "AD": 30, "KL": 50}, count=6)  # fmt: skip
+    respond(
+        round,
+        "DINKES",
+        {"BP": 80, "AK": 70, "KO": 60, "HA": 55, "LO": 65, "AD": 30, "KL": 50},
+        count=6,
+    )
     respond(round, "UPTD-LAB", 60, count=5)
     respond(round, "DISDIK", 70, count=6)
     round_status_set(round, RoundStatus.CLOSED)
@@ -80,7 +85,9 @@ def test_excel_read_back_matches_the_snapshot(published):
     ]
     rows = {r["kode_unit"]: r for r in sheet_rows(sheet)}
     run = selectors.run_for_reading(published)
-    for figure in IndexFigure.objects.filter(run=run, scope=Scope.SUBTREE, dimension="", code__in=("BP", "INDIVIDUAL")):  # fmt: skip
+    for figure in IndexFigure.objects.filter(
+        run=run, scope=Scope.SUBTREE, dimension="", code__in=("BP", "INDIVIDUAL")
+    ):
         column = "indeks_individu" if figure.code == "INDIVIDUAL" else figure.code
         value = float(figure.value) if figure.value is not None else figure.reason_text
         expected = "disembunyikan" if figure.suppressed else value
@@ -92,7 +99,9 @@ def test_excel_read_back_matches_the_snapshot(published):
 
 
 def test_formula_looking_text_is_neutralised(published):
-    RoundAgency.objects.filter(round=published, code="DISDIK").update(name="=HYPERLINK(\"http://x\",\"a\")")  # fmt: skip
+    RoundAgency.objects.filter(round=published, code="DISDIK").update(
+        name='=HYPERLINK("http://x","a")'
+    )
     workbook = load_workbook(io.BytesIO(report_bytes(round=published, agency=None, format="xlsx")))
     for sheet in workbook:
         for row in sheet.iter_rows():
@@ -102,7 +111,9 @@ def test_formula_looking_text_is_neutralised(published):
     assert any(str(n).startswith("=HYPERLINK") for n in names)
 
 
-def test_the_request_builds_a_private_file_for_its_owner(client, province, published, django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_request_builds_a_private_file_for_its_owner(
+    client, province, published, django_capture_on_commit_callbacks
+):
     client.force_login(province.leader_a.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -137,13 +148,19 @@ def test_unpublished_rounds_have_no_reports_for_leaders(client, province):
     respond(round, "DINKES", 70, count=6)
     index_compute_now(round=round)
     client.force_login(province.leader_a.user)
-    response = client.post(reverse("reports:report_create", args=[round.pk]), {"unit": "DINKES", "format": "xlsx"})  # fmt: skip
+    response = client.post(
+        reverse("reports:report_create", args=[round.pk]), {"unit": "DINKES", "format": "xlsx"}
+    )
     assert response.status_code == 404
 
 
-def test_expired_reports_are_deleted_with_their_file(province, published, django_capture_on_commit_callbacks):  # fmt: skip
+def test_expired_reports_are_deleted_with_their_file(
+    province, published, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_request(user=province.admin.user, round=published, agency=None, format="xlsx")  # fmt: skip
+        report = report_request(
+            user=province.admin.user, round=published, agency=None, format="xlsx"
+        )
     report.refresh_from_db()
     storage, name = report.file.storage, report.file.name
     assert storage.exists(name)
@@ -154,8 +171,20 @@ def test_expired_reports_are_deleted_with_their_file(province, published, django
 
 def test_build_report_command(published, tmp_path):
     output = tmp_path / "dinkes.xlsx"
-    call_command("build_report", "--round", str(published.pk), "--agency", "DINKES", "--format", "xlsx", "--output", str(output))  # fmt: skip
+    call_command(
+        "build_report",
+        "--round",
+        str(published.pk),
+        "--agency",
+        "DINKES",
+        "--format",
+        "xlsx",
+        "--output",
+        str(output),
+    )
     assert load_workbook(output)["Per Nilai"]["A2"].value == "DINKES"
     pdf = tmp_path / "provinsi.pdf"
-    call_command("build_report", "--round", str(published.pk), "--format", "pdf", "--output", str(pdf))  # fmt: skip
+    call_command(
+        "build_report", "--round", str(published.pk), "--format", "pdf", "--output", str(pdf)
+    )
     assert pdf.read_bytes().startswith(b"%PDF")

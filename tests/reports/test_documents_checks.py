@@ -69,7 +69,12 @@ def publish(round: Round, **kwargs) -> Round:
 @pytest.fixture
 def published(province):
     round = survey_round(province)
-    respond(round, "DINKES", {"BP": 82, "AK": 71, "KO": 64, "HA": 57, "LO": 66, "AD": 33, "KL": 49}, count=7)  # fmt: skip
+    respond(
+        round,
+        "DINKES",
+        {"BP": 82, "AK": 71, "KO": 64, "HA": 57, "LO": 66, "AD": 33, "KL": 49},
+        count=7,
+    )
     respond(round, "UPTD-LAB", 61, count=5)
     respond(round, "DISDIK", 68, count=6)
     return publish(round)
@@ -79,7 +84,9 @@ def test_every_sheet_reads_back_as_the_snapshot(published):
     run = selectors.run_for_reading(published)
     workbook = workbook_of(published)
 
-    summary = {row[0]: row[1] for row in workbook["Ringkasan"].iter_rows(min_row=2, values_only=True)}  # fmt: skip
+    summary = {
+        row[0]: row[1] for row in workbook["Ringkasan"].iter_rows(min_row=2, values_only=True)
+    }
     province = selectors.province_row(run)
     assert summary["indeks individu"] == float(province.get("INDIVIDUAL").value)
     assert summary["kategori indeks individu"] == province.get("INDIVIDUAL").band
@@ -100,12 +107,16 @@ def test_every_sheet_reads_back_as_the_snapshot(published):
     assert indices == sorted(indices, reverse=True)  # a ranking, best first
 
     rates = {r["kode_unit"]: r for r in sheet_rows(workbook["Tingkat Respons"])}
-    for figure in IndexFigure.objects.filter(run=run, scope=Scope.SUBTREE, dimension="", code="RESPONSE_RATE", round_agency__depth=1):  # fmt: skip
+    for figure in IndexFigure.objects.filter(
+        run=run, scope=Scope.SUBTREE, dimension="", code="RESPONSE_RATE", round_agency__depth=1
+    ):
         row = rates[figure.round_agency.code]
         assert row["jawaban"] == figure.n and row["pegawai"] == figure.denominator
         expected = float(figure.value) if figure.value is not None else None
         assert row["partisipasi_persen"] == expected
-    for figure in IndexFigure.objects.filter(run=run, scope=Scope.SUBTREE, dimension="", code="MIN_RESPONDENTS", round_agency__depth=1):  # fmt: skip
+    for figure in IndexFigure.objects.filter(
+        run=run, scope=Scope.SUBTREE, dimension="", code="MIN_RESPONDENTS", round_agency__depth=1
+    ):
         row = rates[figure.round_agency.code]
         assert row["responden_minimum"] == figure.denominator
         assert row["minimum_terpenuhi"] == ("ya" if figure.n >= figure.denominator else "tidak")
@@ -113,7 +124,10 @@ def test_every_sheet_reads_back_as_the_snapshot(published):
     for sheet in workbook:
         assert sheet.freeze_panes == "A2", sheet.title
         if sheet.max_row > 1:
-            assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", sheet.title  # fmt: skip
+            assert (
+                sheet.auto_filter.ref
+                == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+            ), sheet.title
     # Numbers are numbers, with a format.
     cell = workbook["Per OPD"]["G2"]
     assert isinstance(cell.value, int | float) and cell.number_format == "0.0"
@@ -124,7 +138,9 @@ def test_an_agency_workbook_holds_only_its_subtree(published):
     workbook = workbook_of(published, dinkes)
     codes = {r["kode_unit"] for r in sheet_rows(workbook["Per Nilai"])}
     assert codes == {"DINKES", "UPTD-LAB"}
-    names = " ".join(str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row)  # fmt: skip
+    names = " ".join(
+        str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row
+    )
     assert "Dinas Pendidikan" not in names and "DISDIK" not in names
 
 
@@ -136,7 +152,9 @@ def test_hidden_figures_never_reach_either_document(province):
     publish(round)
     run = selectors.run_for_reading(round)
     lab = RoundAgency.objects.get(round=round, code="UPTD-LAB")
-    hidden = IndexFigure.objects.filter(run=run, round_agency=lab, dimension="", code__in=("BP", "INDIVIDUAL"))  # fmt: skip
+    hidden = IndexFigure.objects.filter(
+        run=run, round_agency=lab, dimension="", code__in=("BP", "INDIVIDUAL")
+    )
     assert hidden.count() >= 2 and all(f.suppressed for f in hidden)
     workbook = workbook_of(round)
     lab_row = next(r for r in sheet_rows(workbook["Per Nilai"]) if r["kode_unit"] == "UPTD-LAB")
@@ -169,7 +187,9 @@ def test_every_formula_trigger_stays_text(published, trigger):
 
 def _lke_final(setup, agency: RoundAgency) -> None:
     """Every criterion of the agency final: component 1 fully met, the rest not at all."""
-    rows = list(Assessment.objects.filter(round_agency=agency).select_related("criterion__component"))  # fmt: skip
+    rows = list(
+        Assessment.objects.filter(round_agency=agency).select_related("criterion__component")
+    )
     for row in rows:
         kind = row.criterion.answer_kind
         best = scoring.answer_options(kind)[0][0] if kind != AnswerKind.PERCENT else "100"
@@ -219,7 +239,13 @@ def test_province_pdf_contents_lead_to_numbered_pages(published):
     assert reader_pages >= 4
     contents = text.split("Daftar isi", 1)[1].split("Ringkasan eksekutif", 2)
     assert len(contents) == 3  # listed in the contents, then the section itself
-    for heading in ("Tujuh nilai dasar", "Tren antarputaran", "Penilaian instansi (LKE)", "Tingkat respons", "Metode"):  # fmt: skip
+    for heading in (
+        "Tujuh nilai dasar",
+        "Tren antarputaran",
+        "Penilaian instansi (LKE)",
+        "Tingkat respons",
+        "Metode",
+    ):
         assert heading in text
     assert "Biro Organisasi Sekretariat Daerah" in text or settings.REPORT_UNIT in text
 
@@ -235,10 +261,14 @@ def test_letterhead_and_signatory_come_from_settings(published, settings):
     assert "196501011990031001" in text
 
 
-def test_access_ends_when_the_round_is_no_longer_published(client, province, published, django_capture_on_commit_callbacks):  # fmt: skip
+def test_access_ends_when_the_round_is_no_longer_published(
+    client, province, published, django_capture_on_commit_callbacks
+):
     dinkes = RoundAgency.objects.get(round=published, code="DINKES")
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_request(user=province.leader_a.user, round=published, agency=dinkes, format="pdf")  # fmt: skip
+        report = report_request(
+            user=province.leader_a.user, round=published, agency=dinkes, format="pdf"
+        )
     client.force_login(province.leader_a.user)
     url = reverse("reports:report_download", args=[report.pk])
     assert client.get(url).status_code == 200
@@ -247,11 +277,17 @@ def test_access_ends_when_the_round_is_no_longer_published(client, province, pub
     assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 404
 
 
-def test_a_leader_cannot_open_a_report_of_another_scope(client, province, published, django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_leader_cannot_open_a_report_of_another_scope(
+    client, province, published, django_capture_on_commit_callbacks
+):
     disdik = RoundAgency.objects.get(round=published, code="DISDIK")
     with django_capture_on_commit_callbacks(execute=True):
-        theirs = report_request(user=province.leader_b.user, round=published, agency=disdik, format="xlsx")  # fmt: skip
-        province_report = report_request(user=province.admin.user, round=published, agency=None, format="pdf")  # fmt: skip
+        theirs = report_request(
+            user=province.leader_b.user, round=published, agency=disdik, format="xlsx"
+        )
+        province_report = report_request(
+            user=province.admin.user, round=published, agency=None, format="pdf"
+        )
     client.force_login(province.leader_a.user)
     for report in (theirs, province_report):
         for name in ("reports:report_detail", "reports:report_download"):
@@ -281,20 +317,28 @@ def test_the_progress_fragment_polls_until_done(client, province, published):
     assert client.get(reverse("reports:report_download", args=[report.pk])).status_code == 404
 
 
-def test_expired_files_go_through_the_beat_task(province, published, django_capture_on_commit_callbacks):  # fmt: skip
+def test_expired_files_go_through_the_beat_task(
+    province, published, django_capture_on_commit_callbacks
+):
     from reports.tasks import report_files_expire
 
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "reports.report_files_expire" in schedule
     with django_capture_on_commit_callbacks(execute=True):
-        old = report_request(user=province.admin.user, round=published, agency=None, format="xlsx")  # fmt: skip
+        old = report_request(user=province.admin.user, round=published, agency=None, format="xlsx")
     old.refresh_from_db()
     name = old.file.name
-    with time_machine.travel(timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS - 1), tick=False):  # fmt: skip
+    with time_machine.travel(
+        timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS - 1), tick=False
+    ):
         assert report_files_expire.delay().get() == 0
-    with time_machine.travel(timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS + 1), tick=False):  # fmt: skip
+    with time_machine.travel(
+        timezone.now() + dt.timedelta(hours=settings.REPORT_FILE_HOURS + 1), tick=False
+    ):
         with django_capture_on_commit_callbacks(execute=True):
-            fresh = report_request(user=province.admin.user, round=published, agency=None, format="pdf")  # fmt: skip
+            fresh = report_request(
+                user=province.admin.user, round=published, agency=None, format="pdf"
+            )
         assert report_files_expire.delay().get() == 1
     assert not ReportFile.objects.filter(pk=old.pk).exists() and not old.file.storage.exists(name)
     assert ReportFile.objects.filter(pk=fresh.pk).exists()

@@ -35,7 +35,12 @@ def _wait(report: ReportFile) -> ReportFile:
 
 def test_the_worker_builds_both_documents(celery_worker_process, province):
     round = survey_round(province)
-    respond(round, "DINKES", {"BP": 81, "AK": 72, "KO": 63, "HA": 54, "LO": 66, "AD": 37, "KL": 48}, count=6)  # fmt: skip
+    respond(
+        round,
+        "DINKES",
+        {"BP": 81, "AK": 72, "KO": 63, "HA": 54, "LO": 66, "AD": 37, "KL": 48},
+        count=6,
+    )
     respond(round, "UPTD-LAB", 61, count=5)
     respond(round, "DISDIK", 58, count=6)
     round_status_set(round, RoundStatus.CLOSED)

@@ -48,7 +48,11 @@ def test_admin_saves_the_letterhead_and_the_pdf_prints_it(client, province, publ
     response = client.post(URL, {**values, "logo": logo})
     assert response.status_code == 302
     row = ReportLetterhead.objects.get()
-    assert row.signatory_nip == NIP and row.logo_type == "image/png" and row.updated_by == province.admin.user  # fmt: skip
+    assert (
+        row.signatory_nip == NIP
+        and row.logo_type == "image/png"
+        and row.updated_by == province.admin.user
+    )
     entry = LogEntry.objects.get_for_object(row).latest("timestamp")
     assert entry.actor == province.admin.user and "signatory_name" in entry.changes_dict
     assert "logo" not in entry.changes_dict

@@ -27,7 +27,9 @@ def _alpha(matrix: np.ndarray) -> float:
 def _round_with_answers(province, count: int, seed: int = 3):
     instrument = behaviour_instrument(reverse=("AK2",))
     round = open_round(province, instruments=[instrument])
-    codes = list(Item.objects.filter(instrument=instrument).order_by("order").values_list("code", flat=True))  # fmt: skip
+    codes = list(
+        Item.objects.filter(instrument=instrument).order_by("order").values_list("code", flat=True)
+    )
     rng = random.Random(seed)
     rows = []
     for n in range(count):

@@ -29,7 +29,9 @@ def test_a_second_request_joins_the_waiting_report(province, published):  # noqa
     assert report_request(user=admin, round=published, agency=None, format="pdf").pk != first.pk
     # Someone else's request is theirs (downloads are the owner's only).
     dinkes = published.agencies.get(code="DINKES")
-    theirs = report_request(user=province.leader_a.user, round=published, agency=dinkes, format="pdf")  # fmt: skip
+    theirs = report_request(
+        user=province.leader_a.user, round=published, agency=dinkes, format="pdf"
+    )
     mine = report_request(user=admin, round=published, agency=dinkes, format="pdf")
     assert theirs.pk != mine.pk and theirs.owner == province.leader_a.user
 
@@ -50,7 +52,9 @@ def test_simultaneous_requests_make_one_file(transactional_db, province, publish
     def request():
         try:
             barrier.wait(timeout=10)
-            report = report_request(user=province.admin.user, round=published, agency=None, format="pdf")  # fmt: skip
+            report = report_request(
+                user=province.admin.user, round=published, agency=None, format="pdf"
+            )
             with lock:
                 ids.append(report.pk)
         finally:

@@ -51,17 +51,25 @@ def test_a_level_is_the_ranking_of_every_child_page_by_page(wide):
     expected = brute_force_level(run, root)
     seen, offset = [], 0
     while True:
-        page = selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, offset=offset, limit=20)  # fmt: skip
+        page = selectors_pages.level_page(
+            run, parent_id=root.pk, codes=UNIT_CODES, offset=offset, limit=20
+        )
         assert page.total == len(expected)
         seen += [row.row.agency.code for row in page.rows]
-        assert [row.position for row in page.rows] == list(range(offset + 1, offset + 1 + len(page.rows)))  # fmt: skip
+        assert [row.position for row in page.rows] == list(
+            range(offset + 1, offset + 1 + len(page.rows))
+        )
         if page.next_offset is None:
             break
         offset = page.next_offset
     assert seen == expected
     # Worst first: the same ranking from the bottom, places counted from the last ranked unit.
-    ranked = selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, with_ranked=True).ranked  # fmt: skip
-    worst = selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, ascending=True, limit=5)  # fmt: skip
+    ranked = selectors_pages.level_page(
+        run, parent_id=root.pk, codes=UNIT_CODES, with_ranked=True
+    ).ranked
+    worst = selectors_pages.level_page(
+        run, parent_id=root.pk, codes=UNIT_CODES, ascending=True, limit=5
+    )
     assert [r.row.agency.code for r in worst.rows] == expected[:ranked][::-1][:5]
     assert [r.position for r in worst.rows] == [ranked - i for i in range(5)]
 
@@ -69,17 +77,27 @@ def test_a_level_is_the_ranking_of_every_child_page_by_page(wide):
 def test_filters_and_search_narrow_the_level(wide):
     round, run = wide
     root = RoundAgency.objects.get(round=round, depth=0)
-    badan = selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, kind=AgencyKind.BADAN)  # fmt: skip
-    assert [r.row.agency.code for r in badan.rows] == brute_force_level(run, root, kind=AgencyKind.BADAN)  # fmt: skip
+    badan = selectors_pages.level_page(
+        run, parent_id=root.pk, codes=UNIT_CODES, kind=AgencyKind.BADAN
+    )
+    assert [r.row.agency.code for r in badan.rows] == brute_force_level(
+        run, root, kind=AgencyKind.BADAN
+    )
     typed = selectors_pages.level_page(
         run, parent_id=root.pk, codes=UNIT_CODES, dimension=Dimension.ASN_TYPE, key="PNS"
     )
-    assert [r.row.agency.code for r in typed.rows] == brute_force_level(run, root, dimension=Dimension.ASN_TYPE, key="PNS")[:50]  # fmt: skip
-    assert all(f.dimension == Dimension.ASN_TYPE for r in typed.rows for f in r.row.figures.values())  # fmt: skip
+    assert [r.row.agency.code for r in typed.rows] == brute_force_level(
+        run, root, dimension=Dimension.ASN_TYPE, key="PNS"
+    )[:50]
+    assert all(
+        f.dimension == Dimension.ASN_TYPE for r in typed.rows for f in r.row.figures.values()
+    )
     assert all(r.rate is not None for r in typed.rows)  # participation: whole groups
     found = selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, search="bdn0007")
     assert [r.row.agency.code for r in found.rows] == ["BDN0007"] and found.total == 1
-    by_name = selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, order="name", limit=3)  # fmt: skip
+    by_name = selectors_pages.level_page(
+        run, parent_id=root.pk, codes=UNIT_CODES, order="name", limit=3
+    )
     names = sorted(RoundAgency.objects.filter(parent=root).values_list("name", flat=True))
     assert [r.row.agency.name for r in by_name.rows] == names[:3]
     by_rate = selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, order="rate")
@@ -99,8 +117,12 @@ def test_a_level_costs_the_same_queries_however_wide(province):
         root = RoundAgency.objects.get(round=round, depth=0)
         with CaptureQueriesContext(connection) as captured:
             selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, offset=5)
-            selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, dimension=Dimension.ASN_TYPE, key="PNS")  # fmt: skip
-            selectors_pages.level_page(run, parent_id=root.pk, codes=UNIT_CODES, ascending=True, order="rate")  # fmt: skip
+            selectors_pages.level_page(
+                run, parent_id=root.pk, codes=UNIT_CODES, dimension=Dimension.ASN_TYPE, key="PNS"
+            )
+            selectors_pages.level_page(
+                run, parent_id=root.pk, codes=UNIT_CODES, ascending=True, order="rate"
+            )
             selectors_pages.scope_trend(round, agency_code="DINKES")
             selectors_pages.scope_trend(round, agency_code=None)
         counts.append(len(captured))
@@ -127,4 +149,6 @@ def test_the_trend_of_one_scope_is_that_scope_of_the_full_trend(province, publis
         theirs = full.get(code or "PROVINSI", [])
         assert [(p.round.pk, p.run.pk) for p in mine] == [(p.round.pk, p.run.pk) for p in theirs]
         for a, b in zip(mine, theirs, strict=True):
-            assert {c: f.value for c, f in a.figures.items()} == {c: f.value for c, f in b.figures.items()}  # fmt: skip
+            assert {c: f.value for c, f in a.figures.items()} == {
+                c: f.value for c, f in b.figures.items()
+            }

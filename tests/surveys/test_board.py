@@ -166,7 +166,9 @@ def test_after_a_reorganisation_the_board_keeps_the_rounds_own_tree(province, su
     totals = tree.totals()
     assert (totals["invited"], totals["completed"]) == (dinkes.tree_invited, dinkes.tree_completed)
     assert totals["completed"] == 1
-    codes = set(board_agencies_for_user(province.leader_b.user, survey_round).values_list("code", flat=True))  # fmt: skip
+    codes = set(
+        board_agencies_for_user(province.leader_b.user, survey_round).values_list("code", flat=True)
+    )
     assert codes == {"DISDIK"}
 
 

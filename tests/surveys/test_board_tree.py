@@ -59,7 +59,9 @@ def pk(round, code: str) -> int:
 
 def wide(province, opds: int, units: int):
     agencies_add(province.root, opds, prefix=f"B{opds}-O")
-    for unit in agencies_add(province.agency_a, units, prefix=f"B{opds}-U", kind=AgencyKind.UPTD)[:3]:  # fmt: skip
+    for unit in agencies_add(province.agency_a, units, prefix=f"B{opds}-U", kind=AgencyKind.UPTD)[
+        :3
+    ]:
         EmployeeFactory(agency=unit)
     return open_round(province, instruments=[behaviour_instrument()])
 

@@ -37,7 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Provinsi demo siap. Masuk di {url}"))
         self.stdout.write(f"Kata sandi semua akun demo: {DEMO_PASSWORD}")
         self.stdout.write(f"{'Peran':<40} {'NIP (login)':<20} {'Kode 2 langkah':<15} Nama")
-        users = {u.username: u for u in User.objects.filter(username__in=[a.nip for a in demo_logins()])}  # fmt: skip
+        users = {
+            u.username: u for u in User.objects.filter(username__in=[a.nip for a in demo_logins()])
+        }
         for account in demo_logins():
             needs = requires_second_factor(users[account.nip])
             step = "wajib" if needs else "-"

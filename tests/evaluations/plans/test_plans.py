@@ -76,7 +76,9 @@ def test_an_agency_edits_only_its_own_plan(province, published):
 
 def test_leaders_approve_only_in_scope(province, published):
     plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
-    action = services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user)  # fmt: skip
+    action = services.action_from_suggestion(
+        plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user
+    )
     today = timezone.localdate()
     services.action_save(plan=plan, by=province.agent_a.user, action=action, description="Coaching",
                          owner=province.agent_a, start_date=today, due_date=today, target="4 sesi")  # fmt: skip
@@ -88,7 +90,9 @@ def test_leaders_approve_only_in_scope(province, published):
     assert plan.status == PlanStatus.APPROVED and plan.approved_by == province.leader_a.user
     # Once approved, no new actions; the work on the existing ones goes on.
     with pytest.raises(ValidationError):
-        services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="KL"), by=province.agent_a.user)  # fmt: skip
+        services.action_from_suggestion(
+            plan=plan, value=CoreValue.objects.get(code="KL"), by=province.agent_a.user
+        )
 
 
 def test_lateness_is_derived_from_the_date(province, published):
@@ -104,7 +108,9 @@ def test_lateness_is_derived_from_the_date(province, published):
         assert action.is_late() and action.state() == "LATE"
         rows = services.board_rows(published)
         assert next(r for r in rows if r.round_agency.code == "DINKES").late == 1
-    action = services.action_save(plan=plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE)  # fmt: skip
+    action = services.action_save(
+        plan=plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE
+    )
     with time_machine.travel(timezone.now() + dt.timedelta(days=11), tick=False):
         assert not action.is_late() and action.progress == 100
 
@@ -174,7 +180,9 @@ def test_pages_are_scoped(client, province, published):
 
 def test_the_next_round_shows_actions_and_the_change_per_value(province, published):
     action = approved_with_action(province, published, due_in=30)
-    services.action_save(plan=action.plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE)  # fmt: skip
+    services.action_save(
+        plan=action.plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE
+    )
     later = survey_round(province)
     type(later).objects.filter(pk=later.pk).update(year=published.year + 1)
     respond(later, "DINKES", {**WEAK, "AD": 55}, count=6)
@@ -193,7 +201,9 @@ def test_the_agency_report_of_the_next_round_shows_the_follow_up(province, publi
     from reports.printing.services import report_bytes
 
     action = approved_with_action(province, published, due_in=30)
-    services.action_save(plan=action.plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE)  # fmt: skip
+    services.action_save(
+        plan=action.plan, by=province.agent_a.user, action=action, status=ActionStatus.DONE
+    )
     later = survey_round(province)
     type(later).objects.filter(pk=later.pk).update(year=published.year + 1)
     later.refresh_from_db()
@@ -228,11 +238,20 @@ def test_the_culture_team_becomes_lke_evidence_in_one_click(client, province):
     assert client.get(url).status_code == 404
 
 
-def test_a_suggestion_stores_no_text_and_blocks_submission_until_filled(client, province, published):  # fmt: skip
+def test_a_suggestion_stores_no_text_and_blocks_submission_until_filled(
+    client, province, published
+):
     by = province.agent_a.user
     plan = services.plan_start(round_agency=ra(published), by=by)
-    action = services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=by)  # fmt: skip
-    assert (action.description, action.target, action.start_date, action.owner) == ("", "", None, None)  # fmt: skip
+    action = services.action_from_suggestion(
+        plan=plan, value=CoreValue.objects.get(code="AD"), by=by
+    )
+    assert (action.description, action.target, action.start_date, action.owner) == (
+        "",
+        "",
+        None,
+        None,
+    )
     assert not action.is_late()
     with pytest.raises(services.PlanIncomplete) as refused:
         services.plan_submit(plan=plan, by=by)
@@ -262,7 +281,9 @@ def test_a_suggestion_stores_no_text_and_blocks_submission_until_filled(client, 
 def test_the_suggestion_is_a_hint_in_the_readers_language(client, province, published):
     by = province.agent_a.user
     plan = services.plan_start(round_agency=ra(published), by=by)
-    action = services.action_from_suggestion(plan=plan, value=CoreValue.objects.get(code="AD"), by=by)  # fmt: skip
+    action = services.action_from_suggestion(
+        plan=plan, value=CoreValue.objects.get(code="AD"), by=by
+    )
     client.force_login(by)
     url = reverse("evaluations:plan_action", args=[action.pk])
     body = client.get(url).content.decode()

@@ -89,8 +89,18 @@ def test_the_team_page_does_not_write_on_a_get_and_keeps_refusals_as_messages(cl
     assert client.post(url, {"op": "year", "year": "x"}).status_code == 404
     assert client.post(url, {"op": "remove", "member": "1; drop"}).status_code == 302
     # A refused roadmap shows its errors; the SK form still shows what is stored.
-    team.team_sk_save(agency=province.agency_a, by=province.agent_a.user, sk_number="800/7", sk_date=None)  # fmt: skip
-    response = client.post(url, {"op": "roadmap", "roadmap-title": "Peta", "roadmap-start_year": "2030", "roadmap-end_year": "2025"})  # fmt: skip
+    team.team_sk_save(
+        agency=province.agency_a, by=province.agent_a.user, sk_number="800/7", sk_date=None
+    )
+    response = client.post(
+        url,
+        {
+            "op": "roadmap",
+            "roadmap-title": "Peta",
+            "roadmap-start_year": "2030",
+            "roadmap-end_year": "2025",
+        },
+    )
     body = response.content.decode()
     assert (
         response.status_code == 400 and "paling lama 10 tahun" in body and 'value="800/7"' in body
