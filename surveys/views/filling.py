@@ -57,6 +57,20 @@ def _login_or_401(view):
     return wrapper
 
 
+def _login_to_review(view):
+    """`login_required` for the submit. After an expired session the login's redirect back would
+    be a GET of a POST-only address (405); it leads to the review page instead, where "Kirim" is
+    one click and every saved answer is shown."""
+
+    @functools.wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, pk, *args, **kwargs)
+        return redirect_to_login(reverse("surveys:fill_review", args=[pk]))
+
+    return wrapper
+
+
 def _progress(survey: selectors.Survey, answers: dict) -> dict:
     answered = survey.answered_count(answers)
     total = survey.total or 1
@@ -265,7 +279,7 @@ def fill_review(request, pk):
     return render(request, "surveys/fill/review.html", context)
 
 
-@login_required
+@_login_to_review
 @require_POST
 def fill_submit(request, pk):
     participation = selectors.get_participation_for_user(request.user, pk)

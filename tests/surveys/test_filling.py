@@ -55,6 +55,21 @@ def test_my_surveys_lists_status(client, province, survey_round):
     assert survey_round.name in response.content.decode()
 
 
+def test_a_submit_after_the_session_expired_leads_back_to_the_review_page(
+    client, province, survey_round
+):
+    participation = participation_of(survey_round, province.asn_a)
+    submit = reverse("surveys:fill_submit", args=[participation.pk])
+    review = reverse("surveys:fill_review", args=[participation.pk])
+    response = client.post(submit)  # no session any more
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={review}"
+    participation.refresh_from_db()
+    assert participation.status != ParticipationStatus.SUBMITTED
+    login(client, province.asn_a)
+    assert client.get(review).status_code == 200  # where the login leads: "Kirim" is one click
+
+
 def test_intro_states_the_confidentiality_promise(client, province, survey_round):
     participation = participation_of(survey_round, province.asn_a)
     login(client, province.asn_a)
