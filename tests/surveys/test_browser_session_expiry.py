@@ -74,6 +74,12 @@ def test_answers_given_after_the_session_expired_are_saved_after_logging_in_agai
         "key => window.localStorage.getItem(key) === null",
         arg=f"berakhlak-unsaved-{participation.pk}",
     )
+    # An answer kept for a question of another page is sent from here, then the page reads the
+    # draft again (the person logged in again somewhere else in the survey).
+    key = f"berakhlak-unsaved-{participation.pk}"
+    page.evaluate('key => window.localStorage.setItem(key, \'{"AK1": ["3"]}\')', key)
+    page.reload()
+    page.wait_for_function("key => window.localStorage.getItem(key) === null", arg=key)
     # Answers still waiting when the person logs out on purpose leave with them.
     page.evaluate("window.localStorage.setItem('berakhlak-unsaved-0', '{\"BP9\": [\"1\"]}')")
     page.get_by_role("button", name="Keluar").click()
@@ -82,4 +88,4 @@ def test_answers_given_after_the_session_expired_are_saved_after_logging_in_agai
     context.close()
     participation.refresh_from_db()
     draft = selectors.draft_answers(participation)
-    assert (draft["BP1"], draft["BP2"], draft["BP3"]) == (4, 5, 2)
+    assert (draft["BP1"], draft["BP2"], draft["BP3"], draft["AK1"]) == (4, 5, 2, 3)
