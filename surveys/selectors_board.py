@@ -201,9 +201,14 @@ def _snapshot_build(round: Round) -> dict:
     own = {pk: (*counts.get(pk, (0, 0, 0, 0)), paper.get(pk, 0)) for pk, *_rest in units}
     tree = {pk: [o[0], o[2] + o[4]] for pk, o in own.items()}  # invited, completed
     children: dict[int, list[int]] = {}
-    for pk, parent_id, *_rest in units:  # path order: children in tree order
+    for pk, parent_id, *_rest in units:
         if parent_id is not None:
             children.setdefault(parent_id, []).append(pk)
+    # Siblings by name (then code), not by path: a path holds ids as text, so "/1/10/" comes
+    # before "/1/9/" and the order would change whenever ids gain a digit.
+    by_pk = {u[0]: u for u in units}
+    for siblings in children.values():
+        siblings.sort(key=lambda pk: (by_pk[pk][4].casefold(), by_pk[pk][3]))
     for pk, parent_id, *_rest in sorted(units, key=lambda u: u[2], reverse=True):
         if parent_id in tree:
             tree[parent_id][0] += tree[pk][0]
