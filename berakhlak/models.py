@@ -66,11 +66,23 @@ class AgencyKind(models.TextChoices):
     LAINNYA = "LAINNYA", _("Lainnya")
 
 
+# Digits of one id in a path: ids are zero-padded so that ordering by path is the tree in
+# order, siblings by id (the order they were created in), whatever the number of digits.
+PATH_DIGITS = 10
+
+
+def path_segment(pk: int) -> str:
+    """One level of an agency path: the id, zero-padded, and a slash (``0000000042/``)."""
+    return f"{pk:0{PATH_DIGITS}d}/"
+
+
 class Agency(models.Model):
     """A node of the agency tree (province -> OPD -> unit/UPTD).
 
-    ``path`` holds the ids from the root down (``/1/7/42/``) so that a subtree is one indexed
-    prefix match; it is maintained by berakhlak.services.agency_paths_rebuild.
+    ``path`` holds the ids from the root down, zero-padded (``/0000000001/0000000007/``), so
+    that a subtree is one indexed prefix match and ordering by path lists the tree depth first
+    with siblings in creation order (unpadded, ``/1/10/`` would sort before ``/1/9/``); it is
+    maintained by berakhlak.services.agency_paths_rebuild (docs/ARCHITECTURE.md §2).
     """
 
     code = models.CharField(_("kode"), max_length=32, unique=True)

@@ -8,7 +8,7 @@ import string
 from django.db import transaction
 
 from berakhlak.audit import records_actor
-from berakhlak.models import Agency, AgencyKind, Employee, RoleGrant, User
+from berakhlak.models import Agency, AgencyKind, Employee, RoleGrant, User, path_segment
 
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
@@ -35,7 +35,7 @@ def agency_paths_rebuild() -> int:
             current = rows[current][0]
         base_path, base_depth = computed[current] if current is not None else ("/", -1)
         for node in reversed(chain):
-            base_path, base_depth = f"{base_path}{node}/", base_depth + 1
+            base_path, base_depth = base_path + path_segment(node), base_depth + 1
             computed[node] = (base_path, base_depth)
         return computed[pk]
 

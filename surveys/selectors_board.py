@@ -35,7 +35,7 @@ BOARD_STATUSES = (
 )
 REFRESH_SECONDS = 10  # while the round is open: the board polls at this interval
 REFRESH_CLOSED_SECONDS = 60  # afterwards only paper imports still change a count
-SNAPSHOT_VERSION = 3
+SNAPSHOT_VERSION = 4
 SNAPSHOT_KEEP_SECONDS = 60 * 60
 
 
@@ -201,14 +201,9 @@ def _snapshot_build(round: Round) -> dict:
     own = {pk: (*counts.get(pk, (0, 0, 0, 0)), paper.get(pk, 0)) for pk, *_rest in units}
     tree = {pk: [o[0], o[2] + o[4]] for pk, o in own.items()}  # invited, completed
     children: dict[int, list[int]] = {}
-    for pk, parent_id, *_rest in units:
+    for pk, parent_id, *_rest in units:  # path order: siblings in creation order
         if parent_id is not None:
             children.setdefault(parent_id, []).append(pk)
-    # Siblings by name (then code), not by path: a path holds ids as text, so "/1/10/" comes
-    # before "/1/9/" and the order would change whenever ids gain a digit.
-    by_pk = {u[0]: u for u in units}
-    for siblings in children.values():
-        siblings.sort(key=lambda pk: (by_pk[pk][4].casefold(), by_pk[pk][3]))
     for pk, parent_id, *_rest in sorted(units, key=lambda u: u[2], reverse=True):
         if parent_id in tree:
             tree[parent_id][0] += tree[pk][0]

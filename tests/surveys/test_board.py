@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from berakhlak.models import path_segment
 from evaluations.models import RoundAgency
 from surveys import selectors
 from surveys.models import PaperImport, Participation
@@ -158,7 +159,7 @@ def test_after_a_reorganisation_the_board_keeps_the_rounds_own_tree(province, su
 
     submit(survey_round, province.asn_unit)
     lab, disdik = Agency.objects.get(code="UPTD-LAB"), Agency.objects.get(code="DISDIK")
-    Agency.objects.filter(pk=lab.pk).update(parent=disdik, path=f"{disdik.path}{lab.pk}/")
+    Agency.objects.filter(pk=lab.pk).update(parent=disdik, path=disdik.path + path_segment(lab.pk))
     assert set(rows_by_code(province.leader_a.user, survey_round)) == {"DINKES", "UPTD-LAB"}
     assert set(rows_by_code(province.leader_b.user, survey_round)) == {"DISDIK"}
     tree = board_tree(province.leader_a.user, survey_round)
