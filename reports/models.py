@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from berakhlak.jobs import Job
@@ -296,15 +297,30 @@ class IndexFigure(models.Model):
         return note_text(self.reason)
 
 
-class InstrumentQuality(models.Model):
+class InstrumentQuality(Job):
     """How well the behaviour instrument measured in one run, for the Biro's methodologists
     (reports.services.quality, docs/ARCHITECTURE.md §7.5): Cronbach's alpha per value and for the
     whole instrument, each item's corrected item-total correlation, and the share of straight-
     lined answers, from complete answers; per unit only alphas, and only for published units
-    with at least the minimum of complete answers; never a person's answer."""
+    with at least the minimum of complete answers; never a person's answer.
+
+    The row is also the state of its background job (queued -> running -> done/failed, §3.1):
+    an admin asks for it and a worker computes it, since one pass over every answer of a
+    national round takes longer than a request may."""
 
     run = models.OneToOneField(IndexRun, on_delete=models.CASCADE, related_name="quality")
-    computed_at = models.DateTimeField(_("dihitung"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("diminta"), default=timezone.now)
+    computed_at = models.DateTimeField(_("dihitung"), null=True, blank=True)
+    error = models.TextField(blank=True)
+    # Done, but nothing to show: fewer complete answers than the group minimum, or no
+    # behaviour instrument in the round.
+    empty = models.BooleanField(default=False)
     responses = models.PositiveIntegerField(_("jawaban lengkap"), default=0)
     straight_share = models.DecimalField(
         _("jawaban seragam (%)"), max_digits=4, decimal_places=1, null=True, blank=True
@@ -324,6 +340,15 @@ class InstrumentQuality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}: alpha {self.alpha}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def shown(self) -> bool:
+        """Finished with figures to show (the page and the PDF annex read only these)."""
+        return self.status == RunStatus.DONE and not self.empty
 
 
 # --- Generated documents (PDF / Excel) ------------------------------------------------------------

@@ -54,6 +54,20 @@ def report_build(report_id: str) -> bool:
     return report_file_build(report_id) is not None
 
 
+@shared_task(
+    name="reports.instrument_quality_build",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=30 * 60,
+    soft_time_limit=29 * 60,
+)
+def instrument_quality_build(quality_id: int) -> bool:
+    """Compute one requested instrument quality (reports.services.quality)."""
+    from reports.services.quality import instrument_quality_build as build
+
+    return build(quality_id) is not None
+
+
 @shared_task(name="reports.report_files_expire", time_limit=10 * 60, soft_time_limit=9 * 60)
 def report_files_expire() -> int:
     """Hourly: delete generated reports past their expiry."""

@@ -20,7 +20,7 @@ from evaluations.services import round_live_to_leaders_set, round_transition
 from reports import selectors
 from reports.models import ACTIVE_STATUSES, IndexRun, InstrumentQuality, RunTrigger
 from reports.services.compute import ComputeRefused, compute_problems, index_compute_request
-from reports.services.quality import instrument_quality_compute
+from reports.services.quality import instrument_quality_request
 from reports.stats import ALPHA_LOW, ITEM_REST_LOW
 
 PANEL = "reports/_index_panel.html"
@@ -99,23 +99,19 @@ def index_live_toggle(request, pk: int):
 @login_required
 def instrument_quality(request, pk: int):
     """The method page for admins: how well the instrument measured in the round's shown run
-    (docs/ARCHITECTURE.md §7.5). POST computes it (one query over the round's answers)."""
+    (docs/ARCHITECTURE.md §7.5). POST asks a worker to compute it (one query over the round's
+    answers); the page polls while it runs."""
     round = get_round_for_admin(request.user, pk)
     run = selectors.run_for_reading(round)
     if request.method == "POST" and run is not None:
-        if instrument_quality_compute(run) is None:
-            messages.error(
-                request,
-                _(
-                    "Mutu instrumen tidak dapat dihitung: jawaban lengkap kurang dari kelompok "
-                    "minimum, atau putaran tanpa instrumen perilaku."
-                ),
-            )
+        instrument_quality_request(run=run, by=request.user)
         return redirect("reports:instrument_quality", round.pk)
     quality = InstrumentQuality.objects.filter(run=run).first() if run else None
     return render(
         request,
-        "reports/instrument_quality.html",
+        "reports/instrument_quality.html#status"
+        if request.htmx
+        else "reports/instrument_quality.html",
         {
             "round": round,
             "run": run,

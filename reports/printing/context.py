@@ -19,7 +19,7 @@ from evaluations import scoring
 from evaluations.models import Assessment, Criterion, Round, RoundAgency
 from reports import selectors, selectors_pages, suppression
 from reports.dashboard import Page, attach_changes, level, summary_context, unit_rows
-from reports.models import VALUE_CODES, IndexRun, InstrumentQuality, Scope
+from reports.models import VALUE_CODES, IndexRun, InstrumentQuality, RunStatus, Scope
 
 PDF_ROWS = 15  # rows from the top and from the bottom of a capped table
 
@@ -191,7 +191,9 @@ def report_data(*, round: Round, agency: RoundAgency | None, published_only: boo
     if agency is not None:
         _follow_up(data, round, agency)
     else:
-        data.quality = InstrumentQuality.objects.filter(run=run).first()
+        data.quality = InstrumentQuality.objects.filter(
+            run=run, status=RunStatus.DONE, empty=False
+        ).first()
     return data
 
 

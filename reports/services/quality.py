@@ -7,20 +7,31 @@ index's. Everything for the province; for a unit (its subtree) only its alpha pe
 overall, and only where its individual index is published in the run and it has at least the
 group minimum of complete answers. Nothing concerns a person. It is not part of the index
 compute (the compute's one scan stays as measured, §7.2): an admin asks for it on the quality
-page, and it is stored per run.
+page, a worker computes it (`instrument_quality_build`, a job of §3.1) and it is stored per run.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.db.models import Count, F, FloatField, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils import timezone
 
+from berakhlak.jobs import JobKind, heartbeat
+from berakhlak.models import User
 from evaluations.models import RoundAgency
 from reports import stats, suppression
-from reports.models import IndexFigure, IndexRun, InstrumentQuality, Scope
+from reports.models import (
+    ACTIVE_STATUSES,
+    IndexFigure,
+    IndexRun,
+    InstrumentQuality,
+    RunStatus,
+    Scope,
+)
 from surveys.models import InstrumentKind, Item, Response, RoundInstrument
 
 
@@ -46,9 +57,9 @@ def _three(number: float | None) -> float | None:
     return None if number is None else round(number, 3)
 
 
-def instrument_quality_compute(run: IndexRun) -> InstrumentQuality | None:
-    """Compute and store the run's instrument quality (replacing an earlier one); None when the
-    round has no behaviour items or fewer complete answers than the group minimum."""
+def _measure(run: IndexRun) -> dict | None:
+    """The stored fields of the run's instrument quality; None when the round has no behaviour
+    items or fewer complete answers than the group minimum."""
     items, scale = behaviour_items(run.round_id)
     if len(items) < 2:
         return None
@@ -77,7 +88,6 @@ def instrument_quality_compute(run: IndexRun) -> InstrumentQuality | None:
     root = RoundAgency.objects.get(round_id=run.round_id, depth=0)
     found = subtrees.get(root.pk) or _Tally(k)
     m = found.m
-    InstrumentQuality.objects.filter(run=run).delete()
     minimum = max(2, suppression.group_minimum(run.round.min_group))
     if m < minimum:
         return None
@@ -95,14 +105,80 @@ def instrument_quality_compute(run: IndexRun) -> InstrumentQuality | None:
         values.append({"code": code, "alpha": _three(alpha), "items": rows})
     alpha = stats.cronbach_alpha(cov, list(range(k)))
     share = Decimal(found.flat * 100) / m
-    return InstrumentQuality.objects.create(
-        run=run,
-        responses=m,
-        straight_share=share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
-        alpha=None if alpha is None else Decimal(repr(alpha)).quantize(Decimal("0.001")),
-        values=values,
-        units=_units(run, items, subtrees, minimum, root.pk),
+    return {
+        "responses": m,
+        "straight_share": share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+        "alpha": None if alpha is None else Decimal(repr(alpha)).quantize(Decimal("0.001")),
+        "values": values,
+        "units": _units(run, items, subtrees, minimum, root.pk),
+    }
+
+
+# --- the job (docs/ARCHITECTURE.md §3.1) ----------------------------------------------------------
+
+_RESET = {"status": RunStatus.QUEUED, "error": "", "empty": False, "computed_at": None,
+          "responses": 0, "straight_share": None, "alpha": None, "values": [], "units": [],
+          "enqueued_at": None, "heartbeat_at": None, "restarted_at": None}  # fmt: skip
+
+
+def instrument_quality_request(*, run: IndexRun, by: User | None) -> InstrumentQuality:
+    """Ask a worker to compute the run's instrument quality (again); returns its row. While one
+    is queued or running, that one is returned and nothing else is asked."""
+    with transaction.atomic():
+        quality, _created = InstrumentQuality.objects.get_or_create(run=run)
+        quality = InstrumentQuality.objects.select_for_update().get(pk=quality.pk)
+        if quality.is_active and not _created:
+            return quality
+        for name, value in {**_RESET, "requested_by": by, "created_at": timezone.now()}.items():
+            setattr(quality, name, value)
+        quality.save()
+        QUALITY_RUNS.send(quality)
+    return quality
+
+
+def instrument_quality_build(quality_id: int) -> InstrumentQuality | None:
+    """Claim the queued row (one worker wins), compute it, store it; None when nothing was
+    claimed (a second delivery of the same message)."""
+    claimed = InstrumentQuality.objects.filter(pk=quality_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, heartbeat_at=timezone.now()
     )
+    if not claimed:
+        return None
+    quality = InstrumentQuality.objects.select_related("run__round").get(pk=quality_id)
+    try:
+        with heartbeat(InstrumentQuality, quality_id, status=RunStatus.RUNNING):
+            measured = _measure(quality.run)
+    except Exception as error:
+        InstrumentQuality.objects.filter(pk=quality_id).update(
+            status=RunStatus.FAILED, error=str(error)[:2000]
+        )
+        raise
+    InstrumentQuality.objects.filter(pk=quality_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.DONE, computed_at=timezone.now(), **(measured or {"empty": True})
+    )
+    return InstrumentQuality.objects.get(pk=quality_id)
+
+
+def instrument_quality_compute(run: IndexRun) -> InstrumentQuality | None:
+    """Compute the run's instrument quality now, in this process (tests, the shell); None when
+    there is nothing to show."""
+    quality, _created = InstrumentQuality.objects.update_or_create(run=run, defaults=_RESET)
+    built = instrument_quality_build(quality.pk)
+    return built if built is not None and built.shown else None
+
+
+def _build_task(quality: InstrumentQuality) -> tuple:
+    from reports.tasks import instrument_quality_build as task
+
+    return task, (quality.pk,)
+
+
+QUALITY_RUNS = JobKind(
+    model=InstrumentQuality,
+    active=Q(status__in=ACTIVE_STATUSES),
+    task=_build_task,
+    requeue={"status": RunStatus.QUEUED},
+)
 
 
 class _Tally:

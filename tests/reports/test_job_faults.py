@@ -112,3 +112,42 @@ def test_a_report_build_killed_midway_is_built_again_into_one_file(spare_celery_
     with report.file.open("rb") as handle:
         assert len(PdfReader(handle).pages) >= 1
     assert report.size == stored.stat().st_size
+
+
+def test_an_instrument_quality_killed_midway_is_computed_again_once(spare_celery_worker, province):
+    from reports.models import InstrumentQuality
+    from reports.services.quality import instrument_quality_compute, instrument_quality_request
+    from tests.reports.test_quality import _round_with_answers
+
+    round, _codes, _rows = _round_with_answers(province, 20)
+    round_status_set(round, RoundStatus.CLOSED)
+    run, _computed = index_compute_now(round=round)
+    quality = instrument_quality_request(run=run, by=province.admin.user)  # sent, not taken
+    assert quality.status == RunStatus.QUEUED
+    # A second request while it waits asks nothing more.
+    assert instrument_quality_request(run=run, by=province.admin.user).pk == quality.pk
+    blocker = raw_connection()
+    with blocker.transaction():
+        # Its one query over the answers waits for this lock; the worker dies meanwhile.
+        blocker.execute("LOCK TABLE surveys_response IN ACCESS EXCLUSIVE MODE")
+        worker = spare_celery_worker(wait=False)
+        wait_for(lambda: waiting_for_lock('SELECT "surveys_response"'), what="for the quality")
+        assert InstrumentQuality.objects.get(pk=quality.pk).status == RunStatus.RUNNING
+        worker_kill(worker)
+    blocker.close()
+    quality.refresh_from_db()
+    assert quality.status == RunStatus.RUNNING and quality.computed_at is None
+
+    spare_celery_worker(wait=False)
+    assert _sweep_after_the_heartbeat_went_stale()["reports.instrument_quality"] == 1
+    wait_for(
+        lambda: InstrumentQuality.objects.get(pk=quality.pk).status == RunStatus.DONE,
+        what="the restart",
+    )
+    quality.refresh_from_db()
+    assert quality.restarted_at is not None and quality.shown
+    stored = (quality.responses, quality.alpha, quality.straight_share, quality.values)
+    # The same as computed undisturbed, in this process.
+    clean = instrument_quality_compute(run)
+    assert (clean.responses, clean.alpha, clean.straight_share, clean.values) == stored
+    assert InstrumentQuality.objects.count() == 1

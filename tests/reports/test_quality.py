@@ -86,7 +86,9 @@ def test_no_quality_under_the_group_minimum(province):
     assert RoundInstrument.objects.filter(round=round).exists()
 
 
-def test_admin_computes_and_reads_it_and_the_province_pdf_has_the_annex(client, province):
+def test_admin_computes_and_reads_it_and_the_province_pdf_has_the_annex(
+    client, province, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     from reports.printing.services import report_bytes
@@ -99,9 +101,41 @@ def test_admin_computes_and_reads_it_and_the_province_pdf_has_the_annex(client, 
     assert client.get(url).status_code == 404
     client.force_login(province.admin.user)
     assert "belum dihitung" in client.get(url).content.decode()
-    page = client.post(url, follow=True).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the worker, in-process here
+        client.post(url)
+    page = client.get(url).content.decode()
     assert 'data-testid="quality-table"' in page and 'data-testid="straight-share"' in page
     assert "20,0%" in page  # 4 of 20 straight-lined
     assert 'data-testid="quality-units"' in page
     text = pdf_text(report_bytes(round=round, agency=None, format="pdf"))
     assert "Lampiran teknis: mutu instrumen" in text and "Alfa Cronbach" in text
+
+
+def test_the_page_shows_a_waiting_job_then_an_empty_or_failed_outcome(
+    client, province, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from reports.models import InstrumentQuality, RunStatus
+
+    round, _codes, _rows = _round_with_answers(province, 3)  # under the group minimum
+    run, _computed = compute.index_compute_now(round=round)
+    url = reverse("reports:instrument_quality", args=[round.pk])
+    client.force_login(province.admin.user)
+    InstrumentQuality.objects.create(run=run, status=RunStatus.QUEUED)
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "Menunggu" in page
+    assert "<form" not in page.split('data-testid="quality-status"')[1]  # no second request
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<div id="quality-status"') and "<html" not in fragment
+    InstrumentQuality.objects.filter(run=run).update(status=RunStatus.DONE)
+    assert "hx-trigger" not in client.get(url).content.decode()
+    # Asked again: the worker (in-process here) finds too few complete answers.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    page = client.get(url).content.decode()
+    assert 'data-testid="quality-empty"' in page and 'data-testid="quality-table"' not in page
+    assert InstrumentQuality.objects.get(run=run).empty
+    InstrumentQuality.objects.filter(run=run).update(status=RunStatus.FAILED, empty=False)
+    page = client.get(url).content.decode()
+    assert 'data-testid="quality-failed"' in page and "Hitung ulang mutu instrumen" in page
