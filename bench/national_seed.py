@@ -14,6 +14,7 @@ answers over a response rate of 60-95%.
 from __future__ import annotations
 
 import io
+import json
 import math
 import random
 import time
@@ -69,7 +70,7 @@ def unit_sizes(rng: random.Random, agencies: int, responses: int) -> list[int]:
 
 
 def _tails(rng: random.Random) -> list[str]:
-    """Pre-formatted text for the score and values-selection columns (COPY text format)."""
+    """Pre-formatted text for the answers, score and values-selection columns (COPY text)."""
     from surveys.models import selection_derived
 
     tails = []
@@ -84,7 +85,15 @@ def _tails(rng: random.Random) -> list[str]:
         desired = sorted(rng.sample(VALUES, 3))
         limiting = rng.randint(0, 3)
         derived = selection_derived(",".join(current), ",".join(personal), ",".join(desired))
+        # The behaviour items' raw answers (1-6, three per value, near the value's score), for
+        # the instrument quality's own query (reports.services.quality).
+        items = {
+            f"{value}{i}": min(6, max(1, round(1 + s / 20 + rng.gauss(0, 0.8))))
+            for value, s in zip(VALUES, scores, strict=True)
+            for i in (1, 2, 3)
+        }
         fields = [
+            json.dumps(items, separators=(",", ":")),
             *(f"{s:.4f}" for s in scores),
             f"{engagement:.4f}",
             ",".join(current),
@@ -135,7 +144,7 @@ def responses_copy(cursor, round_id: int, agency_ids: list[int], sizes: list[int
                 source = "PAPER" if k < papers else "WEB"
                 buffer.write(
                     f"00000000-0000-4000-8000-{number:012x}\t{round_id}\t{agency}\t"
-                    f"{_asn_type(rng)}\t{source}\t{{}}\t{tails[(start + k) % TAILS]}\n"
+                    f"{_asn_type(rng)}\t{source}\t{tails[(start + k) % TAILS]}\n"
                 )
             if buffer.tell() > CHUNK:
                 responses.write(buffer.getvalue())

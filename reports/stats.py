@@ -136,11 +136,16 @@ def covariances(m: int, sums: list[float], products: list[list[float]]) -> list[
 
 def cronbach_alpha(cov: list[list[float]], items: list[int]) -> float | None:
     """k / (k - 1) x (1 - sum of the item variances / variance of their sum)."""
-    k = len(items)
     total = sum(cov[i][j] for i in items for j in items)
-    if k < 2 or total <= 0:
+    return alpha_from_variances([cov[i][i] for i in items], total)
+
+
+def alpha_from_variances(item_variances: list[float], total_variance: float) -> float | None:
+    """Cronbach's alpha from the items' variances and the variance of their sum."""
+    k = len(item_variances)
+    if k < 2 or total_variance <= 0:
         return None
-    return k / (k - 1) * (1 - sum(cov[i][i] for i in items) / total)
+    return k / (k - 1) * (1 - sum(item_variances) / total_variance)
 
 
 def item_rest_correlation(cov: list[list[float]], item: int, items: list[int]) -> float | None:

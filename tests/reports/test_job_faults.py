@@ -131,7 +131,7 @@ def test_an_instrument_quality_killed_midway_is_computed_again_once(spare_celery
         # Its one query over the answers waits for this lock; the worker dies meanwhile.
         blocker.execute("LOCK TABLE surveys_response IN ACCESS EXCLUSIVE MODE")
         worker = spare_celery_worker(wait=False)
-        wait_for(lambda: waiting_for_lock('SELECT "surveys_response"'), what="for the quality")
+        wait_for(lambda: waiting_for_lock("SELECT s.round_agency_id"), what="for the quality")
         assert InstrumentQuality.objects.get(pk=quality.pk).status == RunStatus.RUNNING
         worker_kill(worker)
     blocker.close()

@@ -139,3 +139,24 @@ def test_the_page_shows_a_waiting_job_then_an_empty_or_failed_outcome(
     InstrumentQuality.objects.filter(run=run).update(status=RunStatus.FAILED, empty=False)
     page = client.get(url).content.decode()
     assert 'data-testid="quality-failed"' in page and "Hitung ulang mutu instrumen" in page
+
+
+def _stored(quality) -> tuple:
+    return (quality.responses, quality.alpha, quality.straight_share, quality.values, quality.units)
+
+
+def test_the_portable_query_gives_what_the_postgresql_one_gives(province, monkeypatch):
+    """On PostgreSQL the answers are typed by jsonb_to_record; item codes that cannot be
+    identifiers take the portable subquery, which must agree to the last digit (on SQLite both
+    runs take it)."""
+    import re
+
+    from reports.services import quality
+
+    round, _codes, _rows = _round_with_answers(province, 30, seed=7)
+    respond(round, "DINKES", 50, answers=dict.fromkeys(_codes, None))  # answered nothing
+    run, _computed = compute.index_compute_now(round=round)
+    first = _stored(instrument_quality_compute(run))
+    monkeypatch.setattr(quality, "_CODE", re.compile(r"(?!)"))  # no code qualifies
+    assert _stored(instrument_quality_compute(run)) == first
+    assert first[0] == 30  # the sheet of nulls is not a complete answer
