@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from berakhlak.spreadsheet import HeaderedSheet
-from surveys.selectors_board import BoardTree
+from surveys.selectors.board import BoardTree
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -32,8 +32,8 @@ from berakhlak.permissions import roles_of
 from evaluations.models import RoundStatus
 from evaluations.permissions import can_manage_round
 from evaluations.services import round_survey_window_open
-from surveys import selectors_board as board
 from surveys.board_export import XLSX_TYPE, board_xlsx
+from surveys.selectors import board
 from surveys.services.reminders import reminders_due_count
 from surveys.tasks import reminders_send_due
 

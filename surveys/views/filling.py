@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from surveys import permissions, selectors
-from surveys.forms_filling import AnswersForm
+from surveys.forms.filling import AnswersForm
 from surveys.models import ParticipationStatus
 from surveys.services import filling
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.roster.xlsx import WorkbookError
 from surveys import permissions
-from surveys.forms_instruments import InstrumentEnglishForm, InstrumentUploadForm, ItemForm
+from surveys.forms.instruments import InstrumentEnglishForm, InstrumentUploadForm, ItemForm
 from surveys.models import Instrument, InstrumentKind, Item
 from surveys.services import instruments as services
 from surveys.services.instrument_excel import (

@@ -8,7 +8,7 @@ from django.urls import reverse
 from evaluations.models import RoundAgency
 from surveys import selectors
 from surveys.models import PaperImport, Participation
-from surveys.selectors_board import board_rows
+from surveys.selectors.board import board_rows
 from surveys.services.filling import answers_save, survey_submit
 from tests.factories import EmployeeFactory
 from tests.surveys.factories import behaviour_instrument, full_answers, open_round
@@ -154,7 +154,7 @@ def test_after_a_reorganisation_the_board_keeps_the_rounds_own_tree(province, su
     """UPTD-LAB moves from DINKES to DISDIK after the round opened: every count of both leaders'
     boards still follows the round's snapshot, so a subtree's total and the page's total agree."""
     from berakhlak.models import Agency
-    from surveys.selectors_board import board_agencies_for_user, board_tree
+    from surveys.selectors.board import board_agencies_for_user, board_tree
 
     submit(survey_round, province.asn_unit)
     lab, disdik = Agency.objects.get(code="UPTD-LAB"), Agency.objects.get(code="DISDIK")
