@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berakhlak.refusals import Refused, require
 from surveys import permissions, scoring, sealing, selectors
 from surveys.models import (
     SUMMARY_FIELDS,
@@ -37,12 +38,8 @@ from surveys.selectors import Question, Survey, survey_for_round
 SWAP_ATTEMPTS = 5
 
 
-class FillRefused(Exception):
+class FillRefused(Refused):
     """The survey can no longer be changed (submitted, closed, outside the window)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class SurveyIncomplete(Exception):
@@ -101,9 +98,7 @@ def _locked(participation: Participation, *, fresh_round: bool = True) -> Partic
 
 
 def _refuse_unless_fillable(participation: Participation) -> None:
-    decision = permissions.can_fill(participation)
-    if not decision:
-        raise FillRefused(decision.reason)
+    require(permissions.can_fill(participation), refusal=FillRefused)
 
 
 def _sync(target: Participation, source: Participation) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
 from surveys import permissions
 from surveys.forms.instruments import InstrumentEnglishForm, InstrumentUploadForm, ItemForm
@@ -102,7 +103,9 @@ def instrument_english(request, pk: int):
                 scale_labels_en=data.get("scale_labels_en", "").splitlines(),
                 by=request.user,
             )
-        except ValidationError as error:
+        except Refused as refusal:  # frozen meanwhile
+            form.add_error(None, refusal)
+        except ValidationError as error:  # field checks of the service, per field
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
@@ -135,16 +138,20 @@ def _item_form_page(request, instrument: Instrument, item: Item | None):
     form = ItemForm(request.POST or None, initial=initial, behaviour=behaviour)
     if request.method == "POST" and form.is_valid():
         data = {
-            "code": form.cleaned_data["code"], "text": form.cleaned_data["text"],
-            "guide": form.cleaned_data.get("guide"), "reverse": form.cleaned_data["reverse"],
+            "code": form.cleaned_data["code"],
+            "text": form.cleaned_data["text"],
+            "guide": form.cleaned_data.get("guide"),
+            "reverse": form.cleaned_data["reverse"],
             "text_en": form.cleaned_data["text_en"],
-        }  # fmt: skip
+        }
         try:
             if item is None:
                 services.item_create(instrument=instrument, by=request.user, **data)
             else:
                 services.item_update(item=item, by=request.user, **data)
-        except ValidationError as error:
+        except Refused as refusal:  # frozen meanwhile
+            form.add_error(None, refusal)
+        except ValidationError as error:  # field checks of the service, per field
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:

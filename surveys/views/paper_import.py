@@ -16,14 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.forms import BootstrapForm
-from berakhlak.permissions import is_province_admin
+from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
 from evaluations.models import RoundStatus
 from evaluations.selectors import rounds_for_admin
-from surveys.permissions import can_import_responses
+from surveys.permissions import can_import_paper, can_import_responses
 from surveys.services.paper_import import (
     PaperImportError,
-    PaperRepeated,
     content_hash,
     paper_import,
     paper_imported_before,
@@ -58,7 +57,7 @@ class PaperUploadForm(BootstrapForm, forms.Form):
 
 
 def _require_admin(user) -> None:
-    if not is_province_admin(user):
+    if not can_import_paper(user):
         raise Http404
 
 
@@ -117,14 +116,8 @@ def paper_confirm(request):
             created = paper_import(
                 round=round, fileobj=fileobj, repeat_confirmed=request.POST.get("again") == "1"
             )
-    except PaperRepeated:
-        messages.error(
-            request,
-            _(
-                "Berkas yang sama persis sudah pernah diimpor. Tidak ada yang diimpor; unggah "
-                "ulang dan centang konfirmasi bila memang harus diimpor lagi."
-            ),
-        )
+    except Refused as refusal:  # the same file again, not confirmed (PaperRepeated)
+        messages.error(request, refusal.reason)
         return redirect("surveys:paper_start")
     except (PaperImportError, WorkbookError):
         messages.error(

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from berakhlak.refusals import Refused
 from evaluations import permissions as round_permissions
 from evaluations.models import RoundStatus
 from evaluations.selectors import get_round_for_admin
@@ -145,8 +145,8 @@ def round_instruments(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             round_instruments_set(round=round, instruments=form.instruments())
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_error(None, refusal)
         else:
             messages.success(request, _("Instrumen putaran disimpan."))
             return redirect("evaluations:round_detail", round.pk)
@@ -175,26 +175,23 @@ def round_open_view(request, pk: int):
     send = not reopening and request.POST.get("kirim_undangan") == "1"
     try:
         round_open(round=round, by=request.user, send_invitations=send)
-    except ValidationError as error:
-        for message in error.messages:
+    except Refused as refusal:  # every problem its own message (RoundOpenRefused)
+        for message in refusal.messages:
             messages.error(request, message)
     else:
-        invited = round.participations.count()
-        if reopening:
-            messages.success(request, _("Putaran dibuka kembali."))
-        elif send:
-            emailed = round.participations.exclude(employee__email="").count()
-            messages.success(
-                request,
-                _(
-                    "Putaran dibuka: %(n)s pegawai diundang mengisi survei; e-mail undangan "
-                    "sedang dikirim ke %(e)s pegawai yang memiliki alamat e-mail."
-                )
-                % {"n": invited, "e": emailed},
-            )
-        else:
-            messages.success(
-                request,
-                _("Putaran dibuka: %(n)s pegawai diundang mengisi survei.") % {"n": invited},
-            )
+        messages.success(request, _opened_message(round, reopening=reopening, sent=send))
     return redirect("evaluations:round_detail", round.pk)
+
+
+def _opened_message(round, *, reopening: bool, sent: bool) -> str:
+    """What the round detail says after opening: how many were invited (and e-mailed)."""
+    if reopening:
+        return _("Putaran dibuka kembali.")
+    invited = round.participations.count()
+    if sent:
+        emailed = round.participations.exclude(employee__email="").count()
+        return _(
+            "Putaran dibuka: %(n)s pegawai diundang mengisi survei; e-mail undangan "
+            "sedang dikirim ke %(e)s pegawai yang memiliki alamat e-mail."
+        ) % {"n": invited, "e": emailed}
+    return _("Putaran dibuka: %(n)s pegawai diundang mengisi survei.") % {"n": invited}

@@ -92,8 +92,12 @@ def test_leader_sees_own_subtree_only(province, survey_round):
 
 def test_admin_sees_every_agency(province, survey_round):
     assert set(rows_by_code(province.admin.user, survey_round)) == {
-        "PROV", "DINKES", "UPTD-LAB", "DISDIK", "BIRO-ORG",
-    }  # fmt: skip
+        "PROV",
+        "DINKES",
+        "UPTD-LAB",
+        "DISDIK",
+        "BIRO-ORG",
+    }
 
 
 @pytest.mark.parametrize("who", ["asn_a", "evaluator"])
