@@ -1,5 +1,6 @@
 """Scoped reads for surveys (docs/ARCHITECTURE.md §2): the survey and one's own participation in
-`survey.py`, the response-rate board in `board.py`.
+`survey.py`, the response-rate board in `board.py`, the round panel's counts and the rounds that
+take paper answers in `rounds.py`.
 
 Re-exported here: what other modules read as `surveys.selectors.<name>`."""
 

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berakhlak.forms import BootstrapForm
 from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
-from evaluations.models import RoundStatus
-from evaluations.selectors import rounds_for_admin
+from surveys.forms.paper import PaperUploadForm
 from surveys.permissions import can_import_paper, can_import_responses
+from surveys.selectors.rounds import paper_importable_rounds
 from surveys.services.paper_import import (
     PaperImportError,
     content_hash,
@@ -32,28 +28,6 @@ from surveys.services.paper_import import (
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "paper_import"
-
-
-def _importable_rounds(user):
-    return rounds_for_admin(user).filter(status__in=(RoundStatus.OPEN, RoundStatus.CLOSED))
-
-
-class PaperUploadForm(BootstrapForm, forms.Form):
-    round = forms.ModelChoiceField(label=gettext_lazy("Putaran"), queryset=None, empty_label=None)
-    file = forms.FileField(label=gettext_lazy("Berkas jawaban kertas (.xlsx)"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = _importable_rounds(user)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Berkas terlalu besar (maksimal %(mb)d MB).")
-                % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
-            )
-        return upload
 
 
 def _require_admin(user) -> None:
@@ -107,7 +81,7 @@ def paper_confirm(request):
             request, _("Tidak ada impor yang menunggu konfirmasi; mungkin sudah diterapkan.")
         )
         return redirect("surveys:paper_start")
-    round = _importable_rounds(request.user).filter(pk=pending["round"]).first()
+    round = paper_importable_rounds(request.user).filter(pk=pending["round"]).first()
     if round is None or not can_import_responses(request.user, round):
         raise Http404
     del request.session[SESSION_KEY]
@@ -137,7 +111,7 @@ def paper_confirm(request):
 @login_required
 def paper_template(request, pk: int):
     _require_admin(request.user)
-    round = _importable_rounds(request.user).filter(pk=pk).first()
+    round = paper_importable_rounds(request.user).filter(pk=pk).first()
     if round is None:
         raise Http404
     response = HttpResponse(paper_template_bytes(round=round), content_type=XLSX_TYPE)
