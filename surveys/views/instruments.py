@@ -184,17 +184,20 @@ def item_action(request, pk: int, item_pk: int):
     if refused:
         return refused
     action = request.POST.get("action")
-    if action == "up":
-        services.item_move(item=item, step=-1, by=request.user)
-    elif action == "down":
-        services.item_move(item=item, step=1, by=request.user)
-    elif action == "reverse":
-        services.item_reverse_toggle(item=item, by=request.user)
-    elif action == "delete":
-        services.item_delete(item=item, by=request.user)
-        messages.success(request, _("Butir %(code)s dihapus.") % {"code": item.code})
-    else:
+    if action not in ("up", "down", "reverse", "delete"):
         raise Http404
+    try:
+        if action in ("up", "down"):
+            services.item_move(item=item, step=-1 if action == "up" else 1, by=request.user)
+        elif action == "reverse":
+            services.item_reverse_toggle(item=item, by=request.user)
+        else:
+            services.item_delete(item=item, by=request.user)
+    except Refused as refusal:  # frozen meanwhile
+        messages.error(request, refusal.reason)
+        return redirect("surveys:instrument_detail", pk)
+    if action == "delete":
+        messages.success(request, _("Butir %(code)s dihapus.") % {"code": item.code})
     if request.htmx and action != "delete":
         instrument = item.instrument
         context = {
