@@ -97,10 +97,6 @@ def _locked(participation: Participation, *, fresh_round: bool = True) -> Partic
     return locked
 
 
-def _refuse_unless_fillable(participation: Participation) -> None:
-    require(permissions.can_fill(participation), refusal=FillRefused)
-
-
 def _sync(target: Participation, source: Participation) -> None:
     """Let the caller's object see the state written under the lock."""
     target.status = source.status
@@ -150,7 +146,7 @@ def answers_save(
     compare-and-swap (`_draft_swap`): submit locks and deletes the draft, so a save that finds no
     draft means the survey was submitted meanwhile, and the locked path below gives the reason.
     """
-    _refuse_unless_fillable(participation)
+    require(permissions.can_fill(participation), refusal=FillRefused)
     survey = survey or survey_for_round(participation.round)
     cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}
     if participation.draft_token is not None:
@@ -216,7 +212,7 @@ def _draft_write_if(token, opened: bytes, *, key_id: str, sealed: bytes) -> bool
 @transaction.atomic
 def _answers_save_locked(*, participation: Participation, cleaned: dict) -> dict:
     locked = _locked(participation, fresh_round=False)
-    _refuse_unless_fillable(locked)
+    require(permissions.can_fill(locked), refusal=FillRefused)
     draft = None
     if locked.draft_token is not None:
         draft = Draft.objects.select_for_update().filter(token=locked.draft_token).first()
@@ -311,7 +307,7 @@ def survey_submit(*, participation: Participation) -> Participation:
     if locked.status == ParticipationStatus.SUBMITTED:
         _sync(participation, locked)
         return locked
-    _refuse_unless_fillable(locked)
+    require(permissions.can_fill(locked), refusal=FillRefused)
     survey = survey_for_round(locked.round)
     draft = None
     if locked.draft_token is not None:
