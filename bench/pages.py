@@ -469,7 +469,7 @@ def pages_measure(data: dict) -> None:
                     # tests/reports/test_dashboard_scale.py and tests/surveys/test_board_tree.py.
                     print(f"  ({name}: {m.queries} queries on the first request)")
         if not ONLY or "board" in ONLY:
-            from surveys.selectors_board import _snapshot_build
+            from surveys.selectors.board import _snapshot_build
 
             rebuild = statistics.median(_timed(lambda: _snapshot_build(three)) for _ in range(3))
             print(f"  (board snapshot rebuild, the participation and paper GROUP BYs: "

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from berakhlak.spreadsheet import HeaderedSheet
-from surveys.selectors_board import BoardTree
+from surveys.selectors.board import BoardTree
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,12 +35,22 @@ def board_export_pks(tree: BoardTree, *, sort: str, below_only: bool) -> list[in
 def board_xlsx(tree: BoardTree, *, sort: str, below_only: bool, refreshed_at) -> bytes:
     workbook = Workbook(write_only=True)
     header = [
-        _("Kode unit"), _("Unit"), _("Tingkat"), _("Unit induk"), _("Diundang"), _("Daring"),
-        _("Kertas"), _("Sudah menjawab"), _("Tingkat respons (%)"), _("Responden minimum"),
-        _("Minimum terpenuhi"), _("Pernah diingatkan"),
-        _("Diundang, termasuk unit di bawahnya"), _("Sudah menjawab, termasuk unit di bawahnya"),
+        _("Kode unit"),
+        _("Unit"),
+        _("Tingkat"),
+        _("Unit induk"),
+        _("Diundang"),
+        _("Daring"),
+        _("Kertas"),
+        _("Sudah menjawab"),
+        _("Tingkat respons (%)"),
+        _("Responden minimum"),
+        _("Minimum terpenuhi"),
+        _("Pernah diingatkan"),
+        _("Diundang, termasuk unit di bawahnya"),
+        _("Sudah menjawab, termasuk unit di bawahnya"),
         _("Tingkat respons termasuk unit di bawahnya (%)"),
-    ]  # fmt: skip
+    ]
     widths = [16, 44, 8, 16, 11, 10, 10, 14, 14, 14, 14, 14, 18, 18, 18]
     sheet = HeaderedSheet(workbook, _("Tingkat Respons"), header, widths)
     top_depth = min((tree.units[pk][2] for pk in tree.tops), default=0)
@@ -49,11 +59,25 @@ def board_xlsx(tree: BoardTree, *, sort: str, below_only: bool, refreshed_at) ->
         agency = row.agency
         parent = tree.units.get(agency.parent_id) if agency.parent_id in tree.visible else None
         met = (_("ya") if row.minimum_met else _("tidak")) if row.invited else _("tanpa pegawai")
-        sheet.add([
-            agency.code, agency.name, agency.depth - top_depth + 1, parent[3] if parent else "",
-            row.invited, row.submitted, row.paper, row.completed, row.percent, row.needed, met,
-            row.reminders, row.tree_invited, row.tree_completed, row.tree_percent,
-        ])  # fmt: skip
+        sheet.add(
+            [
+                agency.code,
+                agency.name,
+                agency.depth - top_depth + 1,
+                parent[3] if parent else "",
+                row.invited,
+                row.submitted,
+                row.paper,
+                row.completed,
+                row.percent,
+                row.needed,
+                met,
+                row.reminders,
+                row.tree_invited,
+                row.tree_completed,
+                row.tree_percent,
+            ]
+        )
     sheet.finish()
     notes = HeaderedSheet(workbook, _("Keterangan"), [_("Keterangan"), _("Isi")], [30, 70])
     filters = [_("hanya unit yang belum memenuhi minimum") if below_only else _("semua unit")]
@@ -63,9 +87,14 @@ def board_xlsx(tree: BoardTree, *, sort: str, below_only: bool, refreshed_at) ->
         (_("Saringan"), "; ".join(str(f) for f in filters)),
         (_("Angka per"), refreshed_at),
         (_("Dibuat pada"), timezone.now()),
-        (_("Isi"), _("Hanya jumlah siapa yang sudah mengirim jawaban per unit; tidak ada nama, "
-                     "NIP, atau isi jawaban.")),
-    ):  # fmt: skip
+        (
+            _("Isi"),
+            _(
+                "Hanya jumlah siapa yang sudah mengirim jawaban per unit; tidak ada nama, "
+                "NIP, atau isi jawaban."
+            ),
+        ),
+    ):
         notes.add([label, value])
     notes.finish()
     buffer = io.BytesIO()

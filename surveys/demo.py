@@ -101,11 +101,17 @@ def _demo_round(day: dt.date, instruments, *, shift: float = 0.0, seed_offset: i
     admin = User.objects.get(username=DEMO_ACCOUNTS[0].nip)
     week = dt.timedelta(days=7)
     round = round_create(
-        root=root, by=admin, name=name, year=day.year,
-        survey_opens_on=day - 2 * week, survey_closes_on=day + 3 * week,
-        evidence_opens_on=day - 2 * week, evidence_closes_on=day + 4 * week,
-        review_opens_on=day, review_closes_on=day + 6 * week,
-    )  # fmt: skip
+        root=root,
+        by=admin,
+        name=name,
+        year=day.year,
+        survey_opens_on=day - 2 * week,
+        survey_closes_on=day + 3 * week,
+        evidence_opens_on=day - 2 * week,
+        evidence_closes_on=day + 4 * week,
+        review_opens_on=day,
+        review_closes_on=day + 6 * week,
+    )
     round_instruments_set(round=round, instruments=instruments)
     round = round_open(round=round, by=admin)
     _simulate_responses(round, shift=shift, seed_offset=seed_offset)
@@ -131,8 +137,12 @@ def _simulate_responses(demo_round: Round, *, shift: float = 0.0, seed_offset: i
         if rng.random() > share:
             continue
         profile = profiles.setdefault(
-            agency.pk, {code: rng.uniform(2.8, 5.4) for code in ("BP", "AK", "KO", "HA", "LO", "AD", "KL", "EE")}
-        )  # fmt: skip
+            agency.pk,
+            {
+                code: rng.uniform(2.8, 5.4)
+                for code in ("BP", "AK", "KO", "HA", "LO", "AD", "KL", "EE")
+            },
+        )
         answers = {}
         for question in survey.questions:
             if question.kind == "pick":

@@ -244,10 +244,11 @@ class Participation(models.Model):
             models.Index(fields=["round", "round_agency", "status"]),
             # The outbox's sweep looks for the few rows still waiting for their e-mail.
             models.Index(
-                fields=["round"], condition=Q(invitation_email="DUE"),
+                fields=["round"],
+                condition=Q(invitation_email="DUE"),
                 name="participation_invitation_due",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee_id} @ {self.round_id}: {self.status}"

@@ -76,11 +76,19 @@ def can_view_response_board(user, round_agency) -> Decision:
     return Decision(False, _("Tingkat respons unit ini di luar cakupan peran Anda."))
 
 
+def can_import_paper(user) -> Decision:
+    """Paper answers are imported by a province-level admin only (the pages are 404 to others)."""
+    if is_province_admin(user):
+        return ALLOWED
+    return Decision(
+        False, _("Impor jawaban kertas hanya untuk Admin Biro Organisasi tingkat provinsi.")
+    )
+
+
 def can_import_responses(user, round) -> Decision:
-    if not is_province_admin(user):
-        return Decision(
-            False, _("Impor jawaban kertas hanya untuk Admin Biro Organisasi tingkat provinsi.")
-        )
+    decision = can_import_paper(user)
+    if not decision:
+        return decision
     if round.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         return Decision(
             False,

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berakhlak.refusals import Refused, require
 from surveys import permissions, scoring, sealing, selectors
 from surveys.models import (
     SUMMARY_FIELDS,
@@ -37,12 +38,8 @@ from surveys.selectors import Question, Survey, survey_for_round
 SWAP_ATTEMPTS = 5
 
 
-class FillRefused(Exception):
+class FillRefused(Refused):
     """The survey can no longer be changed (submitted, closed, outside the window)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class SurveyIncomplete(Exception):
@@ -100,12 +97,6 @@ def _locked(participation: Participation, *, fresh_round: bool = True) -> Partic
     return locked
 
 
-def _refuse_unless_fillable(participation: Participation) -> None:
-    decision = permissions.can_fill(participation)
-    if not decision:
-        raise FillRefused(decision.reason)
-
-
 def _sync(target: Participation, source: Participation) -> None:
     """Let the caller's object see the state written under the lock."""
     target.status = source.status
@@ -155,7 +146,7 @@ def answers_save(
     compare-and-swap (`_draft_swap`): submit locks and deletes the draft, so a save that finds no
     draft means the survey was submitted meanwhile, and the locked path below gives the reason.
     """
-    _refuse_unless_fillable(participation)
+    require(permissions.can_fill(participation), refusal=FillRefused)
     survey = survey or survey_for_round(participation.round)
     cleaned = {key: answer_clean(survey.by_key.get(key), value) for key, value in answers.items()}
     if participation.draft_token is not None:
@@ -221,7 +212,7 @@ def _draft_write_if(token, opened: bytes, *, key_id: str, sealed: bytes) -> bool
 @transaction.atomic
 def _answers_save_locked(*, participation: Participation, cleaned: dict) -> dict:
     locked = _locked(participation, fresh_round=False)
-    _refuse_unless_fillable(locked)
+    require(permissions.can_fill(locked), refusal=FillRefused)
     draft = None
     if locked.draft_token is not None:
         draft = Draft.objects.select_for_update().filter(token=locked.draft_token).first()
@@ -316,7 +307,7 @@ def survey_submit(*, participation: Participation) -> Participation:
     if locked.status == ParticipationStatus.SUBMITTED:
         _sync(participation, locked)
         return locked
-    _refuse_unless_fillable(locked)
+    require(permissions.can_fill(locked), refusal=FillRefused)
     survey = survey_for_round(locked.round)
     draft = None
     if locked.draft_token is not None:

@@ -35,16 +35,32 @@ def instrument_export_bytes(instrument: Instrument) -> bytes:
     items = workbook.create_sheet(ITEM_SHEET)
     row_append_safe(items, ITEM_COLUMNS + ITEM_ENGLISH)
     for item in instrument.items.select_related("guide").order_by("order"):
-        row_append_safe(items, [item.code, item.order, item.text,
-                                item.guide.code if item.guide else "", "ya" if item.reverse else "tidak",
-                                item.text_en])  # fmt: skip
+        row_append_safe(
+            items,
+            [
+                item.code,
+                item.order,
+                item.text,
+                item.guide.code if item.guide else "",
+                "ya" if item.reverse else "tidak",
+                item.text_en,
+            ],
+        )
     if instrument.kind == InstrumentKind.VALUES_SELECTION:
         options = workbook.create_sheet(OPTION_SHEET)
         row_append_safe(options, OPTION_COLUMNS + OPTION_ENGLISH)
         for option in instrument.options.select_related("value").order_by("order"):
-            row_append_safe(options, [option.code, option.order, option.text,
-                                      option.value.code if option.value else "", "ya" if option.limiting else "tidak",
-                                      option.text_en])  # fmt: skip
+            row_append_safe(
+                options,
+                [
+                    option.code,
+                    option.order,
+                    option.text,
+                    option.value.code if option.value else "",
+                    "ya" if option.limiting else "tidak",
+                    option.text_en,
+                ],
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -83,9 +99,14 @@ def _unique_code(
         problems.append(Problem(sheet, row, "kode", _("Kode wajib diisi.")))
     elif code.upper() in seen:
         problems.append(
-            Problem(sheet, row, "kode", _("Kode %(code)s dipakai dua kali (juga di baris %(other)s).")
-                    % {"code": code, "other": seen[code.upper()]})
-        )  # fmt: skip
+            Problem(
+                sheet,
+                row,
+                "kode",
+                _("Kode %(code)s dipakai dua kali (juga di baris %(other)s).")
+                % {"code": code, "other": seen[code.upper()]},
+            )
+        )
     else:
         seen[code.upper()] = row
 
@@ -136,16 +157,25 @@ def instrument_import(*, instrument: Instrument, fileobj: IO[bytes], by=None) ->
         guide = guides.get(guide_code)
         if instrument.kind == InstrumentKind.BEHAVIOUR and guide is None:
             problems.append(
-                Problem(ITEM_SHEET, row, "panduan",
-                        _("Panduan perilaku %(code)s tidak dikenal; pakai kode BP1 sampai KL3.")
-                        % {"code": guide_code or _("(kosong)")})
-            )  # fmt: skip
-        items.append({
-            "code": code, "order": _order(record["urutan"], ITEM_SHEET, row, problems), "text": text,
-            "guide": guide, "value": guide.value if guide else None,
-            "reverse": _yes_no(record["terbalik"], ITEM_SHEET, row, "terbalik", problems),
-            "text_en": _text(record["pernyataan_en"]),
-        })  # fmt: skip
+                Problem(
+                    ITEM_SHEET,
+                    row,
+                    "panduan",
+                    _("Panduan perilaku %(code)s tidak dikenal; pakai kode BP1 sampai KL3.")
+                    % {"code": guide_code or _("(kosong)")},
+                )
+            )
+        items.append(
+            {
+                "code": code,
+                "order": _order(record["urutan"], ITEM_SHEET, row, problems),
+                "text": text,
+                "guide": guide,
+                "value": guide.value if guide else None,
+                "reverse": _yes_no(record["terbalik"], ITEM_SHEET, row, "terbalik", problems),
+                "text_en": _text(record["pernyataan_en"]),
+            }
+        )
     for record in option_rows:
         row = record["row"]
         code, text, value_code = (
@@ -160,13 +190,26 @@ def instrument_import(*, instrument: Instrument, fileobj: IO[bytes], by=None) ->
         value = values.get(value_code)
         if limiting == bool(value_code) or (value_code and value is None):
             problems.append(
-                Problem(OPTION_SHEET, row, "nilai",
-                        _("Isi kode nilai (BP, AK, KO, HA, LO, AD, KL) atau tandai sebagai perilaku "
-                          "penghambat, tidak keduanya."))
-            )  # fmt: skip
-        options.append({"code": code, "order": _order(record["urutan"], OPTION_SHEET, row, problems),
-                        "text": text[:200], "value": value, "limiting": limiting,
-                        "text_en": _text(record["teks_en"])[:200]})  # fmt: skip
+                Problem(
+                    OPTION_SHEET,
+                    row,
+                    "nilai",
+                    _(
+                        "Isi kode nilai (BP, AK, KO, HA, LO, AD, KL) atau tandai sebagai perilaku "
+                        "penghambat, tidak keduanya."
+                    ),
+                )
+            )
+        options.append(
+            {
+                "code": code,
+                "order": _order(record["urutan"], OPTION_SHEET, row, problems),
+                "text": text[:200],
+                "value": value,
+                "limiting": limiting,
+                "text_en": _text(record["teks_en"])[:200],
+            }
+        )
     if not items and not options:
         sheet = OPTION_SHEET if selection else ITEM_SHEET
         problems.append(
@@ -179,8 +222,13 @@ def instrument_import(*, instrument: Instrument, fileobj: IO[bytes], by=None) ->
         )
     if selection and 0 < len(options) < instrument.pick_count:
         problems.append(
-            Problem(OPTION_SHEET, None, "", _("Jumlah pilihan harus paling sedikit K = %(k)s.") % {"k": instrument.pick_count})
-        )  # fmt: skip
+            Problem(
+                OPTION_SHEET,
+                None,
+                "",
+                _("Jumlah pilihan harus paling sedikit K = %(k)s.") % {"k": instrument.pick_count},
+            )
+        )
     if problems:
         raise InstrumentImportError(problems)
     for rows in (items, options):

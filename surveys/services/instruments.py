@@ -13,24 +13,31 @@ from django.utils.translation import gettext as _
 
 from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import BehaviourGuide, User
+from berakhlak.refusals import require
 from surveys.models import Instrument, InstrumentKind, Item, Option
 
 
 def _editable(instrument: Instrument) -> Instrument:
-    """The instrument locked for writing; refused once frozen."""
+    """The instrument locked for writing; refused (`Refused`) once frozen."""
     locked = Instrument.objects.select_for_update().get(pk=instrument.pk)
-    if locked.is_frozen:
-        raise ValidationError(
-            _(
-                "Instrumen ini sudah dibekukan karena dipakai putaran yang telah dibuka. "
-                "Buat versi baru untuk mengubahnya."
-            )
-        )
+    require(
+        not locked.is_frozen,
+        _(
+            "Instrumen ini sudah dibekukan karena dipakai putaran yang telah dibuka. "
+            "Buat versi baru untuk mengubahnya."
+        ),
+    )
     return locked
 
 
-def item_problems(*, instrument: Instrument, code: str, text: str, guide: BehaviourGuide | None,
-                  item: Item | None = None) -> list[tuple[str, str]]:  # fmt: skip
+def item_problems(
+    *,
+    instrument: Instrument,
+    code: str,
+    text: str,
+    guide: BehaviourGuide | None,
+    item: Item | None = None,
+) -> list[tuple[str, str]]:
     problems = []
     if not code.strip():
         problems.append(("code", _("Kode butir wajib diisi.")))
@@ -58,24 +65,43 @@ def _raise(problems: list[tuple[str, str]]) -> None:
 
 @records_actor()
 @transaction.atomic
-def item_create(*, instrument: Instrument, code: str, text: str,
-                guide: BehaviourGuide | None = None, reverse: bool = False,
-                text_en: str = "", by: User | None = None) -> Item:  # fmt: skip
+def item_create(
+    *,
+    instrument: Instrument,
+    code: str,
+    text: str,
+    guide: BehaviourGuide | None = None,
+    reverse: bool = False,
+    text_en: str = "",
+    by: User | None = None,
+) -> Item:
     instrument = _editable(instrument)
     _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide))
     last = instrument.items.aggregate(m=Max("order"))["m"] or 0
     return Item.objects.create(
-        instrument=instrument, code=code.strip(), text=text.strip(), order=last + 1,
-        guide=guide, value=guide.value if guide else None, reverse=reverse,
+        instrument=instrument,
+        code=code.strip(),
+        text=text.strip(),
+        order=last + 1,
+        guide=guide,
+        value=guide.value if guide else None,
+        reverse=reverse,
         text_en=(text_en or "").strip(),
-    )  # fmt: skip
+    )
 
 
 @records_actor()
 @transaction.atomic
-def item_update(*, item: Item, code: str, text: str,
-                guide: BehaviourGuide | None = None, reverse: bool = False,
-                text_en: str = "", by: User | None = None) -> Item:  # fmt: skip
+def item_update(
+    *,
+    item: Item,
+    code: str,
+    text: str,
+    guide: BehaviourGuide | None = None,
+    reverse: bool = False,
+    text_en: str = "",
+    by: User | None = None,
+) -> Item:
     instrument = _editable(item.instrument)
     _raise(item_problems(instrument=instrument, code=code, text=text, guide=guide, item=item))
     item.code, item.text, item.reverse = code.strip(), text.strip(), reverse
@@ -143,22 +169,44 @@ def instrument_new_version(*, instrument: Instrument, by: User | None = None) ->
     """Copy an instrument with its items and options as the next version, not frozen."""
     latest = Instrument.objects.filter(code=instrument.code).aggregate(m=Max("version"))["m"]
     copy = Instrument.objects.create(
-        code=instrument.code, version=latest + 1, name=instrument.name,
-        description=instrument.description, kind=instrument.kind,
-        scale_points=instrument.scale_points, scale_labels=instrument.scale_labels,
-        pick_count=instrument.pick_count, based_on=instrument, name_en=instrument.name_en,
-        description_en=instrument.description_en, scale_labels_en=instrument.scale_labels_en,
-    )  # fmt: skip
+        code=instrument.code,
+        version=latest + 1,
+        name=instrument.name,
+        description=instrument.description,
+        kind=instrument.kind,
+        scale_points=instrument.scale_points,
+        scale_labels=instrument.scale_labels,
+        pick_count=instrument.pick_count,
+        based_on=instrument,
+        name_en=instrument.name_en,
+        description_en=instrument.description_en,
+        scale_labels_en=instrument.scale_labels_en,
+    )
     Item.objects.bulk_create(
-        Item(instrument=copy, code=i.code, order=i.order, text=i.text, value_id=i.value_id,
-             guide_id=i.guide_id, reverse=i.reverse, text_en=i.text_en)
+        Item(
+            instrument=copy,
+            code=i.code,
+            order=i.order,
+            text=i.text,
+            value_id=i.value_id,
+            guide_id=i.guide_id,
+            reverse=i.reverse,
+            text_en=i.text_en,
+        )
         for i in instrument.items.all()
-    )  # fmt: skip
+    )
     Option.objects.bulk_create(
-        Option(instrument=copy, code=o.code, order=o.order, text=o.text, value_id=o.value_id,
-               limiting=o.limiting, text_en=o.text_en)
+        Option(
+            instrument=copy,
+            code=o.code,
+            order=o.order,
+            text=o.text,
+            value_id=o.value_id,
+            limiting=o.limiting,
+            text_en=o.text_en,
+        )
         for o in instrument.options.all()
-    )  # fmt: skip
+    )
     audit_change(copy, {"contents": ("", _contents(copy))})  # bulk inserts: one entry
     return copy
 
@@ -194,11 +242,15 @@ def instrument_english_set(
     labels = [label.strip() for label in scale_labels_en if label.strip()]
     if labels and len(labels) != instrument.scale_points:
         raise ValidationError(
-            {"scale_labels_en": [
-                _("Isi %(n)s label skala (satu per baris) atau kosongkan semuanya; terisi %(m)s.")
-                % {"n": instrument.scale_points, "m": len(labels)}
-            ]}
-        )  # fmt: skip
+            {
+                "scale_labels_en": [
+                    _(
+                        "Isi %(n)s label skala (satu per baris) atau kosongkan semuanya; terisi %(m)s."
+                    )
+                    % {"n": instrument.scale_points, "m": len(labels)}
+                ]
+            }
+        )
     instrument.name_en = (name_en or "").strip()[:200]
     instrument.description_en = (description_en or "").strip()
     instrument.scale_labels_en = labels

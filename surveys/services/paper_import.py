@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from berakhlak.models import AsnType
+from berakhlak.refusals import Refused
 from berakhlak.roster.planner import asn_type_parse
 from berakhlak.roster.reader import Problem, sheet_records
 from berakhlak.roster.xlsx import workbook_open
@@ -245,16 +246,28 @@ def paper_plan(*, round: Round, fileobj: IO[bytes]) -> PaperPlan:
             problems.append(Problem(SHEET, row, "kode_unit", _("Kode unit kosong.")))
         elif agency is None:
             problems.append(
-                Problem(SHEET, row, "kode_unit",
-                        _("Kode unit %(code)s tidak ada dalam potret unit putaran ini.") % {"code": code})
-            )  # fmt: skip
+                Problem(
+                    SHEET,
+                    row,
+                    "kode_unit",
+                    _("Kode unit %(code)s tidak ada dalam potret unit putaran ini.")
+                    % {"code": code},
+                )
+            )
         asn_type = asn_type_parse(record["jenis_asn"])
         if asn_type is None:
             problems.append(
-                Problem(SHEET, row, "jenis_asn",
-                        _("Jenis ASN %(value)s tidak dikenal; pakai salah satu dari: %(choices)s.")
-                        % {"value": record["jenis_asn"] or _("(kosong)"), "choices": ", ".join(AsnType.values)})
-            )  # fmt: skip
+                Problem(
+                    SHEET,
+                    row,
+                    "jenis_asn",
+                    _("Jenis ASN %(value)s tidak dikenal; pakai salah satu dari: %(choices)s.")
+                    % {
+                        "value": record["jenis_asn"] or _("(kosong)"),
+                        "choices": ", ".join(AsnType.values),
+                    },
+                )
+            )
         answers = {}
         for question in questions:
             value, problem = _cell_answer(
@@ -287,11 +300,18 @@ def _survey_answered(round: Round, keys) -> Survey:
     return Survey(pages=pages, instruments=instruments)
 
 
-class PaperRepeated(Exception):
-    """The same file (content hash) was imported before and the admin did not confirm again."""
+class PaperRepeated(Refused):
+    """The same file (content hash) was imported before and the admin did not confirm again;
+    `earlier` is that import."""
 
     def __init__(self, earlier: PaperImport):
-        super().__init__(str(earlier.pk))
+        super().__init__(
+            _(
+                "Berkas yang sama persis sudah pernah diimpor. Tidak ada yang diimpor; unggah "
+                "ulang dan centang konfirmasi bila memang harus diimpor lagi."
+            ),
+            code="paper_repeated",
+        )
         self.earlier = earlier
 
 

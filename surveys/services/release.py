@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from berakhlak.jobs import job_send
+from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundAgency, RoundStatus
 from surveys import sealing
 from surveys.models import (
@@ -62,12 +63,8 @@ MASK_BITS = 7  # surveys.models.VALUE_BITS
 Cell = tuple[int, str]
 
 
-class ReleaseRefused(Exception):
+class ReleaseRefused(Refused):
     """A sealed row cannot be opened; the release did nothing. `reason` is for the admin."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -216,8 +213,15 @@ class Totals:
                     self.bits[bit] += sign
 
     def as_dict(self) -> dict:
-        return {"n": self.n, "paper": self.paper, "sum": self.sum, "count": self.count,
-                "bits": self.bits, "sq": self.sq, "whole": self.whole}  # fmt: skip
+        return {
+            "n": self.n,
+            "paper": self.paper,
+            "sum": self.sum,
+            "count": self.count,
+            "bits": self.bits,
+            "sq": self.sq,
+            "whole": self.whole,
+        }
 
 
 @dataclass(frozen=True)

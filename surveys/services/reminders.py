@@ -14,7 +14,10 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
+from berakhlak.jobs import job_enqueue
+from berakhlak.refusals import require
 from evaluations.models import Round
 from evaluations.services import round_survey_window_open
 from surveys.models import Participation, ParticipationStatus
@@ -39,6 +42,33 @@ def reminders_due_count(*, round: Round, today: dt.date | None = None) -> int:
     if not round_survey_window_open(round, today) or round.reminder_max == 0:
         return 0
     return Participation.objects.filter(reminders_due(round=round, today=today)).count()
+
+
+def reminders_request(*, round: Round) -> int:
+    """The board's "ingatkan" button: send the reminders due now in the background; returns how
+    many people they reach. Refused outside the survey's dates and when nobody is due."""
+    require(
+        round_survey_window_open(round),
+        _("Pengingat hanya dikirim selama jadwal pengisian survei (%(opens)s sampai %(closes)s).")
+        % {
+            "opens": formats.date_format(round.survey_opens_on, "j F Y"),
+            "closes": formats.date_format(round.survey_closes_on, "j F Y"),
+        },
+    )
+    due = reminders_due_count(round=round)
+    require(
+        due,
+        _(
+            "Tidak ada ASN yang perlu diingatkan sekarang: semua sudah mengirim jawaban, "
+            "sudah diingatkan dalam %(gap)s hari terakhir, sudah menerima %(max)s pengingat, "
+            "atau tidak memiliki alamat e-mail."
+        )
+        % {"gap": round.reminder_gap_days, "max": round.reminder_max},
+    )
+    from surveys.tasks import reminders_send_due  # the task module imports this one
+
+    job_enqueue(reminders_send_due, round.pk)
+    return due
 
 
 def round_email(round: Round, kind: str) -> tuple[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from berakhlak.audit import records_actor
 from berakhlak.jobs import job_enqueue
 from berakhlak.models import Agency, Employee, User
+from berakhlak.refusals import Refused, require
 from evaluations import services as round_services
 from evaluations.models import Round, RoundStatus
 from surveys.models import (
@@ -21,6 +21,15 @@ from surveys.models import (
     Participation,
     RoundInstrument,
 )
+
+
+class RoundOpenRefused(Refused):
+    """The round cannot open: every problem of `round_open_problems`, each its own message
+    (`messages`), and all of them as the `reason`."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(problems, code="round_open")
+        self.reason = " ".join(str(problem) for problem in problems)
 
 
 @dataclass(frozen=True)
@@ -44,17 +53,21 @@ def round_open_preview(round: Round) -> OpenPreview:
     if round.status != RoundStatus.DRAFT:
         invited = Participation.objects.filter(round=round)
         return OpenPreview(
-            first_opening=False, invitations=invited.count(),
+            first_opening=False,
+            invitations=invited.count(),
             with_email=invited.exclude(employee__email="").count(),
-            agencies=round.agencies.count(), instruments=instruments,
-        )  # fmt: skip
+            agencies=round.agencies.count(),
+            instruments=instruments,
+        )
     agencies = Agency.objects.filter(path__startswith=round.root.path, active=True)
     people = Employee.objects.filter(active=True, agency__in=agencies)
     return OpenPreview(
-        first_opening=True, invitations=people.count(),
-        with_email=people.exclude(email="").count(), agencies=agencies.count(),
+        first_opening=True,
+        invitations=people.count(),
+        with_email=people.exclude(email="").count(),
+        agencies=agencies.count(),
         instruments=instruments,
-    )  # fmt: skip
+    )
 
 
 def round_open_problems(round: Round) -> list[str]:
@@ -97,7 +110,7 @@ def round_open(*, round: Round, by: User, send_invitations: bool = False) -> Rou
     round = Round.objects.select_for_update().get(pk=round.pk)
     problems = round_open_problems(round)
     if problems:
-        raise ValidationError(problems)
+        raise RoundOpenRefused(problems)
     first_opening = round.status == RoundStatus.DRAFT
     snapshot = round_services.round_snapshot_agencies(round=round)
     if first_opening:
@@ -138,11 +151,14 @@ def participations_invite(*, round: Round, snapshot, email: bool = False) -> int
 def round_instruments_set(*, round: Round, instruments: list[Instrument]) -> None:
     """Choose the round's instruments (in survey order) while it is a draft."""
     round = Round.objects.select_for_update().get(pk=round.pk)
-    if round.status != RoundStatus.DRAFT:
-        raise ValidationError(_("Instrumen hanya dapat dipilih selama putaran masih draf."))
+    require(
+        round.status == RoundStatus.DRAFT,
+        _("Instrumen hanya dapat dipilih selama putaran masih draf."),
+    )
     kinds = [instrument.kind for instrument in instruments]
-    if len(kinds) != len(set(kinds)):
-        raise ValidationError(_("Pilih paling banyak satu instrumen untuk setiap jenis."))
+    require(
+        len(kinds) == len(set(kinds)), _("Pilih paling banyak satu instrumen untuk setiap jenis.")
+    )
     RoundInstrument.objects.filter(round=round).delete()
     RoundInstrument.objects.bulk_create(
         RoundInstrument(round=round, instrument=instrument, order=order)

@@ -21,21 +21,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from berakhlak.jobs import job_enqueue
 from berakhlak.permissions import roles_of
+from berakhlak.refusals import Refused
 from evaluations.models import RoundStatus
 from evaluations.permissions import can_manage_round
-from evaluations.services import round_survey_window_open
-from surveys import selectors_board as board
 from surveys.board_export import XLSX_TYPE, board_xlsx
-from surveys.services.reminders import reminders_due_count
-from surveys.tasks import reminders_send_due
+from surveys.selectors import board
+from surveys.services.reminders import reminders_request
 
 LEVEL_PAGE = 50  # rows of one level (or of the "below the minimum" list) per page
 SORTS = {
@@ -105,41 +102,19 @@ class Line:
         for every unit on the screen, every 10 seconds per viewer (`labels`: the translated
         words, looked up once per page). Every text is escaped."""
         if self.row is None:
-            url = _e(self.more_url)
-            label = _e(labels["more"] % {"shown": self.shown, "total": self.total})
-            return mark_safe(  # noqa: S308
-                f'<tr class="level-more"><td colspan="7" class="tree-indent-{self.indent}">'
-                f'<a class="btn btn-sm btn-outline-primary" data-testid="board-more" href="{url}" '
-                f'hx-get="{_e(path)}{url}" hx-target="#board" hx-swap="outerHTML" '
-                f'hx-push-url="true">{label}</a></td></tr>'
-            )
+            return self._more_html(path, labels)
         row, agency = self.row, self.row.agency
         code, name = _e(agency.code), _e(agency.name)
-        toggle = ""
-        if tree_mode and row.has_children:
-            url = _e(self.toggle_url)
-            state = "close" if self.expanded else "open"
-            hint = _e(labels[f"{state}_hint"] % {"name": agency.name})
-            toggle = (
-                f'<a class="tree-toggle flex-shrink-0" data-testid="toggle-{code}" href="{url}" '
-                f'hx-get="{_e(path)}{url}" hx-target="#board" hx-swap="outerHTML" '
-                f'hx-push-url="true" aria-expanded="{"true" if self.expanded else "false"}" '
-                f'title="{_e(labels[state])}"><span aria-hidden="true">'
-                f'{"−" if self.expanded else "+"}</span><span class="visually-hidden">{hint}</span></a>'
-            )
-        elif tree_mode:
-            toggle = '<span class="tree-leaf flex-shrink-0"></span>'
+        toggle = self._toggle_html(path, labels, tree_mode=tree_mode)
         subtree = ""
         if row.has_children:
-            total = labels["subtree"] % {"c": row.tree_completed, "i": row.tree_invited,
-                                         "p": row.tree_percent, "n": len(row.children)}  # fmt: skip
+            total = labels["subtree"] % {
+                "c": row.tree_completed,
+                "i": row.tree_invited,
+                "p": row.tree_percent,
+                "n": len(row.children),
+            }
             subtree = f'<div class="subtree-total" data-testid="subtree-{code}">{_e(total)}</div>'
-        if not row.invited:
-            minimum = f'<span class="text-secondary">{_e(labels["nobody"])}</span>'
-        elif row.minimum_met:
-            minimum = f'<span class="text-success-emphasis">✓ {_e(labels["met"])}</span> ({row.completed}/{row.needed})'
-        else:
-            minimum = f'<span class="text-danger-emphasis">✗ {_e(labels["not_met"])}</span> ({row.completed}/{row.needed})'
         percent, met = row.percent, " met" if row.minimum_met else ""
         aria = _e(labels["rate_of"] % {"name": agency.name})
         return mark_safe(  # noqa: S308
@@ -154,9 +129,47 @@ class Line:
             f'<progress class="board-progress flex-grow-1{met}" value="{percent}" max="100" '
             f'aria-label="{aria}">{percent}%</progress>'
             f'<span class="small text-nowrap" data-testid="percent">{percent}%</span></div></td>'
-            f'<td class="text-nowrap small">{minimum}</td>'
+            f'<td class="text-nowrap small">{_minimum_html(row, labels)}</td>'
             f'<td class="text-end">{row.reminders}</td></tr>'
         )
+
+    def _more_html(self, path: str, labels: dict) -> SafeString:
+        """The "show more" line closing a wide level."""
+        url = _e(self.more_url)
+        label = _e(labels["more"] % {"shown": self.shown, "total": self.total})
+        return mark_safe(  # noqa: S308
+            f'<tr class="level-more"><td colspan="7" class="tree-indent-{self.indent}">'
+            f'<a class="btn btn-sm btn-outline-primary" data-testid="board-more" href="{url}" '
+            f'hx-get="{_e(path)}{url}" hx-target="#board" hx-swap="outerHTML" '
+            f'hx-push-url="true">{label}</a></td></tr>'
+        )
+
+    def _toggle_html(self, path: str, labels: dict, *, tree_mode: bool) -> str:
+        """The "+" / "−" that opens or closes the unit's subtree (a leaf keeps its place)."""
+        if not tree_mode:
+            return ""
+        if not self.row.has_children:
+            return '<span class="tree-leaf flex-shrink-0"></span>'
+        agency, url = self.row.agency, _e(self.toggle_url)
+        state = "close" if self.expanded else "open"
+        hint = _e(labels[f"{state}_hint"] % {"name": agency.name})
+        return (
+            f'<a class="tree-toggle flex-shrink-0" data-testid="toggle-{_e(agency.code)}" '
+            f'href="{url}" hx-get="{_e(path)}{url}" hx-target="#board" hx-swap="outerHTML" '
+            f'hx-push-url="true" aria-expanded="{"true" if self.expanded else "false"}" '
+            f'title="{_e(labels[state])}"><span aria-hidden="true">'
+            f'{"−" if self.expanded else "+"}</span><span class="visually-hidden">{hint}</span></a>'
+        )
+
+
+def _minimum_html(row: board.BoardRow, labels: dict) -> str:
+    """Whether the unit has its minimum of respondents (or has nobody invited)."""
+    if not row.invited:
+        return f'<span class="text-secondary">{_e(labels["nobody"])}</span>'
+    counts = f"({row.completed}/{row.needed})"
+    if row.minimum_met:
+        return f'<span class="text-success-emphasis">✓ {_e(labels["met"])}</span> {counts}'
+    return f'<span class="text-danger-emphasis">✗ {_e(labels["not_met"])}</span> {counts}'
 
 
 def _e(text) -> str:
@@ -191,18 +204,25 @@ def _lines(tree: board.BoardTree, state: BoardState) -> list[Line]:
             expanded = tree_mode and pk in opened and row.has_children
             lines.append(
                 Line(
-                    row=row, indent=min(indent, 4), expanded=expanded,
+                    row=row,
+                    indent=min(indent, 4),
+                    expanded=expanded,
                     toggle_url=state.url(open=frozenset(opened ^ {pk})),
                 )
-            )  # fmt: skip
+            )
             if expanded:
                 level(row.children, indent + 1, pk)
         if len(shown) > limit:
             more = dict(state.pages) | {key: state.pages_of(key) + 1}
             lines.append(
-                Line(row=None, indent=min(indent, 4), shown=limit, total=len(shown),
-                     more_url=state.url(open=frozenset(opened), pages=tuple(more.items())))
-            )  # fmt: skip
+                Line(
+                    row=None,
+                    indent=min(indent, 4),
+                    shown=limit,
+                    total=len(shown),
+                    more_url=state.url(open=frozenset(opened), pages=tuple(more.items())),
+                )
+            )
 
     if state.below_only:
         level([pk for pk in tree.visible if tree.below_minimum(pk)], 0, LIST, tree_mode=False)
@@ -278,27 +298,11 @@ def board_remind(request, pk: int):
     round = board.get_board_round_for_user(request.user, pk)
     if not can_manage_round(request.user, round) or round.status != RoundStatus.OPEN:
         raise Http404
-    if not round_survey_window_open(round):
-        messages.info(
-            request,
-            _("Pengingat hanya dikirim selama jadwal pengisian survei (%(opens)s sampai %(closes)s).")
-            % {"opens": date_format(round.survey_opens_on, "j F Y"),
-               "closes": date_format(round.survey_closes_on, "j F Y")},
-        )  # fmt: skip
+    try:
+        due = reminders_request(round=round)
+    except Refused as refusal:  # outside the survey's dates, or nobody due
+        messages.info(request, refusal.reason)
         return redirect("surveys:board", round.pk)
-    due = reminders_due_count(round=round)
-    if not due:
-        messages.info(
-            request,
-            _(
-                "Tidak ada ASN yang perlu diingatkan sekarang: semua sudah mengirim jawaban, "
-                "sudah diingatkan dalam %(gap)s hari terakhir, sudah menerima %(max)s pengingat, "
-                "atau tidak memiliki alamat e-mail."
-            )
-            % {"gap": round.reminder_gap_days, "max": round.reminder_max},
-        )
-        return redirect("surveys:board", round.pk)
-    job_enqueue(reminders_send_due, round.pk)
     messages.success(
         request,
         ngettext(

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from berakhlak.refusals import Refused
 from surveys import permissions, selectors
-from surveys.forms_filling import AnswersForm
+from surveys.forms.filling import AnswersForm
 from surveys.models import ParticipationStatus
 from surveys.services import filling
 
@@ -166,19 +167,21 @@ def fill_page(request, pk, slug):
                 answers = filling.answers_save(
                     participation=participation, answers=form.answers(), survey=survey
                 )
-            except filling.FillRefused as refused:
-                messages.error(request, refused.reason)
+            except Refused as refusal:
+                messages.error(request, refusal.reason)
                 return redirect(_page_url(participation, page))
-            except ValidationError as error:
+            except ValidationError as error:  # an answer the survey does not take
                 form.add_error(None, error)
             else:
-                if "back" in request.POST and survey.previous_page(page):
-                    return redirect(_page_url(participation, survey.previous_page(page)))
-                following = survey.next_page(page)
-                if following is None:
-                    return redirect("surveys:fill_review", participation.pk)
-                return redirect(_page_url(participation, following))
-    context = {
+                return redirect(
+                    _page_after(participation, survey, page, back="back" in request.POST)
+                )
+    context = _page_context(participation, survey, page, answers, form, decision)
+    return render(request, "surveys/fill/page.html", context)
+
+
+def _page_context(participation, survey: selectors.Survey, page, answers, form, decision) -> dict:
+    return {
         "participation": participation,
         "round": participation.round,
         "survey": survey,
@@ -191,7 +194,16 @@ def fill_page(request, pk, slug):
         "next": survey.next_page(page),
         **_progress(survey, answers),
     }
-    return render(request, "surveys/fill/page.html", context)
+
+
+def _page_after(participation, survey: selectors.Survey, page, *, back: bool) -> str:
+    """Where a saved page leads: the previous page ("Kembali"), the next one, or the review."""
+    if back and survey.previous_page(page):
+        return _page_url(participation, survey.previous_page(page))
+    following = survey.next_page(page)
+    if following is None:
+        return reverse("surveys:fill_review", args=[participation.pk])
+    return _page_url(participation, following)
 
 
 @never_cache
@@ -217,9 +229,9 @@ def fill_autosave(request, pk):
             answers = filling.answers_save(
                 participation=participation, answers=form.answers(), survey=survey
             )
-        except filling.FillRefused as refused:
+        except Refused as refusal:
             # The page turns read-only: reload it, the reason shows as a message.
-            messages.error(request, refused.reason)
+            messages.error(request, refusal.reason)
             response = HttpResponse("")
             response["HX-Refresh"] = "true"
             return response
@@ -285,8 +297,8 @@ def fill_submit(request, pk):
     participation = selectors.get_participation_for_user(request.user, pk)
     try:
         filling.survey_submit(participation=participation)
-    except filling.FillRefused as refused:
-        messages.error(request, refused.reason)
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
         return redirect("surveys:fill_review", participation.pk)
     except filling.SurveyIncomplete as incomplete:
         messages.error(

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
 from surveys import permissions
-from surveys.forms_instruments import InstrumentEnglishForm, InstrumentUploadForm, ItemForm
+from surveys.forms.instruments import InstrumentEnglishForm, InstrumentUploadForm, ItemForm
 from surveys.models import Instrument, InstrumentKind, Item
 from surveys.services import instruments as services
 from surveys.services.instrument_excel import (
@@ -102,7 +103,9 @@ def instrument_english(request, pk: int):
                 scale_labels_en=data.get("scale_labels_en", "").splitlines(),
                 by=request.user,
             )
-        except ValidationError as error:
+        except Refused as refusal:  # frozen meanwhile
+            form.add_error(None, refusal)
+        except ValidationError as error:  # field checks of the service, per field
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
@@ -135,16 +138,20 @@ def _item_form_page(request, instrument: Instrument, item: Item | None):
     form = ItemForm(request.POST or None, initial=initial, behaviour=behaviour)
     if request.method == "POST" and form.is_valid():
         data = {
-            "code": form.cleaned_data["code"], "text": form.cleaned_data["text"],
-            "guide": form.cleaned_data.get("guide"), "reverse": form.cleaned_data["reverse"],
+            "code": form.cleaned_data["code"],
+            "text": form.cleaned_data["text"],
+            "guide": form.cleaned_data.get("guide"),
+            "reverse": form.cleaned_data["reverse"],
             "text_en": form.cleaned_data["text_en"],
-        }  # fmt: skip
+        }
         try:
             if item is None:
                 services.item_create(instrument=instrument, by=request.user, **data)
             else:
                 services.item_update(item=item, by=request.user, **data)
-        except ValidationError as error:
+        except Refused as refusal:  # frozen meanwhile
+            form.add_error(None, refusal)
+        except ValidationError as error:  # field checks of the service, per field
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
@@ -177,17 +184,20 @@ def item_action(request, pk: int, item_pk: int):
     if refused:
         return refused
     action = request.POST.get("action")
-    if action == "up":
-        services.item_move(item=item, step=-1, by=request.user)
-    elif action == "down":
-        services.item_move(item=item, step=1, by=request.user)
-    elif action == "reverse":
-        services.item_reverse_toggle(item=item, by=request.user)
-    elif action == "delete":
-        services.item_delete(item=item, by=request.user)
-        messages.success(request, _("Butir %(code)s dihapus.") % {"code": item.code})
-    else:
+    if action not in ("up", "down", "reverse", "delete"):
         raise Http404
+    try:
+        if action in ("up", "down"):
+            services.item_move(item=item, step=-1 if action == "up" else 1, by=request.user)
+        elif action == "reverse":
+            services.item_reverse_toggle(item=item, by=request.user)
+        else:
+            services.item_delete(item=item, by=request.user)
+    except Refused as refusal:  # frozen meanwhile
+        messages.error(request, refusal.reason)
+        return redirect("surveys:instrument_detail", pk)
+    if action == "delete":
+        messages.success(request, _("Butir %(code)s dihapus.") % {"code": item.code})
     if request.htmx and action != "delete":
         instrument = item.instrument
         context = {

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berakhlak.forms import BootstrapForm
-from berakhlak.permissions import is_province_admin
+from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
-from evaluations.models import RoundStatus
-from evaluations.selectors import rounds_for_admin
-from surveys.permissions import can_import_responses
+from surveys.forms.paper import PaperUploadForm
+from surveys.permissions import can_import_paper, can_import_responses
+from surveys.selectors.rounds import paper_importable_rounds
 from surveys.services.paper_import import (
     PaperImportError,
-    PaperRepeated,
     content_hash,
     paper_import,
     paper_imported_before,
@@ -35,30 +30,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "paper_import"
 
 
-def _importable_rounds(user):
-    return rounds_for_admin(user).filter(status__in=(RoundStatus.OPEN, RoundStatus.CLOSED))
-
-
-class PaperUploadForm(BootstrapForm, forms.Form):
-    round = forms.ModelChoiceField(label=gettext_lazy("Putaran"), queryset=None, empty_label=None)
-    file = forms.FileField(label=gettext_lazy("Berkas jawaban kertas (.xlsx)"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = _importable_rounds(user)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Berkas terlalu besar (maksimal %(mb)d MB).")
-                % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
-            )
-        return upload
-
-
 def _require_admin(user) -> None:
-    if not is_province_admin(user):
+    if not can_import_paper(user):
         raise Http404
 
 
@@ -108,7 +81,7 @@ def paper_confirm(request):
             request, _("Tidak ada impor yang menunggu konfirmasi; mungkin sudah diterapkan.")
         )
         return redirect("surveys:paper_start")
-    round = _importable_rounds(request.user).filter(pk=pending["round"]).first()
+    round = paper_importable_rounds(request.user).filter(pk=pending["round"]).first()
     if round is None or not can_import_responses(request.user, round):
         raise Http404
     del request.session[SESSION_KEY]
@@ -117,14 +90,8 @@ def paper_confirm(request):
             created = paper_import(
                 round=round, fileobj=fileobj, repeat_confirmed=request.POST.get("again") == "1"
             )
-    except PaperRepeated:
-        messages.error(
-            request,
-            _(
-                "Berkas yang sama persis sudah pernah diimpor. Tidak ada yang diimpor; unggah "
-                "ulang dan centang konfirmasi bila memang harus diimpor lagi."
-            ),
-        )
+    except Refused as refusal:  # the same file again, not confirmed (PaperRepeated)
+        messages.error(request, refusal.reason)
         return redirect("surveys:paper_start")
     except (PaperImportError, WorkbookError):
         messages.error(
@@ -144,7 +111,7 @@ def paper_confirm(request):
 @login_required
 def paper_template(request, pk: int):
     _require_admin(request.user)
-    round = _importable_rounds(request.user).filter(pk=pk).first()
+    round = paper_importable_rounds(request.user).filter(pk=pk).first()
     if round is None:
         raise Http404
     response = HttpResponse(paper_template_bytes(round=round), content_type=XLSX_TYPE)

@@ -9,7 +9,7 @@ from berakhlak.models import path_segment
 from evaluations.models import RoundAgency
 from surveys import selectors
 from surveys.models import PaperImport, Participation
-from surveys.selectors_board import board_rows
+from surveys.selectors.board import board_rows
 from surveys.services.filling import answers_save, survey_submit
 from tests.factories import EmployeeFactory
 from tests.surveys.factories import behaviour_instrument, full_answers, open_round
@@ -93,8 +93,12 @@ def test_leader_sees_own_subtree_only(province, survey_round):
 
 def test_admin_sees_every_agency(province, survey_round):
     assert set(rows_by_code(province.admin.user, survey_round)) == {
-        "PROV", "DINKES", "UPTD-LAB", "DISDIK", "BIRO-ORG",
-    }  # fmt: skip
+        "PROV",
+        "DINKES",
+        "UPTD-LAB",
+        "DISDIK",
+        "BIRO-ORG",
+    }
 
 
 @pytest.mark.parametrize("who", ["asn_a", "evaluator"])
@@ -155,7 +159,7 @@ def test_after_a_reorganisation_the_board_keeps_the_rounds_own_tree(province, su
     """UPTD-LAB moves from DINKES to DISDIK after the round opened: every count of both leaders'
     boards still follows the round's snapshot, so a subtree's total and the page's total agree."""
     from berakhlak.models import Agency
-    from surveys.selectors_board import board_agencies_for_user, board_tree
+    from surveys.selectors.board import board_agencies_for_user, board_tree
 
     submit(survey_round, province.asn_unit)
     lab, disdik = Agency.objects.get(code="UPTD-LAB"), Agency.objects.get(code="DISDIK")

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from evaluations.models import Round, RoundStatus
-from surveys import selectors_board
 from surveys.models import Participation
+from surveys.selectors import board as selectors_board
 from tests.conftest import browser_login
 from tests.reports.pages import agencies_add
 from tests.surveys.factories import behaviour_instrument, core_values_ensure, open_round

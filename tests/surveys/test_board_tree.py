@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from berakhlak.models import AgencyKind
 from evaluations.models import RoundAgency, RoundStatus
-from surveys import selectors_board
 from surveys.models import Participation
+from surveys.selectors import board as selectors_board
 from surveys.services.filling import answers_save, survey_submit
 from surveys.views.board import LEVEL_PAGE
 from tests.factories import EmployeeFactory

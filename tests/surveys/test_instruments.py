@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from berakhlak.models import BehaviourGuide
+from berakhlak.refusals import Refused
 from surveys.models import Instrument
 from surveys.services import instruments as services
 from surveys.services.instrument_excel import (
@@ -72,7 +73,7 @@ def test_every_write_is_refused_once_a_round_using_it_opens(province):
         ),
     ]
     for attempt in attempts:
-        with pytest.raises(ValidationError, match="dibekukan"):
+        with pytest.raises(Refused, match="dibekukan"):
             attempt()
     assert instrument.items.count() == 21
 
@@ -84,8 +85,12 @@ def test_new_version_copies_items_and_is_editable(province):
     assert (copy.code, copy.version, copy.is_frozen) == (instrument.code, 2, False)
     assert codes(copy) == codes(instrument)
     assert copy.items.get(code="AK3").reverse
-    services.item_update(item=copy.items.get(code="BP1"), code="BP1", text="Teks baru",
-                         guide=BehaviourGuide.objects.get(code="BP1"))  # fmt: skip
+    services.item_update(
+        item=copy.items.get(code="BP1"),
+        code="BP1",
+        text="Teks baru",
+        guide=BehaviourGuide.objects.get(code="BP1"),
+    )
     assert instrument.items.get(code="BP1").text != "Teks baru"
 
 

@@ -32,10 +32,16 @@ def test_plain_drafts_are_sealed_by_the_migration_and_nothing_is_lost():
     root = Agency.objects.create(code="ROOT-M", name="Provinsi", path="/", depth=0, kind="PROVINSI")
     today = dt.date.today()
     round = Round.objects.create(
-        root=root, name="Sebelum penyegelan", year=today.year,
-        survey_opens_on=today, survey_closes_on=today, evidence_opens_on=today,
-        evidence_closes_on=today, review_opens_on=today, review_closes_on=today,
-    )  # fmt: skip
+        root=root,
+        name="Sebelum penyegelan",
+        year=today.year,
+        survey_opens_on=today,
+        survey_closes_on=today,
+        evidence_opens_on=today,
+        evidence_closes_on=today,
+        review_opens_on=today,
+        review_closes_on=today,
+    )
     tokens = [uuid.uuid4(), uuid.uuid4()]
     Draft.objects.create(token=tokens[0], round=round, answers={"BP1": 4, "AK2": 1})
     Draft.objects.create(token=tokens[1], round=round, answers={})

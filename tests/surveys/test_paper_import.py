@@ -211,7 +211,7 @@ def test_everyone_but_the_admin_gets_404(client, province, survey_round, who):
 
 
 def test_web_submission_and_paper_both_count_on_the_board(province, survey_round):
-    from surveys.selectors_board import board_rows
+    from surveys.selectors.board import board_rows
 
     participation = Participation.objects.get(round=survey_round, employee=province.asn_a)
     survey = selectors.survey_for_round(survey_round)

@@ -259,8 +259,10 @@ class BoardTree:
                 pk for pk, unit in self.units.items() if any(unit[5].startswith(p) for p in paths)
             }
         self.tops = [
-            pk for pk, unit in self.units.items() if pk in self.visible and unit[1] not in self.visible
-        ]  # fmt: skip
+            pk
+            for pk, unit in self.units.items()
+            if pk in self.visible and unit[1] not in self.visible
+        ]
         self._rows: dict[int, BoardRow] = {}
 
     def row(self, pk: int) -> BoardRow:
@@ -269,11 +271,18 @@ class BoardTree:
             invited, started, submitted, reminders, paper = self.own[pk]
             tree_invited, tree_completed = self.tree[pk]
             self._rows[pk] = BoardRow(
-                agency=BoardAgency(pk, parent_id, depth, code, name, path, agency_id, roster, self.round),
-                invited=invited, started=started, submitted=submitted, paper=paper,
-                reminders=reminders, tree_invited=tree_invited, tree_completed=tree_completed,
+                agency=BoardAgency(
+                    pk, parent_id, depth, code, name, path, agency_id, roster, self.round
+                ),
+                invited=invited,
+                started=started,
+                submitted=submitted,
+                paper=paper,
+                reminders=reminders,
+                tree_invited=tree_invited,
+                tree_completed=tree_completed,
                 children=self.children.get(pk, []),
-            )  # fmt: skip
+            )
         return self._rows[pk]
 
     def completed(self, pk: int) -> int:
