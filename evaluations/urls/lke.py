@@ -1,12 +1,12 @@
-"""URLs of the institutional assessment (LKE), included by evaluations/urls.py under /putaran/.
+"""URLs of the institutional assessment (LKE), included by evaluations/urls/__init__.py.
 
 No app_name of its own: the names join the "evaluations" namespace (evaluations:lke_...).
 """
 
 from django.urls import path
 
-from evaluations.views_lke import agency, documents, review, worksheet
-from evaluations.views_lke import worksheet_edit as edit
+from evaluations.views.lke import agency, documents, review, worksheet
+from evaluations.views.lke import worksheet_edit as edit
 
 urlpatterns = [
     path("<int:pk>/lke/", worksheet.worksheet_detail, name="lke_worksheet"),

@@ -31,7 +31,7 @@ from evaluations.lke.worksheet_excel import (
 )
 from evaluations.models import Component, Criterion, RoundAgency
 from evaluations.services import round_appeal_window_set
-from evaluations.views_lke.worksheet import _round_for_worksheet_admin, worksheet_context
+from evaluations.views.lke.worksheet import _round_for_worksheet_admin, worksheet_context
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

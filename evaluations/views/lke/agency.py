@@ -16,7 +16,7 @@ from evaluations.lke import permissions, selectors, services
 from evaluations.models import AssessmentStatus, Evidence
 from evaluations.selectors import rounds_for_admin
 from evaluations.uploads import ALLOWED_LABEL, UploadError, display_name_clean, max_bytes
-from evaluations.views_lke.common import int_or_none
+from evaluations.views.lke.common import int_or_none
 
 UPLOAD_ROWS = 3
 S = AssessmentStatus

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from evaluations import scoring
 from evaluations.lke import permissions, selectors, services
 from evaluations.models import AssessmentStatus, Component
-from evaluations.views_lke.agency import refused_detail
-from evaluations.views_lke.common import int_or_none
+from evaluations.views.lke.agency import refused_detail
+from evaluations.views.lke.common import int_or_none
 
 S = AssessmentStatus
 
