@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import User
+from berakhlak.refusals import require
 from evaluations.lke.services import worksheet_is_editable
 from evaluations.models import Component, Criterion, Round, Worksheet
 
@@ -32,16 +33,12 @@ CRITERION_FIELDS = (
 )
 
 
-def _require_editable(worksheet: Worksheet) -> None:
-    if not worksheet_is_editable(worksheet):
-        raise ValidationError(
-            _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi.")
-        )
-
-
 def _locked(worksheet: Worksheet) -> Worksheet:
     worksheet = Worksheet.objects.select_for_update().select_related("round").get(pk=worksheet.pk)
-    _require_editable(worksheet)
+    require(
+        worksheet_is_editable(worksheet),
+        _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
+    )
     return worksheet
 
 

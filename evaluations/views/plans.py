@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from berakhlak.models import Agency, CoreValue, Role
 from berakhlak.permissions import in_scope, role_paths
+from berakhlak.refusals import Refused
 from evaluations.lke import selectors as lke_selectors
 from evaluations.models import Round, RoundAgency
 from evaluations.plans import services
@@ -152,8 +152,8 @@ def plan_detail(request, pk: int):
             context = _plan_context(request, round_agency, plan, gaps=refused.gaps)
             context["refusal"] = refused.messages[0]
             return render(request, "evaluations/plans/plan.html", context, status=400)
-        except ValidationError as error:
-            for message in error.messages:
+        except Refused as refusal:
+            for message in refusal.messages:
                 messages.error(request, message)
         return redirect("evaluations:plan_detail", round_agency.pk)
     return render(
@@ -185,8 +185,8 @@ def action_edit(request, pk: int):
         if request.POST.get("op") == "delete":
             try:
                 services.action_delete(action=action, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+            except Refused as refusal:
+                messages.error(request, " ".join(refusal.messages))
                 return redirect("evaluations:plan_action", action.pk)
             messages.success(request, _("Kegiatan dihapus."))
             return redirect("evaluations:plan_detail", round_agency.pk)
@@ -199,8 +199,8 @@ def action_edit(request, pk: int):
                     plan=plan, by=request.user, action=action,
                     link=(title, url) if title and url else None, **data,
                 )  # fmt: skip
-            except ValidationError as error:
-                form.add_error(None, " ".join(error.messages))
+            except Refused as refusal:
+                form.add_error(None, " ".join(refusal.messages))
             else:
                 messages.success(request, _("Kegiatan disimpan."))
                 return redirect("evaluations:plan_detail", round_agency.pk)
@@ -358,8 +358,8 @@ def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> 
             messages.success(request, _("Tahun %(year)s disimpan.") % {"year": year.year})
         else:
             return False
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as refusal:
+        messages.error(request, " ".join(refusal.messages))
         if op == "member":
             return False  # the NIP and role typed stay in the form
     return True

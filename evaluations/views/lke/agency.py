@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from berakhlak.refusals import Refused
 from evaluations import scoring
 from evaluations.lke import permissions, selectors, services
 from evaluations.models import AssessmentStatus, Evidence
@@ -254,9 +254,9 @@ def self_save(request, pk: int):
             assessment = services.assessment_submit(
                 assessment=assessment, by=request.user, version=assessment.version
             )
-    except (ValidationError, scoring.AnswerError) as error:
+    except (Refused, scoring.AnswerError) as refusal:
         posted = {"self_answer": answer, "self_narrative": narrative}
-        return refused_detail(request, pk, error, panel="self", posted=posted)
+        return refused_detail(request, pk, refusal, panel="self", posted=posted)
     if assessment.status in (S.SUBMITTED, S.RESUBMITTED):
         messages.success(
             request, _("Kriteria %(code)s diajukan.") % {"code": assessment.criterion.code}
@@ -298,8 +298,8 @@ def evidence_upload(request, pk: int):
                 size=upload.size, description=description, replaces=replaces,
             )  # fmt: skip
             saved += 1
-        except ValidationError as error:
-            errors.extend(error.messages)
+        except Refused as refusal:
+            errors.extend(refusal.messages)
         except UploadError as error:
             errors.append(f"{display_name_clean(upload.name)}: {error}")
     if errors:
@@ -321,8 +321,8 @@ def evidence_withdraw(request, pk: int):
         services.evidence_withdraw(
             evidence=evidence, by=request.user, reason=request.POST.get("reason", "")
         )
-    except ValidationError as error:
-        for message in error.messages:
+    except Refused as refusal:
+        for message in refusal.messages:
             messages.error(request, message)
     else:
         messages.success(

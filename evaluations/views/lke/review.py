@@ -6,12 +6,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from berakhlak.refusals import Refused
 from evaluations import scoring
 from evaluations.lke import permissions, selectors, services
 from evaluations.models import AssessmentStatus, Component
@@ -87,14 +87,14 @@ def review_action(request, pk: int):
                 assessment=assessment, by=request.user, version=version, **fields
             )
             done = _("Catatan penilaian disimpan.")
-    except (ValidationError, scoring.AnswerError) as error:
+    except (Refused, scoring.AnswerError) as refusal:
         posted = {
             "evaluator_answer": fields["answer"],
             "evaluator_notes": fields["notes"],
             "recommendation": fields["recommendation"],
             "revision_deadline": deadline_raw,
         }
-        return refused_detail(request, pk, error, panel="review", posted=posted)
+        return refused_detail(request, pk, refusal, panel="review", posted=posted)
     messages.success(request, done)
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -116,9 +116,9 @@ def finalise(request, pk: int):
         services.assessment_finalise(
             assessment=assessment, by=request.user, version=version, answer=answer, reason=reason
         )
-    except (ValidationError, scoring.AnswerError) as error:
+    except (Refused, scoring.AnswerError) as refusal:
         posted = {"final_answer": answer, "final_reason": reason}
-        return refused_detail(request, pk, error, panel="final", posted=posted)
+        return refused_detail(request, pk, refusal, panel="final", posted=posted)
     messages.success(request, _("Nilai akhir ditetapkan."))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -135,8 +135,8 @@ def appeal(request, pk: int):
         services.assessment_appeal(
             assessment=assessment, by=request.user, version=version, reason=reason
         )
-    except ValidationError as error:
-        return refused_detail(request, pk, error, panel="appeal", posted={"appeal_reason": reason})
+    except Refused as refusal:
+        return refused_detail(request, pk, refusal, panel="appeal", posted={"appeal_reason": reason})
     messages.success(request, _("Sanggahan diajukan; evaluator akan memutusnya."))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -160,9 +160,9 @@ def appeal_decide(request, pk: int):
             assessment=assessment, by=request.user, version=version, accept=accept,
             answer=answer, reason=reason,
         )  # fmt: skip
-    except (ValidationError, scoring.AnswerError) as error:
+    except (Refused, scoring.AnswerError) as refusal:
         posted = {"final_answer": answer, "reason": reason}
-        return refused_detail(request, pk, error, panel="decide", posted=posted)
+        return refused_detail(request, pk, refusal, panel="decide", posted=posted)
     if accept:
         messages.success(request, _("Sanggahan diterima; nilai akhir diubah."))
     else:

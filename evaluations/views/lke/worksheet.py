@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from berakhlak.refusals import Refused
 from evaluations import scoring
 from evaluations.lke import assignments, permissions, selectors, services
 from evaluations.lke.forms import WorksheetUploadForm
@@ -112,8 +112,8 @@ def worksheet_freeze(request, pk: int):
         raise Http404
     try:
         services.worksheet_freeze(worksheet=worksheet, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
+    except Refused as refusal:
+        for message in refusal.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("LKE dibekukan; kriteria dan bobot tidak dapat diubah lagi."))

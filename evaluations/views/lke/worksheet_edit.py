@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.models import User
+from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
 from evaluations.lke import assignments, selectors, services
 from evaluations.lke import worksheet_edit as edit
@@ -271,8 +272,8 @@ def appeal_window(request, pk: int):
         return redirect(_worksheet_url(round, "appeal-window"))
     try:
         round_appeal_window_set(round=round, opens=opens, closes=closes, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
+    except Refused as refusal:
+        for message in refusal.messages:
             messages.error(request, message)
     else:
         if opens:
