@@ -136,7 +136,9 @@ def appeal(request, pk: int):
             assessment=assessment, by=request.user, version=version, reason=reason
         )
     except Refused as refusal:
-        return refused_detail(request, pk, refusal, panel="appeal", posted={"appeal_reason": reason})
+        return refused_detail(
+            request, pk, refusal, panel="appeal", posted={"appeal_reason": reason}
+        )
     messages.success(request, _("Sanggahan diajukan; evaluator akan memutusnya."))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
