@@ -247,20 +247,37 @@ def trail_xlsx(round_agency: RoundAgency, events) -> bytes:
     """The (filtered) trail as a workbook: one row per event, real dates in local time."""
     workbook = Workbook(write_only=True)
     header = [
-        _("Waktu"), _("Komponen"), _("Kriteria"), _("Peristiwa"), _("Status sebelum"),
-        _("Status sesudah"), _("Oleh"), _("Sebelum"), _("Sesudah"), _("Alasan"),
-    ]  # fmt: skip
+        _("Waktu"),
+        _("Komponen"),
+        _("Kriteria"),
+        _("Peristiwa"),
+        _("Status sebelum"),
+        _("Status sesudah"),
+        _("Oleh"),
+        _("Sebelum"),
+        _("Sesudah"),
+        _("Alasan"),
+    ]
     sheet = HeaderedSheet(
         workbook, _("Jejak audit"), header, [17, 30, 10, 26, 18, 18, 26, 50, 50, 40]
     )
     for chunk_start in range(0, 10**9, 1000):
         chunk = list(events[chunk_start : chunk_start + 1000])
         for row in trail_rows(chunk):
-            sheet.add([
-                row.at, row.component, row.code, row.kind, row.from_label, row.to_label,
-                row.actor, "\n".join(f"{k}: {v}" for k, v in row.before),
-                "\n".join(f"{k}: {v}" for k, v in row.after), row.reason,
-            ])  # fmt: skip
+            sheet.add(
+                [
+                    row.at,
+                    row.component,
+                    row.code,
+                    row.kind,
+                    row.from_label,
+                    row.to_label,
+                    row.actor,
+                    "\n".join(f"{k}: {v}" for k, v in row.before),
+                    "\n".join(f"{k}: {v}" for k, v in row.after),
+                    row.reason,
+                ]
+            )
         if len(chunk) < 1000:
             break
     sheet.finish()

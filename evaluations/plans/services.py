@@ -197,9 +197,11 @@ def action_save(
     action.save()
     if evidence is not None:
         allowed = Evidence.objects.filter(
-            assessment__round_agency=plan.round_agency, superseded_at__isnull=True,
-            withdrawn_at__isnull=True, pk__in=[e.pk for e in evidence],
-        )  # fmt: skip
+            assessment__round_agency=plan.round_agency,
+            superseded_at__isnull=True,
+            withdrawn_at__isnull=True,
+            pk__in=[e.pk for e in evidence],
+        )
         action.evidence.set(allowed)
     if link is not None:
         ActionLink.objects.create(action=action, title=link[0], url=link[1])
@@ -323,24 +325,41 @@ def plans_workbook(round: Round, today: dt.date | None = None) -> bytes:
     workbook = Workbook(write_only=True)
     workbook.column_codes = []
     columns = [
-        ("kode_unit", _("Kode unit"), 14), ("nama_unit", _("Nama unit"), 40),
-        ("status_rencana", _("Status rencana"), 16), ("nilai", _("Nilai dasar"), 12),
-        ("uraian", _("Uraian aksi"), 50), ("penanggung_jawab", _("Penanggung jawab"), 28),
-        ("mulai", _("Mulai"), 12), ("tenggat", _("Tenggat"), 12),
-        ("indikator_target", _("Indikator dan target"), 40), ("status", _("Status aksi"), 14),
-        ("terlambat", _("Terlambat"), 11), ("kemajuan_persen", _("Kemajuan (%)"), 13),
-    ]  # fmt: skip
+        ("kode_unit", _("Kode unit"), 14),
+        ("nama_unit", _("Nama unit"), 40),
+        ("status_rencana", _("Status rencana"), 16),
+        ("nilai", _("Nilai dasar"), 12),
+        ("uraian", _("Uraian aksi"), 50),
+        ("penanggung_jawab", _("Penanggung jawab"), 28),
+        ("mulai", _("Mulai"), 12),
+        ("tenggat", _("Tenggat"), 12),
+        ("indikator_target", _("Indikator dan target"), 40),
+        ("status", _("Status aksi"), 14),
+        ("terlambat", _("Terlambat"), 11),
+        ("kemajuan_persen", _("Kemajuan (%)"), 13),
+    ]
     sheet = ExportSheet(workbook, "Rencana Aksi", columns)
     actions = Action.objects.filter(plan__round_agency__round=round).select_related(
         "plan__round_agency", "value", "owner"
     )
     for a in actions.order_by("plan__round_agency__name", "value__order", "due_date"):
         ra = a.plan.round_agency
-        sheet.add([
-            ra.code, ra.name, a.plan.get_status_display(), a.value.code, a.description,
-            a.owner.name if a.owner else "", a.start_date, a.due_date, a.target,
-            a.get_status_display(), _("ya") if a.is_late(today) else _("tidak"), a.progress,
-        ])  # fmt: skip
+        sheet.add(
+            [
+                ra.code,
+                ra.name,
+                a.plan.get_status_display(),
+                a.value.code,
+                a.description,
+                a.owner.name if a.owner else "",
+                a.start_date,
+                a.due_date,
+                a.target,
+                a.get_status_display(),
+                _("ya") if a.is_late(today) else _("tidak"),
+                a.progress,
+            ]
+        )
     sheet.finish()
     column_dictionary_write(workbook)
     buffer = io.BytesIO()
@@ -387,12 +406,19 @@ def action_reminders_send(*, today: dt.date | None = None) -> int:
             subject = _("[Rencana aksi] Terlambat: %(value)s, %(unit)s")
         else:
             subject = _("[Rencana aksi] Tenggat %(date)s: %(value)s, %(unit)s")
-        subject %= {"value": action.value.name, "unit": action.plan.round_agency.name,
-                    "date": action.due_date.strftime("%d-%m-%Y")}  # fmt: skip
+        subject %= {
+            "value": action.value.name,
+            "unit": action.plan.round_agency.name,
+            "date": action.due_date.strftime("%d-%m-%Y"),
+        }
         body = _(
             "Kegiatan: %(desc)s\nTarget: %(target)s\nTenggat: %(date)s\nKemajuan: %(progress)s%%\n"
-        ) % {"desc": action.description, "target": action.target,
-             "date": action.due_date.strftime("%d-%m-%Y"), "progress": action.progress}  # fmt: skip
+        ) % {
+            "desc": action.description,
+            "target": action.target,
+            "date": action.due_date.strftime("%d-%m-%Y"),
+            "progress": action.progress,
+        }
         sent += EmailMessage(subject, body, bcc=addresses).send()
     return sent
 
@@ -457,15 +483,24 @@ def team_as_evidence(*, user: User, agency: Agency, assessment_id: int):
     require(
         team is not None and team.members.exists(), _("Tim budaya kerja belum memiliki anggota.")
     )
-    html = render_to_string("evaluations/plans/team_pdf.html", {
-        "agency": agency, "team": team, "now": timezone.localtime(),
-        "members": team.members.select_related("employee"),
-    })  # fmt: skip
+    html = render_to_string(
+        "evaluations/plans/team_pdf.html",
+        {
+            "agency": agency,
+            "team": team,
+            "now": timezone.localtime(),
+            "members": team.members.select_related("employee"),
+        },
+    )
     pdf = html_to_pdf(html)
     description = _("Susunan tim budaya kerja")
     if team.sk_number:
         description += f" (SK {team.sk_number})"
     return evidence_attach_generated(
-        user=user, agency=agency, assessment_id=assessment_id, data=pdf,
-        name="tim-budaya-kerja.pdf", description=description,
-    )  # fmt: skip
+        user=user,
+        agency=agency,
+        assessment_id=assessment_id,
+        data=pdf,
+        name="tim-budaya-kerja.pdf",
+        description=description,
+    )

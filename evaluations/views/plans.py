@@ -59,10 +59,12 @@ def plans_home(request):
     rows = []
     if paths:
         rows = list(
-            RoundAgency.objects.filter(q, depth=services.PLAN_DEPTH, round__status__in=services.PUBLISHED)
+            RoundAgency.objects.filter(
+                q, depth=services.PLAN_DEPTH, round__status__in=services.PUBLISHED
+            )
             .select_related("round", "action_plan")
             .order_by("-round__year", "name")
-        )  # fmt: skip
+        )
     admin_rounds = [
         r
         for r in Round.objects.filter(status__in=services.PUBLISHED)
@@ -173,11 +175,16 @@ def action_edit(request, pk: int):
     if not services.can_edit(request.user, round_agency):
         raise Http404
     initial = {
-        "value": action.value, "description": action.description, "owner": action.owner,
-        **services.action_suggested_initial(action), "target": action.target,
-        "status": action.status, "progress": action.progress,
-        "checklist": checklist_text(action.checklist), "evidence": list(action.evidence.all()),
-    }  # fmt: skip
+        "value": action.value,
+        "description": action.description,
+        "owner": action.owner,
+        **services.action_suggested_initial(action),
+        "target": action.target,
+        "status": action.status,
+        "progress": action.progress,
+        "checklist": checklist_text(action.checklist),
+        "evidence": list(action.evidence.all()),
+    }
     form = ActionForm(
         request.POST or None, initial=initial, round_agency=round_agency, value=action.value
     )
@@ -196,23 +203,34 @@ def action_edit(request, pk: int):
             data["checklist"] = checklist_parse(data["checklist"])
             try:
                 services.action_save(
-                    plan=plan, by=request.user, action=action,
-                    link=(title, url) if title and url else None, **data,
-                )  # fmt: skip
+                    plan=plan,
+                    by=request.user,
+                    action=action,
+                    link=(title, url) if title and url else None,
+                    **data,
+                )
             except Refused as refusal:
                 form.add_error(None, " ".join(refusal.messages))
             else:
                 messages.success(request, _("Kegiatan disimpan."))
                 return redirect("evaluations:plan_detail", round_agency.pk)
-    context = {"action": action, "plan": plan, "round_agency": round_agency, "form": form,
-               "approved": plan.status == PlanStatus.APPROVED}  # fmt: skip
+    context = {
+        "action": action,
+        "plan": plan,
+        "round_agency": round_agency,
+        "form": form,
+        "approved": plan.status == PlanStatus.APPROVED,
+    }
     return render(request, "evaluations/plans/action.html", context)
 
 
 @login_required
 def board(request):
-    rounds = [r for r in Round.objects.filter(status__in=services.PUBLISHED).order_by("-year", "-pk")
-              if services.is_admin(request.user, r) or role_paths(request.user, (Role.LEADER,))]  # fmt: skip
+    rounds = [
+        r
+        for r in Round.objects.filter(status__in=services.PUBLISHED).order_by("-year", "-pk")
+        if services.is_admin(request.user, r) or role_paths(request.user, (Role.LEADER,))
+    ]
     if not rounds:
         raise Http404
     round = next((r for r in rounds if str(r.pk) == request.GET.get("putaran")), rounds[0])
@@ -227,8 +245,15 @@ def board(request):
     counts = {key: sum(1 for r in rows if r.state == key) for key in services.STATE_LABELS}
     if state in services.STATE_LABELS:
         rows = [r for r in rows if r.state == state]
-    context = {"rounds": rounds, "round": round, "rows": rows, "state": state, "counts": counts,
-               "labels": services.STATE_LABELS, "is_admin": services.is_admin(request.user, round)}  # fmt: skip
+    context = {
+        "rounds": rounds,
+        "round": round,
+        "rows": rows,
+        "state": state,
+        "counts": counts,
+        "labels": services.STATE_LABELS,
+        "is_admin": services.is_admin(request.user, round),
+    }
     return render(request, "evaluations/plans/board.html", context)
 
 
@@ -247,8 +272,11 @@ def board_export(request, pk: int):
 
 def _agency(user, code: str, *, edit: bool = False) -> Agency:
     agency = get_object_or_404(Agency, code=code)
-    roles = (Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN) if edit else (
-        Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN, Role.EVALUATOR)  # fmt: skip
+    roles = (
+        (Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN)
+        if edit
+        else (Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN, Role.EVALUATOR)
+    )
     if not in_scope(user, agency, roles):
         raise Http404
     return agency
@@ -297,15 +325,20 @@ def team_edit(request, code: str):
         status = 400
     targets = lke_selectors.evidence_targets(request.user, agency)
     context = {
-        "agency": agency, "team": team, "form": form, "roadmap_form": roadmap_form,
+        "agency": agency,
+        "team": team,
+        "form": form,
+        "roadmap_form": roadmap_form,
         "members": team.members.select_related("employee") if team else [],
         "roles": TeamRole.choices,
         "roadmaps": Roadmap.objects.filter(agency=agency).prefetch_related("years__focus_values"),
         "values": CoreValue.objects.all(),
         "evidence_targets": targets,
-        "evidence_none_reason": "" if targets else lke_selectors.evidence_targets_none_reason(request.user, agency),
+        "evidence_none_reason": ""
+        if targets
+        else lke_selectors.evidence_targets_none_reason(request.user, agency),
         "member_posted": request.POST if op == "member" else {},
-    }  # fmt: skip
+    }
     return render(request, "evaluations/plans/team.html", context, status=status)
 
 
@@ -349,12 +382,17 @@ def _team_write(request, agency: Agency, op: str | None, form, roadmap_form) -> 
             messages.success(request, _("Peta jalan dibuat; isi fokus dan tonggak tiap tahun."))
         elif op == "year":
             year = get_object_or_404(
-                RoadmapYear.objects.select_related("roadmap"), pk=_number(post.get("year")), roadmap__agency=agency
-            )  # fmt: skip
+                RoadmapYear.objects.select_related("roadmap"),
+                pk=_number(post.get("year")),
+                roadmap__agency=agency,
+            )
             teams.roadmap_year_save(
-                agency=agency, by=by, year=year,
-                milestones=post.get("milestones", ""), focus=post.getlist("focus"),
-            )  # fmt: skip
+                agency=agency,
+                by=by,
+                year=year,
+                milestones=post.get("milestones", ""),
+                focus=post.getlist("focus"),
+            )
             messages.success(request, _("Tahun %(year)s disimpan.") % {"year": year.year})
         else:
             return False

@@ -59,9 +59,11 @@ def test_appeal_accepted_changes_the_final_score_with_a_reason_and_audit(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         a = services.assessment_appeal(
-            assessment=a, by=province.agent_a.user, version=a.version,
+            assessment=a,
+            by=province.agent_a.user,
+            version=a.version,
             reason="SK berlaku sejak Januari; lihat lampiran.",
-        )  # fmt: skip
+        )
     assert a.status == S.APPEALED and a.appealed_at is not None
     assert any(province.evaluator.email in m.bcc for m in mail.outbox)
     assert "disanggah" in mail.outbox[-1].subject
@@ -69,9 +71,13 @@ def test_appeal_accepted_changes_the_final_score_with_a_reason_and_audit(
     assert scoring.institutional_indices(setup.round).get(setup.ra_a.agency_id) is None
 
     a = services.assessment_appeal_decide(
-        assessment=a, by=province.evaluator.user, version=a.version, accept=True, answer="YA",
+        assessment=a,
+        by=province.evaluator.user,
+        version=a.version,
+        accept=True,
+        answer="YA",
         reason="Bukti tanggal berlaku diterima.",
-    )  # fmt: skip
+    )
     assert (a.status, a.final_answer, a.final_reason) == (
         S.FINAL,
         "YA",
@@ -90,9 +96,13 @@ def test_appeal_only_once_and_only_inside_the_window(province, setup):
         assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
     )
     a = services.assessment_appeal_decide(
-        assessment=a, by=province.evaluator.user, version=a.version, accept=False, answer="",
+        assessment=a,
+        by=province.evaluator.user,
+        version=a.version,
+        accept=False,
+        answer="",
         reason="Bukti tidak menunjukkan SK berlaku.",
-    )  # fmt: skip
+    )
     assert (a.status, a.final_answer) == (S.FINAL, "TIDAK")
     with pytest.raises(ValidationError, match="satu kali"):
         services.assessment_appeal(
@@ -123,9 +133,13 @@ def test_only_the_agencys_agent_appeals_and_only_assigned_evaluators_decide(prov
     for outsider in (province.agent_a, province.leader_a, province.agent_b):
         with pytest.raises(ValidationError):
             services.assessment_appeal_decide(
-                assessment=a, by=outsider.user, version=a.version, accept=False, answer="",
+                assessment=a,
+                by=outsider.user,
+                version=a.version,
+                accept=False,
+                answer="",
                 reason="X",
-            )  # fmt: skip
+            )
 
 
 def test_the_window_is_validated(province, setup):

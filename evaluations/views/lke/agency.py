@@ -247,9 +247,12 @@ def self_save(request, pk: int):
     narrative = request.POST.get("self_narrative", "")
     try:
         assessment = services.assessment_self_save(
-            assessment=assessment, by=request.user, version=version, answer=answer,
+            assessment=assessment,
+            by=request.user,
+            version=version,
+            answer=answer,
             narrative=narrative,
-        )  # fmt: skip
+        )
         if request.POST.get("action") == "submit":
             assessment = services.assessment_submit(
                 assessment=assessment, by=request.user, version=assessment.version
@@ -280,8 +283,9 @@ def evidence_upload(request, pk: int):
             raise Http404
     allowed = permissions.can_add_evidence(request.user, assessment)
     if not allowed:
-        return render_detail(request, assessment, status=400, panel="evidence",
-                             errors=[allowed.reason])  # fmt: skip
+        return render_detail(
+            request, assessment, status=400, panel="evidence", errors=[allowed.reason]
+        )
     saved, errors = 0, []
     rows = []
     for key, upload in request.FILES.items():
@@ -294,9 +298,14 @@ def evidence_upload(request, pk: int):
     for upload, description in rows:
         try:
             services.evidence_add(
-                assessment=assessment, by=request.user, fileobj=upload, name=upload.name,
-                size=upload.size, description=description, replaces=replaces,
-            )  # fmt: skip
+                assessment=assessment,
+                by=request.user,
+                fileobj=upload,
+                name=upload.name,
+                size=upload.size,
+                description=description,
+                replaces=replaces,
+            )
             saved += 1
         except Refused as refusal:
             errors.extend(refusal.messages)

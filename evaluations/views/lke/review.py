@@ -73,9 +73,12 @@ def review_action(request, pk: int):
     try:
         if action == "revision":
             services.assessment_request_revision(
-                assessment=assessment, by=request.user, version=version,
-                deadline=_parse_date(deadline_raw), **fields,
-            )  # fmt: skip
+                assessment=assessment,
+                by=request.user,
+                version=version,
+                deadline=_parse_date(deadline_raw),
+                **fields,
+            )
             done = _("Permintaan perbaikan dikirim ke agen perubahan.")
         elif action == "score":
             services.assessment_score(
@@ -159,9 +162,13 @@ def appeal_decide(request, pk: int):
     version = int_or_none(request.POST.get("version")) or 0
     try:
         services.assessment_appeal_decide(
-            assessment=assessment, by=request.user, version=version, accept=accept,
-            answer=answer, reason=reason,
-        )  # fmt: skip
+            assessment=assessment,
+            by=request.user,
+            version=version,
+            accept=accept,
+            answer=answer,
+            reason=reason,
+        )
     except (Refused, scoring.AnswerError) as refusal:
         posted = {"final_answer": answer, "reason": reason}
         return refused_detail(request, pk, refusal, panel="decide", posted=posted)
