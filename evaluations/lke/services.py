@@ -25,7 +25,14 @@ from berakhlak.refusals import Refused, require
 from evaluations import scoring, uploads
 from evaluations.lke import permissions
 from evaluations.lke.defaults import DEFAULT_WORKSHEET
-from evaluations.lke.selectors import evidence_target, lke_agencies, worksheet_criteria
+from evaluations.lke.selectors import (
+    evidence_target,
+    lke_agencies,
+    submit_problems,
+    worksheet_criteria,
+    worksheet_is_editable,
+    worksheet_problems,
+)
 from evaluations.models import (
     Assessment,
     AssessmentEvent,
@@ -42,7 +49,6 @@ from evaluations.models import (
 )
 
 S = AssessmentStatus
-WEIGHT_TOTAL = Decimal(100)
 # Events that send an e-mail: submit, resubmit, revision request, final score.
 NOTIFY_TRANSITIONS = {S.SUBMITTED, S.RESUBMITTED, S.REVISION_REQUESTED, S.FINAL, S.APPEALED}
 
@@ -54,31 +60,8 @@ class ConcurrentEdit(Refused):
 # --- worksheet --------------------------------------------------------------------------------
 
 
-def worksheet_is_editable(worksheet: Worksheet, today: dt.date | None = None) -> bool:
-    """Editable until frozen, and never once the round's evidence window has opened."""
-    today = today or timezone.localdate()
-    round = worksheet.round
-    if worksheet.frozen_at is not None:
-        return False
-    return round.status == RoundStatus.DRAFT or today < round.evidence_opens_on
-
-
 def worksheet_weight_total(worksheet: Worksheet) -> Decimal:
     return sum((c.weight for c in worksheet_criteria(worksheet)), Decimal(0))
-
-
-def worksheet_problems(worksheet: Worksheet) -> list[str]:
-    problems = []
-    criteria = list(worksheet_criteria(worksheet))
-    if not criteria:
-        problems.append(_("Lembar kerja belum memiliki kriteria."))
-    total = sum((c.weight for c in criteria), Decimal(0))
-    if criteria and total != WEIGHT_TOTAL:
-        problems.append(
-            _("Jumlah bobot kriteria harus 100; sekarang %(total)s.")
-            % {"total": scoring.display(total)}
-        )
-    return problems
 
 
 @records_actor()
@@ -332,20 +315,6 @@ def assessment_self_save(
     return fresh
 
 
-def submit_problems(assessment: Assessment) -> list[str]:
-    problems = []
-    if not assessment.self_answer:
-        problems.append(_("Jawaban penilaian mandiri belum diisi."))
-    if (
-        assessment.criterion.evidence_required
-        and not Evidence.objects.filter(
-            assessment=assessment, superseded_at__isnull=True, withdrawn_at__isnull=True
-        ).exists()
-    ):
-        problems.append(_("Unggah minimal satu bukti dukung."))
-    return problems
-
-
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by: User, version: int) -> Assessment:
     """Draft -> submitted, or revision requested -> resubmitted."""
@@ -466,6 +435,33 @@ def evidence_add(
         after=_evidence_json(evidence),
     )
     return evidence
+
+
+def evidence_add_files(
+    *, assessment: Assessment, by: User, files: list[tuple], replaces: Evidence | None = None
+) -> tuple[int, list[str]]:
+    """Several uploads (file, description) at once, each on its own through `evidence_add`: a
+    refused file does not stop the others. Returns (saved, the reasons of the refused ones)."""
+    require(permissions.can_add_evidence(by, assessment))
+    require(files, _("Pilih minimal satu berkas."))
+    saved, errors = 0, []
+    for upload, description in files:
+        try:
+            evidence_add(
+                assessment=assessment,
+                by=by,
+                fileobj=upload,
+                name=upload.name,
+                size=upload.size,
+                description=description,
+                replaces=replaces,
+            )
+            saved += 1
+        except Refused as refusal:
+            errors.extend(refusal.messages)
+        except uploads.UploadError as error:
+            errors.append(f"{uploads.display_name_clean(upload.name)}: {error}")
+    return saved, errors
 
 
 @transaction.atomic

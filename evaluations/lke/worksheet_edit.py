@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import User
 from berakhlak.refusals import require
-from evaluations.lke.services import worksheet_is_editable
+from evaluations.lke.selectors import worksheet_is_editable
 from evaluations.models import Component, Criterion, Round, Worksheet
 
 CRITERION_FIELDS = (
@@ -66,6 +66,28 @@ def criterion_code_suggest(component: Component) -> str:
     while f"{component.order}.{n}" in taken:
         n += 1
     return f"{component.order}.{n}"
+
+
+def criterion_initial(
+    worksheet: Worksheet, criterion: Criterion | None = None, component_pk: int | None = None
+) -> dict | None:
+    """What the criterion form starts with: the criterion's values, or for a new one the chosen
+    (else the first) component and a free code; None while the worksheet has no component."""
+    if criterion is not None:
+        return {
+            **{name: getattr(criterion, name) for name in CRITERION_FIELDS},
+            "component": criterion.component,
+        }
+    component = worksheet.components.filter(pk=component_pk or 0).first()
+    component = component or worksheet.components.order_by("order").first()
+    if component is None:
+        return None
+    return {
+        "component": component,
+        "code": criterion_code_suggest(component),
+        "evidence_required": True,
+        "answer_kind": "YA_TIDAK",
+    }
 
 
 # --- components ----------------------------------------------------------------------------------
@@ -176,6 +198,15 @@ def criterion_update(
         return criterion
     criterion.save(update_fields=fields)
     return criterion
+
+
+def criterion_save(
+    *, criterion: Criterion | None, component: Component, by: User | None = None, **data
+) -> Criterion:
+    """The criterion form's one write: a new criterion of `component`, or a change of one."""
+    if criterion is None:
+        return criterion_add(component=component, by=by, **data)
+    return criterion_update(criterion=criterion, component=component, by=by, **data)
 
 
 def _close_gap(component: Component, order: int) -> None:

@@ -19,8 +19,7 @@ from berakhlak.roster.reader import Problem, sheet_records
 from berakhlak.roster.xlsx import workbook_open
 from berakhlak.spreadsheet import row_append_safe
 from evaluations import scoring
-from evaluations.lke.selectors import worksheet_criteria
-from evaluations.lke.services import WEIGHT_TOTAL
+from evaluations.lke.selectors import WEIGHT_TOTAL, worksheet_criteria
 from evaluations.lke.worksheet_edit import worksheet_contents_replace, worksheet_create_empty
 from evaluations.models import AnswerKind, Round, Worksheet
 

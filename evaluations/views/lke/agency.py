@@ -6,19 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from berakhlak.refusals import Refused
 from evaluations import scoring
 from evaluations.lke import permissions, selectors, services
-from evaluations.models import AssessmentStatus, Evidence
+from evaluations.models import AssessmentStatus
 from evaluations.selectors import rounds_for_admin
-from evaluations.uploads import ALLOWED_LABEL, UploadError, display_name_clean, max_bytes
 from evaluations.views.lke.common import int_or_none
 
-UPLOAD_ROWS = 3
 S = AssessmentStatus
 
 
@@ -38,79 +35,10 @@ def lke_home(request):
     return render(request, "evaluations/lke/home.html", context)
 
 
-def _progress(assessments) -> dict:
-    total = len(assessments)
-    submitted = sum(1 for a in assessments if a.status != S.DRAFT)
-    final = sum(1 for a in assessments if a.status == S.FINAL)
-    revision = sum(1 for a in assessments if a.status == S.REVISION_REQUESTED)
-    return {
-        "total": total,
-        "submitted": submitted,
-        "final": final,
-        "revision": revision,
-        "percent": round(submitted * 100 / total) if total else 0,
-    }
-
-
 @login_required
 def workspace(request, pk: int):
     round_agency = selectors.get_round_agency_for_user(request.user, pk)
-    round = round_agency.round
-    assessments = selectors.agency_assessments(round_agency)
-    is_agent = permissions.is_agency_agent(request.user, round_agency)
-    is_admin = permissions.is_round_admin(request.user, round)
-    if not (is_agent or is_admin):
-        # An evaluator sees only what the agency has submitted.
-        assessments = [a for a in assessments if a.status != S.DRAFT]
-    worksheet = selectors.worksheet_of(round)
-    criteria = list(selectors.worksheet_criteria(worksheet)) if worksheet else []
-    score = scoring.worksheet_score(assessments, criteria)
-    components: list[dict] = []
-    by_component: dict[int, dict] = {}
-    component_scores = {c.component_id: c for c in score.components}
-    for assessment in assessments:
-        component = assessment.criterion.component
-        entry = by_component.get(component.pk)
-        if entry is None:
-            entry = {
-                "component": component,
-                "rows": [],
-                "score": component_scores.get(component.pk),
-            }
-            by_component[component.pk] = entry
-            components.append(entry)
-        final = (
-            scoring.criterion_score(assessment.criterion, assessment.final_answer)
-            if assessment.status == S.FINAL
-            else None
-        )
-        entry["rows"].append(
-            {
-                "assessment": assessment,
-                "final_score": scoring.display(final) if final is not None else "",
-            }
-        )
-    for entry in components:
-        component_score = entry["score"]
-        entry["final_index"] = (
-            scoring.display(component_score.index("final"), "0.1") if component_score else ""
-        )
-        entry["final_index"] = "" if entry["final_index"] == "–" else entry["final_index"]
-    context = {
-        "round_agency": round_agency,
-        "round": round,
-        "worksheet": worksheet,
-        "components": components,
-        "progress": _progress(assessments),
-        "is_agent": is_agent,
-        "is_admin": is_admin,
-        "window_open": permissions.evidence_window_open(round),
-        "self_total": score.totals["self"],
-        "final_total": score.totals["final"],
-        "self_total_display": scoring.display(score.totals["self"], "0.1"),
-        "final_total_display": scoring.display(score.totals["final"], "0.1"),
-        "can_audit": permissions.can_view_audit(request.user, round_agency),
-    }
+    context = selectors.workspace_context(request.user, round_agency)
     return render(request, "evaluations/lke/workspace.html", context)
 
 
@@ -139,77 +67,10 @@ def submit_all(request, pk: int):
 
 
 def detail_context(request, assessment, *, posted=None, errors=None, panel="") -> dict:
-    user = request.user
-    round_agency = assessment.round_agency
-    criterion = assessment.criterion
-    can_self = permissions.can_self_assess(user, assessment)
-    can_review = permissions.can_review(user, assessment)
-    can_finalise = permissions.can_finalise(user, assessment)
-    is_agent = permissions.is_agency_agent(user, round_agency)
-    is_evaluator = permissions.is_assigned_evaluator(user, round_agency)
-    is_admin = permissions.is_round_admin(user, round_agency.round)
-    show_review = (
-        is_evaluator
-        or is_admin
-        or assessment.status in (S.REVISION_REQUESTED, S.RESUBMITTED, S.FINAL, S.APPEALED)
-    )
-    final_score = (
-        scoring.criterion_score(criterion, assessment.final_answer)
-        if assessment.status in (S.FINAL, S.APPEALED)
-        else None
-    )
-    return {
-        "assessment": assessment,
-        "criterion": criterion,
-        "round_agency": round_agency,
-        "round": round_agency.round,
-        "options": scoring.answer_options(criterion.answer_kind),
-        "is_percent": criterion.answer_kind == "PERCENT",
-        "can_self": can_self,
-        "can_upload": permissions.can_add_evidence(user, assessment),
-        "can_review": can_review,
-        "can_finalise": can_finalise,
-        "can_appeal": permissions.can_appeal(user, assessment),
-        "can_decide_appeal": permissions.can_decide_appeal(user, assessment),
-        "is_agent": is_agent,
-        "is_evaluator": is_evaluator,
-        "is_admin": is_admin,
-        "show_review": show_review,
-        "show_evaluator_answer": is_evaluator or is_admin or assessment.status == S.FINAL,
-        "evidence": selectors.current_evidence(assessment),
-        "history_files": selectors.evidence_history(assessment),
-        "events": events_labelled(
-            assessment.events.select_related("actor__employee").order_by("-at", "-pk")
-        ),
-        "posted": posted or {},
-        "errors": errors or [],
-        "panel": panel,
-        "upload_rows": range(1, UPLOAD_ROWS + 1),
-        "max_mb": max_bytes() // (1024 * 1024),
-        "allowed_label": ALLOWED_LABEL,
-        "submit_problems": services.submit_problems(assessment) if can_self else [],
-        "self_score": scoring.display(
-            scoring.criterion_score(criterion, assessment.self_answer)
-            if assessment.self_answer
-            else None
-        ),
-        "evaluator_score": scoring.display(
-            scoring.criterion_score(criterion, assessment.evaluator_answer)
-            if assessment.evaluator_answer
-            else None
-        ),
-        "final_score": scoring.display(final_score) if final_score is not None else "",
-        "today": timezone.localdate(),
-    }
-
-
-def events_labelled(events) -> list:
-    labels = dict(S.choices)
-    rows = list(events)
-    for event in rows:
-        event.from_label = labels.get(event.from_status, event.from_status)
-        event.to_label = labels.get(event.to_status, event.to_status)
-    return rows
+    """The criterion's page with what the user typed, the reasons a write was refused, the panel."""
+    context = selectors.assessment_context(request.user, assessment)
+    context.update({"posted": posted or {}, "errors": errors or [], "panel": panel})
+    return context
 
 
 def render_detail(request, assessment, *, status=200, **kwargs):
@@ -275,48 +136,27 @@ def evidence_upload(request, pk: int):
     assessment = selectors.get_assessment_for_user(request.user, pk)
     if not permissions.is_agency_agent(request.user, assessment.round_agency):
         raise Http404
-    replaces = None
-    replace_id = int_or_none(request.POST.get("replaces"))
-    if replace_id:
-        replaces = Evidence.objects.filter(pk=replace_id, assessment=assessment).first()
-        if replaces is None:
-            raise Http404
-    allowed = permissions.can_add_evidence(request.user, assessment)
-    if not allowed:
-        return render_detail(
-            request, assessment, status=400, panel="evidence", errors=[allowed.reason]
+    replaces = selectors.get_replaced_evidence(
+        assessment, int_or_none(request.POST.get("replaces"))
+    )
+    files = [
+        (upload, request.POST.get(f"description_{key.removeprefix('file_')}", ""))
+        for key, upload in request.FILES.items()
+        if key.startswith("file_")
+    ]
+    try:
+        saved, errors = services.evidence_add_files(
+            assessment=assessment, by=request.user, files=files, replaces=replaces
         )
-    saved, errors = 0, []
-    rows = []
-    for key, upload in request.FILES.items():
-        if not key.startswith("file_"):
-            continue
-        suffix = key.removeprefix("file_")
-        rows.append((upload, request.POST.get(f"description_{suffix}", "")))
-    if not rows:
-        errors.append(_("Pilih minimal satu berkas."))
-    for upload, description in rows:
-        try:
-            services.evidence_add(
-                assessment=assessment,
-                by=request.user,
-                fileobj=upload,
-                name=upload.name,
-                size=upload.size,
-                description=description,
-                replaces=replaces,
-            )
-            saved += 1
-        except Refused as refusal:
-            errors.extend(refusal.messages)
-        except UploadError as error:
-            errors.append(f"{display_name_clean(upload.name)}: {error}")
+    except Refused as refusal:
+        return render_detail(
+            request, assessment, status=400, panel="evidence", errors=refusal.messages
+        )
+    if saved:
+        messages.success(request, _("%(n)s berkas diunggah.") % {"n": saved})
     if errors:
         fresh = selectors.get_assessment_for_user(request.user, pk)
-        if saved:
-            messages.success(request, _("%(n)s berkas diunggah.") % {"n": saved})
         return render_detail(request, fresh, status=400, panel="evidence", errors=errors)
-    messages.success(request, _("%(n)s berkas diunggah.") % {"n": saved})
     return redirect("evaluations:lke_assessment", assessment.pk)
 
 

@@ -32,7 +32,8 @@ from evaluations.lke.worksheet_excel import (
 )
 from evaluations.models import Component, Criterion, RoundAgency
 from evaluations.services import round_appeal_window_set
-from evaluations.views.lke.worksheet import _round_for_worksheet_admin, worksheet_context
+from evaluations.views.lke.common import int_or_none
+from evaluations.views.lke.worksheet import _round_for_worksheet_admin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,7 +49,7 @@ def _editable_worksheet(request, pk: int):
     worksheet = selectors.worksheet_of(round)
     if worksheet is None:
         raise Http404
-    if not services.worksheet_is_editable(worksheet):
+    if not selectors.worksheet_is_editable(worksheet):
         messages.error(
             request,
             _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
@@ -144,31 +145,15 @@ def criterion_form(request, pk: int, criterion_pk: int | None = None):
             pk=criterion_pk,
             component__worksheet=worksheet,
         )
-        initial = {name: getattr(criterion, name) for name in edit.CRITERION_FIELDS}
-        initial["component"] = criterion.component
-    else:
-        component = worksheet.components.filter(pk=request.GET.get("komponen") or 0).first()
-        component = component or worksheet.components.order_by("order").first()
-        if component is None:
-            messages.error(request, _("Tambahkan komponen lebih dahulu."))
-            return redirect("evaluations:lke_worksheet", round.pk)
-        initial = {
-            "component": component,
-            "code": edit.criterion_code_suggest(component),
-            "evidence_required": True,
-            "answer_kind": "YA_TIDAK",
-        }
+    initial = edit.criterion_initial(worksheet, criterion, int_or_none(request.GET.get("komponen")))
+    if initial is None:
+        messages.error(request, _("Tambahkan komponen lebih dahulu."))
+        return redirect("evaluations:lke_worksheet", round.pk)
     form = CriterionForm(request.POST or None, initial=initial, worksheet=worksheet)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        component = data.pop("component")
         try:
-            if criterion is None:
-                criterion = edit.criterion_add(component=component, by=request.user, **data)
-            else:
-                edit.criterion_update(
-                    criterion=criterion, component=component, by=request.user, **data
-                )
+            criterion = edit.criterion_save(criterion=criterion, by=request.user, **data)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -219,7 +204,7 @@ def worksheet_export(request, pk: int):
 def worksheet_upload(request, pk: int):
     round = _round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
-    if worksheet is not None and not services.worksheet_is_editable(worksheet):
+    if worksheet is not None and not selectors.worksheet_is_editable(worksheet):
         messages.error(
             request,
             _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
@@ -246,7 +231,7 @@ def worksheet_upload(request, pk: int):
                     _("Impor selesai: %(components)s komponen, %(criteria)s kriteria.") % counts,
                 )
                 return redirect("evaluations:lke_worksheet", round.pk)
-    context = worksheet_context(request.user, round)
+    context = selectors.worksheet_context(round)
     context.update({"upload_form": form, "import_problems": problems})
     return render(request, "evaluations/lke/worksheet.html", context, status=400)
 
