@@ -635,6 +635,29 @@ def assessment_request_revision(
     return fresh
 
 
+def assessment_review(
+    *,
+    assessment: Assessment,
+    by: User,
+    version: int,
+    action: str,
+    answer: str,
+    notes: str,
+    recommendation: str,
+    deadline: dt.date | None = None,
+) -> Assessment:
+    """The evaluator's form: "revision" returns the criterion to the agency, "score" scores it,
+    anything else saves the work in progress."""
+    fields = {"answer": answer, "notes": notes, "recommendation": recommendation}
+    if action == "revision":
+        return assessment_request_revision(
+            assessment=assessment, by=by, version=version, deadline=deadline, **fields
+        )
+    if action == "score":
+        return assessment_score(assessment=assessment, by=by, version=version, **fields)
+    return assessment_review_save(assessment=assessment, by=by, version=version, **fields)
+
+
 @transaction.atomic
 def assessment_finalise(
     *, assessment: Assessment, by: User, version: int, answer: str, reason: str

@@ -259,6 +259,20 @@ def plan_comment(*, plan: ActionPlan, by: User, text: str) -> PlanComment:
     return PlanComment.objects.create(plan=plan, author=by, text=text.strip())
 
 
+def plan_act(*, plan: ActionPlan, by: User, op: str, text: str = "") -> ActionPlan | PlanComment:
+    """One of the plan page's buttons once the plan exists: "submit", "approve", "return" (with
+    `text` as what to fix) or "comment"."""
+    if op == "submit":
+        return plan_submit(plan=plan, by=by)
+    if op == "approve":
+        return plan_approve(plan=plan, by=by)
+    if op == "return":
+        return plan_return(plan=plan, by=by, comment=text)
+    if op == "comment":
+        return plan_comment(plan=plan, by=by, text=text)
+    raise ValueError(f"unknown plan operation {op!r}")
+
+
 # --- board ---------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from berakhlak.refusals import Refused
@@ -19,6 +20,12 @@ from evaluations.views.lke.agency import refused_detail
 from evaluations.views.lke.common import int_or_none
 
 S = AssessmentStatus
+# What the evaluator is told after each of the review form's buttons.
+REVIEW_DONE = {
+    "revision": gettext_lazy("Permintaan perbaikan dikirim ke agen perubahan."),
+    "score": gettext_lazy("Nilai evaluator disimpan."),
+    "save": gettext_lazy("Catatan penilaian disimpan."),
+}
 
 
 @login_required
@@ -63,42 +70,24 @@ def review_action(request, pk: int):
     if not permissions.is_assigned_evaluator(request.user, assessment.round_agency):
         raise Http404
     action = request.POST.get("action", "save")
-    fields = {
-        "answer": request.POST.get("evaluator_answer", ""),
-        "notes": request.POST.get("evaluator_notes", ""),
-        "recommendation": request.POST.get("recommendation", ""),
+    posted = {
+        name: request.POST.get(name, "")
+        for name in ("evaluator_answer", "evaluator_notes", "recommendation", "revision_deadline")
     }
-    version = int_or_none(request.POST.get("version")) or 0
-    deadline_raw = request.POST.get("revision_deadline", "")
     try:
-        if action == "revision":
-            services.assessment_request_revision(
-                assessment=assessment,
-                by=request.user,
-                version=version,
-                deadline=_parse_date(deadline_raw),
-                **fields,
-            )
-            done = _("Permintaan perbaikan dikirim ke agen perubahan.")
-        elif action == "score":
-            services.assessment_score(
-                assessment=assessment, by=request.user, version=version, **fields
-            )
-            done = _("Nilai evaluator disimpan.")
-        else:
-            services.assessment_review_save(
-                assessment=assessment, by=request.user, version=version, **fields
-            )
-            done = _("Catatan penilaian disimpan.")
+        services.assessment_review(
+            assessment=assessment,
+            by=request.user,
+            version=int_or_none(request.POST.get("version")) or 0,
+            action=action,
+            answer=posted["evaluator_answer"],
+            notes=posted["evaluator_notes"],
+            recommendation=posted["recommendation"],
+            deadline=_parse_date(posted["revision_deadline"]),
+        )
     except (Refused, scoring.AnswerError) as refusal:
-        posted = {
-            "evaluator_answer": fields["answer"],
-            "evaluator_notes": fields["notes"],
-            "recommendation": fields["recommendation"],
-            "revision_deadline": deadline_raw,
-        }
         return refused_detail(request, pk, refusal, panel="review", posted=posted)
-    messages.success(request, done)
+    messages.success(request, REVIEW_DONE.get(action, REVIEW_DONE["save"]))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
 
