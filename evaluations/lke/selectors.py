@@ -19,6 +19,7 @@ from evaluations.models import (
     AnswerKind,
     Assessment,
     AssessmentStatus,
+    Component,
     Criterion,
     EvaluatorAssignment,
     Evidence,
@@ -159,14 +160,10 @@ def evidence_history(assessment: Assessment) -> list[Evidence]:
 
 
 def review_queue(
-    user: User,
-    *,
-    status: str = "",
-    component: str = "",
-    agency: str = "",
-    round_id: int | None = None,
+    user: User, *, round_id: int | None = None
 ) -> tuple[QuerySet[Assessment], list[RoundAgency]]:
-    """Submitted criteria of the agencies assigned to the user, filtered; never a draft."""
+    """Submitted criteria of the agencies assigned to the user (never a draft), and those agencies;
+    the page narrows them with `evaluations.filters.ReviewQueueFilter`."""
     agencies = evaluator_round_agencies(user)
     if round_id:
         agencies = [ra for ra in agencies if ra.round_id == round_id]
@@ -176,13 +173,18 @@ def review_queue(
         .exclude(status=AssessmentStatus.DRAFT)
         .order_by("round_agency__path", "criterion__component__order", "criterion__order")
     )
-    if status in AssessmentStatus.values:
-        rows = rows.filter(status=status)
-    if component.isdigit():
-        rows = rows.filter(criterion__component__order=int(component))
-    if agency.isdigit():
-        rows = rows.filter(round_agency_id=int(agency))
     return rows, agencies
+
+
+def review_queue_components(agencies: list[RoundAgency]) -> list[tuple[int, str]]:
+    """(order, name) of the components of the agencies' worksheets, for the queue's filter."""
+    components = (
+        Component.objects.filter(worksheet__round_id__in={ra.round_id for ra in agencies})
+        .values_list("order", "name")
+        .distinct()
+        .order_by("order")
+    )
+    return list(dict(components).items())
 
 
 def _evidence_candidates(agency) -> QuerySet[Assessment]:

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from berakhlak.refusals import Refused
 from evaluations import scoring
+from evaluations.filters import ReviewQueueFilter
 from evaluations.lke import permissions, selectors, services
-from evaluations.models import AssessmentStatus, Component
+from evaluations.models import AssessmentStatus
 from evaluations.views.lke.agency import refused_detail
 from evaluations.views.lke.common import int_or_none
 
@@ -30,27 +31,17 @@ REVIEW_DONE = {
 
 @login_required
 def review_queue(request):
-    status = request.GET.get("status", "")
-    component = request.GET.get("komponen", "")
-    agency = request.GET.get("unit", "")
-    rows, agencies = selectors.review_queue(
-        request.user, status=status, component=component, agency=agency
-    )
+    rows, agencies = selectors.review_queue(request.user)
     if not agencies:
         raise Http404
-    round_ids = {ra.round_id for ra in agencies}
-    components = (
-        Component.objects.filter(worksheet__round_id__in=round_ids)
-        .values_list("order", "name")
-        .distinct()
-        .order_by("order")
-    )
+    queue_filter = ReviewQueueFilter(request.GET, queryset=rows)
+    rows = queue_filter.qs
     context = {
         "rows": list(rows[:500]),
         "agencies": agencies,
-        "components": list(dict(components).items()),
+        "components": selectors.review_queue_components(agencies),
         "statuses": [(v, label) for v, label in S.choices if v != S.DRAFT],
-        "filters": {"status": status, "komponen": component, "unit": agency},
+        "filters": queue_filter.values(),
         "waiting": sum(1 for r in rows if r.status in (S.SUBMITTED, S.RESUBMITTED)),
     }
     return render(request, "evaluations/lke/review_queue.html", context)

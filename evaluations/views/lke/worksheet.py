@@ -10,21 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from berakhlak.refusals import Refused
-from evaluations.lke import permissions, selectors, services
+from evaluations.lke import selectors, services
 from evaluations.lke.forms import WorksheetUploadForm
-from evaluations.selectors import get_round_for_admin
-
-
-def _round_for_worksheet_admin(user, pk: int):
-    round = get_round_for_admin(user, pk)
-    if not permissions.can_manage_worksheet(user, round):
-        raise Http404
-    return round
+from evaluations.views.lke.common import round_for_worksheet_admin
 
 
 @login_required
 def worksheet_detail(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     context = selectors.worksheet_context(round)
     context.update({"upload_form": WorksheetUploadForm(), "import_problems": []})
     return render(request, "evaluations/lke/worksheet.html", context)
@@ -33,7 +26,7 @@ def worksheet_detail(request, pk: int):
 @login_required
 @require_POST
 def worksheet_default_create(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     if selectors.worksheet_of(round) is not None:
         messages.info(request, _("Putaran ini sudah memiliki LKE."))
     else:
@@ -45,7 +38,7 @@ def worksheet_default_create(request, pk: int):
 @login_required
 @require_POST
 def worksheet_freeze(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
     if worksheet is None:
         raise Http404
@@ -62,7 +55,7 @@ def worksheet_freeze(request, pk: int):
 @login_required
 @require_POST
 def assignments_from_grants(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     created = services.evaluator_assignments_from_grants(round=round, by=request.user)
     if not selectors.lke_agencies(round).exists():
         messages.warning(

@@ -32,8 +32,7 @@ from evaluations.lke.worksheet_excel import (
 )
 from evaluations.models import Component, Criterion, RoundAgency
 from evaluations.services import round_appeal_window_set
-from evaluations.views.lke.common import int_or_none
-from evaluations.views.lke.worksheet import _round_for_worksheet_admin
+from evaluations.views.lke.common import int_or_none, round_for_worksheet_admin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,7 +44,7 @@ def _worksheet_url(round, anchor: str = "") -> str:
 
 def _editable_worksheet(request, pk: int):
     """(round, worksheet) when the admin may edit it; otherwise (round, None) with a message."""
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
     if worksheet is None:
         raise Http404
@@ -71,7 +70,7 @@ def _form_errors_from(form, error: ValidationError) -> None:
 @login_required
 @require_POST
 def worksheet_empty_create(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     edit.worksheet_create_empty(round=round, by=request.user)
     messages.success(request, _("LKE kosong dibuat; tambahkan komponen dan kriteria."))
     return redirect("evaluations:lke_worksheet", round.pk)
@@ -191,7 +190,7 @@ def criterion_action(request, pk: int, criterion_pk: int):
 
 @login_required
 def worksheet_export(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
     response = HttpResponse(worksheet_export_bytes(worksheet), content_type=XLSX_TYPE)
     name = f"lke-{round.year}-{round.pk}.xlsx" if worksheet else "lke-templat.xlsx"
@@ -202,7 +201,7 @@ def worksheet_export(request, pk: int):
 @login_required
 @require_POST
 def worksheet_upload(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
     if worksheet is not None and not selectors.worksheet_is_editable(worksheet):
         messages.error(
@@ -249,7 +248,7 @@ def _date_or_none(value: str):
 @login_required
 @require_POST
 def appeal_window(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     opens = _date_or_none(request.POST.get("appeal_opens_on", ""))
     closes = _date_or_none(request.POST.get("appeal_closes_on", ""))
     if "invalid" in (opens, closes):
@@ -273,7 +272,7 @@ def appeal_window(request, pk: int):
 
 def _round_agency_for_admin(request, pk: int) -> RoundAgency:
     round_agency = get_object_or_404(RoundAgency.objects.select_related("round", "agency"), pk=pk)
-    _round_for_worksheet_admin(request.user, round_agency.round_id)
+    round_for_worksheet_admin(request.user, round_agency.round_id)
     return round_agency
 
 
