@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from berakhlak.refusals import Refused
 from evaluations import scoring
 from evaluations.lke import services
 from evaluations.models import AssessmentEvent, AssessmentStatus, Round
@@ -45,7 +45,7 @@ def setup(province):
 
 def test_without_a_window_there_is_no_appeal(province, setup):
     a = final(province, setup.ra_a)
-    with pytest.raises(ValidationError, match="tidak memiliki masa sanggah"):
+    with pytest.raises(Refused, match="tidak memiliki masa sanggah"):
         services.assessment_appeal(
             assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
         )
@@ -104,7 +104,7 @@ def test_appeal_only_once_and_only_inside_the_window(province, setup):
         reason="Bukti tidak menunjukkan SK berlaku.",
     )
     assert (a.status, a.final_answer) == (S.FINAL, "TIDAK")
-    with pytest.raises(ValidationError, match="satu kali"):
+    with pytest.raises(Refused, match="satu kali"):
         services.assessment_appeal(
             assessment=a, by=province.agent_a.user, version=a.version, reason="Lagi"
         )
@@ -113,7 +113,7 @@ def test_appeal_only_once_and_only_inside_the_window(province, setup):
 def test_appeal_outside_the_window_is_refused(province, setup):
     with_window(setup.round, start=3, end=6)
     a = final(province, setup.ra_a)
-    with pytest.raises(ValidationError, match="Masa sanggah adalah"):
+    with pytest.raises(Refused, match="Masa sanggah adalah"):
         services.assessment_appeal(
             assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
         )
@@ -123,7 +123,7 @@ def test_only_the_agencys_agent_appeals_and_only_assigned_evaluators_decide(prov
     with_window(setup.round)
     a = final(province, setup.ra_a)
     for outsider in (province.agent_b, province.leader_a, province.evaluator):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refused):
             services.assessment_appeal(
                 assessment=a, by=outsider.user, version=a.version, reason="X"
             )
@@ -131,7 +131,7 @@ def test_only_the_agencys_agent_appeals_and_only_assigned_evaluators_decide(prov
         assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
     )
     for outsider in (province.agent_a, province.leader_a, province.agent_b):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refused):
             services.assessment_appeal_decide(
                 assessment=a,
                 by=outsider.user,
@@ -144,9 +144,9 @@ def test_only_the_agencys_agent_appeals_and_only_assigned_evaluators_decide(prov
 
 def test_the_window_is_validated(province, setup):
     today = timezone.localdate()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         round_appeal_window_set(round=setup.round, opens=today, closes=None)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         round_appeal_window_set(round=setup.round, opens=today, closes=today - dt.timedelta(1))
     round_appeal_window_set(round=setup.round, opens=None, closes=None)
 

@@ -8,10 +8,10 @@ import io
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from berakhlak.refusals import Refused
 from evaluations.lke import services
 from evaluations.lke.selectors import lke_agencies, worksheet_criteria
 from evaluations.models import (
@@ -78,7 +78,7 @@ def test_full_cycle_keeps_self_evaluator_and_final_and_audits_every_step(
         recommendation="Tetapkan SK baru.",
     )
     assert a.status == S.SCORED
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_finalise(
             assessment=a, by=evaluator, version=a.version, answer="TIDAK", reason=""
         )
@@ -132,7 +132,7 @@ def test_final_equal_to_self_needs_no_reason(province, setup):
 
 def test_submit_needs_an_answer_and_evidence(province, setup):
     a = first(setup.ra_a)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_submit(assessment=a, by=province.agent_a.user, version=a.version)
     assert "Jawaban penilaian mandiri belum diisi." in error.value.messages
     assert "Unggah minimal satu bukti dukung." in error.value.messages
@@ -140,7 +140,7 @@ def test_submit_needs_an_answer_and_evidence(province, setup):
 
 def test_submitted_criterion_is_locked_for_the_agent(province, setup):
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_self_save(
             assessment=a, by=province.agent_a.user, version=a.version, answer="TIDAK", narrative=""
         )
@@ -160,14 +160,14 @@ def test_revision_after_the_deadline_is_refused(province, setup):
         revision_deadline=timezone.localdate() - dt.timedelta(days=1)
     )
     a.refresh_from_db()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_submit(assessment=a, by=province.agent_a.user, version=a.version)
     assert "sudah lewat" in error.value.messages[0]
 
 
 def test_revision_request_needs_notes_and_a_deadline(province, setup):
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.assessment_request_revision(
             assessment=a, by=province.evaluator.user, version=a.version, notes="", deadline=None
         )
@@ -354,7 +354,7 @@ def test_freezing_refuses_weights_not_summing_to_100(province):
     criterion = worksheet.components.first().criteria.first()
     criterion.weight = 7
     criterion.save()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
     assert "harus 100" in error.value.messages[0]
     assert services.worksheet_ready(round) is None

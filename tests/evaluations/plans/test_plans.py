@@ -10,12 +10,12 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from berakhlak.models import CoreValue
+from berakhlak.refusals import Refused
 from evaluations.models import RoundAgency, RoundStatus
 from evaluations.plans import services
 from evaluations.plans.models import Action, ActionPlan, ActionStatus, PlanStatus
@@ -57,18 +57,18 @@ def test_no_suggestions_before_publication(province):
     round = computed_round(province, publish=False)
     assert round.status == RoundStatus.COMPUTED
     assert services.suggestions(ra(round)) == []
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.plan_start(round_agency=ra(round), by=province.agent_a.user)
 
 
 def test_an_agency_edits_only_its_own_plan(province, published):
     plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.plan_start(round_agency=ra(published), by=province.agent_b.user)
     value = CoreValue.objects.get(code="AD")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.action_from_suggestion(plan=plan, value=value, by=province.agent_b.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.action_from_suggestion(plan=plan, value=value, by=province.evaluator.user)
     services.action_from_suggestion(plan=plan, value=value, by=province.agent_a.user)
     assert plan.actions.count() == 1
@@ -92,12 +92,12 @@ def test_leaders_approve_only_in_scope(province, published):
     )
     services.plan_submit(plan=plan, by=province.agent_a.user)
     for outsider in (province.leader_b, province.agent_a, province.admin):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refused):
             services.plan_approve(plan=plan, by=outsider.user)
     plan = services.plan_approve(plan=plan, by=province.leader_a.user)
     assert plan.status == PlanStatus.APPROVED and plan.approved_by == province.leader_a.user
     # Once approved, no new actions; the work on the existing ones goes on.
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.action_from_suggestion(
             plan=plan, value=CoreValue.objects.get(code="KL"), by=province.agent_a.user
         )

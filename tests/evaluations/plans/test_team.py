@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from berakhlak.models import CoreValue
+from berakhlak.refusals import Refused
 from evaluations.plans import services, team
 from evaluations.plans.models import ActionStatus, CultureTeam, RoadmapYear, TeamRole
 from tests.evaluations.plans.test_plans import published, ra  # noqa: F401 - fixture
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_the_team_is_written_by_its_editors_only(province):
     agency = province.agency_a
     for outsider in (province.agent_b, province.asn_a, province.evaluator):
-        with pytest.raises(ValidationError, match="Hanya agen perubahan"):
+        with pytest.raises(Refused, match="Hanya agen perubahan"):
             team.team_sk_save(agency=agency, by=outsider.user, sk_number="1", sk_date=None)
     assert not CultureTeam.objects.exists()
     saved = team.team_sk_save(
@@ -33,9 +33,9 @@ def test_the_team_is_written_by_its_editors_only(province):
 
 def test_members_come_from_the_agency_and_the_team_has_one_leader(province):
     agency, by = province.agency_a, province.agent_a.user
-    with pytest.raises(ValidationError, match="tidak ada di unit ini"):
+    with pytest.raises(Refused, match="tidak ada di unit ini"):
         team.team_member_set(agency=agency, by=by, nip=province.asn_b.nip, role=TeamRole.MEMBER)
-    with pytest.raises(ValidationError, match="tidak ada di unit ini"):
+    with pytest.raises(Refused, match="tidak ada di unit ini"):
         team.team_member_set(agency=agency, by=by, nip=province.asn_a.nip, role="BOSS")
     leader = team.team_member_set(
         agency=agency, by=by, nip=province.asn_a.nip, role=TeamRole.LEADER
@@ -43,7 +43,7 @@ def test_members_come_from_the_agency_and_the_team_has_one_leader(province):
     # A unit below the agency counts; a NIP typed with spaces too.
     spaced = " ".join(province.asn_unit.nip[i : i + 6] for i in range(0, 18, 6))
     team.team_member_set(agency=agency, by=by, nip=spaced, role=TeamRole.MEMBER)
-    with pytest.raises(ValidationError, match="sudah memiliki ketua"):
+    with pytest.raises(Refused, match="sudah memiliki ketua"):
         team.team_member_set(agency=agency, by=by, nip=province.asn_unit.nip, role=TeamRole.LEADER)
     # The leader may be set again (a role change of the same person).
     team.team_member_set(agency=agency, by=by, nip=province.asn_a.nip, role=TeamRole.LEADER)
@@ -64,7 +64,7 @@ def test_a_roadmap_has_a_row_per_year_and_only_its_agency_edits_them(province):
     )
     assert list(roadmap.years.values_list("year", flat=True)) == [2025, 2026, 2027, 2028, 2029]
     year = RoadmapYear.objects.get(roadmap=roadmap, year=2026)
-    with pytest.raises(ValidationError, match="bukan bagian"):
+    with pytest.raises(Refused, match="bukan bagian"):
         team.roadmap_year_save(
             agency=province.agency_b,
             by=province.agent_b.user,
