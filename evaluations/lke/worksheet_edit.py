@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import User
@@ -22,6 +23,10 @@ from berakhlak.refusals import require
 from evaluations.lke.selectors import worksheet_is_editable
 from evaluations.models import Component, Criterion, Round, Worksheet
 
+# Why a frozen worksheet takes no change (the services refuse with it, the pages show it).
+FROZEN = gettext_lazy(
+    "LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."
+)
 CRITERION_FIELDS = (
     "code",
     "question",
@@ -37,7 +42,7 @@ def _locked(worksheet: Worksheet) -> Worksheet:
     worksheet = Worksheet.objects.select_for_update().select_related("round").get(pk=worksheet.pk)
     require(
         worksheet_is_editable(worksheet),
-        _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
+        FROZEN,
     )
     return worksheet
 

@@ -49,10 +49,7 @@ def _editable_worksheet(request, pk: int):
     if worksheet is None:
         raise Http404
     if not selectors.worksheet_is_editable(worksheet):
-        messages.error(
-            request,
-            _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
-        )
+        messages.error(request, edit.FROZEN)
         return round, None
     return round, worksheet
 
@@ -204,10 +201,7 @@ def worksheet_upload(request, pk: int):
     round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
     if worksheet is not None and not selectors.worksheet_is_editable(worksheet):
-        messages.error(
-            request,
-            _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
-        )
+        messages.error(request, edit.FROZEN)
         return redirect("evaluations:lke_worksheet", round.pk)
     form = WorksheetUploadForm(request.POST, request.FILES)
     problems = []
