@@ -7,12 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from berakhlak.models import Role, User
 from berakhlak.permissions import ALLOWED, Decision, in_scope, is_province_admin
 from evaluations.models import Round, RoundStatus
+from evaluations.selectors import rounds_for_admin
 
 
 def can_create_round(user: User) -> Decision:
     if is_province_admin(user):
         return ALLOWED
     return Decision(False, str(_("Putaran evaluasi hanya dibuat oleh Admin Biro Organisasi.")))
+
+
+def can_list_rounds(user: User) -> Decision:
+    """The round list is for admins who create rounds or administer one (others get a 404)."""
+    if can_create_round(user) or rounds_for_admin(user).exists():
+        return ALLOWED
+    return Decision(False, str(_("Hanya Admin Biro Organisasi yang dapat mengelola putaran ini.")))
 
 
 def can_manage_round(user: User, round: Round) -> Decision:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import formats, timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
 from berakhlak.models import Agency, Employee, User
+from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundAgency, RoundStatus
 
 # Sent after the transaction that moved a round commits: round_id, before, after (statuses).
@@ -33,14 +33,29 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 EDITABLE_FIELDS = (
-    "name", "year", "wording",
-    "survey_opens_on", "survey_closes_on",
-    "evidence_opens_on", "evidence_closes_on",
-    "review_opens_on", "review_closes_on", "appeal_opens_on", "appeal_closes_on",
-    "weight_survey", "weight_lke", "band_a_min", "band_b_min", "band_c_min",
-    "min_group", "min_comment_group", "min_respondents", "min_respondents_pct",
-    "reminder_gap_days", "reminder_max",
-)  # fmt: skip
+    "name",
+    "year",
+    "wording",
+    "survey_opens_on",
+    "survey_closes_on",
+    "evidence_opens_on",
+    "evidence_closes_on",
+    "review_opens_on",
+    "review_closes_on",
+    "appeal_opens_on",
+    "appeal_closes_on",
+    "weight_survey",
+    "weight_lke",
+    "band_a_min",
+    "band_b_min",
+    "band_c_min",
+    "min_group",
+    "min_comment_group",
+    "min_respondents",
+    "min_respondents_pct",
+    "reminder_gap_days",
+    "reminder_max",
+)
 
 
 def round_schedule_field_problems(round: Round) -> list[tuple[str | None, str]]:
@@ -126,11 +141,11 @@ def round_appeal_window_set(
 ) -> Round:
     """The appeal window may be set or changed at any time before the round is computed."""
     if round.status not in (RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED):
-        raise ValidationError(_("Masa sanggah tidak dapat diubah setelah indeks dihitung."))
+        raise Refused(_("Masa sanggah tidak dapat diubah setelah indeks dihitung."))
     round.appeal_opens_on, round.appeal_closes_on = opens, closes
     problems = _appeal_window_problems(round)
     if problems:
-        raise ValidationError({field: [message] for field, message in problems})
+        raise Refused([message for _field, message in problems])
     round.save(update_fields=["appeal_opens_on", "appeal_closes_on"])
     return round
 
@@ -147,7 +162,7 @@ def round_create(*, root: Agency, by: User, **fields) -> Round:
     )
     problems = round_schedule_problems(round)
     if problems:
-        raise ValidationError(problems)
+        raise Refused(problems)
     round.save()
     return round
 
@@ -157,13 +172,13 @@ def round_create(*, root: Agency, by: User, **fields) -> Round:
 def round_update(*, round: Round, by: User, **fields) -> Round:
     round = _locked(round)
     if round.status != RoundStatus.DRAFT:
-        raise ValidationError(_("Putaran hanya dapat diubah selama masih draf."))
+        raise Refused(_("Putaran hanya dapat diubah selama masih draf."))
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
             setattr(round, name, value)
     problems = round_schedule_problems(round)
     if problems:
-        raise ValidationError(problems)
+        raise Refused(problems)
     round.save()
     return round
 
@@ -202,7 +217,7 @@ def round_transition(*, round: Round, to: str, by: User | None = None) -> Round:
     locked = _locked(round)
     problems = round_transition_problems(locked, to)
     if problems:
-        raise ValidationError(problems)
+        raise Refused(problems)
     now = timezone.now()
     before = locked.status
     locked.status = to

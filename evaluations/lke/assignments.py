@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
 from berakhlak.models import Role, RoleGrant, User
+from berakhlak.refusals import Refused
 from evaluations.models import EvaluatorAssignment, RoundAgency
 
 
@@ -59,7 +59,7 @@ def evaluator_assign(
     *, round_agency: RoundAgency, evaluator: User, by: User | None = None
 ) -> EvaluatorAssignment:
     if not evaluators_for(round_agency).filter(pk=evaluator.pk).exists():
-        raise ValidationError(
+        raise Refused(
             _("%(who)s tidak memegang peran Evaluator yang mencakup %(unit)s.")
             % {"who": evaluator.display_name(), "unit": round_agency.name}
         )

@@ -1,6 +1,7 @@
 """The LKE audit trail of one agency as people read it: who (by name), when (local time, the
 project's TIME_ZONE), what (the event kind and the statuses by their labels) and each changed
-field by its label with its value in words; filtered with django-filter and exported to Excel.
+field by its label with its value in words; filtered with django-filter (`evaluations.filters`)
+and exported to Excel.
 
 The events themselves are written by evaluations/lke/services.py (`AssessmentEvent`, append-only);
 this module only reads them, in the scope `permissions.can_view_audit` allows: an evaluator sees
@@ -13,8 +14,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-import django_filters
-from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
@@ -34,7 +33,6 @@ from evaluations.models import (
     Assessment,
     AssessmentEvent,
     AssessmentStatus,
-    Component,
     EventKind,
     RoundAgency,
 )
@@ -68,73 +66,6 @@ def trail_events(user: User, round_agency: RoundAgency) -> QuerySet[AssessmentEv
     return events.select_related("assessment__criterion__component", "actor__employee").order_by(
         "-at", "-pk"
     )
-
-
-class AuditFilter(django_filters.FilterSet):
-    """The trail's filter; the parameter names are the page's address (?kriteria=1.1)."""
-
-    komponen = django_filters.ChoiceFilter(
-        label=gettext_lazy("Komponen"),
-        field_name="assessment__criterion__component_id",
-        empty_label=gettext_lazy("Semua komponen"),
-    )
-    kriteria = django_filters.ChoiceFilter(
-        label=gettext_lazy("Kriteria"),
-        field_name="assessment__criterion__code",
-        empty_label=gettext_lazy("Semua kriteria"),
-    )
-    jenis = django_filters.ChoiceFilter(
-        label=gettext_lazy("Jenis peristiwa"),
-        field_name="kind",
-        choices=EventKind.choices,
-        empty_label=gettext_lazy("Semua peristiwa"),
-    )
-    oleh = django_filters.ChoiceFilter(
-        label=gettext_lazy("Oleh"), field_name="actor_id", empty_label=gettext_lazy("Semua orang")
-    )
-    dari = django_filters.DateFilter(
-        label=gettext_lazy("Dari tanggal"),
-        field_name="at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    sampai = django_filters.DateFilter(
-        label=gettext_lazy("Sampai tanggal"),
-        field_name="at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, data, queryset, *, round_agency: RoundAgency):
-        super().__init__(data, queryset=queryset)
-        worksheet_id = getattr(getattr(round_agency.round, "worksheet", None), "pk", None)
-        self.filters["komponen"].extra["choices"] = [
-            (str(c.pk), str(c))
-            for c in Component.objects.filter(worksheet_id=worksheet_id).order_by("order")
-        ]
-        codes = (
-            Assessment.objects.filter(round_agency=round_agency)
-            .order_by("criterion__component__order", "criterion__order")
-            .values_list("criterion__code", flat=True)
-        )
-        self.filters["kriteria"].extra["choices"] = [(code, code) for code in codes]
-        people = User.objects.filter(pk__in=queryset.order_by().values("actor_id")).select_related(
-            "employee"
-        )
-        self.filters["oleh"].extra["choices"] = sorted(
-            ((str(u.pk), u.display_name()) for u in people), key=lambda choice: choice[1]
-        )
-        for form_field in self.form.fields.values():
-            is_select = isinstance(form_field.widget, forms.Select)
-            form_field.widget.attrs["class"] = (
-                "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            )
-
-    def filtered(self) -> QuerySet[AssessmentEvent]:
-        """The events the valid filters select; an invalid filter is shown with its error on the
-        form and filters nothing (the page never hides rows behind input it could not read)."""
-        self.form.is_valid()
-        return self.qs
 
 
 @dataclass
@@ -247,20 +178,37 @@ def trail_xlsx(round_agency: RoundAgency, events) -> bytes:
     """The (filtered) trail as a workbook: one row per event, real dates in local time."""
     workbook = Workbook(write_only=True)
     header = [
-        _("Waktu"), _("Komponen"), _("Kriteria"), _("Peristiwa"), _("Status sebelum"),
-        _("Status sesudah"), _("Oleh"), _("Sebelum"), _("Sesudah"), _("Alasan"),
-    ]  # fmt: skip
+        _("Waktu"),
+        _("Komponen"),
+        _("Kriteria"),
+        _("Peristiwa"),
+        _("Status sebelum"),
+        _("Status sesudah"),
+        _("Oleh"),
+        _("Sebelum"),
+        _("Sesudah"),
+        _("Alasan"),
+    ]
     sheet = HeaderedSheet(
         workbook, _("Jejak audit"), header, [17, 30, 10, 26, 18, 18, 26, 50, 50, 40]
     )
     for chunk_start in range(0, 10**9, 1000):
         chunk = list(events[chunk_start : chunk_start + 1000])
         for row in trail_rows(chunk):
-            sheet.add([
-                row.at, row.component, row.code, row.kind, row.from_label, row.to_label,
-                row.actor, "\n".join(f"{k}: {v}" for k, v in row.before),
-                "\n".join(f"{k}: {v}" for k, v in row.after), row.reason,
-            ])  # fmt: skip
+            sheet.add(
+                [
+                    row.at,
+                    row.component,
+                    row.code,
+                    row.kind,
+                    row.from_label,
+                    row.to_label,
+                    row.actor,
+                    "\n".join(f"{k}: {v}" for k, v in row.before),
+                    "\n".join(f"{k}: {v}" for k, v in row.after),
+                    row.reason,
+                ]
+            )
         if len(chunk) < 1000:
             break
     sheet.finish()

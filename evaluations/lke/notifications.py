@@ -52,10 +52,14 @@ def lke_events_notify(*, event_ids: list[int]) -> int:
     now = timezone.now()
     events = list(
         AssessmentEvent.objects.filter(mail_pending(now), pk__in=event_ids)
-        .select_related("assessment__criterion", "assessment__round_agency__round",
-                        "assessment__round_agency__agency", "actor__employee")
+        .select_related(
+            "assessment__criterion",
+            "assessment__round_agency__round",
+            "assessment__round_agency__agency",
+            "actor__employee",
+        )
         .order_by("assessment__round_agency_id", "to_status", "assessment__criterion__code")
-    )  # fmt: skip
+    )
     groups: dict[tuple[int, str], list[AssessmentEvent]] = {}
     for event in events:
         groups.setdefault((event.assessment.round_agency_id, event.to_status), []).append(event)

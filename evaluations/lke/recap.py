@@ -169,10 +169,20 @@ DETAIL_WIDTHS = [28, 9, 50, 8, 14, 14, 10, 14, 10, 14, 10, 40, 9]
 
 def _detail_header() -> list[str]:
     return [
-        _("Komponen"), _("Kode"), _("Kriteria"), _("Bobot"), _("Status"),
-        _("Jawaban mandiri"), _("Poin mandiri"), _("Jawaban evaluator"), _("Poin evaluator"),
-        _("Jawaban akhir"), _("Poin akhir"), _("Alasan nilai akhir"), _("Jumlah bukti"),
-    ]  # fmt: skip
+        _("Komponen"),
+        _("Kode"),
+        _("Kriteria"),
+        _("Bobot"),
+        _("Status"),
+        _("Jawaban mandiri"),
+        _("Poin mandiri"),
+        _("Jawaban evaluator"),
+        _("Poin evaluator"),
+        _("Jawaban akhir"),
+        _("Poin akhir"),
+        _("Alasan nilai akhir"),
+        _("Jumlah bukti"),
+    ]
 
 
 def _detail_values(line: RecapLine) -> list:
@@ -203,50 +213,85 @@ def agency_recap_xlsx(recap: AgencyRecap) -> bytes:
         sheet.add(_detail_values(line))
     sheet.finish()
     ra = recap.round_agency
-    _info_sheet(workbook, [
-        (_("Unit"), f"{ra.code} {ra.name}"), (_("Putaran"), ra.round.name),
-        (_("Dibuat pada"), timezone.now()),
-        (_("Kriteria diajukan"), recap.submitted), (_("Kriteria final"), recap.final),
-        (_("Indeks mandiri"), recap.totals.get("self")),
-        (_("Indeks evaluator"), recap.totals.get("evaluator")),
-        (_("Indeks akhir"), recap.totals.get("final")), (_("Kategori"), recap.band),
-        (_("Catatan"), _("Indeks ada setelah setiap kriteria memiliki jawaban jenis itu.")),
-    ])  # fmt: skip
+    _info_sheet(
+        workbook,
+        [
+            (_("Unit"), f"{ra.code} {ra.name}"),
+            (_("Putaran"), ra.round.name),
+            (_("Dibuat pada"), timezone.now()),
+            (_("Kriteria diajukan"), recap.submitted),
+            (_("Kriteria final"), recap.final),
+            (_("Indeks mandiri"), recap.totals.get("self")),
+            (_("Indeks evaluator"), recap.totals.get("evaluator")),
+            (_("Indeks akhir"), recap.totals.get("final")),
+            (_("Kategori"), recap.band),
+            (_("Catatan"), _("Indeks ada setelah setiap kriteria memiliki jawaban jenis itu.")),
+        ],
+    )
     return _save(workbook)
 
 
 def _summary_header() -> list[str]:
     return [
-        _("Kode unit"), _("Nama unit"), _("Jumlah kriteria"), _("Kriteria diajukan"),
-        _("Kriteria final"), _("Indeks mandiri"), _("Indeks evaluator"), _("Indeks akhir"),
-        _("Kategori"), _("Jumlah bukti"),
-    ]  # fmt: skip
+        _("Kode unit"),
+        _("Nama unit"),
+        _("Jumlah kriteria"),
+        _("Kriteria diajukan"),
+        _("Kriteria final"),
+        _("Indeks mandiri"),
+        _("Indeks evaluator"),
+        _("Indeks akhir"),
+        _("Kategori"),
+        _("Jumlah bukti"),
+    ]
 
 
 def province_recap_xlsx(round: Round, recaps: list[AgencyRecap]) -> bytes:
     workbook = Workbook(write_only=True)
-    summary = HeaderedSheet(workbook, _("Ringkasan"), _summary_header(),
-                            [12, 40, 10, 10, 10, 12, 12, 12, 10, 10])  # fmt: skip
+    summary = HeaderedSheet(
+        workbook, _("Ringkasan"), _summary_header(), [12, 40, 10, 10, 10, 12, 12, 12, 10, 10]
+    )
     for recap in recaps:
         ra = recap.round_agency
-        summary.add([
-            ra.code, ra.name, len(recap.lines), recap.submitted, recap.final,
-            recap.totals.get("self"), recap.totals.get("evaluator"), recap.totals.get("final"),
-            recap.band, recap.evidence,
-        ])  # fmt: skip
+        summary.add(
+            [
+                ra.code,
+                ra.name,
+                len(recap.lines),
+                recap.submitted,
+                recap.final,
+                recap.totals.get("self"),
+                recap.totals.get("evaluator"),
+                recap.totals.get("final"),
+                recap.band,
+                recap.evidence,
+            ]
+        )
     summary.finish()
-    detail = HeaderedSheet(workbook, _("Rincian"), [_("Kode unit"), _("Nama unit"),
-                           *_detail_header()], [12, 36, *DETAIL_WIDTHS])  # fmt: skip
+    detail = HeaderedSheet(
+        workbook,
+        _("Rincian"),
+        [_("Kode unit"), _("Nama unit"), *_detail_header()],
+        [12, 36, *DETAIL_WIDTHS],
+    )
     for recap in recaps:
         ra = recap.round_agency
         for line in recap.lines:
             detail.add([ra.code, ra.name, *_detail_values(line)])
     detail.finish()
-    _info_sheet(workbook, [
-        (_("Cakupan"), round.root.name), (_("Putaran"), round.name),
-        (_("Dibuat pada"), timezone.now()), (_("Unit ber-LKE"), len(recaps)),
-        (_("Unit dengan indeks akhir"), sum(1 for r in recaps if r.totals.get("final") is not None)),
-    ])  # fmt: skip
+    _info_sheet(
+        workbook,
+        [
+            (_("Cakupan"), round.root.name),
+            (_("Putaran"), round.name),
+            (_("Dibuat pada"), timezone.now()),
+            (_("Unit ber-LKE"), len(recaps)),
+            (
+                _("Unit dengan indeks akhir"),
+                sum(1 for r in recaps if r.totals.get("final") is not None),
+            ),
+        ],
+    )
     return _save(workbook)
 
 

@@ -13,7 +13,6 @@ import io
 import uuid
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, F
@@ -22,10 +21,18 @@ from django.utils.translation import gettext as _
 
 from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import Role, RoleGrant, User
+from berakhlak.refusals import Refused, require
 from evaluations import scoring, uploads
 from evaluations.lke import permissions
 from evaluations.lke.defaults import DEFAULT_WORKSHEET
-from evaluations.lke.selectors import evidence_target, lke_agencies, worksheet_criteria
+from evaluations.lke.selectors import (
+    evidence_target,
+    lke_agencies,
+    submit_problems,
+    worksheet_criteria,
+    worksheet_is_editable,
+    worksheet_problems,
+)
 from evaluations.models import (
     Assessment,
     AssessmentEvent,
@@ -42,43 +49,19 @@ from evaluations.models import (
 )
 
 S = AssessmentStatus
-WEIGHT_TOTAL = Decimal(100)
 # Events that send an e-mail: submit, resubmit, revision request, final score.
 NOTIFY_TRANSITIONS = {S.SUBMITTED, S.RESUBMITTED, S.REVISION_REQUESTED, S.FINAL, S.APPEALED}
 
 
-class ConcurrentEdit(ValidationError):
+class ConcurrentEdit(Refused):
     """Someone else saved this criterion after the user loaded it; nothing was written."""
 
 
 # --- worksheet --------------------------------------------------------------------------------
 
 
-def worksheet_is_editable(worksheet: Worksheet, today: dt.date | None = None) -> bool:
-    """Editable until frozen, and never once the round's evidence window has opened."""
-    today = today or timezone.localdate()
-    round = worksheet.round
-    if worksheet.frozen_at is not None:
-        return False
-    return round.status == RoundStatus.DRAFT or today < round.evidence_opens_on
-
-
 def worksheet_weight_total(worksheet: Worksheet) -> Decimal:
     return sum((c.weight for c in worksheet_criteria(worksheet)), Decimal(0))
-
-
-def worksheet_problems(worksheet: Worksheet) -> list[str]:
-    problems = []
-    criteria = list(worksheet_criteria(worksheet))
-    if not criteria:
-        problems.append(_("Lembar kerja belum memiliki kriteria."))
-    total = sum((c.weight for c in criteria), Decimal(0))
-    if criteria and total != WEIGHT_TOTAL:
-        problems.append(
-            _("Jumlah bobot kriteria harus 100; sekarang %(total)s.")
-            % {"total": scoring.display(total)}
-        )
-    return problems
 
 
 @records_actor()
@@ -125,7 +108,7 @@ def worksheet_freeze(*, worksheet: Worksheet, by: User | None = None) -> Workshe
         return worksheet
     problems = worksheet_problems(worksheet)
     if problems:
-        raise ValidationError(problems)
+        raise Refused(problems)
     worksheet.frozen_at = timezone.now()
     worksheet.save(update_fields=["frozen_at"])
     assessments_create(worksheet=worksheet)
@@ -270,7 +253,7 @@ def _write(
     if current.version != version:
         raise ConcurrentEdit(_conflict_message(current))
     if current.status not in allowed_from:
-        raise ValidationError(
+        raise Refused(
             _("Kriteria berstatus %(status)s; tindakan ini tidak dapat dilakukan.")
             % {"status": current.get_status_display()}
         )
@@ -312,11 +295,6 @@ def _notify_after_commit(event_ids: list[int]) -> None:
         job_enqueue(lke_notify, event_ids)
 
 
-def _require(decision) -> None:
-    if not decision:
-        raise ValidationError(decision.reason)
-
-
 # --- change agent --------------------------------------------------------------------------------
 
 
@@ -324,7 +302,7 @@ def _require(decision) -> None:
 def assessment_self_save(
     *, assessment: Assessment, by: User, version: int, answer: str, narrative: str
 ) -> Assessment:
-    _require(permissions.can_self_assess(by, assessment))
+    require(permissions.can_self_assess(by, assessment))
     answer = scoring.answer_normalise(assessment.criterion.answer_kind, answer) if answer else ""
     fresh, _event = _write(
         assessment=assessment,
@@ -337,27 +315,13 @@ def assessment_self_save(
     return fresh
 
 
-def submit_problems(assessment: Assessment) -> list[str]:
-    problems = []
-    if not assessment.self_answer:
-        problems.append(_("Jawaban penilaian mandiri belum diisi."))
-    if (
-        assessment.criterion.evidence_required
-        and not Evidence.objects.filter(
-            assessment=assessment, superseded_at__isnull=True, withdrawn_at__isnull=True
-        ).exists()
-    ):
-        problems.append(_("Unggah minimal satu bukti dukung."))
-    return problems
-
-
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by: User, version: int) -> Assessment:
     """Draft -> submitted, or revision requested -> resubmitted."""
-    _require(permissions.can_self_assess(by, assessment))
+    require(permissions.can_self_assess(by, assessment))
     problems = submit_problems(assessment)
     if problems:
-        raise ValidationError(problems)
+        raise Refused(problems)
     to = S.RESUBMITTED if assessment.status == S.REVISION_REQUESTED else S.SUBMITTED
     fresh, _event = _write(
         assessment=assessment,
@@ -420,7 +384,7 @@ def _locked_for_agent(assessment: Assessment, by: User) -> Assessment:
         .select_related("criterion", "round_agency__round", "round_agency__agency")
         .get(pk=assessment.pk)
     )
-    _require(permissions.can_add_evidence(by, locked))
+    require(permissions.can_add_evidence(by, locked))
     return locked
 
 
@@ -438,9 +402,7 @@ def evidence_add(
     """Check and store one file; a replacement keeps the older file in the history."""
     description = (description or "").strip()
     if not description:
-        raise ValidationError(
-            _("Isi keterangan untuk berkas \u201c%(name)s\u201d.") % {"name": name}
-        )
+        raise Refused(_("Isi keterangan untuk berkas \u201c%(name)s\u201d.") % {"name": name})
     checked = uploads.evidence_file_check(fileobj, name=name, size=size)
     locked = _locked_for_agent(assessment, by)
     now = timezone.now()
@@ -449,7 +411,7 @@ def evidence_add(
             pk=replaces.pk, assessment=locked, superseded_at__isnull=True, withdrawn_at__isnull=True
         ).update(superseded_at=now)
         if not superseded:
-            raise ValidationError(_("Berkas yang hendak diganti sudah diganti atau ditarik."))
+            raise Refused(_("Berkas yang hendak diganti sudah diganti atau ditarik."))
     evidence = Evidence(
         assessment=locked,
         storage_key=uuid.uuid4(),
@@ -475,6 +437,33 @@ def evidence_add(
     return evidence
 
 
+def evidence_add_files(
+    *, assessment: Assessment, by: User, files: list[tuple], replaces: Evidence | None = None
+) -> tuple[int, list[str]]:
+    """Several uploads (file, description) at once, each on its own through `evidence_add`: a
+    refused file does not stop the others. Returns (saved, the reasons of the refused ones)."""
+    require(permissions.can_add_evidence(by, assessment))
+    require(files, _("Pilih minimal satu berkas."))
+    saved, errors = 0, []
+    for upload, description in files:
+        try:
+            evidence_add(
+                assessment=assessment,
+                by=by,
+                fileobj=upload,
+                name=upload.name,
+                size=upload.size,
+                description=description,
+                replaces=replaces,
+            )
+            saved += 1
+        except Refused as refusal:
+            errors.extend(refusal.messages)
+        except uploads.UploadError as error:
+            errors.append(f"{uploads.display_name_clean(upload.name)}: {error}")
+    return saved, errors
+
+
 @transaction.atomic
 def evidence_attach_generated(
     *, user: User, agency, assessment_id: int, data: bytes, name: str, description: str
@@ -484,11 +473,15 @@ def evidence_attach_generated(
     (`permissions.can_add_evidence`), otherwise checked, stored and recorded in the criterion's
     history exactly as the LKE's own upload (`evidence_add`)."""
     target, decision = evidence_target(user, agency, assessment_id)
-    _require(decision)
+    require(decision)
     return evidence_add(
-        assessment=target, by=user, fileobj=io.BytesIO(data), name=name,
-        description=description, size=len(data),
-    )  # fmt: skip
+        assessment=target,
+        by=user,
+        fileobj=io.BytesIO(data),
+        name=name,
+        description=description,
+        size=len(data),
+    )
 
 
 @transaction.atomic
@@ -499,9 +492,15 @@ def evidence_withdraw(*, evidence: Evidence, by: User, reason: str = "") -> Evid
         pk=evidence.pk, assessment=locked, superseded_at__isnull=True, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now())
     if not updated:
-        raise ValidationError(_("Berkas ini sudah diganti atau ditarik."))
-    _file_event(locked, by, EventKind.EVIDENCE_WITHDRAWN, before=_evidence_json(evidence),
-                after={}, reason=reason)  # fmt: skip
+        raise Refused(_("Berkas ini sudah diganti atau ditarik."))
+    _file_event(
+        locked,
+        by,
+        EventKind.EVIDENCE_WITHDRAWN,
+        before=_evidence_json(evidence),
+        after={},
+        reason=reason,
+    )
     evidence.refresh_from_db()
     return evidence
 
@@ -549,11 +548,16 @@ def _review_changes(assessment: Assessment, answer: str, notes: str, recommendat
 
 @transaction.atomic
 def assessment_review_save(
-    *, assessment: Assessment, by: User, version: int, answer: str, notes: str,
+    *,
+    assessment: Assessment,
+    by: User,
+    version: int,
+    answer: str,
+    notes: str,
     recommendation: str,
-) -> Assessment:  # fmt: skip
+) -> Assessment:
     """Save the evaluator's work in progress; a submitted criterion moves to "in review"."""
-    _require(permissions.can_review(by, assessment))
+    require(permissions.can_review(by, assessment))
     to = S.IN_REVIEW if assessment.status in (S.SUBMITTED, S.RESUBMITTED) else None
     fresh, _event = _write(
         assessment=assessment,
@@ -572,12 +576,17 @@ def assessment_review_save(
 
 @transaction.atomic
 def assessment_score(
-    *, assessment: Assessment, by: User, version: int, answer: str, notes: str,
+    *,
+    assessment: Assessment,
+    by: User,
+    version: int,
+    answer: str,
+    notes: str,
     recommendation: str,
-) -> Assessment:  # fmt: skip
-    _require(permissions.can_review(by, assessment))
+) -> Assessment:
+    require(permissions.can_review(by, assessment))
     if not answer:
-        raise ValidationError(_("Pilih jawaban evaluator sebelum memberi nilai."))
+        raise Refused(_("Pilih jawaban evaluator sebelum memberi nilai."))
     fresh, _event = _write(
         assessment=assessment,
         by=by,
@@ -595,17 +604,23 @@ def assessment_score(
 
 @transaction.atomic
 def assessment_request_revision(
-    *, assessment: Assessment, by: User, version: int, notes: str, recommendation: str = "",
-    deadline: dt.date | None, answer: str = "",
-) -> Assessment:  # fmt: skip
+    *,
+    assessment: Assessment,
+    by: User,
+    version: int,
+    notes: str,
+    recommendation: str = "",
+    deadline: dt.date | None,
+    answer: str = "",
+) -> Assessment:
     """Return the criterion to the agency with what to fix and by when."""
-    _require(permissions.can_review(by, assessment))
+    require(permissions.can_review(by, assessment))
     if not notes.strip():
-        raise ValidationError(_("Tulis apa yang perlu diperbaiki agen perubahan."))
+        raise Refused(_("Tulis apa yang perlu diperbaiki agen perubahan."))
     if deadline is None:
-        raise ValidationError(_("Tentukan batas waktu perbaikan."))
+        raise Refused(_("Tentukan batas waktu perbaikan."))
     if deadline < timezone.localdate():
-        raise ValidationError(_("Batas waktu perbaikan tidak boleh sebelum hari ini."))
+        raise Refused(_("Batas waktu perbaikan tidak boleh sebelum hari ini."))
     changes = _review_changes(assessment, answer, notes, recommendation)
     fresh, _event = _write(
         assessment=assessment,
@@ -620,17 +635,40 @@ def assessment_request_revision(
     return fresh
 
 
+def assessment_review(
+    *,
+    assessment: Assessment,
+    by: User,
+    version: int,
+    action: str,
+    answer: str,
+    notes: str,
+    recommendation: str,
+    deadline: dt.date | None = None,
+) -> Assessment:
+    """The evaluator's form: "revision" returns the criterion to the agency, "score" scores it,
+    anything else saves the work in progress."""
+    fields = {"answer": answer, "notes": notes, "recommendation": recommendation}
+    if action == "revision":
+        return assessment_request_revision(
+            assessment=assessment, by=by, version=version, deadline=deadline, **fields
+        )
+    if action == "score":
+        return assessment_score(assessment=assessment, by=by, version=version, **fields)
+    return assessment_review_save(assessment=assessment, by=by, version=version, **fields)
+
+
 @transaction.atomic
 def assessment_finalise(
     *, assessment: Assessment, by: User, version: int, answer: str, reason: str
 ) -> Assessment:
     """Scored -> final; a reason is required wherever the final answer differs from the self one."""
-    _require(permissions.can_finalise(by, assessment))
+    require(permissions.can_finalise(by, assessment))
     kind = assessment.criterion.answer_kind
     answer = scoring.answer_normalise(kind, answer or assessment.evaluator_answer)
     reason = reason.strip()
     if answer != assessment.self_answer and not reason:
-        raise ValidationError(
+        raise Refused(
             _(
                 "Nilai akhir (%(final)s) berbeda dari penilaian mandiri (%(self)s); "
                 "tuliskan alasannya."
@@ -656,10 +694,10 @@ def assessment_finalise(
 @transaction.atomic
 def assessment_appeal(*, assessment: Assessment, by: User, version: int, reason: str) -> Assessment:
     """Final -> appealed: the agency contests the final score, once, with its reason."""
-    _require(permissions.can_appeal(by, assessment))
+    require(permissions.can_appeal(by, assessment))
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Tuliskan alasan sanggahan."))
+        raise Refused(_("Tuliskan alasan sanggahan."))
     fresh, _event = _write(
         assessment=assessment,
         by=by,
@@ -678,25 +716,36 @@ def assessment_appeal_decide(
     *, assessment: Assessment, by: User, version: int, accept: bool, answer: str, reason: str
 ) -> Assessment:
     """Appealed -> final: accepted with a new final answer, or rejected; a reason either way."""
-    _require(permissions.can_decide_appeal(by, assessment))
+    require(permissions.can_decide_appeal(by, assessment))
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Tuliskan alasan putusan sanggahan."))
+        raise Refused(_("Tuliskan alasan putusan sanggahan."))
     if not accept:
         fresh, _event = _write(
-            assessment=assessment, by=by, version=version, allowed_from={S.APPEALED},
-            changes={}, kind=EventKind.TRANSITION, to_status=S.FINAL, reason=reason,
-        )  # fmt: skip
+            assessment=assessment,
+            by=by,
+            version=version,
+            allowed_from={S.APPEALED},
+            changes={},
+            kind=EventKind.TRANSITION,
+            to_status=S.FINAL,
+            reason=reason,
+        )
         return fresh
     answer = scoring.answer_normalise(assessment.criterion.answer_kind, answer)
     if answer == assessment.final_answer:
-        raise ValidationError(
+        raise Refused(
             _("Sanggahan diterima berarti nilai akhir berubah; pilih jawaban selain %(answer)s.")
             % {"answer": answer}
         )
     fresh, _event = _write(
-        assessment=assessment, by=by, version=version, allowed_from={S.APPEALED},
+        assessment=assessment,
+        by=by,
+        version=version,
+        allowed_from={S.APPEALED},
         changes={"final_answer": answer, "final_reason": reason},
-        kind=EventKind.FINAL_SCORE, to_status=S.FINAL, reason=reason,
-    )  # fmt: skip
+        kind=EventKind.FINAL_SCORE,
+        to_status=S.FINAL,
+        reason=reason,
+    )
     return fresh

@@ -15,12 +15,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from berakhlak.audit import audit_change, records_actor
 from berakhlak.models import User
-from evaluations.lke.services import worksheet_is_editable
+from berakhlak.refusals import require
+from evaluations.lke.selectors import worksheet_is_editable
 from evaluations.models import Component, Criterion, Round, Worksheet
 
+# Why a frozen worksheet takes no change (the services refuse with it, the pages show it).
+FROZEN = gettext_lazy(
+    "LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."
+)
 CRITERION_FIELDS = (
     "code",
     "question",
@@ -32,16 +38,12 @@ CRITERION_FIELDS = (
 )
 
 
-def _require_editable(worksheet: Worksheet) -> None:
-    if not worksheet_is_editable(worksheet):
-        raise ValidationError(
-            _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi.")
-        )
-
-
 def _locked(worksheet: Worksheet) -> Worksheet:
     worksheet = Worksheet.objects.select_for_update().select_related("round").get(pk=worksheet.pk)
-    _require_editable(worksheet)
+    require(
+        worksheet_is_editable(worksheet),
+        FROZEN,
+    )
     return worksheet
 
 
@@ -69,6 +71,28 @@ def criterion_code_suggest(component: Component) -> str:
     while f"{component.order}.{n}" in taken:
         n += 1
     return f"{component.order}.{n}"
+
+
+def criterion_initial(
+    worksheet: Worksheet, criterion: Criterion | None = None, component_pk: int | None = None
+) -> dict | None:
+    """What the criterion form starts with: the criterion's values, or for a new one the chosen
+    (else the first) component and a free code; None while the worksheet has no component."""
+    if criterion is not None:
+        return {
+            **{name: getattr(criterion, name) for name in CRITERION_FIELDS},
+            "component": criterion.component,
+        }
+    component = worksheet.components.filter(pk=component_pk or 0).first()
+    component = component or worksheet.components.order_by("order").first()
+    if component is None:
+        return None
+    return {
+        "component": component,
+        "code": criterion_code_suggest(component),
+        "evidence_required": True,
+        "answer_kind": "YA_TIDAK",
+    }
 
 
 # --- components ----------------------------------------------------------------------------------
@@ -179,6 +203,15 @@ def criterion_update(
         return criterion
     criterion.save(update_fields=fields)
     return criterion
+
+
+def criterion_save(
+    *, criterion: Criterion | None, component: Component, by: User | None = None, **data
+) -> Criterion:
+    """The criterion form's one write: a new criterion of `component`, or a change of one."""
+    if criterion is None:
+        return criterion_add(component=component, by=by, **data)
+    return criterion_update(criterion=criterion, component=component, by=by, **data)
 
 
 def _close_gap(component: Component, order: int) -> None:

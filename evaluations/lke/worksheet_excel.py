@@ -19,8 +19,7 @@ from berakhlak.roster.reader import Problem, sheet_records
 from berakhlak.roster.xlsx import workbook_open
 from berakhlak.spreadsheet import row_append_safe
 from evaluations import scoring
-from evaluations.lke.selectors import worksheet_criteria
-from evaluations.lke.services import WEIGHT_TOTAL
+from evaluations.lke.selectors import WEIGHT_TOTAL, worksheet_criteria
 from evaluations.lke.worksheet_edit import worksheet_contents_replace, worksheet_create_empty
 from evaluations.models import AnswerKind, Round, Worksheet
 
@@ -53,11 +52,20 @@ def worksheet_export_bytes(worksheet: Worksheet | None) -> bytes:
     row_append_safe(sheet, COLUMNS)
     if worksheet is not None:
         for c in worksheet_criteria(worksheet):
-            row_append_safe(sheet, [
-                c.component.name, c.component.description, c.code, c.question, c.guidance,
-                c.evidence_asked, "ya" if c.evidence_required else "tidak", c.answer_kind,
-                float(c.weight),
-            ])  # fmt: skip
+            row_append_safe(
+                sheet,
+                [
+                    c.component.name,
+                    c.component.description,
+                    c.code,
+                    c.question,
+                    c.guidance,
+                    c.evidence_asked,
+                    "ya" if c.evidence_required else "tidak",
+                    c.answer_kind,
+                    float(c.weight),
+                ],
+            )
     help_sheet = workbook.create_sheet(HELP_SHEET)
     row_append_safe(help_sheet, ["jenis_jawaban", _("arti")])
     for value, label in AnswerKind.choices:
@@ -135,8 +143,11 @@ def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes], by=None) -> di
         if not code:
             problem("kode", _("Kode wajib diisi."))
         elif code.upper() in codes:
-            problem("kode", _("Kode %(code)s dipakai dua kali (juga di baris %(other)s).")
-                    % {"code": code, "other": codes[code.upper()]})  # fmt: skip
+            problem(
+                "kode",
+                _("Kode %(code)s dipakai dua kali (juga di baris %(other)s).")
+                % {"code": code, "other": codes[code.upper()]},
+            )
         else:
             codes[code.upper()] = row
         question = _text(record["pertanyaan"])
@@ -144,9 +155,14 @@ def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes], by=None) -> di
             problem("pertanyaan", _("Pertanyaan wajib diisi."))
         kind = _answer_kind(record["jenis_jawaban"])
         if kind is None:
-            problem("jenis_jawaban", _("Jenis jawaban %(v)s tidak dikenal; pakai salah satu dari: %(all)s.")
-                    % {"v": _text(record["jenis_jawaban"]) or _("(kosong)"),
-                       "all": ", ".join(AnswerKind.values)})  # fmt: skip
+            problem(
+                "jenis_jawaban",
+                _("Jenis jawaban %(v)s tidak dikenal; pakai salah satu dari: %(all)s.")
+                % {
+                    "v": _text(record["jenis_jawaban"]) or _("(kosong)"),
+                    "all": ", ".join(AnswerKind.values),
+                },
+            )
         weight = _weight(record["bobot"])
         if weight is None:
             problem(
@@ -158,21 +174,32 @@ def worksheet_import(*, worksheet: Worksheet, fileobj: IO[bytes], by=None) -> di
         if required not in YES | NO:
             problem("bukti_wajib", _("Isi 'ya' atau 'tidak', bukan %(v)s.") % {"v": required})
         entry = components.setdefault(
-            name, {"name": name[:200], "description": _text(record["uraian_komponen"]), "criteria": []}
-        )  # fmt: skip
-        entry["criteria"].append({
-            "code": code, "question": question, "guidance": _text(record["petunjuk"]),
-            "evidence_asked": _text(record["bukti_diminta"]),
-            "evidence_required": required in YES, "answer_kind": kind, "weight": weight,
-        })  # fmt: skip
+            name,
+            {"name": name[:200], "description": _text(record["uraian_komponen"]), "criteria": []},
+        )
+        entry["criteria"].append(
+            {
+                "code": code,
+                "question": question,
+                "guidance": _text(record["petunjuk"]),
+                "evidence_asked": _text(record["bukti_diminta"]),
+                "evidence_required": required in YES,
+                "answer_kind": kind,
+                "weight": weight,
+            }
+        )
     if not records:
         problems.append(Problem(SHEET, None, "", _("Sheet Kriteria tidak berisi satu baris pun.")))
     elif total != WEIGHT_TOTAL and not any(p.column == "bobot" for p in problems):
         problems.append(
-            Problem(SHEET, None, "bobot",
-                    _("Jumlah bobot semua kriteria harus 100; di berkas ini %(total)s.")
-                    % {"total": scoring.display(total)})
-        )  # fmt: skip
+            Problem(
+                SHEET,
+                None,
+                "bobot",
+                _("Jumlah bobot semua kriteria harus 100; di berkas ini %(total)s.")
+                % {"total": scoring.display(total)},
+            )
+        )
     if problems:
         raise WorksheetImportError(problems)
     worksheet_contents_replace(worksheet=worksheet, components=list(components.values()), by=by)

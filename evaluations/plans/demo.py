@@ -71,13 +71,15 @@ def plans_demo_prepare() -> list[str]:
         plan = ActionPlan.objects.create(round_agency=round_agency, created_by=admin)
         for index, suggestion in enumerate(suggestions(round_agency)[:2]):
             Action.objects.create(
-                plan=plan, value=suggestion.value,
+                plan=plan,
+                value=suggestion.value,
                 description=f"Penguatan nilai {suggestion.value.name}: coaching clinic dan pembiasaan",
-                start_date=today - dt.timedelta(days=30), due_date=today + dt.timedelta(days=60 + 30 * index),
+                start_date=today - dt.timedelta(days=30),
+                due_date=today + dt.timedelta(days=60 + 30 * index),
                 target=f"Indeks {suggestion.value.name} naik satu kategori",
                 status=ActionStatus.IN_PROGRESS if index == 0 else ActionStatus.PLANNED,
                 progress=40 if index == 0 else 0,
-            )  # fmt: skip
+            )
         if approved:
             plan.status, plan.approved_at = PlanStatus.APPROVED, timezone.now()
             plan.save(update_fields=["status", "approved_at"])

@@ -144,9 +144,13 @@ class Action(models.Model):
     value = models.ForeignKey(CoreValue, on_delete=models.PROTECT, verbose_name=_("nilai"))
     description = models.TextField(_("uraian kegiatan"))
     owner = models.ForeignKey(
-        Employee, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Employee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("penanggung jawab"),
-    )  # fmt: skip
+    )
     # Empty while the action is the untouched suggestion; a plan is submitted only once every
     # action has them (evaluations.plans.services.action_gaps).
     start_date = models.DateField(_("mulai"), null=True, blank=True)
@@ -233,6 +237,16 @@ class ActionReminder(models.Model):
 
 
 __all__ = [
-    "Action", "ActionLink", "ActionPlan", "ActionReminder", "ActionStatus", "CultureTeam",
-    "CultureTeamMember", "PlanComment", "PlanStatus", "Roadmap", "RoadmapYear", "TeamRole",
-]  # fmt: skip
+    "Action",
+    "ActionLink",
+    "ActionPlan",
+    "ActionReminder",
+    "ActionStatus",
+    "CultureTeam",
+    "CultureTeamMember",
+    "PlanComment",
+    "PlanStatus",
+    "Roadmap",
+    "RoadmapYear",
+    "TeamRole",
+]

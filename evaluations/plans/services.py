@@ -7,7 +7,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from openpyxl import Workbook
 from berakhlak.audit import records_actor
 from berakhlak.models import Agency, CoreValue, Role, User
 from berakhlak.permissions import in_scope
+from berakhlak.refusals import Refused, require
 from berakhlak.spreadsheet import ExportSheet, column_dictionary_write
 from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
 from evaluations.plans.figures import published_figures
@@ -91,16 +91,11 @@ def suggestions(round_agency: RoundAgency) -> list[Suggestion]:
 # --- plan and actions ----------------------------------------------------------------------------
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValidationError(message)
-
-
 @records_actor()
 @transaction.atomic
 def plan_start(*, round_agency: RoundAgency, by: User) -> ActionPlan:
-    _require(can_edit(by, round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
-    _require(
+    require(can_edit(by, round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
+    require(
         round_agency.round.status in PUBLISHED,
         _("Rencana aksi disusun setelah hasil putaran dipublikasikan."),
     )
@@ -111,8 +106,8 @@ def plan_start(*, round_agency: RoundAgency, by: User) -> ActionPlan:
 
 
 def _editable(plan: ActionPlan, by: User) -> None:
-    _require(can_edit(by, plan.round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
-    _require(
+    require(can_edit(by, plan.round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
+    require(
         plan.status != PlanStatus.APPROVED,
         _("Rencana sudah disetujui: kegiatan tidak dapat ditambah atau dihapus lagi."),
     )
@@ -152,7 +147,7 @@ def action_gaps(action: Action) -> list[str]:
     return gaps
 
 
-class PlanIncomplete(ValidationError):
+class PlanIncomplete(Refused):
     """A plan refused at submission; `gaps` maps each incomplete action's id to what it lacks."""
 
     def __init__(self, gaps: dict[int, list[str]]):
@@ -180,14 +175,14 @@ def action_save(
 ) -> Action:
     """Create (structure editable only before approval) or update an action; `link` (title, url)
     adds a link to it."""
-    _require(can_edit(by, plan.round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
+    require(can_edit(by, plan.round_agency), _("Hanya agen perubahan atau pimpinan unit ini."))
     if action is None:
         _editable(plan, by)
         action = Action(plan=plan)
     elif plan.status == PlanStatus.APPROVED:
         fields = {k: v for k, v in fields.items() if k not in FIXED_AFTER_APPROVAL}
     if fields.get("start_date") and fields.get("due_date"):
-        _require(
+        require(
             fields["due_date"] >= fields["start_date"],
             _("Tenggat tidak boleh sebelum tanggal mulai."),
         )
@@ -202,9 +197,11 @@ def action_save(
     action.save()
     if evidence is not None:
         allowed = Evidence.objects.filter(
-            assessment__round_agency=plan.round_agency, superseded_at__isnull=True,
-            withdrawn_at__isnull=True, pk__in=[e.pk for e in evidence],
-        )  # fmt: skip
+            assessment__round_agency=plan.round_agency,
+            superseded_at__isnull=True,
+            withdrawn_at__isnull=True,
+            pk__in=[e.pk for e in evidence],
+        )
         action.evidence.set(allowed)
     if link is not None:
         ActionLink.objects.create(action=action, title=link[0], url=link[1])
@@ -222,7 +219,7 @@ def action_delete(*, action: Action, by: User) -> None:
 def plan_submit(*, plan: ActionPlan, by: User) -> ActionPlan:
     _editable(plan, by)
     actions = list(plan.actions.all())
-    _require(bool(actions), _("Tambahkan paling sedikit satu kegiatan."))
+    require(bool(actions), _("Tambahkan paling sedikit satu kegiatan."))
     gaps = {action.pk: found for action in actions if (found := action_gaps(action))}
     if gaps:
         raise PlanIncomplete(gaps)
@@ -234,8 +231,8 @@ def plan_submit(*, plan: ActionPlan, by: User) -> ActionPlan:
 @records_actor()
 @transaction.atomic
 def plan_approve(*, plan: ActionPlan, by: User) -> ActionPlan:
-    _require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))
-    _require(plan.status == PlanStatus.SUBMITTED, _("Rencana belum diajukan untuk disetujui."))
+    require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))
+    require(plan.status == PlanStatus.SUBMITTED, _("Rencana belum diajukan untuk disetujui."))
     plan.status, plan.approved_by, plan.approved_at = PlanStatus.APPROVED, by, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
     return plan
@@ -244,9 +241,9 @@ def plan_approve(*, plan: ActionPlan, by: User) -> ActionPlan:
 @records_actor()
 @transaction.atomic
 def plan_return(*, plan: ActionPlan, by: User, comment: str) -> ActionPlan:
-    _require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))
-    _require(plan.status == PlanStatus.SUBMITTED, _("Rencana belum diajukan untuk disetujui."))
-    _require(bool(comment.strip()), _("Tulis apa yang perlu diperbaiki."))
+    require(can_approve(by, plan.round_agency), _("Rencana disetujui oleh pimpinan unit."))
+    require(plan.status == PlanStatus.SUBMITTED, _("Rencana belum diajukan untuk disetujui."))
+    require(bool(comment.strip()), _("Tulis apa yang perlu diperbaiki."))
     plan.status = PlanStatus.DRAFT
     plan.save(update_fields=["status"])
     PlanComment.objects.create(plan=plan, author=by, text=comment.strip())
@@ -254,12 +251,26 @@ def plan_return(*, plan: ActionPlan, by: User, comment: str) -> ActionPlan:
 
 
 def plan_comment(*, plan: ActionPlan, by: User, text: str) -> PlanComment:
-    _require(
+    require(
         is_admin(by, plan.round_agency.round) or can_approve(by, plan.round_agency),
         _("Komentar diberikan oleh Biro Organisasi atau pimpinan."),
     )
-    _require(bool(text.strip()), _("Komentar kosong."))
+    require(bool(text.strip()), _("Komentar kosong."))
     return PlanComment.objects.create(plan=plan, author=by, text=text.strip())
+
+
+def plan_act(*, plan: ActionPlan, by: User, op: str, text: str = "") -> ActionPlan | PlanComment:
+    """One of the plan page's buttons once the plan exists: "submit", "approve", "return" (with
+    `text` as what to fix) or "comment"."""
+    if op == "submit":
+        return plan_submit(plan=plan, by=by)
+    if op == "approve":
+        return plan_approve(plan=plan, by=by)
+    if op == "return":
+        return plan_return(plan=plan, by=by, comment=text)
+    if op == "comment":
+        return plan_comment(plan=plan, by=by, text=text)
+    raise ValueError(f"unknown plan operation {op!r}")
 
 
 # --- board ---------------------------------------------------------------------------------------
@@ -328,24 +339,41 @@ def plans_workbook(round: Round, today: dt.date | None = None) -> bytes:
     workbook = Workbook(write_only=True)
     workbook.column_codes = []
     columns = [
-        ("kode_unit", _("Kode unit"), 14), ("nama_unit", _("Nama unit"), 40),
-        ("status_rencana", _("Status rencana"), 16), ("nilai", _("Nilai dasar"), 12),
-        ("uraian", _("Uraian aksi"), 50), ("penanggung_jawab", _("Penanggung jawab"), 28),
-        ("mulai", _("Mulai"), 12), ("tenggat", _("Tenggat"), 12),
-        ("indikator_target", _("Indikator dan target"), 40), ("status", _("Status aksi"), 14),
-        ("terlambat", _("Terlambat"), 11), ("kemajuan_persen", _("Kemajuan (%)"), 13),
-    ]  # fmt: skip
+        ("kode_unit", _("Kode unit"), 14),
+        ("nama_unit", _("Nama unit"), 40),
+        ("status_rencana", _("Status rencana"), 16),
+        ("nilai", _("Nilai dasar"), 12),
+        ("uraian", _("Uraian aksi"), 50),
+        ("penanggung_jawab", _("Penanggung jawab"), 28),
+        ("mulai", _("Mulai"), 12),
+        ("tenggat", _("Tenggat"), 12),
+        ("indikator_target", _("Indikator dan target"), 40),
+        ("status", _("Status aksi"), 14),
+        ("terlambat", _("Terlambat"), 11),
+        ("kemajuan_persen", _("Kemajuan (%)"), 13),
+    ]
     sheet = ExportSheet(workbook, "Rencana Aksi", columns)
     actions = Action.objects.filter(plan__round_agency__round=round).select_related(
         "plan__round_agency", "value", "owner"
     )
     for a in actions.order_by("plan__round_agency__name", "value__order", "due_date"):
         ra = a.plan.round_agency
-        sheet.add([
-            ra.code, ra.name, a.plan.get_status_display(), a.value.code, a.description,
-            a.owner.name if a.owner else "", a.start_date, a.due_date, a.target,
-            a.get_status_display(), _("ya") if a.is_late(today) else _("tidak"), a.progress,
-        ])  # fmt: skip
+        sheet.add(
+            [
+                ra.code,
+                ra.name,
+                a.plan.get_status_display(),
+                a.value.code,
+                a.description,
+                a.owner.name if a.owner else "",
+                a.start_date,
+                a.due_date,
+                a.target,
+                a.get_status_display(),
+                _("ya") if a.is_late(today) else _("tidak"),
+                a.progress,
+            ]
+        )
     sheet.finish()
     column_dictionary_write(workbook)
     buffer = io.BytesIO()
@@ -392,12 +420,19 @@ def action_reminders_send(*, today: dt.date | None = None) -> int:
             subject = _("[Rencana aksi] Terlambat: %(value)s, %(unit)s")
         else:
             subject = _("[Rencana aksi] Tenggat %(date)s: %(value)s, %(unit)s")
-        subject %= {"value": action.value.name, "unit": action.plan.round_agency.name,
-                    "date": action.due_date.strftime("%d-%m-%Y")}  # fmt: skip
+        subject %= {
+            "value": action.value.name,
+            "unit": action.plan.round_agency.name,
+            "date": action.due_date.strftime("%d-%m-%Y"),
+        }
         body = _(
             "Kegiatan: %(desc)s\nTarget: %(target)s\nTenggat: %(date)s\nKemajuan: %(progress)s%%\n"
-        ) % {"desc": action.description, "target": action.target,
-             "date": action.due_date.strftime("%d-%m-%Y"), "progress": action.progress}  # fmt: skip
+        ) % {
+            "desc": action.description,
+            "target": action.target,
+            "date": action.due_date.strftime("%d-%m-%Y"),
+            "progress": action.progress,
+        }
         sent += EmailMessage(subject, body, bcc=addresses).send()
     return sent
 
@@ -457,20 +492,29 @@ def team_as_evidence(*, user: User, agency: Agency, assessment_id: int):
     from evaluations.plans.models import CultureTeam
 
     _target, decision = evidence_target(user, agency, assessment_id)
-    _require(bool(decision), decision.reason)
+    require(decision)
     team = CultureTeam.objects.filter(agency=agency).first()
-    _require(
+    require(
         team is not None and team.members.exists(), _("Tim budaya kerja belum memiliki anggota.")
     )
-    html = render_to_string("evaluations/plans/team_pdf.html", {
-        "agency": agency, "team": team, "now": timezone.localtime(),
-        "members": team.members.select_related("employee"),
-    })  # fmt: skip
+    html = render_to_string(
+        "evaluations/plans/team_pdf.html",
+        {
+            "agency": agency,
+            "team": team,
+            "now": timezone.localtime(),
+            "members": team.members.select_related("employee"),
+        },
+    )
     pdf = html_to_pdf(html)
     description = _("Susunan tim budaya kerja")
     if team.sk_number:
         description += f" (SK {team.sk_number})"
     return evidence_attach_generated(
-        user=user, agency=agency, assessment_id=assessment_id, data=pdf,
-        name="tim-budaya-kerja.pdf", description=description,
-    )  # fmt: skip
+        user=user,
+        agency=agency,
+        assessment_id=assessment_id,
+        data=pdf,
+        name="tim-budaya-kerja.pdf",
+        description=description,
+    )

@@ -1,7 +1,8 @@
 """The agency's culture team (its SK and members) and its roadmaps: the writes of the team page.
 
 Each service checks that `by` may edit the agency's team (a change agent, leader or admin whose
-scope holds the agency) and raises ValidationError with the reason the page shows.
+scope holds the agency) and raises `Refused` with the reason the page shows
+(docs/ARCHITECTURE.md §2, "Refusals").
 """
 
 from __future__ import annotations
@@ -9,25 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
 from berakhlak.models import Agency, CoreValue, Employee, Role, User
-from berakhlak.permissions import in_scope
+from berakhlak.permissions import ALLOWED, Decision, in_scope
+from berakhlak.refusals import Refused, require
 from evaluations.plans.models import CultureTeam, CultureTeamMember, Roadmap, RoadmapYear, TeamRole
 
 EDITORS = (Role.CHANGE_AGENT, Role.LEADER, Role.ADMIN)
 
 
-def can_edit_team(user: User, agency: Agency) -> bool:
-    return in_scope(user, agency, EDITORS)
-
-
-def _require_editor(by: User, agency: Agency) -> None:
-    if not can_edit_team(by, agency):
-        raise ValidationError(_("Hanya agen perubahan, pimpinan unit ini atau admin."))
+def can_edit_team(user: User, agency: Agency) -> Decision:
+    if in_scope(user, agency, EDITORS):
+        return ALLOWED
+    return Decision(False, _("Hanya agen perubahan, pimpinan unit ini atau admin."))
 
 
 def _team(agency: Agency) -> CultureTeam:
@@ -40,7 +38,7 @@ def _team(agency: Agency) -> CultureTeam:
 def team_sk_save(
     *, agency: Agency, by: User, sk_number: str, sk_date: dt.date | None
 ) -> CultureTeam:
-    _require_editor(by, agency)
+    require(can_edit_team(by, agency))
     team = _team(agency)
     team.sk_number, team.sk_date = sk_number, sk_date
     team.save()
@@ -51,15 +49,15 @@ def team_sk_save(
 @transaction.atomic
 def team_member_set(*, agency: Agency, by: User, nip: str, role: str) -> CultureTeamMember:
     """Add a member of the agency (or a unit below it) by NIP, or change their role; one leader."""
-    _require_editor(by, agency)
+    require(can_edit_team(by, agency))
     nip = "".join(nip.split())
     employee = Employee.objects.filter(nip=nip, agency__path__startswith=agency.path).first()
     if employee is None or role not in TeamRole.values:
-        raise ValidationError(_("Pegawai dengan NIP itu tidak ada di unit ini."))
+        raise Refused(_("Pegawai dengan NIP itu tidak ada di unit ini."))
     team = CultureTeam.objects.select_for_update().filter(pk=_team(agency).pk).get()
     other_leader = team.members.filter(role=TeamRole.LEADER).exclude(employee=employee)
     if role == TeamRole.LEADER and other_leader.exists():
-        raise ValidationError(_("Tim sudah memiliki ketua; ubah dulu peran ketua yang lama."))
+        raise Refused(_("Tim sudah memiliki ketua; ubah dulu peran ketua yang lama."))
     member, _created = CultureTeamMember.objects.update_or_create(
         team=team, employee=employee, defaults={"role": role}
     )
@@ -68,7 +66,7 @@ def team_member_set(*, agency: Agency, by: User, nip: str, role: str) -> Culture
 
 @records_actor()
 def team_member_remove(*, agency: Agency, by: User, member_id: int) -> None:
-    _require_editor(by, agency)
+    require(can_edit_team(by, agency))
     CultureTeamMember.objects.filter(team__agency=agency, pk=member_id).delete()
 
 
@@ -76,7 +74,7 @@ def team_member_remove(*, agency: Agency, by: User, member_id: int) -> None:
 @transaction.atomic
 def roadmap_create(*, agency: Agency, by: User, **fields) -> Roadmap:
     """A roadmap over start_year..end_year with one (empty) row per year."""
-    _require_editor(by, agency)
+    require(can_edit_team(by, agency))
     roadmap = Roadmap.objects.create(agency=agency, **fields)
     RoadmapYear.objects.bulk_create(
         RoadmapYear(roadmap=roadmap, year=year)
@@ -90,9 +88,9 @@ def roadmap_create(*, agency: Agency, by: User, **fields) -> Roadmap:
 def roadmap_year_save(
     *, agency: Agency, by: User, year: RoadmapYear, milestones: str, focus: Iterable[str]
 ) -> RoadmapYear:
-    _require_editor(by, agency)
+    require(can_edit_team(by, agency))
     if year.roadmap.agency_id != agency.pk:
-        raise ValidationError(_("Tahun itu bukan bagian dari peta jalan unit ini."))
+        raise Refused(_("Tahun itu bukan bagian dari peta jalan unit ini."))
     year.milestones = milestones.strip()
     year.save(update_fields=["milestones"])
     year.focus_values.set(CoreValue.objects.filter(code__in=list(focus)))

@@ -29,8 +29,13 @@ MAIN = {
 }  # fmt: skip
 
 
-def office(kind: str = "docx", *, vba: bool = False, extra: dict[str, bytes] | None = None,
-           bomb_mb: int = 0) -> bytes:  # fmt: skip
+def office(
+    kind: str = "docx",
+    *,
+    vba: bool = False,
+    extra: dict[str, bytes] | None = None,
+    bomb_mb: int = 0,
+) -> bytes:
     part, content_type = MAIN[kind]
     types = (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -83,10 +88,16 @@ def first(round_agency, code: str = "1.1") -> Assessment:
 def evidence_direct(assessment: Assessment, user, *, data: bytes = PDF, name: str = "bukti.pdf"):
     """A stored evidence row without the permission checks (for agencies without an agent)."""
     evidence = Evidence(
-        assessment=assessment, storage_key=uuid.uuid4(), extension=".pdf",
-        content_type="application/pdf", size=len(data), sha256="0" * 64, original_name=name,
-        description="Bukti uji", uploaded_by=user,
-    )  # fmt: skip
+        assessment=assessment,
+        storage_key=uuid.uuid4(),
+        extension=".pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256="0" * 64,
+        original_name=name,
+        description="Bukti uji",
+        uploaded_by=user,
+    )
     evidence.file.save("x", ContentFile(data), save=False)
     evidence.save()
     return evidence
@@ -101,13 +112,19 @@ def force_status(assessment: Assessment, status: str, *, answer: str = "YA") -> 
 def submitted_with_evidence(assessment: Assessment, agent_user) -> Assessment:
     """Answer, upload a PDF and submit through the services, as the agency's change agent."""
     assessment = services.assessment_self_save(
-        assessment=assessment, by=agent_user, version=assessment.version, answer="YA",
+        assessment=assessment,
+        by=agent_user,
+        version=assessment.version,
+        answer="YA",
         narrative="Roadmap ditetapkan dengan SK Kepala Dinas.",
-    )  # fmt: skip
+    )
     services.evidence_add(
-        assessment=assessment, by=agent_user, fileobj=io.BytesIO(PDF), name="sk-roadmap.pdf",
+        assessment=assessment,
+        by=agent_user,
+        fileobj=io.BytesIO(PDF),
+        name="sk-roadmap.pdf",
         description="SK penetapan roadmap",
-    )  # fmt: skip
+    )
     assessment.refresh_from_db()
     return services.assessment_submit(
         assessment=assessment, by=agent_user, version=assessment.version

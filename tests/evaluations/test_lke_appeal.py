@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from berakhlak.refusals import Refused
 from evaluations import scoring
 from evaluations.lke import services
 from evaluations.models import AssessmentEvent, AssessmentStatus, Round
@@ -45,7 +45,7 @@ def setup(province):
 
 def test_without_a_window_there_is_no_appeal(province, setup):
     a = final(province, setup.ra_a)
-    with pytest.raises(ValidationError, match="tidak memiliki masa sanggah"):
+    with pytest.raises(Refused, match="tidak memiliki masa sanggah"):
         services.assessment_appeal(
             assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
         )
@@ -59,9 +59,11 @@ def test_appeal_accepted_changes_the_final_score_with_a_reason_and_audit(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         a = services.assessment_appeal(
-            assessment=a, by=province.agent_a.user, version=a.version,
+            assessment=a,
+            by=province.agent_a.user,
+            version=a.version,
             reason="SK berlaku sejak Januari; lihat lampiran.",
-        )  # fmt: skip
+        )
     assert a.status == S.APPEALED and a.appealed_at is not None
     assert any(province.evaluator.email in m.bcc for m in mail.outbox)
     assert "disanggah" in mail.outbox[-1].subject
@@ -69,9 +71,13 @@ def test_appeal_accepted_changes_the_final_score_with_a_reason_and_audit(
     assert scoring.institutional_indices(setup.round).get(setup.ra_a.agency_id) is None
 
     a = services.assessment_appeal_decide(
-        assessment=a, by=province.evaluator.user, version=a.version, accept=True, answer="YA",
+        assessment=a,
+        by=province.evaluator.user,
+        version=a.version,
+        accept=True,
+        answer="YA",
         reason="Bukti tanggal berlaku diterima.",
-    )  # fmt: skip
+    )
     assert (a.status, a.final_answer, a.final_reason) == (
         S.FINAL,
         "YA",
@@ -90,11 +96,15 @@ def test_appeal_only_once_and_only_inside_the_window(province, setup):
         assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
     )
     a = services.assessment_appeal_decide(
-        assessment=a, by=province.evaluator.user, version=a.version, accept=False, answer="",
+        assessment=a,
+        by=province.evaluator.user,
+        version=a.version,
+        accept=False,
+        answer="",
         reason="Bukti tidak menunjukkan SK berlaku.",
-    )  # fmt: skip
+    )
     assert (a.status, a.final_answer) == (S.FINAL, "TIDAK")
-    with pytest.raises(ValidationError, match="satu kali"):
+    with pytest.raises(Refused, match="satu kali"):
         services.assessment_appeal(
             assessment=a, by=province.agent_a.user, version=a.version, reason="Lagi"
         )
@@ -103,7 +113,7 @@ def test_appeal_only_once_and_only_inside_the_window(province, setup):
 def test_appeal_outside_the_window_is_refused(province, setup):
     with_window(setup.round, start=3, end=6)
     a = final(province, setup.ra_a)
-    with pytest.raises(ValidationError, match="Masa sanggah adalah"):
+    with pytest.raises(Refused, match="Masa sanggah adalah"):
         services.assessment_appeal(
             assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
         )
@@ -113,7 +123,7 @@ def test_only_the_agencys_agent_appeals_and_only_assigned_evaluators_decide(prov
     with_window(setup.round)
     a = final(province, setup.ra_a)
     for outsider in (province.agent_b, province.leader_a, province.evaluator):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refused):
             services.assessment_appeal(
                 assessment=a, by=outsider.user, version=a.version, reason="X"
             )
@@ -121,18 +131,22 @@ def test_only_the_agencys_agent_appeals_and_only_assigned_evaluators_decide(prov
         assessment=a, by=province.agent_a.user, version=a.version, reason="Keberatan"
     )
     for outsider in (province.agent_a, province.leader_a, province.agent_b):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refused):
             services.assessment_appeal_decide(
-                assessment=a, by=outsider.user, version=a.version, accept=False, answer="",
+                assessment=a,
+                by=outsider.user,
+                version=a.version,
+                accept=False,
+                answer="",
                 reason="X",
-            )  # fmt: skip
+            )
 
 
 def test_the_window_is_validated(province, setup):
     today = timezone.localdate()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         round_appeal_window_set(round=setup.round, opens=today, closes=None)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         round_appeal_window_set(round=setup.round, opens=today, closes=today - dt.timedelta(1))
     round_appeal_window_set(round=setup.round, opens=None, closes=None)
 

@@ -41,9 +41,13 @@ def scored(province):
     agent, evaluator = province.agent_a.user, province.evaluator.user
     a = submitted_with_evidence(first(setup.ra_a, "1.1"), agent)
     a = services.assessment_score(
-        assessment=a, by=evaluator, version=a.version, answer="TIDAK", notes="SK belum berlaku.",
+        assessment=a,
+        by=evaluator,
+        version=a.version,
+        answer="TIDAK",
+        notes="SK belum berlaku.",
         recommendation="",
-    )  # fmt: skip
+    )
     services.assessment_finalise(
         assessment=a, by=evaluator, version=a.version, answer="TIDAK", reason="SK terlambat."
     )
@@ -185,10 +189,15 @@ def test_evidence_zip_of_one_component_with_safe_unique_names(client, province, 
     names = zipfile.ZipFile(io.BytesIO(_body(response))).namelist()
     mine = [n for n in names if n.startswith("01/1.3_")]
     assert mine == [
-        "01/1.3_sk-roadmap.pdf", "01/1.3_passwd", "01/1.3_sk-roadmap (2).pdf",
-        "01/1.3_SK-ROADMAP (3).pdf", "01/1.3_env", "01/1.3_ab.pdf", "01/1.3_berkas.pdf",
+        "01/1.3_sk-roadmap.pdf",
+        "01/1.3_passwd",
+        "01/1.3_sk-roadmap (2).pdf",
+        "01/1.3_SK-ROADMAP (3).pdf",
+        "01/1.3_env",
+        "01/1.3_ab.pdf",
+        "01/1.3_berkas.pdf",
         "01/1.3_berkas",
-    ]  # fmt: skip
+    ]
     assert not any(n.startswith("02/") for n in names)
     assert all(".." not in n and "\x00" not in n for n in names)
     other_component = client.get(url, {"komponen": 999999})
@@ -218,10 +227,20 @@ def test_agency_recap_excel_has_every_criterion_with_numbers(client, province, s
     sheet = book["Rekap LKE"]
     header = [c.value for c in sheet[1]]
     assert header == [
-        "Komponen", "Kode", "Kriteria", "Bobot", "Status", "Jawaban mandiri", "Poin mandiri",
-        "Jawaban evaluator", "Poin evaluator", "Jawaban akhir", "Poin akhir",
-        "Alasan nilai akhir", "Jumlah bukti",
-    ]  # fmt: skip
+        "Komponen",
+        "Kode",
+        "Kriteria",
+        "Bobot",
+        "Status",
+        "Jawaban mandiri",
+        "Poin mandiri",
+        "Jawaban evaluator",
+        "Poin evaluator",
+        "Jawaban akhir",
+        "Poin akhir",
+        "Alasan nilai akhir",
+        "Jumlah bukti",
+    ]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:M{sheet.max_row}"
     rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["1.1"][4] == "Final" and rows["1.1"][5] == "Ya" and rows["1.1"][9] == "Tidak"

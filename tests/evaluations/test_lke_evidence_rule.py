@@ -44,9 +44,13 @@ def world(province):
     member(w.forum, province.leader_a, province.agency_a)  # a member, but no change agent
     now = timezone.now()
     w.event = Event.objects.create(
-        forum=w.forum, kind=ForumEventKind.TRAINING, title="Pelatihan", place="Aula",
-        starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=3),
-    )  # fmt: skip
+        forum=w.forum,
+        kind=ForumEventKind.TRAINING,
+        title="Pelatihan",
+        place="Aula",
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=3),
+    )
     forum_services.event_check_in(
         event=w.event, by=province.agent_a.user, code=w.event.checkin_code
     )

@@ -29,9 +29,16 @@ S = AssessmentStatus
 PEOPLE = ("admin", "evaluator", "agent_a", "agent_b", "leader_a", "leader_b", "asn_a", "asn_b")
 AGENCIES = ("own", "other", "unassigned")
 ACTIONS = (
-    "view_workspace", "view_criterion", "download", "self_save", "upload", "submit_all",
-    "review", "finalise", "audit",
-)  # fmt: skip
+    "view_workspace",
+    "view_criterion",
+    "download",
+    "self_save",
+    "upload",
+    "submit_all",
+    "review",
+    "finalise",
+    "audit",
+)
 
 # Who may, per action, on which agency (others: 404).
 ALLOWED = {
@@ -72,9 +79,17 @@ def _request(client, action, ra, a, evidence):
     }[action]
     if action in ("view_workspace", "view_criterion", "download", "audit"):
         return client.get(url)
-    data = {"version": a.version, "self_answer": "YA", "self_narrative": "x", "action": "save",
-            "evaluator_answer": "YA", "evaluator_notes": "", "recommendation": "",
-            "final_answer": "YA", "final_reason": ""}  # fmt: skip
+    data = {
+        "version": a.version,
+        "self_answer": "YA",
+        "self_narrative": "x",
+        "action": "save",
+        "evaluator_answer": "YA",
+        "evaluator_notes": "",
+        "recommendation": "",
+        "final_answer": "YA",
+        "final_reason": "",
+    }
     if action == "upload":
         data = {"file_1": SimpleUploadedFile("bukti.pdf", PDF), "description_1": "Bukti"}
     return client.post(url, data)
@@ -90,8 +105,9 @@ def test_permission_matrix(client, province, world, person):
             expected = label in ALLOWED[action].get(person, ())
             status = _request(client, action, ra, a, evidence).status_code
             if (status != 404) != expected:
-                mismatches.append(f"{action} on {label}: got {status}, expected "
-                                  f"{'access' if expected else '404'}")  # fmt: skip
+                mismatches.append(
+                    f"{action} on {label}: got {status}, expected {'access' if expected else '404'}"
+                )
     assert not mismatches, "\n".join(mismatches)
 
 

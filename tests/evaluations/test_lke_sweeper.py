@@ -31,14 +31,20 @@ def test_a_rolled_back_upload_leaves_a_file_that_the_sweeper_quarantines(provinc
     setup = lke_round(province)
     assessment = first(setup.ra_a)
     kept = services.evidence_add(
-        assessment=assessment, by=province.agent_a.user, fileobj=io.BytesIO(PDF),
-        name="sk.pdf", description="SK",
-    )  # fmt: skip
+        assessment=assessment,
+        by=province.agent_a.user,
+        fileobj=io.BytesIO(PDF),
+        name="sk.pdf",
+        description="SK",
+    )
     with pytest.raises(RuntimeError), transaction.atomic():
         lost = services.evidence_add(
-            assessment=assessment, by=province.agent_a.user, fileobj=io.BytesIO(PDF),
-            name="rencana.pdf", description="Rencana aksi",
-        )  # fmt: skip
+            assessment=assessment,
+            by=province.agent_a.user,
+            fileobj=io.BytesIO(PDF),
+            name="rencana.pdf",
+            description="Rencana aksi",
+        )
         raise RuntimeError("the request failed after the file was written")
     assert not Evidence.objects.filter(file=lost.file.name).exists()
     assert default_storage.exists(lost.file.name)
@@ -73,9 +79,12 @@ def test_evidence_newer_than_a_restored_dump_is_never_deleted(province):
     """An older dump restored over newer files: the newer evidence has no row, and survives."""
     setup = lke_round(province)
     evidence = services.evidence_add(
-        assessment=first(setup.ra_a), by=province.agent_a.user, fileobj=io.BytesIO(PDF),
-        name="baru.pdf", description="diunggah setelah cadangan",
-    )  # fmt: skip
+        assessment=first(setup.ra_a),
+        by=province.agent_a.user,
+        fileobj=io.BytesIO(PDF),
+        name="baru.pdf",
+        description="diunggah setelah cadangan",
+    )
     Evidence.objects.filter(pk=evidence.pk).delete()  # the restored database never had it
     later = timezone.now() + dt.timedelta(days=2)
     assert evidence_orphans_quarantine(now=later) == [evidence.file.name]

@@ -8,10 +8,10 @@ import io
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from berakhlak.refusals import Refused
 from evaluations.lke import services
 from evaluations.lke.selectors import lke_agencies, worksheet_criteria
 from evaluations.models import (
@@ -48,9 +48,12 @@ def test_full_cycle_keeps_self_evaluator_and_final_and_audits_every_step(
 
     with django_capture_on_commit_callbacks(execute=True):
         a = services.assessment_request_revision(
-            assessment=a, by=evaluator, version=a.version, notes="SK belum ditandatangani.",
+            assessment=a,
+            by=evaluator,
+            version=a.version,
+            notes="SK belum ditandatangani.",
             deadline=timezone.localdate() + dt.timedelta(days=7),
-        )  # fmt: skip
+        )
     assert a.status == S.REVISION_REQUESTED
     assert any(province.agent_a.email in m.bcc for m in mail.outbox)
     assert "SK belum ditandatangani." in mail.outbox[-1].body
@@ -67,23 +70,33 @@ def test_full_cycle_keeps_self_evaluator_and_final_and_audits_every_step(
     )
     assert a.status == S.IN_REVIEW
     a = services.assessment_score(
-        assessment=a, by=evaluator, version=a.version, answer="TIDAK", notes="Belum berlaku.",
+        assessment=a,
+        by=evaluator,
+        version=a.version,
+        answer="TIDAK",
+        notes="Belum berlaku.",
         recommendation="Tetapkan SK baru.",
-    )  # fmt: skip
+    )
     assert a.status == S.SCORED
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_finalise(
             assessment=a, by=evaluator, version=a.version, answer="TIDAK", reason=""
         )
     assert "tuliskan alasannya" in error.value.messages[0]
     with django_capture_on_commit_callbacks(execute=True):
         a = services.assessment_finalise(
-            assessment=a, by=evaluator, version=a.version, answer="TIDAK",
+            assessment=a,
+            by=evaluator,
+            version=a.version,
+            answer="TIDAK",
             reason="SK ditetapkan setelah tahun penilaian.",
-        )  # fmt: skip
+        )
     assert (a.status, a.self_answer, a.evaluator_answer, a.final_answer) == (
-        S.FINAL, "YA", "TIDAK", "TIDAK",
-    )  # fmt: skip
+        S.FINAL,
+        "YA",
+        "TIDAK",
+        "TIDAK",
+    )
     assert "nilai akhir" in mail.outbox[-1].subject
 
     transitions = list(
@@ -93,10 +106,13 @@ def test_full_cycle_keeps_self_evaluator_and_final_and_audits_every_step(
     )
     steps = [(f, t) for f, t in transitions if f != t]
     assert steps == [
-        (S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.REVISION_REQUESTED),
-        (S.REVISION_REQUESTED, S.RESUBMITTED), (S.RESUBMITTED, S.IN_REVIEW),
-        (S.IN_REVIEW, S.SCORED), (S.SCORED, S.FINAL),
-    ]  # fmt: skip
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.REVISION_REQUESTED),
+        (S.REVISION_REQUESTED, S.RESUBMITTED),
+        (S.RESUBMITTED, S.IN_REVIEW),
+        (S.IN_REVIEW, S.SCORED),
+        (S.SCORED, S.FINAL),
+    ]
     final_event = AssessmentEvent.objects.get(assessment=a, kind=EventKind.FINAL_SCORE)
     assert final_event.before == {"final_answer": "", "final_reason": ""}
     assert final_event.after["final_answer"] == "TIDAK"
@@ -107,15 +123,16 @@ def test_full_cycle_keeps_self_evaluator_and_final_and_audits_every_step(
 def test_final_equal_to_self_needs_no_reason(province, setup):
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
     ev = province.evaluator.user
-    a = services.assessment_score(assessment=a, by=ev, version=a.version, answer="YA", notes="",
-                                  recommendation="")  # fmt: skip
+    a = services.assessment_score(
+        assessment=a, by=ev, version=a.version, answer="YA", notes="", recommendation=""
+    )
     a = services.assessment_finalise(assessment=a, by=ev, version=a.version, answer="", reason="")
     assert (a.status, a.final_answer) == (S.FINAL, "YA")
 
 
 def test_submit_needs_an_answer_and_evidence(province, setup):
     a = first(setup.ra_a)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_submit(assessment=a, by=province.agent_a.user, version=a.version)
     assert "Jawaban penilaian mandiri belum diisi." in error.value.messages
     assert "Unggah minimal satu bukti dukung." in error.value.messages
@@ -123,7 +140,7 @@ def test_submit_needs_an_answer_and_evidence(province, setup):
 
 def test_submitted_criterion_is_locked_for_the_agent(province, setup):
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_self_save(
             assessment=a, by=province.agent_a.user, version=a.version, answer="TIDAK", narrative=""
         )
@@ -133,21 +150,24 @@ def test_submitted_criterion_is_locked_for_the_agent(province, setup):
 def test_revision_after_the_deadline_is_refused(province, setup):
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
     a = services.assessment_request_revision(
-        assessment=a, by=province.evaluator.user, version=a.version, notes="Lengkapi.",
+        assessment=a,
+        by=province.evaluator.user,
+        version=a.version,
+        notes="Lengkapi.",
         deadline=timezone.localdate(),
-    )  # fmt: skip
+    )
     Assessment.objects.filter(pk=a.pk).update(
         revision_deadline=timezone.localdate() - dt.timedelta(days=1)
     )
     a.refresh_from_db()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.assessment_submit(assessment=a, by=province.agent_a.user, version=a.version)
     assert "sudah lewat" in error.value.messages[0]
 
 
 def test_revision_request_needs_notes_and_a_deadline(province, setup):
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.assessment_request_revision(
             assessment=a, by=province.evaluator.user, version=a.version, notes="", deadline=None
         )
@@ -165,14 +185,22 @@ def test_second_evaluator_save_is_refused_and_nothing_is_overwritten(province, s
     seen = a.version  # both evaluators open the page at this version
 
     services.assessment_review_save(
-        assessment=a, by=province.evaluator.user, version=seen, answer="YA",
-        notes="Catatan evaluator pertama.", recommendation="",
-    )  # fmt: skip
+        assessment=a,
+        by=province.evaluator.user,
+        version=seen,
+        answer="YA",
+        notes="Catatan evaluator pertama.",
+        recommendation="",
+    )
     with pytest.raises(services.ConcurrentEdit) as error:
         services.assessment_review_save(
-            assessment=a, by=second.user, version=seen, answer="TIDAK",
-            notes="Catatan evaluator kedua.", recommendation="",
-        )  # fmt: skip
+            assessment=a,
+            by=second.user,
+            version=seen,
+            answer="TIDAK",
+            notes="Catatan evaluator kedua.",
+            recommendation="",
+        )
     assert "Evaluator Biro" in error.value.messages[0]
     assert "tidak disimpan" in error.value.messages[0]
     a.refresh_from_db()
@@ -192,8 +220,13 @@ def test_concurrent_save_through_the_page_says_who_and_keeps_the_typed_text(
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
     url = reverse("evaluations:lke_review_action", args=[a.pk])
     client.force_login(province.evaluator.user)
-    first_post = {"version": a.version, "action": "save", "evaluator_answer": "YA",
-                  "evaluator_notes": "Pertama", "recommendation": ""}  # fmt: skip
+    first_post = {
+        "version": a.version,
+        "action": "save",
+        "evaluator_answer": "YA",
+        "evaluator_notes": "Pertama",
+        "recommendation": "",
+    }
     assert client.post(url, first_post).status_code == 302
     client.force_login(second.user)
     response = client.post(url, {**first_post, "evaluator_notes": "Kedua menimpa?"})
@@ -206,18 +239,26 @@ def test_concurrent_save_through_the_page_says_who_and_keeps_the_typed_text(
 def test_replacing_evidence_keeps_the_older_file_in_history(province, setup):
     agent = province.agent_a.user
     a = first(setup.ra_a)
-    old = services.evidence_add(assessment=a, by=agent, fileobj=io.BytesIO(PDF), name="v1.pdf",
-                                description="Versi pertama")  # fmt: skip
-    new = services.evidence_add(assessment=a, by=agent, fileobj=io.BytesIO(PNG), name="v2.png",
-                                description="Versi kedua", replaces=old)  # fmt: skip
+    old = services.evidence_add(
+        assessment=a, by=agent, fileobj=io.BytesIO(PDF), name="v1.pdf", description="Versi pertama"
+    )
+    new = services.evidence_add(
+        assessment=a,
+        by=agent,
+        fileobj=io.BytesIO(PNG),
+        name="v2.png",
+        description="Versi kedua",
+        replaces=old,
+    )
     old.refresh_from_db()
     assert old.superseded_at is not None and old.file.storage.exists(old.file.name)
     assert new.replaces == old and new.is_current
     kinds = list(AssessmentEvent.objects.filter(assessment=a).values_list("kind", flat=True))
     assert kinds == [EventKind.EVIDENCE_ADDED, EventKind.EVIDENCE_REPLACED]
     services.evidence_withdraw(evidence=new, by=agent, reason="Salah unggah")
-    assert not Evidence.objects.filter(assessment=a, superseded_at__isnull=True,
-                                       withdrawn_at__isnull=True).exists()  # fmt: skip
+    assert not Evidence.objects.filter(
+        assessment=a, superseded_at__isnull=True, withdrawn_at__isnull=True
+    ).exists()
     assert Evidence.objects.filter(assessment=a).count() == 2
 
 
@@ -226,10 +267,12 @@ def test_submit_all_submits_the_ready_ones_and_says_why_not_the_others(
 ):
     agent = province.agent_a.user
     a = first(setup.ra_a)
-    a = services.assessment_self_save(assessment=a, by=agent, version=a.version, answer="YA",
-                                      narrative="")  # fmt: skip
-    services.evidence_add(assessment=a, by=agent, fileobj=io.BytesIO(PDF), name="a.pdf",
-                          description="SK")  # fmt: skip
+    a = services.assessment_self_save(
+        assessment=a, by=agent, version=a.version, answer="YA", narrative=""
+    )
+    services.evidence_add(
+        assessment=a, by=agent, fileobj=io.BytesIO(PDF), name="a.pdf", description="SK"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         submitted, problems = services.assessments_submit_all(round_agency=setup.ra_a, by=agent)
     assert submitted == 1
@@ -250,8 +293,11 @@ def test_notification_task_is_idempotent(province, setup, django_capture_on_comm
 
 def test_worksheet_is_editable_until_the_evidence_window_opens(province):
     today = timezone.localdate()
-    later = draft_round(province, evidence_opens_on=today + dt.timedelta(days=3),
-                        review_opens_on=today + dt.timedelta(days=5))  # fmt: skip
+    later = draft_round(
+        province,
+        evidence_opens_on=today + dt.timedelta(days=3),
+        review_opens_on=today + dt.timedelta(days=5),
+    )
     worksheet = services.worksheet_create_default(round=later, by=province.admin.user)
     assert services.worksheet_is_editable(worksheet)
     services.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
@@ -308,7 +354,7 @@ def test_freezing_refuses_weights_not_summing_to_100(province):
     criterion = worksheet.components.first().criteria.first()
     criterion.weight = 7
     criterion.save()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         services.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
     assert "harus 100" in error.value.messages[0]
     assert services.worksheet_ready(round) is None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from berakhlak.models import Role
+from berakhlak.refusals import Refused
 from evaluations.lke import assignments, services
 from evaluations.lke import worksheet_edit as edit
 from evaluations.lke.worksheet_excel import (
@@ -100,7 +101,7 @@ def test_weights_must_total_100_before_freezing(worksheet):
     component = worksheet.components.get(order=1)
     edit.criterion_add(component=component, **criterion_data())
     assert "102,50" in " ".join(services.worksheet_problems(worksheet))
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.worksheet_freeze(worksheet=worksheet)
     assert services.worksheet_ready(worksheet.round) is None
 
@@ -121,14 +122,14 @@ def test_a_frozen_worksheet_refuses_every_edit(worksheet):
         lambda: edit.criterion_delete(criterion=criterion),
     ]
     for attempt in attempts:
-        with pytest.raises(ValidationError, match="dibekukan"):
+        with pytest.raises(Refused, match="dibekukan"):
             attempt()
 
 
 def test_the_worksheet_of_an_open_evidence_window_is_frozen(province):
     setup = lke_round(province)
     worksheet = setup.round.worksheet
-    with pytest.raises(ValidationError, match="dibekukan"):
+    with pytest.raises(Refused, match="dibekukan"):
         edit.component_add(worksheet=worksheet, name="Terlambat")
 
 
@@ -311,7 +312,7 @@ def test_only_evaluators_whose_role_covers_the_agency_can_be_assigned(province):
     grant(other.user, Role.EVALUATOR, province.agency_b)
     assert list(assignments.evaluators_for(setup.ra_a)) == [province.evaluator.user]
     assignments.evaluator_assign(round_agency=setup.ra_a, evaluator=province.evaluator.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         assignments.evaluator_assign(round_agency=setup.ra_a, evaluator=other.user)
     assert EvaluatorAssignment.objects.filter(round_agency=setup.ra_a).count() == 1
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundAgency, RoundStatus
 from evaluations.services import round_create, round_transition, round_update
 from surveys.models import Instrument, Participation, RoundInstrument
@@ -44,14 +45,14 @@ def test_round_starts_as_draft_with_design_defaults(province):
 
 def test_inconsistent_dates_are_refused_with_a_reason(province):
     today = timezone.localdate()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         draft_round(province, survey_closes_on=today - dt.timedelta(days=1))
     assert "Survei ditutup sebelum dibuka." in error.value.messages
     assert not Round.objects.exists()
 
 
 def test_weights_must_sum_to_100_and_min_group_at_least_3(province):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         draft_round(province, weight_survey=70, weight_lke=40, min_group=2)
     assert any("berjumlah 100" in m for m in error.value.messages)
     assert any("di bawah 3" in m for m in error.value.messages)
@@ -132,7 +133,7 @@ def test_transitions_outside_the_state_machine_are_refused(province, start, to):
     round = draft_round(province)
     Round.objects.filter(pk=round.pk).update(status=start)
     round.refresh_from_db()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Refused) as error:
         round_transition(round=round, to=to, by=province.admin.user)
     assert "tidak dapat diubah menjadi" in error.value.messages[0]
     round.refresh_from_db()
@@ -171,7 +172,7 @@ def test_settings_and_instruments_are_frozen_once_open(province):
     instrument = behaviour_instrument()
     round_instruments_set(round=round, instruments=[instrument])
     round_open(round=round, by=province.admin.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         round_update(round=round, by=province.admin.user, name="Nama lain")
     with pytest.raises(ValidationError):
         round_instruments_set(round=round, instruments=[instrument, engagement_instrument()])

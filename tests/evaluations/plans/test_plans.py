@@ -10,12 +10,12 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from berakhlak.models import CoreValue
+from berakhlak.refusals import Refused
 from evaluations.models import RoundAgency, RoundStatus
 from evaluations.plans import services
 from evaluations.plans.models import Action, ActionPlan, ActionStatus, PlanStatus
@@ -57,18 +57,18 @@ def test_no_suggestions_before_publication(province):
     round = computed_round(province, publish=False)
     assert round.status == RoundStatus.COMPUTED
     assert services.suggestions(ra(round)) == []
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.plan_start(round_agency=ra(round), by=province.agent_a.user)
 
 
 def test_an_agency_edits_only_its_own_plan(province, published):
     plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.plan_start(round_agency=ra(published), by=province.agent_b.user)
     value = CoreValue.objects.get(code="AD")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.action_from_suggestion(plan=plan, value=value, by=province.agent_b.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.action_from_suggestion(plan=plan, value=value, by=province.evaluator.user)
     services.action_from_suggestion(plan=plan, value=value, by=province.agent_a.user)
     assert plan.actions.count() == 1
@@ -80,16 +80,24 @@ def test_leaders_approve_only_in_scope(province, published):
         plan=plan, value=CoreValue.objects.get(code="AD"), by=province.agent_a.user
     )
     today = timezone.localdate()
-    services.action_save(plan=plan, by=province.agent_a.user, action=action, description="Coaching",
-                         owner=province.agent_a, start_date=today, due_date=today, target="4 sesi")  # fmt: skip
+    services.action_save(
+        plan=plan,
+        by=province.agent_a.user,
+        action=action,
+        description="Coaching",
+        owner=province.agent_a,
+        start_date=today,
+        due_date=today,
+        target="4 sesi",
+    )
     services.plan_submit(plan=plan, by=province.agent_a.user)
     for outsider in (province.leader_b, province.agent_a, province.admin):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refused):
             services.plan_approve(plan=plan, by=outsider.user)
     plan = services.plan_approve(plan=plan, by=province.leader_a.user)
     assert plan.status == PlanStatus.APPROVED and plan.approved_by == province.leader_a.user
     # Once approved, no new actions; the work on the existing ones goes on.
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.action_from_suggestion(
             plan=plan, value=CoreValue.objects.get(code="KL"), by=province.agent_a.user
         )
@@ -99,10 +107,17 @@ def test_lateness_is_derived_from_the_date(province, published):
     plan = services.plan_start(round_agency=ra(published), by=province.agent_a.user)
     today = timezone.localdate()
     action = services.action_save(
-        plan=plan, by=province.agent_a.user, value=CoreValue.objects.get(code="AD"),
-        description="Pelatihan adaptasi digital", start_date=today, due_date=today + dt.timedelta(days=10),
-        target="100 pegawai", status=ActionStatus.IN_PROGRESS, progress=40, checklist=[],
-    )  # fmt: skip
+        plan=plan,
+        by=province.agent_a.user,
+        value=CoreValue.objects.get(code="AD"),
+        description="Pelatihan adaptasi digital",
+        start_date=today,
+        due_date=today + dt.timedelta(days=10),
+        target="100 pegawai",
+        status=ActionStatus.IN_PROGRESS,
+        progress=40,
+        checklist=[],
+    )
     assert not action.is_late()
     with time_machine.travel(timezone.now() + dt.timedelta(days=11), tick=False):
         assert action.is_late() and action.state() == "LATE"
@@ -119,10 +134,18 @@ def approved_with_action(province, round, due_in: int) -> Action:
     plan = services.plan_start(round_agency=ra(round), by=province.agent_a.user)
     today = timezone.localdate()
     action = services.action_save(
-        plan=plan, by=province.agent_a.user, value=CoreValue.objects.get(code="AD"),
-        description="Coaching clinic", start_date=today, due_date=today + dt.timedelta(days=due_in),
-        target="4 sesi", status=ActionStatus.PLANNED, progress=0, checklist=[], owner=province.agent_a,
-    )  # fmt: skip
+        plan=plan,
+        by=province.agent_a.user,
+        value=CoreValue.objects.get(code="AD"),
+        description="Coaching clinic",
+        start_date=today,
+        due_date=today + dt.timedelta(days=due_in),
+        target="4 sesi",
+        status=ActionStatus.PLANNED,
+        progress=0,
+        checklist=[],
+        owner=province.agent_a,
+    )
     services.plan_submit(plan=plan, by=province.agent_a.user)
     services.plan_approve(plan=plan, by=province.leader_a.user)
     return action
@@ -169,8 +192,14 @@ def test_board_shows_states_and_the_export_is_formula_safe(client, province, pub
 
 def test_pages_are_scoped(client, province, published):
     url = reverse("evaluations:plan_detail", args=[ra(published).pk])
-    for person, status in ((province.agent_a, 200), (province.leader_a, 200), (province.admin, 200),
-                           (province.agent_b, 404), (province.leader_b, 404), (province.asn_a, 404)):  # fmt: skip
+    for person, status in (
+        (province.agent_a, 200),
+        (province.leader_a, 200),
+        (province.admin, 200),
+        (province.agent_b, 404),
+        (province.leader_b, 404),
+        (province.asn_a, 404),
+    ):
         client.force_login(person.user)
         assert client.get(url).status_code == status, person.name
     client.force_login(province.agent_b.user)
@@ -190,9 +219,10 @@ def test_the_next_round_shows_actions_and_the_change_per_value(province, publish
     index_compute_now(round=later)
     round_status_set(later, RoundStatus.PUBLISHED)
     loops = services.actions_by_value(province.agency_a, published)
-    assert [(loop.value.code, float(loop.before), float(loop.after), float(loop.change)) for loop in loops] == [
-        ("AD", 40.0, 55.0, 15.0)
-    ]  # fmt: skip
+    assert [
+        (loop.value.code, float(loop.before), float(loop.after), float(loop.change))
+        for loop in loops
+    ] == [("AD", 40.0, 55.0, 15.0)]
 
 
 def test_the_agency_report_of_the_next_round_shows_the_follow_up(province, published):
@@ -255,10 +285,14 @@ def test_a_suggestion_stores_no_text_and_blocks_submission_until_filled(
     assert not action.is_late()
     with pytest.raises(services.PlanIncomplete) as refused:
         services.plan_submit(plan=plan, by=by)
-    assert refused.value.gaps == {action.pk: [
-        "uraian kegiatan masih usulan kosong: tulis kegiatannya", "penanggung jawab belum dipilih",
-        "tanggal mulai dan tenggat belum diisi", "indikator target belum diisi",
-    ]}  # fmt: skip
+    assert refused.value.gaps == {
+        action.pk: [
+            "uraian kegiatan masih usulan kosong: tulis kegiatannya",
+            "penanggung jawab belum dipilih",
+            "tanggal mulai dan tenggat belum diisi",
+            "indikator target belum diisi",
+        ]
+    }
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
 
@@ -271,8 +305,16 @@ def test_a_suggestion_stores_no_text_and_blocks_submission_until_filled(
     assert "penanggung jawab belum dipilih" in body
 
     today = timezone.localdate()
-    services.action_save(plan=plan, by=by, action=action, description="Coaching", target="4 sesi",
-                         owner=province.agent_a, start_date=today, due_date=today)  # fmt: skip
+    services.action_save(
+        plan=plan,
+        by=by,
+        action=action,
+        description="Coaching",
+        target="4 sesi",
+        owner=province.agent_a,
+        start_date=today,
+        due_date=today,
+    )
     assert client.post(url, {"op": "submit"}).status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from berakhlak.models import CoreValue
+from berakhlak.refusals import Refused
 from evaluations.plans import services, team
 from evaluations.plans.models import ActionStatus, CultureTeam, RoadmapYear, TeamRole
 from tests.evaluations.plans.test_plans import published, ra  # noqa: F401 - fixture
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_the_team_is_written_by_its_editors_only(province):
     agency = province.agency_a
     for outsider in (province.agent_b, province.asn_a, province.evaluator):
-        with pytest.raises(ValidationError, match="Hanya agen perubahan"):
+        with pytest.raises(Refused, match="Hanya agen perubahan"):
             team.team_sk_save(agency=agency, by=outsider.user, sk_number="1", sk_date=None)
     assert not CultureTeam.objects.exists()
     saved = team.team_sk_save(
@@ -33,9 +33,9 @@ def test_the_team_is_written_by_its_editors_only(province):
 
 def test_members_come_from_the_agency_and_the_team_has_one_leader(province):
     agency, by = province.agency_a, province.agent_a.user
-    with pytest.raises(ValidationError, match="tidak ada di unit ini"):
+    with pytest.raises(Refused, match="tidak ada di unit ini"):
         team.team_member_set(agency=agency, by=by, nip=province.asn_b.nip, role=TeamRole.MEMBER)
-    with pytest.raises(ValidationError, match="tidak ada di unit ini"):
+    with pytest.raises(Refused, match="tidak ada di unit ini"):
         team.team_member_set(agency=agency, by=by, nip=province.asn_a.nip, role="BOSS")
     leader = team.team_member_set(
         agency=agency, by=by, nip=province.asn_a.nip, role=TeamRole.LEADER
@@ -43,7 +43,7 @@ def test_members_come_from_the_agency_and_the_team_has_one_leader(province):
     # A unit below the agency counts; a NIP typed with spaces too.
     spaced = " ".join(province.asn_unit.nip[i : i + 6] for i in range(0, 18, 6))
     team.team_member_set(agency=agency, by=by, nip=spaced, role=TeamRole.MEMBER)
-    with pytest.raises(ValidationError, match="sudah memiliki ketua"):
+    with pytest.raises(Refused, match="sudah memiliki ketua"):
         team.team_member_set(agency=agency, by=by, nip=province.asn_unit.nip, role=TeamRole.LEADER)
     # The leader may be set again (a role change of the same person).
     team.team_member_set(agency=agency, by=by, nip=province.asn_a.nip, role=TeamRole.LEADER)
@@ -56,20 +56,29 @@ def test_members_come_from_the_agency_and_the_team_has_one_leader(province):
 def test_a_roadmap_has_a_row_per_year_and_only_its_agency_edits_them(province):
     core_values_ensure()  # a transactional test before may have emptied the catalogue
     roadmap = team.roadmap_create(
-        agency=province.agency_a, by=province.agent_a.user, title="Peta jalan",
-        start_year=2025, end_year=2029,
-    )  # fmt: skip
+        agency=province.agency_a,
+        by=province.agent_a.user,
+        title="Peta jalan",
+        start_year=2025,
+        end_year=2029,
+    )
     assert list(roadmap.years.values_list("year", flat=True)) == [2025, 2026, 2027, 2028, 2029]
     year = RoadmapYear.objects.get(roadmap=roadmap, year=2026)
-    with pytest.raises(ValidationError, match="bukan bagian"):
+    with pytest.raises(Refused, match="bukan bagian"):
         team.roadmap_year_save(
-            agency=province.agency_b, by=province.agent_b.user, year=year,
-            milestones="x", focus=["AD"],
-        )  # fmt: skip
+            agency=province.agency_b,
+            by=province.agent_b.user,
+            year=year,
+            milestones="x",
+            focus=["AD"],
+        )
     team.roadmap_year_save(
-        agency=province.agency_a, by=province.agent_a.user, year=year,
-        milestones="  Pelatihan  ", focus=["AD", "KL"],
-    )  # fmt: skip
+        agency=province.agency_a,
+        by=province.agent_a.user,
+        year=year,
+        milestones="  Pelatihan  ",
+        focus=["AD", "KL"],
+    )
     year.refresh_from_db()
     assert year.milestones == "Pelatihan"
     assert set(year.focus_values.values_list("code", flat=True)) == {"AD", "KL"}
@@ -112,21 +121,37 @@ def test_an_approved_plan_keeps_its_shape_and_the_work_goes_on(province, publish
     plan = services.plan_start(round_agency=ra(published), by=by)
     today = timezone.localdate()
     action = services.action_save(
-        plan=plan, by=by, value=CoreValue.objects.get(code="AD"), description="Pelatihan",
-        start_date=today, due_date=today + dt.timedelta(days=30), target="100 pegawai",
-        status=ActionStatus.PLANNED, progress=0, checklist=[], owner=province.agent_a,
-    )  # fmt: skip
+        plan=plan,
+        by=by,
+        value=CoreValue.objects.get(code="AD"),
+        description="Pelatihan",
+        start_date=today,
+        due_date=today + dt.timedelta(days=30),
+        target="100 pegawai",
+        status=ActionStatus.PLANNED,
+        progress=0,
+        checklist=[],
+        owner=province.agent_a,
+    )
     services.plan_submit(plan=plan, by=by)
     services.plan_approve(plan=plan, by=province.leader_a.user)
     plan.refresh_from_db()
     action = services.action_save(
-        plan=plan, by=by, action=action, description="Diubah", target="1 pegawai",
-        due_date=today, status=ActionStatus.IN_PROGRESS, progress=50,
+        plan=plan,
+        by=by,
+        action=action,
+        description="Diubah",
+        target="1 pegawai",
+        due_date=today,
+        status=ActionStatus.IN_PROGRESS,
+        progress=50,
         link=("Notulen", "https://example.org/notulen"),
-    )  # fmt: skip
+    )
     action.refresh_from_db()
     assert (action.description, action.target, action.due_date) == (
-        "Pelatihan", "100 pegawai", today + dt.timedelta(days=30),
-    )  # fmt: skip
+        "Pelatihan",
+        "100 pegawai",
+        today + dt.timedelta(days=30),
+    )
     assert (action.status, action.progress) == (ActionStatus.IN_PROGRESS, 50)
     assert list(action.links.values_list("title", flat=True)) == ["Notulen"]

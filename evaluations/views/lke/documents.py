@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from evaluations.filters import AuditFilter
 from evaluations.lke import audit as trail
 from evaluations.lke import evidence_zip, permissions, recap, selectors
 from evaluations.models import Component, Round
@@ -31,7 +32,7 @@ def _stem(round_agency) -> str:
 def audit(request, pk: int):
     round_agency = selectors.get_round_agency_for_user(request.user, pk)
     events = trail.trail_events(request.user, round_agency)
-    audit_filter = trail.AuditFilter(request.GET or None, events, round_agency=round_agency)
+    audit_filter = AuditFilter(request.GET or None, events, round_agency=round_agency)
     rows = audit_filter.filtered()
     context = {
         "round_agency": round_agency,
@@ -50,7 +51,7 @@ def audit(request, pk: int):
 def audit_export(request, pk: int):
     round_agency = selectors.get_round_agency_for_user(request.user, pk)
     events = trail.trail_events(request.user, round_agency)
-    audit_filter = trail.AuditFilter(request.GET or None, events, round_agency=round_agency)
+    audit_filter = AuditFilter(request.GET or None, events, round_agency=round_agency)
     data = trail.trail_xlsx(round_agency, audit_filter.filtered())
     return _attachment(data, XLSX, f"jejak-audit-lke-{_stem(round_agency)}.xlsx")
 

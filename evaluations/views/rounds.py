@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from berakhlak.refusals import Refused
 from evaluations import permissions, selectors, services
 from evaluations.forms import RoundForm
 from evaluations.models import RoundStatus
@@ -27,14 +27,10 @@ MANUAL_TRANSITIONS = {
 }
 
 
-def _require_round_admin(user) -> None:
-    if not selectors.rounds_for_admin(user).exists() and not permissions.can_create_round(user):
-        raise Http404
-
-
 @login_required
 def round_list(request):
-    _require_round_admin(request.user)
+    if not permissions.can_list_rounds(request.user):
+        raise Http404
     context = {
         "rounds": selectors.rounds_for_admin(request.user),
         "can_create": permissions.can_create_round(request.user),
@@ -55,8 +51,8 @@ def round_create(request):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             round = services.round_create(root=roots[0], by=request.user, **fields)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_error(None, refusal)
         else:
             messages.success(
                 request, _("Putaran dibuat sebagai draf. Pilih instrumen survei lalu buka putaran.")
@@ -77,10 +73,11 @@ def round_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.round_update(round=selectors.get_round_for_admin(request.user, pk),
-                                  by=request.user, **fields)  # fmt: skip
-        except ValidationError as error:
-            form.add_error(None, error)
+            services.round_update(
+                round=selectors.get_round_for_admin(request.user, pk), by=request.user, **fields
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal)
         else:
             messages.success(request, _("Pengaturan putaran disimpan."))
             return redirect("evaluations:round_detail", round.pk)
@@ -114,8 +111,8 @@ def round_transition(request, pk: int):
         raise Http404
     try:
         services.round_transition(round=round, to=to, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
+    except Refused as refusal:
+        for message in refusal.messages:
             messages.error(request, message)
     else:
         messages.success(

@@ -6,44 +6,42 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from berakhlak.refusals import Refused
 from evaluations import scoring
+from evaluations.filters import ReviewQueueFilter
 from evaluations.lke import permissions, selectors, services
-from evaluations.models import AssessmentStatus, Component
-from evaluations.views_lke.agency import refused_detail
-from evaluations.views_lke.common import int_or_none
+from evaluations.models import AssessmentStatus
+from evaluations.views.lke.agency import refused_detail
+from evaluations.views.lke.common import int_or_none
 
 S = AssessmentStatus
+# What the evaluator is told after each of the review form's buttons.
+REVIEW_DONE = {
+    "revision": gettext_lazy("Permintaan perbaikan dikirim ke agen perubahan."),
+    "score": gettext_lazy("Nilai evaluator disimpan."),
+    "save": gettext_lazy("Catatan penilaian disimpan."),
+}
 
 
 @login_required
 def review_queue(request):
-    status = request.GET.get("status", "")
-    component = request.GET.get("komponen", "")
-    agency = request.GET.get("unit", "")
-    rows, agencies = selectors.review_queue(
-        request.user, status=status, component=component, agency=agency
-    )
+    rows, agencies = selectors.review_queue(request.user)
     if not agencies:
         raise Http404
-    round_ids = {ra.round_id for ra in agencies}
-    components = (
-        Component.objects.filter(worksheet__round_id__in=round_ids)
-        .values_list("order", "name")
-        .distinct()
-        .order_by("order")
-    )
+    queue_filter = ReviewQueueFilter(request.GET, queryset=rows)
+    rows = queue_filter.qs
     context = {
         "rows": list(rows[:500]),
         "agencies": agencies,
-        "components": list(dict(components).items()),
+        "components": selectors.review_queue_components(agencies),
         "statuses": [(v, label) for v, label in S.choices if v != S.DRAFT],
-        "filters": {"status": status, "komponen": component, "unit": agency},
+        "filters": queue_filter.values(),
         "waiting": sum(1 for r in rows if r.status in (S.SUBMITTED, S.RESUBMITTED)),
     }
     return render(request, "evaluations/lke/review_queue.html", context)
@@ -63,39 +61,24 @@ def review_action(request, pk: int):
     if not permissions.is_assigned_evaluator(request.user, assessment.round_agency):
         raise Http404
     action = request.POST.get("action", "save")
-    fields = {
-        "answer": request.POST.get("evaluator_answer", ""),
-        "notes": request.POST.get("evaluator_notes", ""),
-        "recommendation": request.POST.get("recommendation", ""),
+    posted = {
+        name: request.POST.get(name, "")
+        for name in ("evaluator_answer", "evaluator_notes", "recommendation", "revision_deadline")
     }
-    version = int_or_none(request.POST.get("version")) or 0
-    deadline_raw = request.POST.get("revision_deadline", "")
     try:
-        if action == "revision":
-            services.assessment_request_revision(
-                assessment=assessment, by=request.user, version=version,
-                deadline=_parse_date(deadline_raw), **fields,
-            )  # fmt: skip
-            done = _("Permintaan perbaikan dikirim ke agen perubahan.")
-        elif action == "score":
-            services.assessment_score(
-                assessment=assessment, by=request.user, version=version, **fields
-            )
-            done = _("Nilai evaluator disimpan.")
-        else:
-            services.assessment_review_save(
-                assessment=assessment, by=request.user, version=version, **fields
-            )
-            done = _("Catatan penilaian disimpan.")
-    except (ValidationError, scoring.AnswerError) as error:
-        posted = {
-            "evaluator_answer": fields["answer"],
-            "evaluator_notes": fields["notes"],
-            "recommendation": fields["recommendation"],
-            "revision_deadline": deadline_raw,
-        }
-        return refused_detail(request, pk, error, panel="review", posted=posted)
-    messages.success(request, done)
+        services.assessment_review(
+            assessment=assessment,
+            by=request.user,
+            version=int_or_none(request.POST.get("version")) or 0,
+            action=action,
+            answer=posted["evaluator_answer"],
+            notes=posted["evaluator_notes"],
+            recommendation=posted["recommendation"],
+            deadline=_parse_date(posted["revision_deadline"]),
+        )
+    except (Refused, scoring.AnswerError) as refusal:
+        return refused_detail(request, pk, refusal, panel="review", posted=posted)
+    messages.success(request, REVIEW_DONE.get(action, REVIEW_DONE["save"]))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
 
@@ -116,9 +99,9 @@ def finalise(request, pk: int):
         services.assessment_finalise(
             assessment=assessment, by=request.user, version=version, answer=answer, reason=reason
         )
-    except (ValidationError, scoring.AnswerError) as error:
+    except (Refused, scoring.AnswerError) as refusal:
         posted = {"final_answer": answer, "final_reason": reason}
-        return refused_detail(request, pk, error, panel="final", posted=posted)
+        return refused_detail(request, pk, refusal, panel="final", posted=posted)
     messages.success(request, _("Nilai akhir ditetapkan."))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -135,8 +118,10 @@ def appeal(request, pk: int):
         services.assessment_appeal(
             assessment=assessment, by=request.user, version=version, reason=reason
         )
-    except ValidationError as error:
-        return refused_detail(request, pk, error, panel="appeal", posted={"appeal_reason": reason})
+    except Refused as refusal:
+        return refused_detail(
+            request, pk, refusal, panel="appeal", posted={"appeal_reason": reason}
+        )
     messages.success(request, _("Sanggahan diajukan; evaluator akan memutusnya."))
     return redirect("evaluations:lke_assessment", assessment.pk)
 
@@ -157,12 +142,16 @@ def appeal_decide(request, pk: int):
     version = int_or_none(request.POST.get("version")) or 0
     try:
         services.assessment_appeal_decide(
-            assessment=assessment, by=request.user, version=version, accept=accept,
-            answer=answer, reason=reason,
-        )  # fmt: skip
-    except (ValidationError, scoring.AnswerError) as error:
+            assessment=assessment,
+            by=request.user,
+            version=version,
+            accept=accept,
+            answer=answer,
+            reason=reason,
+        )
+    except (Refused, scoring.AnswerError) as refusal:
         posted = {"final_answer": answer, "reason": reason}
-        return refused_detail(request, pk, error, panel="decide", posted=posted)
+        return refused_detail(request, pk, refusal, panel="decide", posted=posted)
     if accept:
         messages.success(request, _("Sanggahan diterima; nilai akhir diubah."))
     else:

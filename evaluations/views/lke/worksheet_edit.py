@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.models import User
+from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
 from evaluations.lke import assignments, selectors, services
 from evaluations.lke import worksheet_edit as edit
@@ -31,7 +32,7 @@ from evaluations.lke.worksheet_excel import (
 )
 from evaluations.models import Component, Criterion, RoundAgency
 from evaluations.services import round_appeal_window_set
-from evaluations.views_lke.worksheet import _round_for_worksheet_admin, worksheet_context
+from evaluations.views.lke.common import int_or_none, round_for_worksheet_admin
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,15 +44,12 @@ def _worksheet_url(round, anchor: str = "") -> str:
 
 def _editable_worksheet(request, pk: int):
     """(round, worksheet) when the admin may edit it; otherwise (round, None) with a message."""
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
     if worksheet is None:
         raise Http404
-    if not services.worksheet_is_editable(worksheet):
-        messages.error(
-            request,
-            _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
-        )
+    if not selectors.worksheet_is_editable(worksheet):
+        messages.error(request, edit.FROZEN)
         return round, None
     return round, worksheet
 
@@ -69,7 +67,7 @@ def _form_errors_from(form, error: ValidationError) -> None:
 @login_required
 @require_POST
 def worksheet_empty_create(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     edit.worksheet_create_empty(round=round, by=request.user)
     messages.success(request, _("LKE kosong dibuat; tambahkan komponen dan kriteria."))
     return redirect("evaluations:lke_worksheet", round.pk)
@@ -143,31 +141,15 @@ def criterion_form(request, pk: int, criterion_pk: int | None = None):
             pk=criterion_pk,
             component__worksheet=worksheet,
         )
-        initial = {name: getattr(criterion, name) for name in edit.CRITERION_FIELDS}
-        initial["component"] = criterion.component
-    else:
-        component = worksheet.components.filter(pk=request.GET.get("komponen") or 0).first()
-        component = component or worksheet.components.order_by("order").first()
-        if component is None:
-            messages.error(request, _("Tambahkan komponen lebih dahulu."))
-            return redirect("evaluations:lke_worksheet", round.pk)
-        initial = {
-            "component": component,
-            "code": edit.criterion_code_suggest(component),
-            "evidence_required": True,
-            "answer_kind": "YA_TIDAK",
-        }
+    initial = edit.criterion_initial(worksheet, criterion, int_or_none(request.GET.get("komponen")))
+    if initial is None:
+        messages.error(request, _("Tambahkan komponen lebih dahulu."))
+        return redirect("evaluations:lke_worksheet", round.pk)
     form = CriterionForm(request.POST or None, initial=initial, worksheet=worksheet)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        component = data.pop("component")
         try:
-            if criterion is None:
-                criterion = edit.criterion_add(component=component, by=request.user, **data)
-            else:
-                edit.criterion_update(
-                    criterion=criterion, component=component, by=request.user, **data
-                )
+            criterion = edit.criterion_save(criterion=criterion, by=request.user, **data)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -205,7 +187,7 @@ def criterion_action(request, pk: int, criterion_pk: int):
 
 @login_required
 def worksheet_export(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
     response = HttpResponse(worksheet_export_bytes(worksheet), content_type=XLSX_TYPE)
     name = f"lke-{round.year}-{round.pk}.xlsx" if worksheet else "lke-templat.xlsx"
@@ -216,13 +198,10 @@ def worksheet_export(request, pk: int):
 @login_required
 @require_POST
 def worksheet_upload(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     worksheet = selectors.worksheet_of(round)
-    if worksheet is not None and not services.worksheet_is_editable(worksheet):
-        messages.error(
-            request,
-            _("LKE sudah dibekukan (masa unggah bukti sudah dimulai); tidak dapat diubah lagi."),
-        )
+    if worksheet is not None and not selectors.worksheet_is_editable(worksheet):
+        messages.error(request, edit.FROZEN)
         return redirect("evaluations:lke_worksheet", round.pk)
     form = WorksheetUploadForm(request.POST, request.FILES)
     problems = []
@@ -245,7 +224,7 @@ def worksheet_upload(request, pk: int):
                     _("Impor selesai: %(components)s komponen, %(criteria)s kriteria.") % counts,
                 )
                 return redirect("evaluations:lke_worksheet", round.pk)
-    context = worksheet_context(request.user, round)
+    context = selectors.worksheet_context(round)
     context.update({"upload_form": form, "import_problems": problems})
     return render(request, "evaluations/lke/worksheet.html", context, status=400)
 
@@ -263,7 +242,7 @@ def _date_or_none(value: str):
 @login_required
 @require_POST
 def appeal_window(request, pk: int):
-    round = _round_for_worksheet_admin(request.user, pk)
+    round = round_for_worksheet_admin(request.user, pk)
     opens = _date_or_none(request.POST.get("appeal_opens_on", ""))
     closes = _date_or_none(request.POST.get("appeal_closes_on", ""))
     if "invalid" in (opens, closes):
@@ -271,8 +250,8 @@ def appeal_window(request, pk: int):
         return redirect(_worksheet_url(round, "appeal-window"))
     try:
         round_appeal_window_set(round=round, opens=opens, closes=closes, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
+    except Refused as refusal:
+        for message in refusal.messages:
             messages.error(request, message)
     else:
         if opens:
@@ -287,7 +266,7 @@ def appeal_window(request, pk: int):
 
 def _round_agency_for_admin(request, pk: int) -> RoundAgency:
     round_agency = get_object_or_404(RoundAgency.objects.select_related("round", "agency"), pk=pk)
-    _round_for_worksheet_admin(request.user, round_agency.round_id)
+    round_for_worksheet_admin(request.user, round_agency.round_id)
     return round_agency
 
 

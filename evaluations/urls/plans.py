@@ -1,8 +1,8 @@
-"""URLs of the agenda perubahan, included by evaluations/urls.py (names join "evaluations:")."""
+"""URLs of the agenda perubahan, included by evaluations/urls/__init__.py (names join "evaluations:")."""
 
 from django.urls import path
 
-from evaluations.plans import views
+from evaluations.views import plans as views
 
 urlpatterns = [
     path("rencana-aksi/", views.plans_home, name="plans_home"),

@@ -1,0 +1,1 @@
+"""Views of the institutional assessment (LKE); URLs in evaluations/urls/lke.py."""

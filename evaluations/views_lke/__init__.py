@@ -1,1 +1,0 @@
-"""Views of the institutional assessment (LKE); URLs in evaluations/urls_lke.py."""
