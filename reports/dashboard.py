@@ -1,6 +1,6 @@
 """The leaders' dashboard: one scope (province or an agency subtree), its values, its units.
 
-Reads stored, already-suppressed figures only (reports.selectors, reports.selectors_pages); never
+Reads stored, already-suppressed figures only (reports.selectors.figures and .pages); never
 a response. Every read is bounded by what the page shows, not by the number of agencies: the
 headline of the focus, one page of the level below it, the trend of the focus
 (docs/ARCHITECTURE.md §8). The rendered fragments are cached per run (a run never changes once
@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from berakhlak.models import AgencyKind, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
-from reports import selectors, selectors_pages, stats
+from reports import selectors, stats
 from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, bar_chart_table, heatmap_cells
 from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
+from reports.selectors import pages as selectors_pages
 
 BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 UNIT_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")

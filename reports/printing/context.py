@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from evaluations import scoring
 from evaluations.models import Assessment, Criterion, Round, RoundAgency
-from reports import selectors, selectors_pages, suppression
+from reports import selectors, suppression
 from reports.dashboard import Page, attach_changes, level, summary_context, unit_rows
 from reports.models import VALUE_CODES, IndexRun, InstrumentQuality, Scope
+from reports.selectors import pages as selectors_pages
 
 PDF_ROWS = 15  # rows from the top and from the bottom of a capped table
 

@@ -14,7 +14,7 @@ from evaluations.models import RoundAgency, RoundStatus
 from reports.dashboard import Change, change_of, participation_note
 from reports.models import VALUE_CODES
 from reports.printing.services import report_bytes
-from reports.selectors_pages import Figure
+from reports.selectors.pages import Figure
 from tests.reports.factories import respond, survey_round
 from tests.reports.test_changes import computed
 from tests.reports.test_documents_checks import pdf_text, sheet_rows
@@ -124,7 +124,7 @@ def test_rank_bands_from_overlapping_intervals(province):
     from django.utils import timezone
 
     from reports.models import IndexFigure, IndexRun, RunStatus, Scope
-    from reports.selectors_pages import rank_bands
+    from reports.selectors.pages import rank_bands
 
     round = survey_round(province)
     run = IndexRun.objects.create(round=round, status=RunStatus.DONE, finished_at=timezone.now())

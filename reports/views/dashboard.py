@@ -13,10 +13,11 @@ from django.utils.safestring import mark_safe
 from berakhlak.models import AgencyKind, AsnType, Role
 from berakhlak.permissions import roles_of
 from evaluations.models import Round, RoundAgency, RoundStatus
-from reports import selectors, selectors_pages, suppression
+from reports import selectors, suppression
 from reports.dashboard import SEARCH_FROM, Page, agency_kinds, dashboard_scope, fragments, trend
 from reports.figures import individual_index, round_half_up
 from reports.models import METHOD_VERSION, VALUE_CODES
+from reports.selectors import pages as selectors_pages
 
 NATIONAL_2022 = dict(
     zip(VALUE_CODES, ("57.9", "74.1", "56.7", "63.8", "65.8", "38.9", "69.4"), strict=True)

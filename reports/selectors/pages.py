@@ -1,5 +1,5 @@
-"""Figure reads the pages need beyond reports.selectors: one level of the tree, paged, ranked and
-searchable, with its participation; the trend of one scope (docs/ARCHITECTURE.md §8).
+"""Figure reads the pages need beyond reports.selectors.figures: one level of the tree, paged,
+ranked and searchable, with its participation; the trend of one scope (docs/ARCHITECTURE.md §8).
 
 What it reads, all from stored IndexFigure rows of scope SUBTREE or PROVINCE (never a response,
 never the own-staff scope):
@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from evaluations.models import Round, RoundAgency, RoundStatus
 from reports.models import Dimension, IndexFigure, IndexRun, RunStatus, Scope
 from reports.notes import note_text
-from reports.selectors import FigureRow, TrendPoint
+from reports.selectors.figures import FigureRow, TrendPoint
 
 PARTICIPATION_CODES = ("RESPONSE_RATE", "MIN_RESPONDENTS")
 ORDERS = ("index", "rate", "name")
