@@ -39,9 +39,30 @@ from forums.models import (
 from forums.selectors import attendance_of_agency
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
-    "a", "h3", "h4", "h5", "hr", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 MENTION = re.compile(r"@(\d{18})\b")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from reports.selectors.figures import (
     FigureRow,
     dashboard_agencies_for_user,
+    dashboard_focus_for_user,
     dashboard_rounds_for_user,
     figure_rows,
     plan_figures,
@@ -21,6 +22,7 @@ from reports.selectors.figures import (
 __all__ = [
     "FigureRow",
     "dashboard_agencies_for_user",
+    "dashboard_focus_for_user",
     "dashboard_rounds_for_user",
     "figure_rows",
     "plan_figures",

@@ -51,8 +51,20 @@ class Figure:
         return note_text(self.reason)
 
 
-FIGURE_FIELDS = ("round_agency_id", "code", "value", "n", "denominator", "suppressed", "reason",
-                 "band", "dimension", "low", "high", "se")  # fmt: skip
+FIGURE_FIELDS = (
+    "round_agency_id",
+    "code",
+    "value",
+    "n",
+    "denominator",
+    "suppressed",
+    "reason",
+    "band",
+    "dimension",
+    "low",
+    "high",
+    "se",
+)
 
 
 @dataclass
@@ -85,13 +97,18 @@ class LevelPage:
         return max(0, self.offset - self.limit) if self.offset else None
 
 
-def _in_level(run: IndexRun, parent_id: int, dimension: str, key: str, codes, kind: str,
-              search: str):  # fmt: skip
+def _in_level(
+    run: IndexRun, parent_id: int, dimension: str, key: str, codes, kind: str, search: str
+):
     """The level's figure rows of `codes`: the children of `parent_id` in one breakdown."""
     figures = IndexFigure.objects.filter(
-        run=run, scope=Scope.SUBTREE, dimension=dimension, dimension_key=key, code__in=codes,
+        run=run,
+        scope=Scope.SUBTREE,
+        dimension=dimension,
+        dimension_key=key,
+        code__in=codes,
         round_agency__parent_id=parent_id,
-    )  # fmt: skip
+    )
     if kind:
         figures = figures.filter(round_agency__kind=kind)
     if search:
@@ -165,9 +182,12 @@ def level_page(
         page_ids = [row["round_agency_id"] for row in grouped]
         if ascending or with_ranked:
             ranked_total = (
-                level(rank_codes).filter(value__isnull=False).values("round_agency_id")
-                .distinct().count()
-            )  # fmt: skip
+                level(rank_codes)
+                .filter(value__isnull=False)
+                .values("round_agency_id")
+                .distinct()
+                .count()
+            )
     agencies = RoundAgency.objects.filter(pk__in=page_ids).select_related("agency").in_bulk()
     rows = {pk: LevelRow(position=0, row=FigureRow(agency=agencies[pk])) for pk in page_ids}
     if rows:

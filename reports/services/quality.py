@@ -89,8 +89,12 @@ def instrument_quality_compute(run: IndexRun) -> InstrumentQuality | None:
         for i in scale_items:
             r = stats.item_rest_correlation(cov, i, scale_items) if len(scale_items) > 1 else None
             rows.append(
-                {"code": codes[i], "r": _three(r), "flagged": r is not None and r < stats.ITEM_REST_LOW}
-            )  # fmt: skip
+                {
+                    "code": codes[i],
+                    "r": _three(r),
+                    "flagged": r is not None and r < stats.ITEM_REST_LOW,
+                }
+            )
         alpha = stats.cronbach_alpha(cov, scale_items)
         values.append({"code": code, "alpha": _three(alpha), "items": rows})
     alpha = stats.cronbach_alpha(cov, list(range(k)))
@@ -153,10 +157,14 @@ def _units(run, items, subtrees: dict[int, _Tally], minimum: int, root_id: int) 
     no unit hidden there is described here)."""
     published = set(
         IndexFigure.objects.filter(
-            run=run, scope=Scope.SUBTREE, dimension="", code="INDIVIDUAL",
-            suppressed=False, value__isnull=False,
+            run=run,
+            scope=Scope.SUBTREE,
+            dimension="",
+            code="INDIVIDUAL",
+            suppressed=False,
+            value__isnull=False,
         ).values_list("round_agency_id", flat=True)
-    )  # fmt: skip
+    )
     names = dict(RoundAgency.objects.filter(pk__in=published).values_list("pk", "code"))
     by_value: dict[str, list[int]] = {}
     for i, item in enumerate(items):
@@ -166,9 +174,15 @@ def _units(run, items, subtrees: dict[int, _Tally], minimum: int, root_id: int) 
         if pk == root_id or pk not in published or tally.m < minimum:
             continue
         cov = stats.covariances(tally.m, tally.sums, tally.products)
-        units.append({
-            "agency": pk, "code": names[pk], "m": tally.m,
-            "alpha": _three(stats.cronbach_alpha(cov, list(range(len(items))))),
-            "values": {code: _three(stats.cronbach_alpha(cov, idx)) for code, idx in by_value.items()},
-        })  # fmt: skip
+        units.append(
+            {
+                "agency": pk,
+                "code": names[pk],
+                "m": tally.m,
+                "alpha": _three(stats.cronbach_alpha(cov, list(range(len(items))))),
+                "values": {
+                    code: _three(stats.cronbach_alpha(cov, idx)) for code, idx in by_value.items()
+                },
+            }
+        )
     return sorted(units, key=lambda u: u["code"])

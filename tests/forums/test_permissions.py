@@ -14,19 +14,31 @@ pytestmark = pytest.mark.django_db
 
 def _people(province, f):
     return {
-        "member": province.agent_a, "moderator": f.moderator, "admin": province.admin,
-        "leader": province.leader_a, "asn": province.asn_a, "former": f.former,
+        "member": province.agent_a,
+        "moderator": f.moderator,
+        "admin": province.admin,
+        "leader": province.leader_a,
+        "asn": province.asn_a,
+        "former": f.former,
         "evaluator": province.evaluator,
-    }  # fmt: skip
+    }
 
 
 READ_PAGES = ("home", "members", "library", "events", "thread_new")
 
 
-@pytest.mark.parametrize("who, status", [
-    ("member", 200), ("moderator", 200), ("admin", 200),
-    ("leader", 404), ("asn", 404), ("former", 404), ("evaluator", 404),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("member", 200),
+        ("moderator", 200),
+        ("admin", 200),
+        ("leader", 404),
+        ("asn", 404),
+        ("former", 404),
+        ("evaluator", 404),
+    ],
+)
 def test_forum_pages_for_members_and_admins_only(client, province, f, event, who, status):
     thread = services.thread_create(
         category=f.consult, by=province.agent_b.user, title="T", body="B"
