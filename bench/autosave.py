@@ -179,11 +179,23 @@ def _gunicorn(port: int) -> subprocess.Popen:
     env.pop("REDIS_URL", None)  # no broker needed: autosave enqueues nothing
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "berakhlak.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(GUNICORN_WORKERS), "--worker-class", "gthread",
-         "--threads", str(GUNICORN_THREADS), "--log-level", "warning"],
-        env=env, cwd=Path(__file__).resolve().parent.parent,
-    )  # fmt: skip
+        [
+            str(gunicorn),
+            "berakhlak.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(GUNICORN_THREADS),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -199,15 +211,19 @@ def run(workdir: Path) -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        print("SKIPPED: the autosave load test needs PostgreSQL; run "
-              "DATABASE_URL=postgres://postgres@127.0.0.1:5432/berakhlak make bench")  # fmt: skip
+        print(
+            "SKIPPED: the autosave load test needs PostgreSQL; run "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/berakhlak make bench"
+        )
         return
     sessions = _seed()
     port = _free_port()
     server = _gunicorn(port)
     try:
-        print(f"gunicorn: {GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads; "
-              f"{len(sessions)} concurrent respondents; {MEASURE_SECONDS:.0f} s each")  # fmt: skip
+        print(
+            f"gunicorn: {GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads; "
+            f"{len(sessions)} concurrent respondents; {MEASURE_SECONDS:.0f} s each"
+        )
         # Saturation: every respondent fires its next request as soon as the last one returns.
         # The client processes share the machine with the server, so one window of each is noisy
         # (0.43-0.56 in consecutive runs of the same code): PAIRS interleaved pairs, the median
@@ -235,8 +251,10 @@ def run(workdir: Path) -> None:
         (f"autosave, {THINK_SECONDS:g} s think", paced),
     )
     for name, figures in rows:
-        print(f"{name:<30}{figures['requests']:>10}{figures['rps']:>10.0f}{figures['p50']:>10.1f}"
-              f"{figures['p95']:>10.1f}{figures['p99']:>10.1f}")  # fmt: skip
+        print(
+            f"{name:<30}{figures['requests']:>10}{figures['rps']:>10.0f}{figures['p50']:>10.1f}"
+            f"{figures['p95']:>10.1f}{figures['p99']:>10.1f}"
+        )
     print("saturated throughput ratios: " + ", ".join(f"{r:.2f}" for r in ratios))
     verdict_line(
         "autosave_p95_think",

@@ -39,11 +39,17 @@ def _round(admin, root=None):
 
     today = timezone.localdate()
     round = round_create(
-        root=root or _root(), by=admin, name="Bench", year=today.year,
-        survey_opens_on=today - dt.timedelta(days=1), survey_closes_on=today + dt.timedelta(days=9),
-        evidence_opens_on=today - dt.timedelta(days=1), evidence_closes_on=today + dt.timedelta(9),
-        review_opens_on=today, review_closes_on=today + dt.timedelta(days=20),
-    )  # fmt: skip
+        root=root or _root(),
+        by=admin,
+        name="Bench",
+        year=today.year,
+        survey_opens_on=today - dt.timedelta(days=1),
+        survey_closes_on=today + dt.timedelta(days=9),
+        evidence_opens_on=today - dt.timedelta(days=1),
+        evidence_closes_on=today + dt.timedelta(9),
+        review_opens_on=today,
+        review_closes_on=today + dt.timedelta(days=20),
+    )
     defaults = Instrument.objects.filter(
         kind__in=(InstrumentKind.BEHAVIOUR, InstrumentKind.VALUES_SELECTION)
     ).order_by("kind", "code", "-version")
@@ -115,8 +121,10 @@ def run(workdir: Path) -> None:
     with connection.cursor() as cursor:
         cursor.execute(SEED_SQL, {"round": round.pk, "agencies": agencies, "count": RESPONSES})
         cursor.execute("ANALYZE surveys_response")
-    print(f"seeded {RESPONSES:,} responses over {len(agencies)} units "
-          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    print(
+        f"seeded {RESPONSES:,} responses over {len(agencies)} units "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
     def baseline():
         with connection.cursor() as cursor:

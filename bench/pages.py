@@ -39,19 +39,40 @@ RENDERS = 15
 ONLY: tuple[str, ...] = ()  # names of the pages to measure (all when empty), for a quick look
 SEED = 20260611
 ASN_MIX = (("PNS", 72), ("PPPK", 90), ("CPNS", 97), ("PPPK_PARUH_WAKTU", 100))
-OPD_KINDS = (
-    ["SETDA", "SETWAN", "INSPEKTORAT"] + ["DINAS"] * 23 + ["BADAN"] * 10 + ["RSUD"] * 4
-)  # fmt: skip
+OPD_KINDS = ["SETDA", "SETWAN", "INSPEKTORAT"] + ["DINAS"] * 23 + ["BADAN"] * 10 + ["RSUD"] * 4
 OPD_NAMES = {
-    "SETDA": "Sekretariat Daerah", "SETWAN": "Sekretariat DPRD", "INSPEKTORAT": "Inspektorat",
-    "DINAS": "Dinas", "BADAN": "Badan", "RSUD": "Rumah Sakit Umum Daerah", "LAINNYA": "Satuan",
-}  # fmt: skip
+    "SETDA": "Sekretariat Daerah",
+    "SETWAN": "Sekretariat DPRD",
+    "INSPEKTORAT": "Inspektorat",
+    "DINAS": "Dinas",
+    "BADAN": "Badan",
+    "RSUD": "Rumah Sakit Umum Daerah",
+    "LAINNYA": "Satuan",
+}
 FIELDS = (
-    "Pendidikan", "Kesehatan", "Pekerjaan Umum", "Perhubungan", "Sosial", "Pertanian",
-    "Kehutanan", "Perikanan", "Pariwisata", "Perdagangan", "Perindustrian", "Lingkungan Hidup",
-    "Kependudukan", "Komunikasi dan Informatika", "Koperasi", "Ketahanan Pangan", "Keuangan",
-    "Pendapatan", "Perencanaan", "Kepegawaian", "Penanggulangan Bencana", "Perpustakaan",
-)  # fmt: skip
+    "Pendidikan",
+    "Kesehatan",
+    "Pekerjaan Umum",
+    "Perhubungan",
+    "Sosial",
+    "Pertanian",
+    "Kehutanan",
+    "Perikanan",
+    "Pariwisata",
+    "Perdagangan",
+    "Perindustrian",
+    "Lingkungan Hidup",
+    "Kependudukan",
+    "Komunikasi dan Informatika",
+    "Koperasi",
+    "Ketahanan Pangan",
+    "Keuangan",
+    "Pendapatan",
+    "Perencanaan",
+    "Kepegawaian",
+    "Penanggulangan Bencana",
+    "Perpustakaan",
+)
 
 
 @dataclass
@@ -170,11 +191,17 @@ def _round_open(root, admin, name: str):
 
     today = timezone.localdate()
     round = round_create(
-        root=root, by=admin, name=name, year=today.year,
-        survey_opens_on=today - dt.timedelta(days=1), survey_closes_on=today + dt.timedelta(days=9),
-        evidence_opens_on=today - dt.timedelta(days=1), evidence_closes_on=today + dt.timedelta(9),
-        review_opens_on=today, review_closes_on=today + dt.timedelta(days=20),
-    )  # fmt: skip
+        root=root,
+        by=admin,
+        name=name,
+        year=today.year,
+        survey_opens_on=today - dt.timedelta(days=1),
+        survey_closes_on=today + dt.timedelta(days=9),
+        evidence_opens_on=today - dt.timedelta(days=1),
+        evidence_closes_on=today + dt.timedelta(9),
+        review_opens_on=today,
+        review_closes_on=today + dt.timedelta(days=20),
+    )
     behaviour = (
         Instrument.objects.filter(kind=InstrumentKind.BEHAVIOUR)
         .order_by("code", "-version")
@@ -309,9 +336,13 @@ def roster_seed(tree: Tree, round, first_number: int) -> int:
         step(
             "participations",
             PARTICIPATIONS_SQL,
-            {"round": round.pk, "agencies": agencies, "online": [r[5] for r in tree.rows],
-             "started": [r[6] for r in tree.rows]},
-        )  # fmt: skip
+            {
+                "round": round.pk,
+                "agencies": agencies,
+                "online": [r[5] for r in tree.rows],
+                "started": [r[6] for r in tree.rows],
+            },
+        )
         step(
             "responses",
             RESPONSES_SQL,
@@ -319,8 +350,13 @@ def roster_seed(tree: Tree, round, first_number: int) -> int:
         )
         if skip_triggers:
             _replica(cursor, False)
-        for table in ("berakhlak_user", "berakhlak_employee", "surveys_participation",
-                      "surveys_response", "evaluations_roundagency"):  # fmt: skip
+        for table in (
+            "berakhlak_user",
+            "berakhlak_employee",
+            "surveys_participation",
+            "surveys_response",
+            "evaluations_roundagency",
+        ):
             step(f"analyze {table}", f"ANALYZE {table}", [])
     assert RoundAgency.objects.filter(round=round).count() == tree.agencies
     print("  seeding steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in steps))
@@ -432,8 +468,10 @@ def pages_measure(data: dict) -> None:
         trivial = [_timed(lambda: _request(client, "/bench/ping/")) for _ in range(RENDERS)]
         base = statistics.median(trivial)
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        print(f"trivial page (/bench/ping/, login, same middleware): {base * 1000:.1f} ms median "
-              f"(load average {load} on {os.cpu_count()} cores)")  # fmt: skip
+        print(
+            f"trivial page (/bench/ping/, login, same middleware): {base * 1000:.1f} ms median "
+            f"(load average {load} on {os.cpu_count()} cores)"
+        )
         pages = [
             ("dashboard_overview", f"/dasbor/{three.pk}/", ""),
             ("dashboard_drilldown", f"/dasbor/{three.pk}/?unit={wide_opd}", ""),
@@ -460,8 +498,12 @@ def pages_measure(data: dict) -> None:
             for cold in (False,) if board else (True, False):
                 m = measure(client, url, htmx_target=target, cold=cold, keep=board)
                 label = f"{name}{'_cold' if cold else ''}"
-                line(label, f"{m.median * 1000:.0f} ms median, {m.median / base:.1f}x trivial",
-                     f"<= {target_ms} ms", m.median <= target_ms / 1000)  # fmt: skip
+                line(
+                    label,
+                    f"{m.median * 1000:.0f} ms median, {m.median / base:.1f}x trivial",
+                    f"<= {target_ms} ms",
+                    m.median <= target_ms / 1000,
+                )
                 if cold or board:
                     limit = 250_000
                     line(f"{name}_bytes", f"{m.size:,} B", f"<= {limit:,} B", m.size <= limit)
@@ -472,9 +514,11 @@ def pages_measure(data: dict) -> None:
             from surveys.selectors.board import _snapshot_build
 
             rebuild = statistics.median(_timed(lambda: _snapshot_build(three)) for _ in range(3))
-            print(f"  (board snapshot rebuild, the participation and paper GROUP BYs: "
-                  f"{rebuild * 1000:.0f} ms, at most once per 10 s per open round, by one "
-                  f"request while the others show the previous counts)")  # fmt: skip
+            print(
+                f"  (board snapshot rebuild, the participation and paper GROUP BYs: "
+                f"{rebuild * 1000:.0f} ms, at most once per 10 s per open round, by one "
+                f"request while the others show the previous counts)"
+            )
 
 
 def _pk(round, code: str) -> int:
@@ -500,13 +544,25 @@ def document_measure(round, format: str) -> tuple[float, int, int]:
         f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
-    environment = {**os.environ, "DATABASE_URL": url,
-                   "DJANGO_SETTINGS_MODULE": "berakhlak.settings_test"}  # fmt: skip
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "berakhlak.settings_test",
+    }
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="berakhlak-bench-pdf-") as folder:
         output = Path(folder) / f"provinsi.{format}"
-        command = [sys.executable, str(root / "manage.py"), "build_report", "--round",
-                   str(round.pk), "--format", format, "--output", str(output)]  # fmt: skip
+        command = [
+            sys.executable,
+            str(root / "manage.py"),
+            "build_report",
+            "--round",
+            str(round.pk),
+            "--format",
+            format,
+            "--output",
+            str(output),
+        ]
         started = time.perf_counter()
         child = subprocess.Popen(command, env=environment, cwd=root, stdout=subprocess.DEVNULL)
         _pid, status, usage = os.wait4(child.pid, 0)
@@ -539,7 +595,15 @@ def run(workdir: Path) -> None:
         ("xlsx", "xlsx", 20, 500),
     ):
         seconds, peak, size = document_measure(data["flat"]["round"], format)
-        line(f"province_{label}_flat_seconds", f"{seconds:.1f} s ({size / 1024:.0f} KiB)",
-             f"<= {seconds_target} s", seconds <= seconds_target)  # fmt: skip
-        line(f"province_{label}_flat_peak_rss", f"{peak / 2**20:.0f} MiB",
-             f"<= {memory_target} MiB", peak <= memory_target * 2**20)  # fmt: skip
+        line(
+            f"province_{label}_flat_seconds",
+            f"{seconds:.1f} s ({size / 1024:.0f} KiB)",
+            f"<= {seconds_target} s",
+            seconds <= seconds_target,
+        )
+        line(
+            f"province_{label}_flat_peak_rss",
+            f"{peak / 2**20:.0f} MiB",
+            f"<= {memory_target} MiB",
+            peak <= memory_target * 2**20,
+        )

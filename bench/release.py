@@ -137,8 +137,10 @@ def run(workdir: Path) -> None:
     release = _timed(lambda: responses_release(round=round))
     extra_mib = (_rss_kib("VmHWM:") - before_kib) / 1024 if peak_known else float("nan")
     released = Response.objects.filter(round=round).count()
-    print(f"plain write of {SHEETS:,} responses: {baseline:.2f} s; release: {release:.2f} s "
-          f"({released:,} released)")  # fmt: skip
+    print(
+        f"plain write of {SHEETS:,} responses: {baseline:.2f} s; release: {release:.2f} s "
+        f"({released:,} released)"
+    )
     line("release_ratio", release / baseline, "x", 3, release / baseline <= 3)
     line("release_extra_memory", extra_mib, " MiB", 300, extra_mib <= 300)
     final = _timed(lambda: compute_inputs(round, provisional=False))

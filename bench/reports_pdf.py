@@ -37,8 +37,10 @@ def run(workdir: Path) -> None:
     for unit in units:
         shift = rng.gauss(0, 8)
         for _ in range(PER_UNIT):
-            scores = {f"score_{c}": max(0.0, min(100.0, rng.gauss(62 + shift, 12)))
-                      for c in ("bp", "ak", "ko", "ha", "lo", "ad", "kl")}  # fmt: skip
+            scores = {
+                f"score_{c}": max(0.0, min(100.0, rng.gauss(62 + shift, 12)))
+                for c in ("bp", "ak", "ko", "ha", "lo", "ad", "kl")
+            }
             rows.append(Response(round=round, round_agency=unit, asn_type="PNS", **scores))
     Response.objects.bulk_create(rows, batch_size=2000)
     round.status = RoundStatus.CLOSED

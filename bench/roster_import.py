@@ -39,10 +39,16 @@ def roster_workbook_write(path: Path, employees: int) -> None:
     people = book.create_sheet("Pegawai")
     people.append(EMPLOYEE_HEADER)
     for n in range(employees):
-        people.append([
-            _nip(n), f"Pegawai Bench {n}", "PNS", f"OPD-{n % OPDS:02d}", "Analis Kebijakan",
-            f"pegawai{n}@example.go.id",
-        ])  # fmt: skip
+        people.append(
+            [
+                _nip(n),
+                f"Pegawai Bench {n}",
+                "PNS",
+                f"OPD-{n % OPDS:02d}",
+                "Analis Kebijakan",
+                f"pegawai{n}@example.go.id",
+            ]
+        )
     book.save(path)
 
 

@@ -87,9 +87,15 @@ def _pg_connection_args(settings_dict: dict) -> list[str]:
 
 def dump_postgresql(settings_dict: dict, target: Path) -> None:
     command = [
-        _pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-        f"--file={target}", *_pg_connection_args(settings_dict), "--dbname", settings_dict["NAME"],
-    ]  # fmt: skip
+        _pg_tool("pg_dump"),
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        f"--file={target}",
+        *_pg_connection_args(settings_dict),
+        "--dbname",
+        settings_dict["NAME"],
+    ]
     result = _run(command, settings_dict)
     if result.returncode != 0:
         target.unlink(missing_ok=True)
@@ -116,9 +122,16 @@ def dump_sqlite(settings_dict: dict, target: Path, *, live=None) -> None:
 
 def _pg_database_exists(settings_dict: dict, name: str) -> bool:
     command = [
-        _pg_tool("psql"), *_pg_connection_args(settings_dict), "--dbname", "postgres",
-        "-At", "-v", "ON_ERROR_STOP=1", "-v", f"name={name}",
-    ]  # fmt: skip
+        _pg_tool("psql"),
+        *_pg_connection_args(settings_dict),
+        "--dbname",
+        "postgres",
+        "-At",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-v",
+        f"name={name}",
+    ]
     # psql's :'name' quotes the value as a literal: no SQL is built from the name.
     query = "SELECT count(*) FROM pg_database WHERE datname = :'name'"
     result = subprocess.run(  # noqa: S603 - fixed argument list
@@ -146,9 +159,15 @@ def restore_postgresql(settings_dict: dict, dump: Path) -> None:
             f"Basis data {name} sudah ada. Pemulihan hanya ke basis data baru: pilih nama lain."
         )
     command = [
-        _pg_tool("psql"), *_pg_connection_args(settings_dict), "--dbname", "postgres",
-        "-v", "ON_ERROR_STOP=1", "-v", f"name={name}",
-    ]  # fmt: skip
+        _pg_tool("psql"),
+        *_pg_connection_args(settings_dict),
+        "--dbname",
+        "postgres",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-v",
+        f"name={name}",
+    ]
     result = subprocess.run(  # noqa: S603 - fixed argument list
         command,
         input='CREATE DATABASE :"name"',  # :"name" quotes it as an identifier
@@ -160,9 +179,15 @@ def restore_postgresql(settings_dict: dict, dump: Path) -> None:
     if result.returncode != 0:
         raise BackupError(f"CREATE DATABASE gagal: {result.stderr.strip()}")
     command = [
-        _pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-        *_pg_connection_args(settings_dict), "--dbname", name, str(dump),
-    ]  # fmt: skip
+        _pg_tool("pg_restore"),
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        *_pg_connection_args(settings_dict),
+        "--dbname",
+        name,
+        str(dump),
+    ]
     result = _run(command, settings_dict)
     if result.returncode != 0:
         raise BackupError(f"pg_restore gagal ({result.returncode}): {result.stderr.strip()}")

@@ -211,9 +211,22 @@ POSITIONS = [
     "Pengelola Barang Milik Daerah",
 ]
 POSITIONS_BY_KIND = {
-    K.RSUD: ["Perawat", "Bidan", "Dokter", "Apoteker", "Perekam Medis", "Nutrisionis", "Radiografer"],
-    K.UNIT: ["Guru Mata Pelajaran", "Guru Bimbingan Konseling", "Pustakawan Sekolah", "Tenaga Administrasi Sekolah"],
-}  # fmt: skip
+    K.RSUD: [
+        "Perawat",
+        "Bidan",
+        "Dokter",
+        "Apoteker",
+        "Perekam Medis",
+        "Nutrisionis",
+        "Radiografer",
+    ],
+    K.UNIT: [
+        "Guru Mata Pelajaran",
+        "Guru Bimbingan Konseling",
+        "Pustakawan Sekolah",
+        "Tenaga Administrasi Sekolah",
+    ],
+}
 ASN_TYPES = (
     [AsnType.PNS] * 70 + [AsnType.PPPK] * 20 + [AsnType.CPNS] * 6 + [AsnType.PPPK_PARUH_WAKTU] * 4
 )
@@ -301,12 +314,19 @@ def seed_employees(*, employees: int = 2000, **_kwargs) -> list[str]:
     )
     Employee.objects.bulk_create(
         [
-            Employee(user=user, nip=nip, name=name, asn_type=asn_type, position=position, agency=agency,
-                     email=f"{nip}@pegawai.kalselprov.example")
+            Employee(
+                user=user,
+                nip=nip,
+                name=name,
+                asn_type=asn_type,
+                position=position,
+                agency=agency,
+                email=f"{nip}@pegawai.kalselprov.example",
+            )
             for user, (nip, name, asn_type, position, agency) in zip(users, planned, strict=True)
         ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     return [f"{len(planned)} pegawai dibuat (total {present + len(planned)})"]
 
 
@@ -323,10 +343,16 @@ def seed_demo_accounts(**_kwargs) -> list[str]:
         user.save()
         Employee.objects.update_or_create(
             nip=account.nip,
-            defaults={"user": user, "name": account.name, "position": account.position,
-                      "agency": agencies[account.agency], "asn_type": AsnType.PNS, "active": True,
-                      "email": f"{account.key}@demo.kalselprov.example"},
-        )  # fmt: skip
+            defaults={
+                "user": user,
+                "name": account.name,
+                "position": account.position,
+                "agency": agencies[account.agency],
+                "asn_type": AsnType.PNS,
+                "active": True,
+                "email": f"{account.key}@demo.kalselprov.example",
+            },
+        )
         if account.superuser:
             admin_user = user
         for role, code in account.grants:

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from berakhlak.models import Agency, AsnType, Employee
+from berakhlak.models import Agency, AsnType, Employee, Role, RoleGrant
 from berakhlak.nip import nip_normalise
 
 
@@ -50,3 +50,32 @@ class EmployeeFilter(django_filters.FilterSet):
         if digits.isdigit():
             return queryset.filter(nip__startswith=digits)
         return queryset.filter(Q(name__icontains=value) | Q(position__icontains=value))
+
+
+class AgencyFilter(django_filters.FilterSet):
+    """The agency list's search box (?q=): a name or a code, in part."""
+
+    q = django_filters.CharFilter(method="search")
+
+    class Meta:
+        model = Agency
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class RoleGrantFilter(django_filters.FilterSet):
+    """The role list's select (?peran=); a value that is not a role is ignored."""
+
+    peran = django_filters.ChoiceFilter(field_name="role", choices=Role.choices)
+
+    class Meta:
+        model = RoleGrant
+        fields = ["peran"]
+
+
+def chosen(filterset: django_filters.FilterSet, name: str, default=""):
+    """The valid value of one filter (``default`` when absent or not valid)."""
+    filterset.is_valid()
+    return filterset.form.cleaned_data.get(name) or default

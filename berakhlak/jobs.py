@@ -42,8 +42,12 @@ SEND_GRACE = dt.timedelta(seconds=10)
 # A job sent but not started this long ago is sent again (the message was lost with Redis).
 RESEND_AFTER = dt.timedelta(minutes=10)
 # Publishing a message: one quick retry, then give up and leave the row to the sweeper.
-PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                        "interval_max": 0.2}  # fmt: skip
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 BROKER_DOWN_MESSAGE = _(
     "Antrean tugas sedang tidak dapat dihubungi. Permintaan Anda sudah disimpan dan akan "
@@ -88,8 +92,13 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
     import kombu.exceptions
     import redis.exceptions
 
-    return (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError,
-            redis.exceptions.TimeoutError, ConnectionError, TimeoutError)  # fmt: skip
+    return (
+        kombu.exceptions.OperationalError,
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+        ConnectionError,
+        TimeoutError,
+    )
 
 
 def job_send(task, *args, model: type[models.Model] | None = None, pk: Any = None) -> bool:

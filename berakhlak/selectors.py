@@ -7,6 +7,7 @@ from django.http import Http404
 
 from berakhlak import permissions
 from berakhlak.models import Agency, CoreValue, Employee, Role, RoleGrant, RosterImport, User
+from berakhlak.roster.planner import FIELD_LABELS
 
 
 def _subtree_q(user: User, roles, field: str = "path") -> Q | None:
@@ -72,6 +73,25 @@ def get_roster_import_for_user(user: User, pk) -> RosterImport:
     if found is None:
         raise Http404
     return found
+
+
+def roster_import_summary(record: RosterImport) -> dict:
+    """The preview of an import as its page shows it: the counts, each new or changed row with
+    its fields' labels (before -> after), how many changes in all, the hidden rows and how many
+    people absent from the file are listed (docs/ARCHITECTURE.md §2.1)."""
+    summary = record.summary
+    counts = summary.get("counts", {})
+    changed = ("units_new", "units_changed", "employees_new", "employees_changed")
+    return {
+        "counts": counts,
+        "changes": [
+            {**row, "fields": [(FIELD_LABELS.get(f, f), old, new) for f, old, new in row["fields"]]}
+            for row in summary.get("changes", [])
+        ],
+        "changes_total": sum(counts.get(key, 0) for key in changed),
+        "hidden_rows": summary.get("hidden_rows", {}),
+        "missing_shown_negative": -len(summary.get("missing", [])),
+    }
 
 
 def core_values() -> QuerySet[CoreValue]:

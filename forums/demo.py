@@ -53,9 +53,11 @@ def seed_demo_forum(**_kwargs) -> list[str]:
     if root is None or Forum.objects.filter(slug=SLUG).exists():
         return ["forum FOSKO SI DARA sudah ada" if root else "belum ada provinsi demo"]
     forum = Forum.objects.create(
-        name="FOSKO SI DARA", slug=SLUG, root=root,
+        name="FOSKO SI DARA",
+        slug=SLUG,
+        root=root,
         description="Forum Koordinasi dan Konsultasi Budaya Kerja Pemerintah Provinsi Kalimantan Selatan.",
-    )  # fmt: skip
+    )
     consult = Category.objects.create(
         forum=forum, kind=CategoryKind.CONSULTATION, name="Konsultasi", order=1
     )
@@ -77,20 +79,34 @@ def seed_demo_forum(**_kwargs) -> list[str]:
         employee = getattr(grant.user, "employee", None)
         if employee is None or Membership.objects.filter(forum=forum, employee=employee).exists():
             continue
-        members.append(Membership.objects.create(
-            forum=forum, employee=employee, agency=grant.agency, sk_number="061/0421/ORG/2024",
-            sk_date=dt.date(2024, 9, 2), active_from=dt.date(2024, 9, 2),
-            role_model=employee.nip == agent_nip, moderator=employee.nip == agent_nip,
-        ))  # fmt: skip
+        members.append(
+            Membership.objects.create(
+                forum=forum,
+                employee=employee,
+                agency=grant.agency,
+                sk_number="061/0421/ORG/2024",
+                sk_date=dt.date(2024, 9, 2),
+                active_from=dt.date(2024, 9, 2),
+                role_model=employee.nip == agent_nip,
+                moderator=employee.nip == agent_nip,
+            )
+        )
     rng = random.Random(2024)
-    for day, title in ((dt.date(2024, 10, 10), "Pelatihan Agen Perubahan Angkatan I"),
-                       (dt.date(2024, 10, 22), "Pelatihan Agen Perubahan Angkatan II")):  # fmt: skip
+    for day, title in (
+        (dt.date(2024, 10, 10), "Pelatihan Agen Perubahan Angkatan I"),
+        (dt.date(2024, 10, 22), "Pelatihan Agen Perubahan Angkatan II"),
+    ):
         event = Event.objects.create(
-            forum=forum, kind=EventKind.TRAINING, title=title, place="Aula Gawi Sabarataan, Banjarbaru",
-            starts_at=_at(day, 8), ends_at=_at(day, 16), capacity=60,
+            forum=forum,
+            kind=EventKind.TRAINING,
+            title=title,
+            place="Aula Gawi Sabarataan, Banjarbaru",
+            starts_at=_at(day, 8),
+            ends_at=_at(day, 16),
+            capacity=60,
             description="Penguatan peran agen perubahan dalam internalisasi BerAKHLAK.",
             minutes="- Pemaparan kebijakan budaya kerja\n- Praktik menyusun rencana aksi\n- Tanya jawab",
-        )  # fmt: skip
+        )
         registered = rng.sample(members, min(len(members), 20))
         demo_agent = next((m for m in members if m.employee.nip == agent_nip), None)
         if demo_agent and demo_agent not in registered and title.endswith(" I"):
@@ -100,16 +116,21 @@ def seed_demo_forum(**_kwargs) -> list[str]:
                 Registration.objects.create(event=event, employee=membership.employee)
                 continue
             Registration.objects.create(
-                event=event, employee=membership.employee,
+                event=event,
+                employee=membership.employee,
                 attended_at=_at(day, 8) + dt.timedelta(minutes=rng.randint(0, 50)),
                 checkin_method=rng.choice([CheckinMethod.QR, CheckinMethod.QR, CheckinMethod.CODE]),
-            )  # fmt: skip
+            )
     soon = timezone.localdate() + dt.timedelta(days=14)
     Event.objects.create(
-        forum=forum, kind=EventKind.COORDINATION, title="Rapat Koordinasi Rencana Aksi Budaya Kerja",
-        place="Ruang Rapat Biro Organisasi", starts_at=_at(soon, 9), ends_at=_at(soon, 12),
+        forum=forum,
+        kind=EventKind.COORDINATION,
+        title="Rapat Koordinasi Rencana Aksi Budaya Kerja",
+        place="Ruang Rapat Biro Organisasi",
+        starts_at=_at(soon, 9),
+        ends_at=_at(soon, 12),
         description="Membahas hasil evaluasi dan rencana aksi tiap unit.",
-    )  # fmt: skip
+    )
     admin = User.objects.filter(username=ACCOUNTS.get("admin")).first()
     agent = User.objects.filter(username=agent_nip).first()
     others = [m.employee for m in members if m.employee.nip != agent_nip]
@@ -194,8 +215,14 @@ def seed_demo_forum(**_kwargs) -> list[str]:
     )  # fmt: skip
     for title, body, codes, agency_code in library:
         agency = Agency.objects.filter(code=agency_code).first() or root
-        item = Practice.objects.create(forum=forum, title=title, body=body, body_html=render_markdown(body),
-                                       agency=agency, created_by=admin or agent)  # fmt: skip
+        item = Practice.objects.create(
+            forum=forum,
+            title=title,
+            body=body,
+            body_html=render_markdown(body),
+            agency=agency,
+            created_by=admin or agent,
+        )
         item.values.set([values[c] for c in codes if c in values])
     return [
         f"forum FOSKO SI DARA: {len(members)} anggota, 3 kegiatan, {threads} utas, {len(library)} praktik baik"

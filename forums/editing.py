@@ -4,16 +4,16 @@ deleted post keeps its row (the thread's order and its replies stay) and shows "
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berakhlak.audit import records_actor
 from berakhlak.models import User
+from berakhlak.refusals import Refused, require
 from forums import inbox, permissions
 from forums.models import Post, PostRevision, Thread
-from forums.services import _require, mentioned_in, render_post
+from forums.services import mentioned_in, render_post
 
 
 def _locked(post: Post) -> Post:
@@ -29,8 +29,8 @@ def _keep(post: Post) -> None:
 @transaction.atomic
 def post_edit(*, post: Post, by: User, body: str) -> Post:
     post = _locked(post)
-    _require(permissions.can_change_post(by, post))
-    _require(bool((body or "").strip()), _("Isi tulisan wajib diisi."))
+    require(permissions.can_change_post(by, post))
+    require(bool((body or "").strip()), _("Isi tulisan wajib diisi."))
     if body == post.body:
         return post
     _keep(post)
@@ -45,13 +45,15 @@ def post_edit(*, post: Post, by: User, body: str) -> Post:
 @transaction.atomic
 def post_delete(*, post: Post, by: User) -> Post:
     post = _locked(post)
-    _require(permissions.can_change_post(by, post))
+    require(permissions.can_change_post(by, post))
     first = post.thread.posts.order_by("created_at", "pk").values_list("pk", flat=True).first()
     if first == post.pk:
-        raise ValidationError(
-            _("Tulisan pembuka utas tidak dapat dihapus; ubah isinya atau minta moderator "
-              "menyembunyikan utas.")
-        )  # fmt: skip
+        raise Refused(
+            _(
+                "Tulisan pembuka utas tidak dapat dihapus; ubah isinya atau minta moderator "
+                "menyembunyikan utas."
+            )
+        )
     _keep(post)
     post.body, post.body_html, post.deleted_at = "", "", timezone.now()
     post.save(update_fields=["body", "body_html", "deleted_at"])

@@ -40,10 +40,16 @@ def attendance_xlsx(event: Event, rows: QuerySet[Registration]) -> bytes:
     header = [_("No."), _("Nama"), _("NIP"), _("Unit kerja"), _("Hadir pada"), _("Cara hadir")]
     sheet = HeaderedSheet(workbook, _("Daftar Hadir"), header, [6, 36, 22, 40, 18, 16])
     for number, row in enumerate(rows, start=1):
-        sheet.add([
-            number, row.employee.name, str(row.employee.nip), row.employee.agency.name,
-            row.attended_at, row.get_checkin_method_display(),
-        ])  # fmt: skip
+        sheet.add(
+            [
+                number,
+                row.employee.name,
+                str(row.employee.nip),
+                row.employee.agency.name,
+                row.attended_at,
+                row.get_checkin_method_display(),
+            ]
+        )
     sheet.finish()
     buffer = io.BytesIO()
     workbook.save(buffer)

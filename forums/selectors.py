@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from berakhlak.models import Agency, User
+from berakhlak.models import Agency, CoreValue, User
+from evaluations.lke.selectors import evidence_targets, evidence_targets_none_reason
 from forums import permissions
 from forums.models import (
     Event,
@@ -211,3 +213,105 @@ def registration_counts(forum: Forum) -> QuerySet[Event]:
         registered=Count("registrations"),
         attended=Count("registrations", filter=Q(registrations__attended_at__isnull=False)),
     )
+
+
+def forum_threads(
+    user: User, forum: Forum, *, threads: QuerySet[Thread], query: str
+) -> tuple[list[Thread], list[Practice] | None]:
+    """The forum home's list: the words' matches (threads and practices) when searching, else the
+    latest 50 of ``threads`` (the user's threads, already filtered) and no practices."""
+    if query:
+        return search(user, forum, query)
+    return list(threads[:50]), None
+
+
+def thread_posts(user: User, thread: Thread) -> list[Post]:
+    """The posts of the thread page, each with ``changeable`` (the author's "Ubah"/"Hapus" while
+    the edit window lasts). Moderators see hidden posts and every post's earlier versions."""
+    posts = thread.posts.select_related("author__employee").prefetch_related("attachments")
+    if permissions.is_moderator(user, thread.forum):
+        posts = posts.prefetch_related("revisions")
+    else:
+        posts = posts.filter(hidden=False)
+    posts = list(posts)
+    now = timezone.now()
+    for post in posts:
+        post.changeable = bool(permissions.can_change_post(user, post, now=now))
+    return posts
+
+
+def get_membership_for_admin(user: User, forum: Forum, pk) -> Membership:
+    """A membership of the forum, for the forum's admins only (404 otherwise)."""
+    membership = (
+        Membership.objects.filter(forum=forum, pk=pk or 0).select_related("employee__user").first()
+    )
+    if membership is None or not permissions.is_admin(user, forum):
+        raise Http404
+    return membership
+
+
+def members_context(user: User, forum: Forum, *, memberships: QuerySet[Membership]) -> dict:
+    """What the members page shows besides its form: the (filtered) directory, the agencies of
+    the filter and, for admins, the agencies with no active change agent."""
+    admin = permissions.is_admin(user, forum)
+    return {
+        "forum": forum,
+        "memberships": memberships,
+        "agencies": member_agencies(forum),
+        "is_admin": admin,
+        "uncovered": agencies_without_agent(forum) if admin else [],
+    }
+
+
+def library_context(user: User, forum: Forum, *, practices: QuerySet[Practice], query: str) -> dict:
+    """What the library shows besides its form: the (filtered, searched) practices, the values and
+    agencies of the filters."""
+    if query:
+        _threads, practices = search(user, forum, query, practices=practices)
+    return {
+        "forum": forum,
+        "practices": practices,
+        "values": list(CoreValue.objects.all()),
+        "query": query,
+        "agencies": member_agencies(forum),
+        "is_admin": permissions.is_admin(user, forum),
+    }
+
+
+def event_context(user: User, event: Event) -> dict:
+    """The event page: registration, check-in window, the attendance the user may list and the
+    LKE criteria its agency's attendance may be attached to."""
+    forum = event.forum
+    admin = permissions.is_admin(user, forum)
+    membership = permissions.membership_of(user, forum)
+    registration = None
+    if membership:
+        registration = event.registrations.filter(employee=membership.employee).first()
+    targets = evidence_targets(user, membership.agency) if membership else []
+    attendance_rows, attendance_agency = attendance_for_user(user, event)
+    now = timezone.now()
+    opens, closes = event.checkin_window()
+    registered = event.registrations.count()
+    return {
+        "forum": forum,
+        "event": event,
+        "is_admin": admin,
+        "membership": membership,
+        "registration": registration,
+        "attendance": attendance_rows,
+        "attendance_agency": attendance_agency,
+        "attendance_total": attendance(event).count(),
+        "registrations": event.registrations.select_related("employee__agency") if admin else [],
+        "registered": registered,
+        "full": event.capacity is not None and registered >= event.capacity,
+        "ended": event.ends_at < now,
+        "checkin_open": opens <= now <= closes,
+        "checkin_opens": opens,
+        "evidence_targets": targets,
+        "evidence_none_reason": (
+            evidence_targets_none_reason(user, membership.agency)
+            if membership and not targets
+            else ""
+        ),
+        "agency_attended": attendance_of_agency(event, membership.agency).count() if targets else 0,
+    }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from berakhlak.audit import records_actor
 from berakhlak.jobs import job_enqueue
 from berakhlak.models import Agency, CoreValue, Employee, User
+from berakhlak.refusals import Refused, require
 from evaluations import uploads
 from forums import inbox, permissions
 from forums.models import (
@@ -38,9 +39,30 @@ from forums.models import (
 from forums.selectors import attendance_of_agency
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre",
-    "a", "h3", "h4", "h5", "hr", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 MENTION = re.compile(r"@(\d{18})\b")
 
 
@@ -55,12 +77,6 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-
-
-def _require(decision, message: str | None = None) -> None:
-    """Raise the decision's reason (or `message`) when it is a denial or false."""
-    if not decision:
-        raise ValidationError(message or getattr(decision, "reason", "") or _("Tidak diizinkan."))
 
 
 # --- members -------------------------------------------------------------------------------------
@@ -92,19 +108,19 @@ def membership_nominate(
 ) -> Membership:
     """Name an employee of the province as change agent of their agency (by decree); nominating
     them again updates the decree and the period."""
-    _require(permissions.can_manage(by, forum))
+    require(permissions.can_manage(by, forum))
     nip = "".join((nip or "").split())
     employee = (
         Employee.objects.filter(nip=nip, active=True, agency__path__startswith=forum.root.path)
         .select_related("agency", "user")
         .first()
     )
-    _require(employee is not None, _("Tidak ada pegawai aktif dengan NIP itu di provinsi ini."))
+    require(employee is not None, _("Tidak ada pegawai aktif dengan NIP itu di provinsi ini."))
     sk_number = (sk_number or "").strip()
-    _require(bool(sk_number), _("Nomor SK wajib diisi."))
-    _require(sk_date is not None, _("Tanggal SK wajib diisi."))
+    require(bool(sk_number), _("Nomor SK wajib diisi."))
+    require(sk_date is not None, _("Tanggal SK wajib diisi."))
     active_from = active_from or sk_date
-    _require(
+    require(
         active_to is None or active_to >= active_from,
         _("Tanggal akhir tidak boleh sebelum tanggal mulai aktif."),
     )
@@ -129,7 +145,7 @@ def membership_nominate(
 @transaction.atomic
 def membership_end(*, membership: Membership, by: User, on: dt.date | None = None) -> Membership:
     """End a membership (the decree was replaced): it stays in the history, inactive from `on`+1."""
-    _require(permissions.can_manage(by, membership.forum))
+    require(permissions.can_manage(by, membership.forum))
     on = on or timezone.localdate()
     membership.active_to = max(on, membership.active_from)
     membership.save(update_fields=["active_to"])
@@ -146,7 +162,7 @@ def file_store(upload, *, by: User, **owner) -> ForumFile:
     try:
         checked = uploads.evidence_file_check(upload, name=upload.name, size=upload.size)
     except uploads.UploadError as error:
-        raise ValidationError(f"{upload.name}: {error}") from None
+        raise Refused(f"{upload.name}: {error}") from None
     record = ForumFile(
         extension=checked.extension,
         content_type=checked.content_type,
@@ -171,11 +187,14 @@ def _files_store(files, *, by: User, **owner) -> None:
 
 @records_actor()
 @transaction.atomic
-def thread_create(*, category: Category, by: User, title: str, body: str, files=None) -> Thread:
-    _require(permissions.can_start_thread(by, category))
+def thread_create(
+    *, category: Category | None, by: User, title: str, body: str, files=None
+) -> Thread:
+    require(category is not None, _("Pilih kategori."))
+    require(permissions.can_start_thread(by, category))
     title = (title or "").strip()
-    _require(bool(title), _("Judul wajib diisi."))
-    _require(bool((body or "").strip()), _("Isi pertanyaan atau tulisan wajib diisi."))
+    require(bool(title), _("Judul wajib diisi."))
+    require(bool((body or "").strip()), _("Isi pertanyaan atau tulisan wajib diisi."))
     thread = Thread.objects.create(
         forum=category.forum, category=category, title=title[:200], author=by
     )
@@ -185,8 +204,8 @@ def thread_create(*, category: Category, by: User, title: str, body: str, files=
 
 @transaction.atomic
 def post_create(*, thread: Thread, by: User, body: str, files=None) -> Post:
-    _require(permissions.can_reply(by, thread))
-    _require(bool((body or "").strip()), _("Isi balasan wajib diisi."))
+    require(permissions.can_reply(by, thread))
+    require(bool((body or "").strip()), _("Isi balasan wajib diisi."))
     return _post_add(thread=thread, by=by, body=body, files=files)
 
 
@@ -214,7 +233,7 @@ def answer_accept(*, post: Post, by: User) -> Thread:
         .select_related("category", "forum")
         .get(pk=post.thread_id)
     )
-    _require(permissions.can_accept(by, thread, post))
+    require(permissions.can_accept(by, thread, post))
     changed = thread.accepted_post_id != post.pk
     thread.accepted_post = post
     thread.save(update_fields=["accepted_post"])
@@ -237,13 +256,13 @@ def thread_moderate(
     category: Category | None = None,
 ) -> None:
     """Lock or unlock, hide or show (a thread or one reply), move to another category."""
-    _require(permissions.can_moderate(by, thread.forum))
-    _require(action in MODERATION_ACTIONS, _("Tindakan tidak dikenal."))
+    require(permissions.can_moderate(by, thread.forum))
+    require(action in MODERATION_ACTIONS, _("Tindakan tidak dikenal."))
     if action in ("lock", "unlock"):
         thread.locked = action == "lock"
         thread.save(update_fields=["locked"])
     elif action in ("hide", "show") and post is not None:
-        _require(post.thread_id == thread.pk, _("Balasan tidak ditemukan."))
+        require(post.thread_id == thread.pk, _("Balasan tidak ditemukan."))
         post.hidden = action == "hide"
         post.save(update_fields=["hidden"])
         if post.hidden and thread.accepted_post_id == post.pk:
@@ -253,7 +272,7 @@ def thread_moderate(
         thread.hidden = action == "hide"
         thread.save(update_fields=["hidden"])
     else:
-        _require(
+        require(
             category is not None and category.forum_id == thread.forum_id,
             _("Kategori tidak ditemukan."),
         )
@@ -318,7 +337,7 @@ def event_create(
     online_url: str = "",
     capacity: int | None = None,
 ) -> Event:
-    _require(permissions.can_manage(by, forum))
+    require(permissions.can_manage(by, forum))
     problems = []
     if not (title or "").strip():
         problems.append(_("Judul wajib diisi."))
@@ -356,14 +375,14 @@ def event_register(*, event: Event, by: User) -> Registration:
     """Register for an event; the event row is locked so two last registrations cannot both take
     the last seat."""
     membership = permissions.membership_of(by, event.forum)
-    _require(membership is not None, _("Hanya anggota forum yang dapat mendaftar."))
+    require(membership is not None, _("Hanya anggota forum yang dapat mendaftar."))
     locked = Event.objects.select_for_update().get(pk=event.pk)
     existing = Registration.objects.filter(event=locked, employee=membership.employee).first()
     if existing:
         return existing
-    _require(timezone.now() < locked.ends_at, _("Kegiatan sudah selesai."))
+    require(timezone.now() < locked.ends_at, _("Kegiatan sudah selesai."))
     if locked.capacity is not None:
-        _require(locked.registrations.count() < locked.capacity, _("Kuota peserta sudah penuh."))
+        require(locked.registrations.count() < locked.capacity, _("Kuota peserta sudah penuh."))
     return Registration.objects.create(event=locked, employee=membership.employee)
 
 
@@ -382,14 +401,14 @@ def event_check_in(
     register arrives at a full event."""
     now = now or timezone.now()
     membership = permissions.membership_of(by, event.forum)
-    _require(membership is not None, _("Hanya anggota forum yang dapat mengisi daftar hadir."))
+    require(membership is not None, _("Hanya anggota forum yang dapat mengisi daftar hadir."))
     locked = Event.objects.select_for_update().get(pk=event.pk)
-    _require(
+    require(
         (code or "").strip().upper() == locked.checkin_code,
         _("Kode kehadiran salah atau sudah diganti. Periksa kode yang ditampilkan panitia."),
     )
     opens, closes = locked.checkin_window()
-    _require(
+    require(
         opens <= now <= closes,
         _("Kode kehadiran hanya berlaku %(start)s sampai %(end)s.")
         % {
@@ -403,7 +422,7 @@ def event_check_in(
         # while one is free, refused once the event is full. The event row is locked above, so
         # two walk-ins cannot both take the last seat (docs/ARCHITECTURE.md §9).
         if locked.capacity is not None:
-            _require(
+            require(
                 locked.registrations.count() < locked.capacity,
                 _(
                     "Kuota peserta sudah penuh dan Anda belum terdaftar. Hubungi panitia di meja registrasi."
@@ -423,11 +442,11 @@ def attendance_mark(
     *, event: Event, by: User, registration_id: int, present: bool = True
 ) -> Registration:
     """The committee records (or withdraws) the attendance of a registered member at the desk."""
-    _require(permissions.can_manage(by, event.forum))
+    require(permissions.can_manage(by, event.forum))
     registration = (
         Registration.objects.select_for_update().filter(pk=registration_id, event=event).first()
     )
-    _require(registration is not None, _("Pendaftaran tidak ditemukan."))
+    require(registration is not None, _("Pendaftaran tidak ditemukan."))
     if present and registration.attended_at is None:
         registration.attended_at = timezone.now()
         registration.checkin_method = CheckinMethod.COMMITTEE
@@ -440,7 +459,7 @@ def attendance_mark(
 @records_actor()
 def event_code_renew(*, event: Event, by: User) -> Event:
     """A new check-in code; the old one (and its QR code) stops working at once."""
-    _require(permissions.can_manage(by, event.forum))
+    require(permissions.can_manage(by, event.forum))
     event.checkin_code = checkin_code_new()
     event.save(update_fields=["checkin_code"])
     return event
@@ -449,7 +468,7 @@ def event_code_renew(*, event: Event, by: User) -> Event:
 @records_actor()
 @transaction.atomic
 def event_minutes_save(*, event: Event, by: User, minutes: str, files=None) -> Event:
-    _require(permissions.can_manage(by, event.forum))
+    require(permissions.can_manage(by, event.forum))
     event.minutes = minutes or ""
     event.save(update_fields=["minutes"])
     _files_store(files, by=by, event=event)
@@ -470,15 +489,15 @@ def attendance_to_evidence(*, event: Event, by: User, assessment_id: int, fmt: s
     from forums import exports
 
     membership = permissions.membership_of(by, event.forum)
-    _require(membership is not None, _("Hanya anggota forum."))
+    require(membership is not None, _("Hanya anggota forum."))
     agency = membership.agency
     _target, decision = evidence_target(by, agency, assessment_id)
-    _require(decision)
-    _require(
+    require(decision)
+    require(
         agency_attended(event, agency) > 0,
         _("Belum ada pegawai %(unit)s yang tercatat hadir.") % {"unit": agency.name},
     )
-    _require(fmt in ("pdf", "xlsx"), _("Format tidak dikenal."))
+    require(fmt in ("pdf", "xlsx"), _("Format tidak dikenal."))
     rows = attendance_of_agency(event, agency)  # never other agencies' names and NIPs
     data = (
         exports.attendance_pdf(event, rows, agency=agency)
@@ -516,7 +535,7 @@ def practice_create(
 ) -> Practice:
     """A good practice for the library, tagged with one or more values. Members share their own
     agency's practice; admins may file one for any agency of the forum."""
-    _require(permissions.can_share_practice(by, forum))
+    require(permissions.can_share_practice(by, forum))
     title = (title or "").strip()
     problems = []
     if not title:
@@ -530,7 +549,7 @@ def practice_create(
         raise ValidationError(problems)
     membership = permissions.membership_of(by, forum)
     if permissions.is_admin(by, forum) and agency is not None:
-        _require(agency.path.startswith(forum.root.path), _("Unit itu bukan bagian forum ini."))
+        require(agency.path.startswith(forum.root.path), _("Unit itu bukan bagian forum ini."))
     else:
         agency = membership.agency if membership else forum.root
     practice = Practice.objects.create(

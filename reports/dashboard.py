@@ -1,6 +1,6 @@
 """The leaders' dashboard: one scope (province or an agency subtree), its values, its units.
 
-Reads stored, already-suppressed figures only (reports.selectors, reports.selectors_pages); never
+Reads stored, already-suppressed figures only (reports.selectors.figures and .pages); never
 a response. Every read is bounded by what the page shows, not by the number of agencies: the
 headline of the focus, one page of the level below it, the trend of the focus
 (docs/ARCHITECTURE.md §8). The rendered fragments are cached per run (a run never changes once
@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from berakhlak.models import AgencyKind, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
-from reports import selectors, selectors_pages, stats
+from reports import selectors, stats
 from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, bar_chart_table, heatmap_cells
 from reports.figures import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
+from reports.selectors import pages as selectors_pages
 
 BAND_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 UNIT_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")
@@ -129,14 +130,21 @@ class Page:
             [
                 # A run's id and finish time: never the same for two runs, even after a
                 # database restore reuses ids while the cache survives.
-                CACHE_VERSION, template_version(), part, self.run.pk,
+                CACHE_VERSION,
+                template_version(),
+                part,
+                self.run.pk,
                 self.run.finished_at.isoformat(),
                 self.focus.pk if self.focus else "P",
-                self.asn_type, self.agency_kind, self.search, self.offset,
+                self.asn_type,
+                self.agency_kind,
+                self.search,
+                self.offset,
                 self.previous.pk if self.previous else None,
-                translation.get_language(), scope.key,
+                translation.get_language(),
+                scope.key,
             ]
-        )  # fmt: skip
+        )
         return f"dasbor:{self.run.pk}:{hashlib.sha256(basis.encode()).hexdigest()}"
 
 
@@ -281,8 +289,11 @@ def benchmarks(page: Page, headline: selectors.FigureRow) -> list[Benchmark]:
     if not page.asn_type:
         kind_label = _("Semua %(kind)s") % {"kind": AgencyKind(focus.kind).label}
         groups.append(
-            (kind_label, selectors.province_row(page.run, dimension=Dimension.AGENCY_KIND, key=focus.kind))
-        )  # fmt: skip
+            (
+                kind_label,
+                selectors.province_row(page.run, dimension=Dimension.AGENCY_KIND, key=focus.kind),
+            )
+        )
     found = []
     for label, row in groups:
         for code in ("COMPOSITE", "INDIVIDUAL"):
@@ -328,9 +339,12 @@ def previous_figures(page: Page, agency_codes: list[str | None]) -> dict:
     if page.previous is None or not agency_codes:
         return {}
     return selectors_pages.figures_by_agency_code(
-        page.previous, agency_codes=agency_codes, codes=UNIT_CODES,
-        dimension=page.dimension, key=page.asn_type,
-    )  # fmt: skip
+        page.previous,
+        agency_codes=agency_codes,
+        codes=UNIT_CODES,
+        dimension=page.dimension,
+        key=page.asn_type,
+    )
 
 
 def headline_row(page: Page) -> selectors.FigureRow:
@@ -343,9 +357,12 @@ def headline_row(page: Page) -> selectors.FigureRow:
     if focus is None:
         return selectors.province_row(run, dimension=page.dimension, key=page.asn_type)
     rows = selectors.figure_rows(
-        run, scope=Scope.SUBTREE, dimension=page.dimension, key=page.asn_type,
+        run,
+        scope=Scope.SUBTREE,
+        dimension=page.dimension,
+        key=page.asn_type,
         agency_ids=(focus.pk,),
-    )  # fmt: skip
+    )
     return rows[0] if rows else selectors.FigureRow(agency=focus)
 
 
@@ -363,11 +380,16 @@ def summary_context(page: Page) -> dict:
         code: change_of(headline.get(code), before.get(code), against) for code in UNIT_CODES
     }
     bars = [
-        Bar(label=label, value=f.value if _shown(f) else None, band=f.band if _shown(f) else "",
-            note=_figure_text(f), low=f.low if _shown(f) else None,
-            high=f.high if _shown(f) else None)
+        Bar(
+            label=label,
+            value=f.value if _shown(f) else None,
+            band=f.band if _shown(f) else "",
+            note=_figure_text(f),
+            low=f.low if _shown(f) else None,
+            high=f.high if _shown(f) else None,
+        )
         for _code, label, f in values
-    ]  # fmt: skip
+    ]
     separator = get_format("DECIMAL_SEPARATOR")
     intervals = {code: interval_text(headline.get(code), separator) for code in UNIT_CODES}
     participation = (
@@ -415,15 +437,29 @@ def unit_rows(level: selectors_pages.LevelPage, scope: DashboardScope | None) ->
     return [unit_row(item, scope) for item in level.rows]
 
 
-def level(page: Page, *, order: str = "index", ascending: bool = False,
-          offset: int | None = None, limit: int = LEVEL_PAGE,
-          with_ranked: bool = False) -> selectors_pages.LevelPage:  # fmt: skip
+def level(
+    page: Page,
+    *,
+    order: str = "index",
+    ascending: bool = False,
+    offset: int | None = None,
+    limit: int = LEVEL_PAGE,
+    with_ranked: bool = False,
+) -> selectors_pages.LevelPage:
     return selectors_pages.level_page(
-        page.run, parent_id=page.parent_id, dimension=page.dimension, key=page.asn_type,
-        codes=UNIT_CODES, kind=page.agency_kind, search=page.search, order=order,
-        ascending=ascending, offset=page.offset if offset is None else offset, limit=limit,
+        page.run,
+        parent_id=page.parent_id,
+        dimension=page.dimension,
+        key=page.asn_type,
+        codes=UNIT_CODES,
+        kind=page.agency_kind,
+        search=page.search,
+        order=order,
+        ascending=ascending,
+        offset=page.offset if offset is None else offset,
+        limit=limit,
         with_ranked=with_ranked,
-    )  # fmt: skip
+    )
 
 
 def _number(value, separator: str) -> str:
@@ -450,11 +486,18 @@ def attach_rank_bands(page: Page, units: list[UnitRow]) -> list[UnitRow]:
     """Each unit's band of places given the intervals (rank bands rather than false precision
     where intervals overlap): one query for the page's units."""
     bands = selectors_pages.rank_bands(
-        page.run, parent_id=page.parent_id, dimension=page.dimension, key=page.asn_type,
-        kind=page.agency_kind, search=page.search,
-        units=[(u.row.agency.pk, getattr(u.index, "low", None), getattr(u.index, "high", None))
-               for u in units if _shown(u.index)],
-    )  # fmt: skip
+        page.run,
+        parent_id=page.parent_id,
+        dimension=page.dimension,
+        key=page.asn_type,
+        kind=page.agency_kind,
+        search=page.search,
+        units=[
+            (u.row.agency.pk, getattr(u.index, "low", None), getattr(u.index, "high", None))
+            for u in units
+            if _shown(u.index)
+        ],
+    )
     for unit in units:
         unit.rank_band = bands.get(unit.row.agency.pk)
     return units
@@ -576,3 +619,42 @@ def agency_kinds(round: Round) -> list[tuple[str, str]]:
         )
         cache.set(key, present, CACHE_SECONDS)
     return [(value, label) for value, label in AgencyKind.choices if value in present]
+
+
+def page_for(round: Round, run: IndexRun, focus: RoundAgency | None, **filters) -> Page:
+    """The Page of one dashboard request; ``filters``: asn_type, agency_kind, search, offset."""
+    root = RoundAgency.objects.select_related("agency").get(round=round, depth=0)
+    round.root = root.agency  # the same agency: the heading and breadcrumb need no query more
+    return Page(
+        round=round,
+        run=run,
+        focus=focus,
+        parent_id=focus.pk if focus else root.pk,
+        previous=selectors_pages.previous_run(round),
+        **filters,
+    )
+
+
+def page_parts(page: Page, scope: DashboardScope, context: dict) -> dict:
+    """What the whole dashboard page adds to ``context``: the summary and the level (from the
+    cache), whether the search box and the level show, the kinds, the breadcrumb, the trend."""
+    parts = fragments(page, scope, context, ("summary", "units"))
+    return {
+        "summary_html": mark_safe(parts["summary"]["html"]),  # noqa: S308 - our own template
+        "units_html": mark_safe(parts["units"]["html"]),  # noqa: S308 - our own template
+        "searchable": parts["units"]["total"] > SEARCH_FROM or bool(page.search),
+        "show_units": parts["units"]["total"] > 0 or bool(page.search or page.agency_kind),
+        "agency_kinds": agency_kinds(page.round),
+        "trail": trail(page.round, page.focus, scope),
+        "trend": trend(page, scope),
+    }
+
+
+def trail(round: Round, focus: RoundAgency | None, scope: DashboardScope) -> list:
+    """The focus's ancestors the reader may open, for the breadcrumb: one query by path."""
+    if focus is None:
+        return []
+    parts = focus.path.strip("/").split("/")[:-1]
+    prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    ancestors = RoundAgency.objects.filter(round=round, path__in=prefixes, depth__gt=0)
+    return [a for a in ancestors.select_related("agency").order_by("depth") if scope.allows(a)]

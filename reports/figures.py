@@ -170,9 +170,22 @@ class Groups:
 
 # The columns of a figure row, in this order (IndexFigure's, without the run and the id).
 FIGURE_COLUMNS = (
-    "round_id", "scope", "round_agency_id", "dimension", "dimension_key",
-    "code", "value", "n", "denominator", "suppressed", "reason", "band", "low", "high", "se",
-)  # fmt: skip
+    "round_id",
+    "scope",
+    "round_agency_id",
+    "dimension",
+    "dimension_key",
+    "code",
+    "value",
+    "n",
+    "denominator",
+    "suppressed",
+    "reason",
+    "band",
+    "low",
+    "high",
+    "se",
+)
 NO_INTERVAL = (None, None, None)
 Row = tuple  # one figure: the values of FIGURE_COLUMNS
 
@@ -310,9 +323,18 @@ class FigureWriter:
                         variance = stats.sample_variance(count, sums.value_sum[i], sums.value_sq[i])
                         spread = stats.interval(value, variance, count, roster)
                     rows.append(
-                        (*where, code, rounded, count, None, False, "", band(rounded),
-                         *_bounds(spread, rounded))
-                    )  # fmt: skip
+                        (
+                            *where,
+                            code,
+                            rounded,
+                            count,
+                            None,
+                            False,
+                            "",
+                            band(rounded),
+                            *_bounds(spread, rounded),
+                        )
+                    )
             individual = _mean_exact(means.values())
             if individual is not None and known:
                 variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
@@ -323,9 +345,14 @@ class FigureWriter:
                     roster,
                 )
             self._add(
-                where, "INDIVIDUAL", individual, sums.n, "", "" if individual is not None else empty,
+                where,
+                "INDIVIDUAL",
+                individual,
+                sums.n,
+                "",
+                "" if individual is not None else empty,
                 spread=individual_spread,
-            )  # fmt: skip
+            )
         if not whole:
             return
         add = self._add
@@ -342,9 +369,14 @@ class FigureWriter:
         coverage = institutional or LkeCoverage()
         lke, lke_note = coverage.figure()
         add(
-            where, "INSTITUTIONAL", lke, coverage.assessed, "", lke_note,
+            where,
+            "INSTITUTIONAL",
+            lke,
+            coverage.assessed,
+            "",
+            lke_note,
             denominator=coverage.expected,
-        )  # fmt: skip
+        )
         composite = None if hidden else composite_index(self.round, individual, lke)
         composite_spread = None
         if composite is not None and individual_spread is not None:
@@ -354,17 +386,31 @@ class FigureWriter:
                 composite, variance / 49, sums.whole_n, roster, scale=self.round.weight_survey / 100
             )
         add(
-            where, "COMPOSITE", composite, sums.n, hidden, empty if individual is None else lke_note,
+            where,
+            "COMPOSITE",
+            composite,
+            sums.n,
+            hidden,
+            empty if individual is None else lke_note,
             spread=composite_spread,
-        )  # fmt: skip
+        )
         if self.pick_count:
             selection_hidden = self._hidden("selection_n", group)
             if selection_hidden:
                 for code in SELECTION_CODES:
                     rows.append(
-                        (*where, code, None, sums.selection_n, None, True, selection_hidden, "",
-                         *NO_INTERVAL)
-                    )  # fmt: skip
+                        (
+                            *where,
+                            code,
+                            None,
+                            sums.selection_n,
+                            None,
+                            True,
+                            selection_hidden,
+                            "",
+                            *NO_INTERVAL,
+                        )
+                    )
                 return
             for code, value in selection_figures(sums, self.pick_count).items():
                 add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
@@ -402,9 +448,13 @@ class FigureWriter:
                 return groups.subtree(pk, key)
 
             self.answers(
-                where, node.tree[""], group(""), whole=True, institutional=lke,
+                where,
+                node.tree[""],
+                group(""),
+                whole=True,
+                institutional=lke,
                 roster=node.tree_roster,
-            )  # fmt: skip
+            )
             self._breakdown(where, node.tree, group)
             self.participation(where, node.tree_completed, node.tree_roster)
             yield self.rows
@@ -413,9 +463,13 @@ class FigureWriter:
         province_lke = coverage.get(root.agency.pk)
         where = (round_id, str(Scope.PROVINCE), None, "", "")
         self.answers(
-            where, root.tree[""], groups.province(), whole=True, institutional=province_lke,
+            where,
+            root.tree[""],
+            groups.province(),
+            whole=True,
+            institutional=province_lke,
             roster=root.tree_roster,
-        )  # fmt: skip
+        )
         self._breakdown(where, root.tree, groups.province)
         nodes = self.tallies.nodes
         for kind, sums in sorted(self.tallies.by_kind.items()):

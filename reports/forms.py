@@ -20,14 +20,19 @@ class LetterheadForm(forms.Form):
         label=_("Jabatan penanda tangan"), max_length=120, required=False
     )
     signatory_name = forms.CharField(
-        label=_("Nama penanda tangan"), max_length=120, required=False,
+        label=_("Nama penanda tangan"),
+        max_length=120,
+        required=False,
         help_text=_("Nama lengkap dengan gelar, seperti tertulis di bawah tanda tangan."),
-    )  # fmt: skip
+    )
     signatory_nip = forms.CharField(label=_("NIP penanda tangan"), max_length=30, required=False)
     logo = forms.FileField(
-        label=_("Logo provinsi"), required=False,
-        help_text=_("PNG atau JPEG, paling besar 512 KB. Kosongkan untuk tetap memakai logo sekarang."),
-    )  # fmt: skip
+        label=_("Logo provinsi"),
+        required=False,
+        help_text=_(
+            "PNG atau JPEG, paling besar 512 KB. Kosongkan untuk tetap memakai logo sekarang."
+        ),
+    )
     remove_logo = forms.BooleanField(label=_("Hapus logo yang diunggah"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -17,11 +17,18 @@ from berakhlak.models import User
 from berakhlak.nip import nip_normalise
 from berakhlak.pdf import STATIC_DIR
 from berakhlak.permissions import is_province_admin
+from berakhlak.refusals import Refused, require
 from reports.models import ReportLetterhead
 
 FIELDS = (
-    "government", "unit", "address", "city", "signatory_title", "signatory_name", "signatory_nip",
-)  # fmt: skip
+    "government",
+    "unit",
+    "address",
+    "city",
+    "signatory_title",
+    "signatory_name",
+    "signatory_nip",
+)
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 2000  # pixels
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -87,8 +94,8 @@ def logo_checked(upload) -> tuple[bytes, str]:
     return content, LOGO_FORMATS[kind]
 
 
-class LetterheadRefused(Exception):
-    pass
+class LetterheadRefused(Refused):
+    """Only the province admin edits the letterhead."""
 
 
 @records_actor()
@@ -101,8 +108,11 @@ def letterhead_save(
     by: User,
 ) -> ReportLetterhead:
     """Store the letterhead (audited). `values`: the FIELDS, "" for the setting's default."""
-    if not is_province_admin(by):
-        raise LetterheadRefused(_("Hanya admin Biro Organisasi yang dapat mengubah kop laporan."))
+    require(
+        is_province_admin(by),
+        _("Hanya admin Biro Organisasi yang dapat mengubah kop laporan."),
+        refusal=LetterheadRefused,
+    )
     row = ReportLetterhead.objects.select_for_update().filter(pk=1).first() or ReportLetterhead(
         pk=1
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from berakhlak import permissions, second_factor, selectors, services
-from berakhlak.filters import EmployeeFilter
+from berakhlak.filters import AgencyFilter, EmployeeFilter, RoleGrantFilter, chosen
 from berakhlak.models import AsnType, Employee, Role
 from berakhlak.nip import nip_normalise
 
@@ -24,10 +24,9 @@ def agency_list(request):
     agencies = selectors.agencies_for_user(request.user)
     if not permissions.roles_of(request.user):
         raise Http404
-    query = request.GET.get("q", "").strip()
-    if query:
-        agencies = agencies.filter(Q(name__icontains=query) | Q(code__icontains=query))
-    agencies = agencies.annotate(
+    filtered = AgencyFilter(request.GET, queryset=agencies)
+    query = chosen(filtered, "q")
+    agencies = filtered.qs.annotate(
         employee_count=Count("employees", filter=Q(employees__active=True))
     ).order_by("path")
     rows = list(agencies)
@@ -206,10 +205,9 @@ def role_list(request):
         )
         return redirect("role_list")
     grants = selectors.role_grants_for_user(request.user).order_by("agency__path", "role")
-    role = request.GET.get("peran", "")
-    if role in Role.values:
-        grants = grants.filter(role=role)
-    page = Paginator(grants, 50).get_page(request.GET.get("page"))
+    filtered = RoleGrantFilter(request.GET, queryset=grants)
+    role = chosen(filtered, "peran")
+    page = Paginator(filtered.qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "org/role_list.html",

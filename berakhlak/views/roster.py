@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from berakhlak import permissions, selectors
 from berakhlak.models import ImportStatus
 from berakhlak.roster.export import roster_export_bytes
-from berakhlak.roster.planner import FIELD_LABELS
 from berakhlak.roster.services import roster_import_confirm, roster_import_create
 from berakhlak.roster.template import roster_template_bytes
 from berakhlak.roster.xlsx import WorkbookError, workbook_open
@@ -46,15 +47,22 @@ class RosterConfirmForm(forms.Form):
     deactivate_missing = forms.BooleanField(required=False)
 
 
-def _require_importer(user) -> None:
-    if not permissions.can_import_roster(user):
-        raise Http404
+def importers_only(view):
+    """404 unless permissions.can_import_roster allows the user (outsiders get 404, not 403)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not permissions.can_import_roster(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@importers_only
 def roster_import_start(request):
-    _require_importer(request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         record = roster_import_create(uploaded_by=request.user, upload=form.cleaned_data["file"])
@@ -64,17 +72,17 @@ def roster_import_start(request):
 
 
 @login_required
+@importers_only
 def roster_template(request):
-    _require_importer(request.user)
     response = HttpResponse(roster_template_bytes(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="templat-data-pegawai.xlsx"'
     return response
 
 
 @login_required
+@importers_only
 def roster_export(request):
     """The roster as it stands, in the template's columns (export -> edit -> import)."""
-    _require_importer(request.user)
     response = HttpResponse(roster_export_bytes(), content_type=XLSX_TYPE)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="data-pegawai-{stamp}.xlsx"'
@@ -83,8 +91,8 @@ def roster_export(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@importers_only
 def roster_import_detail(request, pk):
-    _require_importer(request.user)
     record = selectors.get_roster_import_for_user(request.user, pk)
     if request.method == "POST":
         form = RosterConfirmForm(request.POST)
@@ -96,29 +104,6 @@ def roster_import_detail(request, pk):
         else:
             messages.warning(request, _("Impor ini tidak lagi menunggu konfirmasi."))
         return redirect("roster_import_detail", pk=record.pk)
-    template = "roster/import_detail.html"
-    if request.htmx:
-        template += "#status"
-    changes = [
-        {
-            **row,
-            "fields": [
-                (FIELD_LABELS.get(f, f), before, after) for f, before, after in row["fields"]
-            ],
-        }
-        for row in record.summary.get("changes", [])
-    ]
-    counts = record.summary.get("counts", {})
-    context = {
-        "record": record,
-        "counts": counts,
-        "changes": changes,
-        "changes_total": sum(
-            counts.get(key, 0)
-            for key in ("units_new", "units_changed", "employees_new", "employees_changed")
-        ),
-        "hidden_rows": record.summary.get("hidden_rows", {}),
-        "missing_shown_negative": -len(record.summary.get("missing", [])),
-        "Status": ImportStatus,
-    }
+    template = "roster/import_detail.html#status" if request.htmx else "roster/import_detail.html"
+    context = {"record": record, "Status": ImportStatus, **selectors.roster_import_summary(record)}
     return render(request, template, context)

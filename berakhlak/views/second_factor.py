@@ -99,38 +99,48 @@ def mfa_verify(request):
             user=user, token=form.cleaned_data["code"]
         )
         if outcome is second_factor.Check.OK:
-            AxesProxyHandler.reset_attempts(
-                ip_address=request.axes_ip_address, username=credentials["username"]
-            )
-            request.session.cycle_key()
-            otp_login(request, device)
-            if isinstance(device, StaticDevice):
-                left = second_factor.recovery_codes_left(user)
-                warning = _(
-                    "Anda masuk dengan kode pemulihan; sisa %(n)d kode. Buat kode baru di halaman Keamanan akun."
-                )
-                messages.warning(request, warning % {"n": left})
+            _verified(request, device, credentials)
             return redirect(_next(request))
+        _code_refused(request, form, outcome, credentials)
         status = 400
-        # A code sent while the device still waits counts as a failure too: it was not accepted.
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        if getattr(request, "axes_locked_out", False):
-            logout(request)  # AxesMiddleware answers with the lockout page
-        if outcome is second_factor.Check.WAIT:
-            form.add_error(
-                "code",
-                _("Terlalu cepat setelah kode yang salah. Tunggu beberapa detik, lalu coba lagi."),
-            )
-        else:
-            form.add_error(
-                "code", _("Kode salah. Periksa aplikasi autentikator atau pakai kode pemulihan.")
-            )
     return render(
         request,
         "registration/mfa_verify.html",
         {"form": form, "next": _next(request)},
         status=status,
     )
+
+
+def _verified(request, device, credentials: dict) -> None:
+    """The code was right: the step's failures are forgotten and the session is verified."""
+    AxesProxyHandler.reset_attempts(
+        ip_address=request.axes_ip_address, username=credentials["username"]
+    )
+    request.session.cycle_key()
+    otp_login(request, device)
+    if isinstance(device, StaticDevice):
+        left = second_factor.recovery_codes_left(request.user)
+        warning = _(
+            "Anda masuk dengan kode pemulihan; sisa %(n)d kode. Buat kode baru di halaman Keamanan akun."
+        )
+        messages.warning(request, warning % {"n": left})
+
+
+def _code_refused(request, form, outcome, credentials: dict) -> None:
+    """A failure counted by django-axes (the lockout may log the user out) and its reason."""
+    # A code sent while the device still waits counts as a failure too: it was not accepted.
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    if getattr(request, "axes_locked_out", False):
+        logout(request)  # AxesMiddleware answers with the lockout page
+    if outcome is second_factor.Check.WAIT:
+        form.add_error(
+            "code",
+            _("Terlalu cepat setelah kode yang salah. Tunggu beberapa detik, lalu coba lagi."),
+        )
+    else:
+        form.add_error(
+            "code", _("Kode salah. Periksa aplikasi autentikator atau pakai kode pemulihan.")
+        )
 
 
 @login_required

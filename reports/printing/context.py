@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from evaluations import scoring
 from evaluations.models import Assessment, Criterion, Round, RoundAgency
-from reports import selectors, selectors_pages, suppression
+from reports import selectors, suppression
 from reports.dashboard import Page, attach_changes, level, summary_context, unit_rows
 from reports.models import VALUE_CODES, IndexRun, InstrumentQuality, RunStatus, Scope
+from reports.selectors import pages as selectors_pages
 
 PDF_ROWS = 15  # rows from the top and from the bottom of a capped table
 
@@ -91,8 +92,14 @@ def _lke_components(round: Round, agency: RoundAgency | None) -> list[LkeCompone
         rows = rows.filter(round_agency__path__startswith=agency.path)
     # One agency's assessments at a time (ordered, streamed): a province of 2,000 OPDs with 40
     # criteria each never holds 80,000 rows in memory.
-    rows = rows.only("round_agency_id", "criterion_id", "status", "self_answer",
-                     "evaluator_answer", "final_answer").order_by("round_agency_id")  # fmt: skip
+    rows = rows.only(
+        "round_agency_id",
+        "criterion_id",
+        "status",
+        "self_answer",
+        "evaluator_answer",
+        "final_answer",
+    ).order_by("round_agency_id")
     orders = {c.component_id: c.component.order for c in criteria}
     totals: dict[int, list[Decimal]] = {}
     names: dict[int, tuple[str, Decimal, int]] = {}
@@ -144,9 +151,11 @@ def _capped(page: Page, order: str, wrap) -> Capped:
 
 def _own_participation(run: IndexRun, agency: RoundAgency) -> selectors_pages.LevelRow:
     rows = selectors.figure_rows(
-        run, scope=Scope.SUBTREE, codes=selectors_pages.PARTICIPATION_CODES,
+        run,
+        scope=Scope.SUBTREE,
+        codes=selectors_pages.PARTICIPATION_CODES,
         agency_ids=(agency.pk,),
-    )  # fmt: skip
+    )
     row = rows[0] if rows else selectors.FigureRow(agency=agency)
     return selectors_pages.LevelRow(
         position=0, row=row, rate=row.get("RESPONSE_RATE"), minimum=row.get("MIN_RESPONDENTS")
@@ -156,9 +165,12 @@ def _own_participation(run: IndexRun, agency: RoundAgency) -> selectors_pages.Le
 def report_page(data: ReportData) -> Page:
     """The dashboard page a report prints: the scope, all ASN types, every kind."""
     return Page(
-        round=data.round, run=data.run, focus=data.agency,
-        parent_id=data.agency.pk if data.agency else data.root_id, previous=data.previous,
-    )  # fmt: skip
+        round=data.round,
+        run=data.run,
+        focus=data.agency,
+        parent_id=data.agency.pk if data.agency else data.root_id,
+        previous=data.previous,
+    )
 
 
 def report_data(*, round: Round, agency: RoundAgency | None, published_only: bool) -> ReportData:

@@ -181,9 +181,12 @@ def _level_all(data: ReportData, order: str):
 def _per_agency(workbook: Workbook, data: ReportData) -> None:
     against = _previous_name(data)
     columns = [
-        ("peringkat", _("Peringkat"), 10), *UNIT_COLUMNS, ("n", _("Responden"), 11),
+        ("peringkat", _("Peringkat"), 10),
+        *UNIT_COLUMNS,
+        ("n", _("Responden"), 11),
         ("indeks", _("Indeks (gabungan, atau individu bila gabungan belum ada)"), 16),
-        ("kategori", _("Kategori"), 10), ("indeks_individu", _("Indeks individu"), 15),
+        ("kategori", _("Kategori"), 10),
+        ("indeks_individu", _("Indeks individu"), 15),
         ("indeks_instansi", _("Indeks instansi (LKE)"), 15),
         ("indeks_gabungan", _("Indeks gabungan"), 15),
         ("perubahan_indeks", _("Perubahan indeks dari %(r)s") % {"r": against}, 16),
@@ -193,7 +196,7 @@ def _per_agency(workbook: Workbook, data: ReportData) -> None:
         *_bound_columns("indeks_individu", _("Indeks individu")),
         *_bound_columns("indeks_gabungan", _("Indeks gabungan")),
         ("peringkat_rentang", _("Peringkat yang mungkin (rentang 95%)"), 14),
-    ]  # fmt: skip
+    ]
     sheet = ExportSheet(workbook, "Per OPD", columns)
     if data.run is not None:
         page = report_page(data)
@@ -202,30 +205,46 @@ def _per_agency(workbook: Workbook, data: ReportData) -> None:
             units = attach_changes(page, [unit_row(item, None) for item in chunk])
             for unit in attach_rank_bands(page, units):
                 row = unit.row
-                sheet.add([
-                    unit.position, row.code, row.agency.name, row.n, _figure(unit.index),
-                    getattr(unit.index, "band", "") or "", _figure(row.get("INDIVIDUAL")),
-                    _figure(row.get("INSTITUTIONAL")), _figure(row.get("COMPOSITE")),
-                    _change(unit.index_change), *(_change(c) for c in unit.changes),
-                    *_bounds(unit.index), _significant(unit.index_change),
-                    *_bounds(row.get("INDIVIDUAL")), *_bounds(row.get("COMPOSITE")),
-                    unit.rank_text or (str(unit.position) if unit.rank_band else ""),
-                ])  # fmt: skip
+                sheet.add(
+                    [
+                        unit.position,
+                        row.code,
+                        row.agency.name,
+                        row.n,
+                        _figure(unit.index),
+                        getattr(unit.index, "band", "") or "",
+                        _figure(row.get("INDIVIDUAL")),
+                        _figure(row.get("INSTITUTIONAL")),
+                        _figure(row.get("COMPOSITE")),
+                        _change(unit.index_change),
+                        *(_change(c) for c in unit.changes),
+                        *_bounds(unit.index),
+                        _significant(unit.index_change),
+                        *_bounds(row.get("INDIVIDUAL")),
+                        *_bounds(row.get("COMPOSITE")),
+                        unit.rank_text or (str(unit.position) if unit.rank_band else ""),
+                    ]
+                )
     sheet.finish()
 
 
 def _lke(workbook: Workbook, data: ReportData) -> None:
     columns = [
-        ("komponen", _("Komponen"), 52), ("bobot", _("Bobot"), 10),
-        ("nilai_akhir", _("Nilai akhir"), 14), ("unit_dinilai", _("Unit dinilai"), 14),
-    ]  # fmt: skip
+        ("komponen", _("Komponen"), 52),
+        ("bobot", _("Bobot"), 10),
+        ("nilai_akhir", _("Nilai akhir"), 14),
+        ("unit_dinilai", _("Unit dinilai"), 14),
+    ]
     sheet = ExportSheet(workbook, "LKE", columns)
     for component in data.lke:
-        sheet.add([
-            component.name, float(component.weight),
-            float(round(component.final, 1)) if component.final is not None else None,
-            component.agencies,
-        ])  # fmt: skip
+        sheet.add(
+            [
+                component.name,
+                float(component.weight),
+                float(round(component.final, 1)) if component.final is not None else None,
+                component.agencies,
+            ]
+        )
     sheet.finish()
 
 
@@ -241,20 +260,29 @@ def _participation_rows(data: ReportData):
 
 def _response(workbook: Workbook, data: ReportData) -> None:
     columns = [
-        *UNIT_COLUMNS, ("jawaban", _("Jawaban masuk"), 14), ("pegawai", _("Jumlah pegawai"), 14),
+        *UNIT_COLUMNS,
+        ("jawaban", _("Jawaban masuk"), 14),
+        ("pegawai", _("Jumlah pegawai"), 14),
         ("partisipasi_persen", _("Partisipasi (%)"), 16),
         ("responden_minimum", _("Responden minimum"), 18),
         ("minimum_terpenuhi", _("Minimum terpenuhi"), 18),
-    ]  # fmt: skip
+    ]
     sheet = ExportSheet(workbook, "Tingkat Respons", columns)
     for row in _participation_rows(data) if data.run is not None else []:
         rate, minimum = row.get("RESPONSE_RATE"), row.get("MIN_RESPONDENTS")
-        sheet.add([
-            row.code, row.agency.name, rate.n if rate else None,
-            rate.denominator if rate else None, _figure(rate),
-            minimum.denominator if minimum else None,
-            (_("ya") if minimum.n >= (minimum.denominator or 0) else _("tidak")) if minimum else "",
-        ])  # fmt: skip
+        sheet.add(
+            [
+                row.code,
+                row.agency.name,
+                rate.n if rate else None,
+                rate.denominator if rate else None,
+                _figure(rate),
+                minimum.denominator if minimum else None,
+                (_("ya") if minimum.n >= (minimum.denominator or 0) else _("tidak"))
+                if minimum
+                else "",
+            ]
+        )
     sheet.finish()
 
 

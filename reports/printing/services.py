@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from berakhlak.jobs import JobKind, heartbeat
 from berakhlak.models import User
+from berakhlak.refusals import Refused, require
 from evaluations.models import Round, RoundAgency
 from reports import selectors
 from reports.letterhead import letterhead
@@ -21,7 +22,7 @@ from reports.models import ACTIVE_STATUSES, ReportFile, ReportFormat, RunStatus
 from reports.printing.context import report_data
 
 
-class ReportRefused(Exception):
+class ReportRefused(Refused):
     """The user may not have this report; the views answer 404."""
 
 
@@ -47,8 +48,10 @@ def report_request(
 ) -> ReportFile:
     """A report of the scope for ``user``; a request for a document of theirs still queued or
     being built (same round, scope, format and language) joins it instead of building it twice."""
-    if format not in ReportFormat.values or not can_read_scope(user, round, agency):
-        raise ReportRefused
+    require(
+        format in ReportFormat.values and can_read_scope(user, round, agency),
+        refusal=ReportRefused,
+    )
     language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         # One request of this person at a time: a double click, or two tabs, cannot both miss
@@ -80,8 +83,9 @@ def report_request(
     return report
 
 
-def report_bytes(*, round: Round, agency: RoundAgency | None, format: str,
-                 published_only: bool = True) -> bytes:  # fmt: skip
+def report_bytes(
+    *, round: Round, agency: RoundAgency | None, format: str, published_only: bool = True
+) -> bytes:
     """The document itself (also for `manage.py build_report`)."""
     from reports.printing.excel import report_xlsx_bytes
     from reports.printing.pdf import report_pdf_bytes
@@ -108,9 +112,11 @@ def report_file_build(report_id) -> ReportFile | None:
             with translation.override(report.language):
                 _progress(report_id, progress=30)
                 content = report_bytes(
-                    round=report.round, agency=report.round_agency, format=report.format,
+                    round=report.round,
+                    agency=report.round_agency,
+                    format=report.format,
                     published_only=_published_only(report.owner, report.round),
-                )  # fmt: skip
+                )
             _progress(report_id, progress=90)
             # A worker killed after writing the file: this build replaces it (one file per row).
             name = report.file.field.generate_filename(report, report.filename)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from berakhlak.jobs import STALE_AFTER, JobKind, heartbeat
 from berakhlak.models import User
+from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
 from reports.aggregation import tally_round
@@ -64,10 +65,8 @@ BULK_BATCH = 2000
 InstitutionalProvider = Callable[[Round], Mapping[int, Decimal]]
 
 
-class ComputeRefused(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+class ComputeRefused(Refused):
+    """The round cannot be computed now (draft, published): the reason says why."""
 
 
 def no_institutional_indices(round: Round) -> dict[int, Decimal]:

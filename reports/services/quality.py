@@ -81,8 +81,12 @@ def _measure(run: IndexRun) -> dict | None:
         for i in scale_items:
             r = stats.item_rest_correlation(cov, i, scale_items) if len(scale_items) > 1 else None
             rows.append(
-                {"code": codes[i], "r": _three(r), "flagged": r is not None and r < stats.ITEM_REST_LOW}
-            )  # fmt: skip
+                {
+                    "code": codes[i],
+                    "r": _three(r),
+                    "flagged": r is not None and r < stats.ITEM_REST_LOW,
+                }
+            )
         alpha = stats.cronbach_alpha(cov, scale_items)
         values.append({"code": code, "alpha": _three(alpha), "items": rows})
     alpha = found.alpha_overall(cov)
@@ -98,9 +102,20 @@ def _measure(run: IndexRun) -> dict | None:
 
 # --- the job (docs/ARCHITECTURE.md §3.1) ----------------------------------------------------------
 
-_RESET = {"status": RunStatus.QUEUED, "error": "", "empty": False, "computed_at": None,
-          "responses": 0, "straight_share": None, "alpha": None, "values": [], "units": [],
-          "enqueued_at": None, "heartbeat_at": None, "restarted_at": None}  # fmt: skip
+_RESET = {
+    "status": RunStatus.QUEUED,
+    "error": "",
+    "empty": False,
+    "computed_at": None,
+    "responses": 0,
+    "straight_share": None,
+    "alpha": None,
+    "values": [],
+    "units": [],
+    "enqueued_at": None,
+    "heartbeat_at": None,
+    "restarted_at": None,
+}
 
 
 def instrument_quality_request(*, run: IndexRun, by: User | None) -> InstrumentQuality:
@@ -307,10 +322,14 @@ def _units(run, items, subtrees: dict[int, _Tally], minimum: int, root_id: int) 
     no unit hidden there is described here)."""
     published = set(
         IndexFigure.objects.filter(
-            run=run, scope=Scope.SUBTREE, dimension="", code="INDIVIDUAL",
-            suppressed=False, value__isnull=False,
+            run=run,
+            scope=Scope.SUBTREE,
+            dimension="",
+            code="INDIVIDUAL",
+            suppressed=False,
+            value__isnull=False,
         ).values_list("round_agency_id", flat=True)
-    )  # fmt: skip
+    )
     names = dict(RoundAgency.objects.filter(pk__in=published).values_list("pk", "code"))
     by_value: dict[str, list[int]] = {}
     for i, item in enumerate(items):
@@ -320,9 +339,15 @@ def _units(run, items, subtrees: dict[int, _Tally], minimum: int, root_id: int) 
         if pk == root_id or pk not in published or tally.m < minimum:
             continue
         cov = stats.covariances(tally.m, tally.sums, tally.products)
-        units.append({
-            "agency": pk, "code": names[pk], "m": tally.m,
-            "alpha": _three(tally.alpha_overall(cov)),
-            "values": {code: _three(stats.cronbach_alpha(cov, idx)) for code, idx in by_value.items()},
-        })  # fmt: skip
+        units.append(
+            {
+                "agency": pk,
+                "code": names[pk],
+                "m": tally.m,
+                "alpha": _three(tally.alpha_overall(cov)),
+                "values": {
+                    code: _three(stats.cronbach_alpha(cov, idx)) for code, idx in by_value.items()
+                },
+            }
+        )
     return sorted(units, key=lambda u: u["code"])

@@ -15,6 +15,7 @@ import random
 from django.db import transaction
 
 from berakhlak.models import AsnType
+from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundAgency, RoundStatus
 from surveys.models import InstrumentKind, Option, ResponseSource, SealedSubmission
 from surveys.selectors import survey_for_round
@@ -22,8 +23,15 @@ from surveys.services.filling import response_fields, submission_seal
 
 # Mean answer (on a 1..6 scale) by value, before the agency's own shift.
 PROVINCE_PROFILE = {
-    "BP": 4.4, "AK": 4.8, "KO": 4.3, "HA": 4.6, "LO": 4.7, "AD": 3.4, "KL": 3.9, "EE": 4.2,
-}  # fmt: skip
+    "BP": 4.4,
+    "AK": 4.8,
+    "KO": 4.3,
+    "HA": 4.6,
+    "LO": 4.7,
+    "AD": 3.4,
+    "KL": 3.9,
+    "EE": 4.2,
+}
 ASN_MIX = (
     (AsnType.PNS, 0.72),
     (AsnType.PPPK, 0.18),
@@ -34,8 +42,8 @@ SEEDABLE = (RoundStatus.OPEN, RoundStatus.CLOSED)
 BATCH = 2000
 
 
-class SeedRefused(Exception):
-    pass
+class SeedRefused(Refused):
+    """The round takes no simulated answers (its status, no agency snapshot, a bad count)."""
 
 
 def _agency_profiles(agencies: list[RoundAgency], rng: random.Random) -> dict[int, dict]:

@@ -140,9 +140,13 @@ def test_round_create_update_and_thresholds_are_recorded_with_the_actor(province
     assert "min_group" in created.changes_dict and "live_to_leaders" in created.changes_dict
     other_admin = EmployeeFactory(agency=province.biro).user
     round_update(
-        round=round, by=other_admin, name="Evaluasi Ubah", min_group=7, min_respondents=9,
+        round=round,
+        by=other_admin,
+        name="Evaluasi Ubah",
+        min_group=7,
+        min_respondents=9,
         band_a_min=Decimal("80"),
-    )  # fmt: skip
+    )
     entry = last_entry(round)
     assert entry.actor == other_admin
     assert {"name", "min_group", "min_respondents", "band_a_min"} <= set(entry.changes_dict)
@@ -299,9 +303,15 @@ def test_plan_create_and_approve_are_recorded_with_the_actor(province):
     assert last_entry(action, CREATE).actor == province.agent_a.user
     today = timezone.localdate()
     plans.action_save(
-        plan=plan, by=province.agent_a.user, action=action, description="Coaching clinic",
-        owner=province.agent_a, start_date=today, due_date=today, target="4 sesi",
-    )  # fmt: skip
+        plan=plan,
+        by=province.agent_a.user,
+        action=action,
+        description="Coaching clinic",
+        owner=province.agent_a,
+        start_date=today,
+        due_date=today,
+        target="4 sesi",
+    )
     plans.plan_submit(plan=plan, by=province.agent_a.user)
     assert last_entry(plan).actor == province.agent_a.user
     plans.plan_approve(plan=plan, by=province.leader_a.user)
@@ -358,9 +368,11 @@ def test_instrument_moves_and_imports_carry_the_actor_outside_a_request(province
 def test_role_grants_are_recorded_with_the_granting_user(province):
     person = EmployeeFactory(agency=province.agency_a)
     grant = role_grant_create(
-        user=person.user, role=Role.LEADER, agency=province.agency_a,
+        user=person.user,
+        role=Role.LEADER,
+        agency=province.agency_a,
         granted_by=province.admin.user,
-    )  # fmt: skip
+    )
     assert last_entry(grant, CREATE).actor == province.admin.user
 
 

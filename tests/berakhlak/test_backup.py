@@ -108,9 +108,12 @@ def system_with_files(province, settings, tmp_path):
     setup = lke_round(province)
     for name in ("sk.pdf", "rencana.pdf"):
         services.evidence_add(
-            assessment=first(setup.ra_a), by=province.agent_a.user, fileobj=io.BytesIO(PDF),
-            name=name, description=name,
-        )  # fmt: skip
+            assessment=first(setup.ra_a),
+            by=province.agent_a.user,
+            fileobj=io.BytesIO(PDF),
+            name=name,
+            description=name,
+        )
     return settings.MEDIA_ROOT
 
 

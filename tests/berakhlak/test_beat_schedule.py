@@ -36,7 +36,10 @@ def test_a_message_outlives_every_task_limit_before_the_broker_redelivers_it():
     delivered a second time while it still runs."""
     app.loader.import_default_modules()
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    limits = {name: task.time_limit or app.conf.task_time_limit for name, task in app.tasks.items()
-              if not name.startswith("celery.")}  # fmt: skip
+    limits = {
+        name: task.time_limit or app.conf.task_time_limit
+        for name, task in app.tasks.items()
+        if not name.startswith("celery.")
+    }
     assert all(limit and limit < visibility for limit in limits.values()), limits
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost

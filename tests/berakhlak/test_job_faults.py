@@ -69,8 +69,9 @@ def test_a_roster_apply_killed_midway_is_applied_once_after_a_restart(spare_cele
 
     second.refresh_from_db()
     assert second.restarted_at is not None and second.summary["applied"]
-    assert not RosterImport.objects.filter(status__in=[ImportStatus.PENDING_PREVIEW,
-                                                       ImportStatus.PENDING_APPLY]).exists()  # fmt: skip
+    assert not RosterImport.objects.filter(
+        status__in=[ImportStatus.PENDING_PREVIEW, ImportStatus.PENDING_APPLY]
+    ).exists()
     # What an undisturbed apply gives: the rename, the new employee, nobody twice.
     assert _people() == sorted(
         [

@@ -36,8 +36,12 @@ def _site_url(**env) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code],
         env={**environment, "DJANGO_SETTINGS_MODULE": "berakhlak.settings", "DEBUG": "1", **env},
-        cwd=PROJECT, capture_output=True, text=True, check=True, timeout=120,
-    )  # fmt: skip
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     return done.stdout.strip().splitlines()[-1]
 
 
@@ -52,7 +56,10 @@ def test_make_run_exports_host_and_port_to_the_server():
     makefile = (PROJECT / "Makefile").read_text()
     assert "run: export HOST := $(HOST)" in makefile and "run: export PORT := $(PORT)" in makefile
     dry = subprocess.run(
-        ["make", "-s", "-n", "run", "PORT=8101", "VENV=.venv"], cwd=PROJECT,
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        ["make", "-s", "-n", "run", "PORT=8101", "VENV=.venv"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "runserver 127.0.0.1:8101" in dry.stdout

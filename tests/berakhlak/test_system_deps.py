@@ -21,8 +21,12 @@ def _run(tmp_path: Path, *, uid: int, sudo_ok: bool) -> subprocess.CompletedProc
     bin_dir.mkdir()
     log = tmp_path / "apt.log"
     _fake(bin_dir, "id", f'[ "$1" = "-u" ] && echo {uid}')
-    _fake(bin_dir, "sudo", 'if [ "$1" = "-n" ] && [ "$2" = "true" ]; then exit '
-          f'{0 if sudo_ok else 1}; fi; shift; exec "$@"')  # fmt: skip
+    _fake(
+        bin_dir,
+        "sudo",
+        'if [ "$1" = "-n" ] && [ "$2" = "true" ]; then exit '
+        f'{0 if sudo_ok else 1}; fi; shift; exec "$@"',
+    )
     _fake(bin_dir, "apt-get", f'echo "$@" >> {log}')
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
     env.pop("CHROMIUM_PATH", None)

@@ -40,9 +40,14 @@ class F:
 
 def member(forum, employee, agency, **extra):
     return Membership.objects.create(
-        forum=forum, employee=employee, agency=agency, sk_number="061/2024",
-        sk_date=SK_DAY, active_from=SK_DAY, **extra,
-    )  # fmt: skip
+        forum=forum,
+        employee=employee,
+        agency=agency,
+        sk_number="061/2024",
+        sk_date=SK_DAY,
+        active_from=SK_DAY,
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -84,6 +89,10 @@ def f(province):
 def event(f):
     now = timezone.now()
     return Event.objects.create(
-        forum=f.forum, kind=EventKind.TRAINING, title="Pelatihan Agen Perubahan", place="Aula",
-        starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=3),
-    )  # fmt: skip
+        forum=f.forum,
+        kind=EventKind.TRAINING,
+        title="Pelatihan Agen Perubahan",
+        place="Aula",
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=3),
+    )

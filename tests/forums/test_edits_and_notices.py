@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from berakhlak.refusals import Refused
 from forums import editing, inbox, services
 from forums.models import Notice, NoticeKind, Post, PostRevision
 
@@ -47,11 +47,11 @@ def test_author_edits_within_the_window_and_the_moderator_sees_the_old_text(
 
 def test_nobody_else_edits_and_the_window_closes(province, f, thread, settings):
     post = reply(thread, province.agent_b.user)
-    with pytest.raises(ValidationError, match="penulisnya"):
+    with pytest.raises(Refused, match="penulisnya"):
         editing.post_edit(post=post, by=f.moderator.user, body="Bukan milik saya")
     Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - dt.timedelta(minutes=31))
     post.refresh_from_db()
-    with pytest.raises(ValidationError, match="30 menit"):
+    with pytest.raises(Refused, match="30 menit"):
         editing.post_edit(post=post, by=province.agent_b.user, body="Terlambat")
     settings.FORUM_EDIT_MINUTES = 60
     editing.post_edit(post=post, by=province.agent_b.user, body="Masih boleh")
@@ -90,7 +90,7 @@ def test_delete_keeps_the_row_and_the_text_for_moderators(client, province, f, t
     page = client.get(reverse("forums:thread", args=[f.forum.slug, thread.pk])).content.decode()
     assert "dihapus oleh penulisnya" in page and "Salah tulis" not in page
     first = thread.posts.first()
-    with pytest.raises(ValidationError, match="pembuka"):
+    with pytest.raises(Refused, match="pembuka"):
         editing.post_delete(post=first, by=province.agent_a.user)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from berakhlak.refusals import Refused
 from evaluations.models import Evidence
 from forums import services
 from forums.models import CheckinMethod, Event, Registration
@@ -23,16 +24,16 @@ pytestmark = pytest.mark.django_db
 
 def test_check_in_refuses_a_wrong_or_expired_code(province, f, event):
     agent = province.agent_a.user
-    with pytest.raises(ValidationError, match="salah"):
+    with pytest.raises(Refused, match="salah"):
         services.event_check_in(event=event, by=agent, code="XXXXXX")
-    with pytest.raises(ValidationError, match="hanya berlaku"):
+    with pytest.raises(Refused, match="hanya berlaku"):
         services.event_check_in(
             event=event,
             by=agent,
             code=event.checkin_code,
             now=event.ends_at + dt.timedelta(hours=2),
         )
-    with pytest.raises(ValidationError, match="hanya berlaku"):
+    with pytest.raises(Refused, match="hanya berlaku"):
         services.event_check_in(
             event=event,
             by=agent,
@@ -41,9 +42,9 @@ def test_check_in_refuses_a_wrong_or_expired_code(province, f, event):
         )
     old = event.checkin_code
     services.event_code_renew(event=event, by=province.admin.user)
-    with pytest.raises(ValidationError, match="sudah diganti"):
+    with pytest.raises(Refused, match="sudah diganti"):
         services.event_check_in(event=event, by=agent, code=old)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.event_check_in(event=event, by=province.leader_a.user, code=event.checkin_code)
     assert not Registration.objects.filter(attended_at__isnull=False).exists()
     registration = services.event_check_in(
@@ -87,9 +88,9 @@ def test_registration_respects_capacity(province, f, event):
     event.save()
     services.event_register(event=event, by=province.agent_a.user)
     services.event_register(event=event, by=province.agent_a.user)  # twice is once
-    with pytest.raises(ValidationError, match="penuh"):
+    with pytest.raises(Refused, match="penuh"):
         services.event_register(event=event, by=province.agent_b.user)
-    with pytest.raises(ValidationError, match="anggota"):
+    with pytest.raises(Refused, match="anggota"):
         services.event_register(event=event, by=province.leader_a.user)
     assert event.registrations.count() == 1
 
@@ -231,13 +232,13 @@ def test_attendance_becomes_evidence_of_the_members_own_agency_and_criterion_onl
     own = setup.ra_a.assessments.get(criterion__code="4.1")
     other_agency = setup.ra_b.assessments.get(criterion__code="4.1")
     agent = province.agent_a.user
-    with pytest.raises(ValidationError, match="hadir"):  # nobody of the agency attended yet
+    with pytest.raises(Refused, match="hadir"):  # nobody of the agency attended yet
         services.attendance_to_evidence(event=event, by=agent, assessment_id=own.pk)
     services.event_check_in(event=event, by=agent, code=event.checkin_code)
     services.event_check_in(event=event, by=province.agent_b.user, code=event.checkin_code)
-    with pytest.raises(ValidationError, match=f"bukan milik LKE {province.agency_a.name}"):
+    with pytest.raises(Refused, match=f"bukan milik LKE {province.agency_a.name}"):
         services.attendance_to_evidence(event=event, by=agent, assessment_id=other_agency.pk)
-    with pytest.raises(ValidationError, match="bukan milik LKE"):  # agent B may not touch A's LKE
+    with pytest.raises(Refused, match="bukan milik LKE"):  # agent B may not touch A's LKE
         services.attendance_to_evidence(event=event, by=province.agent_b.user, assessment_id=own.pk)
     assert not Evidence.objects.exists()
     client.force_login(agent)
@@ -261,7 +262,7 @@ def test_no_evidence_once_the_criterion_is_submitted(province, f, event):
     setup = lke_round(province)
     own = force_status(setup.ra_a.assessments.get(criterion__code="4.1"), "SUBMITTED")
     services.event_check_in(event=event, by=province.agent_a.user, code=event.checkin_code)
-    with pytest.raises(ValidationError, match="sudah diajukan"):
+    with pytest.raises(Refused, match="sudah diajukan"):
         services.attendance_to_evidence(event=event, by=province.agent_a.user, assessment_id=own.pk)
     assert not Evidence.objects.exists()
 
@@ -281,7 +282,7 @@ def test_a_walk_in_takes_a_free_seat_and_is_refused_at_a_full_event(province, f,
         event=event, by=province.agent_a.user, code=event.checkin_code
     )
     assert walk_in.attended_at is not None
-    with pytest.raises(ValidationError, match="penuh"):
+    with pytest.raises(Refused, match="penuh"):
         services.event_check_in(event=event, by=province.agent_b.user, code=event.checkin_code)
     assert event.registrations.count() == 1
     event.capacity = 2

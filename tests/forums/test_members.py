@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from berakhlak.refusals import Refused
 from forums import permissions, services
 from forums.models import Membership
 
@@ -59,7 +59,7 @@ def test_nomination_is_refused_with_the_reason(client, province, f):
     )
     assert response.status_code == 400 and "sebelum tanggal mulai" in response.content.decode()
     assert province.asn_a.nip in response.content.decode()  # what was typed stays
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.membership_nominate(
             forum=f.forum,
             by=province.agent_a.user,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from berakhlak.refusals import Refused
 from forums import permissions, services
 from forums.models import Thread
 
@@ -14,19 +14,31 @@ pytestmark = pytest.mark.django_db
 
 def _people(province, f):
     return {
-        "member": province.agent_a, "moderator": f.moderator, "admin": province.admin,
-        "leader": province.leader_a, "asn": province.asn_a, "former": f.former,
+        "member": province.agent_a,
+        "moderator": f.moderator,
+        "admin": province.admin,
+        "leader": province.leader_a,
+        "asn": province.asn_a,
+        "former": f.former,
         "evaluator": province.evaluator,
-    }  # fmt: skip
+    }
 
 
 READ_PAGES = ("home", "members", "library", "events", "thread_new")
 
 
-@pytest.mark.parametrize("who, status", [
-    ("member", 200), ("moderator", 200), ("admin", 200),
-    ("leader", 404), ("asn", 404), ("former", 404), ("evaluator", 404),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("member", 200),
+        ("moderator", 200),
+        ("admin", 200),
+        ("leader", 404),
+        ("asn", 404),
+        ("former", 404),
+        ("evaluator", 404),
+    ],
+)
 def test_forum_pages_for_members_and_admins_only(client, province, f, event, who, status):
     thread = services.thread_create(
         category=f.consult, by=province.agent_b.user, title="T", body="B"
@@ -74,9 +86,9 @@ def test_admin_pages_are_404_for_members_and_moderators(client, province, f, eve
 
 def test_who_may_post_where(province, f):
     services.thread_create(category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi")
-    with pytest.raises(ValidationError, match="hanya moderator"):
+    with pytest.raises(Refused, match="hanya moderator"):
         services.thread_create(category=f.news, by=province.agent_a.user, title="Info", body="Isi")
-    with pytest.raises(ValidationError, match="anggota"):
+    with pytest.raises(Refused, match="anggota"):
         services.thread_create(category=f.consult, by=province.leader_a.user, title="X", body="Y")
     services.thread_create(category=f.news, by=f.moderator.user, title="Info", body="Isi")
     services.thread_create(category=f.news, by=province.admin.user, title="Jadwal", body="Isi")
@@ -103,12 +115,12 @@ def test_moderators_lock_hide_and_move_members_cannot(client, province, f):
         category=f.consult, by=province.agent_a.user, title="Tanya", body="Isi"
     )
     for action in ("lock", "hide", "move"):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refused):
             services.thread_moderate(
                 thread=thread, by=province.agent_a.user, action=action, category=f.practice
             )
     services.thread_moderate(thread=thread, by=f.moderator.user, action="lock")
-    with pytest.raises(ValidationError, match="dikunci"):
+    with pytest.raises(Refused, match="dikunci"):
         services.post_create(thread=thread, by=province.agent_b.user, body="Balas")
     services.post_create(thread=thread, by=f.moderator.user, body="Catatan moderator")
     services.thread_moderate(
@@ -149,9 +161,9 @@ def test_only_the_asker_or_a_moderator_accepts_an_answer(province, f):
     )
     question = thread.posts.get()
     answer = services.post_create(thread=thread, by=province.agent_b.user, body="Jawab")
-    with pytest.raises(ValidationError, match="penanya"):
+    with pytest.raises(Refused, match="penanya"):
         services.answer_accept(post=answer, by=province.agent_b.user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.answer_accept(post=question, by=province.agent_a.user)
     services.answer_accept(post=answer, by=province.agent_a.user)
     thread.refresh_from_db()
@@ -170,7 +182,7 @@ def test_no_accepted_answer_outside_consultations(province, f):
         category=f.practice, by=province.agent_a.user, title="Praktik", body="Isi"
     )
     reply = services.post_create(thread=thread, by=province.agent_b.user, body="Bagus")
-    with pytest.raises(ValidationError, match="konsultasi"):
+    with pytest.raises(Refused, match="konsultasi"):
         services.answer_accept(post=reply, by=province.agent_a.user)
 
 

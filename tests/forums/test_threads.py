@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from berakhlak.jobs import jobs_sweep
+from berakhlak.refusals import Refused
 from forums import notifications, services
 from forums.models import Post, Thread
 from tests.celery_worker import _celery_app_using
@@ -81,12 +81,12 @@ def test_attachments_are_checked_like_evidence(province, f):
     fake = SimpleUploadedFile(
         "laporan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
     )
-    with pytest.raises(ValidationError, match=r"laporan\.pdf"):
+    with pytest.raises(Refused, match=r"laporan\.pdf"):
         services.thread_create(
             category=f.consult, by=province.agent_a.user, title="T", body="B", files=[fake]
         )
     macro = SimpleUploadedFile("rekap.xlsx", office("xlsm", vba=True))
-    with pytest.raises(ValidationError, match=r"rekap\.xlsx"):
+    with pytest.raises(Refused, match=r"rekap\.xlsx"):
         services.thread_create(
             category=f.consult, by=province.agent_a.user, title="T", body="B", files=[macro]
         )

@@ -38,11 +38,25 @@ def _band(value: Decimal) -> str:
     return "A" if value >= 75 else "B" if value >= 50 else "C" if value >= 25 else "D"
 
 
-def _figures(run: IndexRun, scope: str, agency: RoundAgency | None, rng: random.Random, *,
-             dimension: str = "", key: str = "", hidden: bool = False) -> list[IndexFigure]:  # fmt: skip
+def _figures(
+    run: IndexRun,
+    scope: str,
+    agency: RoundAgency | None,
+    rng: random.Random,
+    *,
+    dimension: str = "",
+    key: str = "",
+    hidden: bool = False,
+) -> list[IndexFigure]:
     n = rng.randint(1, 4) if hidden else rng.randint(6, 300)
-    base = {"run": run, "round": run.round, "scope": scope, "round_agency": agency,
-            "dimension": dimension, "dimension_key": key}  # fmt: skip
+    base = {
+        "run": run,
+        "round": run.round,
+        "scope": scope,
+        "round_agency": agency,
+        "dimension": dimension,
+        "dimension_key": key,
+    }
     rows = []
     values = []
     for code in (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE"):
@@ -80,17 +94,27 @@ def figures_write(round: Round, *, seed: int = 1, hidden_every: int = 9) -> Inde
     for kind in set(RoundAgency.objects.filter(round=round).values_list("kind", flat=True)):
         rows += [
             f
-            for f in _figures(run, Scope.PROVINCE, None, rng, dimension=Dimension.AGENCY_KIND, key=kind)
+            for f in _figures(
+                run, Scope.PROVINCE, None, rng, dimension=Dimension.AGENCY_KIND, key=kind
+            )
             if f.code != "COMPOSITE"
-        ]  # fmt: skip
+        ]
     for i, agency in enumerate(RoundAgency.objects.filter(round=round, depth__gt=0)):
         hidden = i % hidden_every == hidden_every - 1
         rows += _figures(run, Scope.SUBTREE, agency, rng, hidden=hidden)
         rows += [
             f
-            for f in _figures(run, Scope.SUBTREE, agency, rng, dimension=Dimension.ASN_TYPE, key="PNS", hidden=hidden)
+            for f in _figures(
+                run,
+                Scope.SUBTREE,
+                agency,
+                rng,
+                dimension=Dimension.ASN_TYPE,
+                key="PNS",
+                hidden=hidden,
+            )
             if f.code != "COMPOSITE"
-        ]  # fmt: skip
+        ]
     IndexFigure.objects.bulk_create(rows, batch_size=2000)
     return run
 

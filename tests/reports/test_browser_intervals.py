@@ -21,8 +21,19 @@ def test_leader_sees_the_ranges_on_desktop_and_phone(browser, live_server, provi
     core_values_ensure()
     round = survey_round(province)
     for score in (40, 55, 60, 70, 85, 90):
-        respond(round, "DINKES", {"BP": score, "AK": score, "KO": score - 10, "HA": score,
-                                  "LO": score, "AD": score - 30, "KL": score})  # fmt: skip
+        respond(
+            round,
+            "DINKES",
+            {
+                "BP": score,
+                "AK": score,
+                "KO": score - 10,
+                "HA": score,
+                "LO": score,
+                "AD": score - 30,
+                "KL": score,
+            },
+        )
         respond(round, "DISDIK", score)
     RoundAgency.objects.filter(round=round, code="DINKES").update(roster_count=30)
     round_status_set(round, RoundStatus.CLOSED)

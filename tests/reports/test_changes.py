@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluations.models import RoundStatus
-from reports import selectors_pages
 from reports.printing.services import report_bytes
+from reports.selectors import pages as selectors_pages
 from reports.services.compute import index_compute_now
 from tests.reports.factories import respond, round_status_set, survey_round
 from tests.reports.pages import text_of

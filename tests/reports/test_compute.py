@@ -268,11 +268,20 @@ def test_band_edges_from_responses(province):
 def _figure_set(run):
     return sorted(
         IndexFigure.objects.filter(run=run).values_list(
-            "scope", "round_agency_id", "dimension", "dimension_key", "code", "value", "n",
-            "denominator", "suppressed", "reason", "band",
+            "scope",
+            "round_agency_id",
+            "dimension",
+            "dimension_key",
+            "code",
+            "value",
+            "n",
+            "denominator",
+            "suppressed",
+            "reason",
+            "band",
         ),
         key=repr,
-    )  # fmt: skip
+    )
 
 
 def test_compute_twice_gives_identical_figures_in_two_runs(hand_round):

@@ -140,9 +140,24 @@ def test_copy_writes_what_bulk_create_writes(province):
     assert rows and len(rows) == IndexFigure.objects.filter(run=run).count()
     odd = "tab\there, back\\slash,\nnew line\r"
     rows.append(
-        (round.pk, "PROVINCE", None, "ASN_TYPE", "LAINNYA", "BP", None, 3, None, True, odd, "",
-         None, None, None)
-    )  # fmt: skip
+        (
+            round.pk,
+            "PROVINCE",
+            None,
+            "ASN_TYPE",
+            "LAINNYA",
+            "BP",
+            None,
+            3,
+            None,
+            True,
+            odd,
+            "",
+            None,
+            None,
+            None,
+        )
+    )
     copied = IndexRun.objects.create(round=round, status=RunStatus.FAILED)
     compute._figures_insert([rows], copied.pk)
     assert _rows(copied) == sorted(
@@ -163,7 +178,9 @@ def test_figure_rows_are_plain_tuples(province):
     round = survey_round(province)
     _random_responses(round, random.Random(3), 50)
     rows = figures_build(
-        tallies=tally_round(round, selection=False), institutional={}, pick_count=None,
+        tallies=tally_round(round, selection=False),
+        institutional={},
+        pick_count=None,
         engagement=False,
-    )  # fmt: skip
+    )
     assert rows and all(type(r) is tuple and len(r) == len(FIGURE_COLUMNS) for r in rows)

@@ -86,9 +86,13 @@ def test_drill_down_and_asn_filter(client, province, published):
     filtered = page(client, province.admin.user, published, unit="DISDIK", jenis_asn="PPPK")
     disdik = RoundAgency.objects.get(round=published, code="DISDIK")
     hidden = IndexFigure.objects.get(
-        run=run, round_agency=disdik, scope=Scope.SUBTREE, dimension=Dimension.ASN_TYPE,
-        dimension_key="PPPK", code="INDIVIDUAL",
-    )  # fmt: skip
+        run=run,
+        round_agency=disdik,
+        scope=Scope.SUBTREE,
+        dimension=Dimension.ASN_TYPE,
+        dimension_key="PPPK",
+        code="INDIVIDUAL",
+    )
     assert hidden.suppressed and hidden.value is None  # 2 PPPK: under the minimum
     html = filtered.content.decode()
     assert text_of(html, "individual") == "–" and hidden.reason_text in html
@@ -156,8 +160,16 @@ def test_units_show_participation_and_the_minimum(client, province, published):
 
 def test_values_selection_figures_are_shown(client, province):
     round = survey_round(province, selection=True)
-    respond(round, "DINKES", 70, count=6, current_values="BP,AK", current_limiting=1,
-            personal_values="BP", desired_values="AD,BP")  # fmt: skip
+    respond(
+        round,
+        "DINKES",
+        70,
+        count=6,
+        current_values="BP,AK",
+        current_limiting=1,
+        personal_values="BP",
+        desired_values="AD,BP",
+    )
     index_compute_now(round=round)
     html = page(client, province.admin.user, round).content.decode()
     assert 'data-testid="selection"' in html and "Entropi budaya" in html
@@ -176,10 +188,15 @@ def test_weak_values_compare_with_the_composite_band_when_it_is_published():
     values = [
         (code, code, fig(v, b))
         for code, v, b in (
-            ("BP", "90", "A"), ("AK", "88", "A"), ("KO", "86", "A"), ("HA", "85", "A"),
-            ("LO", "84", "A"), ("AD", "80", "A"), ("KL", "70", "B"),
+            ("BP", "90", "A"),
+            ("AK", "88", "A"),
+            ("KO", "86", "A"),
+            ("HA", "85", "A"),
+            ("LO", "84", "A"),
+            ("AD", "80", "A"),
+            ("KL", "70", "B"),
         )
-    ]  # fmt: skip
+    ]
     individual, composite = fig("74", "B"), fig("80", "A")
     lowest_two = {"KL", "AD"}
     assert {c for c, _l, _f in weak_values(values, individual)} == lowest_two

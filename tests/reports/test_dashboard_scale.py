@@ -102,10 +102,13 @@ def test_a_wide_level_shows_one_page_a_search_and_more(client, province):
         figures = {
             f.code: f.value
             for f in IndexFigure.objects.filter(
-                run=run, scope=Scope.SUBTREE, round_agency=agency, dimension="",
+                run=run,
+                scope=Scope.SUBTREE,
+                round_agency=agency,
+                dimension="",
                 code__in=("COMPOSITE", "INDIVIDUAL"),
             )
-        }  # fmt: skip
+        }
         ranks.append(figures.get("COMPOSITE") or figures.get("INDIVIDUAL"))
     known = [r for r in ranks if r is not None]
     assert known == sorted(known, reverse=True)

@@ -73,8 +73,13 @@ def test_agency_pdf_holds_its_own_figures(published):
 def test_excel_read_back_matches_the_snapshot(published):
     workbook = load_workbook(io.BytesIO(report_bytes(round=published, agency=None, format="xlsx")))
     assert workbook.sheetnames == [
-        "Ringkasan", "Per Nilai", "Per OPD", "LKE", "Tingkat Respons", "Kolom"
-    ]  # fmt: skip
+        "Ringkasan",
+        "Per Nilai",
+        "Per OPD",
+        "LKE",
+        "Tingkat Respons",
+        "Kolom",
+    ]
     sheet = workbook["Per Nilai"]
     # Headers a person reads; the codes behind them are in the sheet "Kolom"
     assert [c.value for c in sheet[1]][:4] == [

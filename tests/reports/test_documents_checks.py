@@ -301,9 +301,13 @@ def test_a_leader_cannot_open_a_report_of_another_scope(
 
 def test_the_progress_fragment_polls_until_done(client, province, published):
     report = ReportFile.objects.create(
-        owner=province.admin.user, round=published, format="pdf", progress=30,
-        status=RunStatus.RUNNING, expires_at=timezone.now() + dt.timedelta(hours=1),
-    )  # fmt: skip
+        owner=province.admin.user,
+        round=published,
+        format="pdf",
+        progress=30,
+        status=RunStatus.RUNNING,
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
     client.force_login(province.admin.user)
     url = reverse("reports:report_detail", args=[report.pk])
     running = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -366,6 +370,8 @@ def test_the_download_buttons_fragment(rf: RequestFactory, province, published):
     assert 'value="pdf"' in html and 'value="xlsx"' in html
     assert "Unduh PDF" in html and "Unduh Excel" in html
     province_html = render_to_string(
-        "reports/documents/_download_buttons.html", {"round": published, "agency": None}, request=request
-    )  # fmt: skip
+        "reports/documents/_download_buttons.html",
+        {"round": published, "agency": None},
+        request=request,
+    )
     assert 'name="unit"' not in province_html

@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from evaluations.models import RoundAgency
-from reports import selectors_pages
 from reports.dashboard import UNIT_CODES
 from reports.printing.context import PDF_ROWS, report_data
 from reports.printing.pdf import report_html
 from reports.printing.services import report_bytes
+from reports.selectors import pages as selectors_pages
 from tests.reports.factories import survey_round
 from tests.reports.pages import agencies_add, figures_write
 

@@ -22,8 +22,19 @@ from tests.faults import postgresql_only, raw_connection, wait_for, waiting_for_
 from tests.reports.factories import respond, round_status_set, survey_round
 
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
-FIGURE_FIELDS = ("scope", "round_agency_id", "dimension", "dimension_key", "code", "value", "n",
-                 "denominator", "suppressed", "reason", "band")  # fmt: skip
+FIGURE_FIELDS = (
+    "scope",
+    "round_agency_id",
+    "dimension",
+    "dimension_key",
+    "code",
+    "value",
+    "n",
+    "denominator",
+    "suppressed",
+    "reason",
+    "band",
+)
 
 
 def _figures(run: IndexRun) -> list[tuple]:

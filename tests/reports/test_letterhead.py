@@ -43,8 +43,12 @@ def test_admin_saves_the_letterhead_and_the_pdf_prints_it(client, province, publ
     client.force_login(province.admin.user)
     assert client.get(URL).status_code == 200
     logo = SimpleUploadedFile("logo.png", png(), content_type="image/png")
-    values = form(government="Pemerintah Provinsi Kalimantan Contoh", signatory_name="Dr. Fulan, M.Si.",
-                  signatory_nip="19650101 199003 1 001", signatory_title="Sekretaris Daerah")  # fmt: skip
+    values = form(
+        government="Pemerintah Provinsi Kalimantan Contoh",
+        signatory_name="Dr. Fulan, M.Si.",
+        signatory_nip="19650101 199003 1 001",
+        signatory_title="Sekretaris Daerah",
+    )
     response = client.post(URL, {**values, "logo": logo})
     assert response.status_code == 302
     row = ReportLetterhead.objects.get()

@@ -1,4 +1,4 @@
-"""reports.selectors_pages against the obvious way of reading the same figures: one level of the
+"""reports.selectors.pages against the obvious way of reading the same figures: one level of the
 tree (ranked, paged, searched, filtered), the trend of one scope; constant queries."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from berakhlak.models import AgencyKind
 from evaluations.models import RoundAgency, RoundStatus
-from reports import selectors, selectors_pages
+from reports import selectors
 from reports.dashboard import UNIT_CODES
 from reports.models import Dimension, Scope
+from reports.selectors import pages as selectors_pages
 from reports.services.compute import index_compute_now
 from tests.reports.factories import respond, round_status_set, survey_round
 from tests.reports.pages import agencies_add, figures_write

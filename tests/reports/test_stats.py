@@ -97,13 +97,19 @@ def test_intervals_by_hand(spread_round):
     for code in (*VALUE_CODES, "INDIVIDUAL"):
         figure = _figure(run, code, "DISDIK")
         assert (figure.value, figure.low, figure.high, figure.se) == (
-            D("65.0"), D("50.5"), D("79.5"), D("5.641"),
-        )  # fmt: skip
+            D("65.0"),
+            D("50.5"),
+            D("79.5"),
+            D("5.641"),
+        )
     # Composite 0.6 x 65 + 0.4 x 80 = 71; the LKE fixed: se 0.6 x 5.6408 = 3.384, half 8.700.
     composite = _figure(run, "COMPOSITE", "DISDIK")
     assert (composite.value, composite.low, composite.high, composite.se) == (
-        D("71.0"), D("62.3"), D("79.7"), D("3.384"),
-    )  # fmt: skip
+        D("71.0"),
+        D("62.3"),
+        D("79.7"),
+        D("3.384"),
+    )
     # BIRO-ORG (2 answers) is hidden and so is its complement: no interval on either.
     for figure in IndexFigure.objects.filter(run=run, suppressed=True):
         assert (figure.low, figure.high, figure.se) == (None, None, None)
@@ -153,8 +159,10 @@ def test_the_scan_sums_the_squares_of_the_responses(province, selection):
         sums = scanned[key]
         assert sums.value_sq == pytest.approx(squares)
         assert (sums.whole_sum, sums.whole_sq, sums.whole_n) == (
-            pytest.approx(whole), pytest.approx(whole_sq), whole_n,
-        )  # fmt: skip
+            pytest.approx(whole),
+            pytest.approx(whole_sq),
+            whole_n,
+        )
 
 
 def test_a_release_note_without_squares_gives_no_interval():

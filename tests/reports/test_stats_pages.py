@@ -14,7 +14,7 @@ from evaluations.models import RoundAgency, RoundStatus
 from reports.dashboard import Change, change_of, participation_note
 from reports.models import VALUE_CODES
 from reports.printing.services import report_bytes
-from reports.selectors_pages import Figure
+from reports.selectors.pages import Figure
 from tests.reports.factories import respond, survey_round
 from tests.reports.test_changes import computed
 from tests.reports.test_documents_checks import pdf_text, sheet_rows
@@ -48,8 +48,19 @@ def text_between(html: str, marker: str) -> str:
 
 
 def _figure(value, se=None, low=None, high=None):
-    return Figure(code="BP", value=D(value), n=10, denominator=None, suppressed=False, reason="",
-                  band="B", dimension="", low=low, high=high, se=se)  # fmt: skip
+    return Figure(
+        code="BP",
+        value=D(value),
+        n=10,
+        denominator=None,
+        suppressed=False,
+        reason="",
+        band="B",
+        dimension="",
+        low=low,
+        high=high,
+        se=se,
+    )
 
 
 def test_change_is_marked_in_one_place():
@@ -124,18 +135,30 @@ def test_rank_bands_from_overlapping_intervals(province):
     from django.utils import timezone
 
     from reports.models import IndexFigure, IndexRun, RunStatus, Scope
-    from reports.selectors_pages import rank_bands
+    from reports.selectors.pages import rank_bands
 
     round = survey_round(province)
     run = IndexRun.objects.create(round=round, status=RunStatus.DONE, finished_at=timezone.now())
     agencies = {a.code: a for a in RoundAgency.objects.filter(round=round)}
-    intervals = {"DINKES": ("75", "70", "80"), "DISDIK": ("66", "60", "72"),
-                 "BIRO-ORG": ("45", "40", "50")}  # fmt: skip
+    intervals = {
+        "DINKES": ("75", "70", "80"),
+        "DISDIK": ("66", "60", "72"),
+        "BIRO-ORG": ("45", "40", "50"),
+    }
     for code, (value, low, high) in intervals.items():
         IndexFigure.objects.create(
-            run=run, round=round, scope=Scope.SUBTREE, round_agency=agencies[code],
-            code="INDIVIDUAL", value=D(value), low=D(low), high=D(high), se=D("2"), n=9, band="B",
-        )  # fmt: skip
+            run=run,
+            round=round,
+            scope=Scope.SUBTREE,
+            round_agency=agencies[code],
+            code="INDIVIDUAL",
+            value=D(value),
+            low=D(low),
+            high=D(high),
+            se=D("2"),
+            n=9,
+            band="B",
+        )
     units = [(agencies[c].pk, D(low), D(high)) for c, (_v, low, high) in intervals.items()]
     bands = rank_bands(run, parent_id=agencies["PROV"].pk, units=units)
     # DINKES and DISDIK overlap: either may be first; BIRO-ORG lies wholly below both.

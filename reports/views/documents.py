@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from berakhlak.permissions import is_province_admin
+from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundAgency
 from reports.models import ACTIVE_STATUSES, ReportFile, RunStatus
-from reports.printing.services import ReportRefused, can_read_scope, report_request
+from reports.printing.services import can_read_scope, report_request
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -34,7 +35,7 @@ def report_create(request, pk: int):
         report = report_request(
             user=request.user, round=round, agency=agency, format=request.POST.get("format", "")
         )
-    except ReportRefused:
+    except Refused:  # outsiders get 404, not the reason (docs/ARCHITECTURE.md §1)
         raise Http404 from None
     return redirect("reports:report_detail", report.pk)
 

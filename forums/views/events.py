@@ -16,7 +16,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from evaluations.lke.selectors import evidence_targets, evidence_targets_none_reason
 from forums import exports, permissions, selectors, services
 from forums.forms import EventForm, first_errors
 from forums.models import Event, EventKind
@@ -48,7 +47,7 @@ def event_list(request, slug: str):
         if form.is_valid():
             try:
                 event = services.event_create(forum=forum, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
+            except ValidationError as error:  # the event's input checks, or a Refused
                 errors = error.messages
             else:
                 messages.success(request, _("Kegiatan dibuat."))
@@ -69,98 +68,78 @@ def event_list(request, slug: str):
     return render(request, "forums/events.html", context, status=400 if errors else 200)
 
 
-def _event_post(request, event: Event) -> None:
-    """One of the event page's buttons; problems become messages on the page."""
-    op = request.POST.get("op")
-    user = request.user
-    if op == "register":
-        services.event_register(event=event, by=user)
-        messages.success(request, _("Anda terdaftar."))
-    elif op == "checkin":
-        code, via_qr = request.POST.get("code", ""), request.POST.get("via") == "qr"
-        services.event_check_in(event=event, by=user, code=code, via_qr=via_qr)
-        messages.success(request, _("Kehadiran Anda tercatat."))
-    elif op == "minutes":
-        services.event_minutes_save(
-            event=event,
-            by=user,
-            minutes=request.POST.get("minutes", ""),
-            files=request.FILES.getlist("files"),
-        )
-        messages.success(request, _("Notulen dan materi disimpan."))
-    elif op in ("mark", "unmark"):
-        raw = request.POST.get("registration", "")
-        registration_id = int(raw) if raw.isdigit() else 0
-        services.attendance_mark(
-            event=event, by=user, registration_id=registration_id, present=op == "mark"
-        )
-        messages.success(request, _("Daftar hadir diperbarui."))
-    elif op == "evidence":
-        raw = request.POST.get("assessment", "")
-        evidence = services.attendance_to_evidence(
-            event=event,
-            by=user,
-            assessment_id=int(raw) if raw.isdigit() else 0,
-            fmt=request.POST.get("fmt", "pdf"),
-        )
-        messages.success(
-            request,
-            _("Daftar hadir dilampirkan sebagai bukti kriteria %(code)s LKE %(unit)s.")
-            % {
-                "code": evidence.assessment.criterion.code,
-                "unit": evidence.assessment.round_agency.agency.name,
-            },
-        )
-    else:
-        raise Http404
+def _register(request, event: Event) -> str:
+    services.event_register(event=event, by=request.user)
+    return _("Anda terdaftar.")
+
+
+def _check_in(request, event: Event) -> str:
+    code, via_qr = request.POST.get("code", ""), request.POST.get("via") == "qr"
+    services.event_check_in(event=event, by=request.user, code=code, via_qr=via_qr)
+    return _("Kehadiran Anda tercatat.")
+
+
+def _minutes(request, event: Event) -> str:
+    minutes, files = request.POST.get("minutes", ""), request.FILES.getlist("files")
+    services.event_minutes_save(event=event, by=request.user, minutes=minutes, files=files)
+    return _("Notulen dan materi disimpan.")
+
+
+def _mark(request, event: Event) -> str:
+    raw = request.POST.get("registration", "")
+    services.attendance_mark(
+        event=event,
+        by=request.user,
+        registration_id=int(raw) if raw.isdigit() else 0,
+        present=request.POST.get("op") == "mark",
+    )
+    return _("Daftar hadir diperbarui.")
+
+
+def _evidence(request, event: Event) -> str:
+    raw = request.POST.get("assessment", "")
+    evidence = services.attendance_to_evidence(
+        event=event,
+        by=request.user,
+        assessment_id=int(raw) if raw.isdigit() else 0,
+        fmt=request.POST.get("fmt", "pdf"),
+    )
+    return _("Daftar hadir dilampirkan sebagai bukti kriteria %(code)s LKE %(unit)s.") % {
+        "code": evidence.assessment.criterion.code,
+        "unit": evidence.assessment.round_agency.agency.name,
+    }
+
+
+# The event page's buttons (`op`): each parses its fields, calls one service and says what it did.
+EVENT_ACTIONS = {
+    "register": _register,
+    "checkin": _check_in,
+    "minutes": _minutes,
+    "mark": _mark,
+    "unmark": _mark,
+    "evidence": _evidence,
+}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_detail(request, slug: str, pk: int):
     event = _event(request, slug, pk)
-    forum = event.forum
     if request.method == "POST":
+        action = EVENT_ACTIONS.get(request.POST.get("op"))
+        if action is None:
+            raise Http404
         try:
-            _event_post(request, event)
-        except ValidationError as error:
-            for message in error.messages:
+            messages.success(request, action(request, event))
+        # A refusal of the forum, or of the LKE when the attendance goes in as evidence.
+        except ValidationError as refusal:
+            for message in refusal.messages:
                 messages.error(request, message)
-        return redirect("forums:event", forum.slug, event.pk)
-    admin = permissions.is_admin(request.user, forum)
-    membership = permissions.membership_of(request.user, forum)
-    registration = None
-    if membership:
-        registration = event.registrations.filter(employee=membership.employee).first()
-    targets = evidence_targets(request.user, membership.agency) if membership else []
-    attendance, attendance_agency = selectors.attendance_for_user(request.user, event)
-    now = timezone.now()
-    opens, closes = event.checkin_window()
-    context = {
-        "forum": forum,
-        "event": event,
-        "is_admin": admin,
-        "membership": membership,
-        "registration": registration,
-        "attendance": attendance,
-        "attendance_agency": attendance_agency,
-        "attendance_total": selectors.attendance(event).count(),
-        "registrations": event.registrations.select_related("employee__agency") if admin else [],
-        "registered": event.registrations.count(),
-        "full": event.capacity is not None and event.registrations.count() >= event.capacity,
-        "ended": event.ends_at < now,
-        "checkin_open": opens <= now <= closes,
-        "checkin_opens": opens,
-        "code": request.GET.get("kode", ""),
-        "evidence_targets": targets,
-        "evidence_none_reason": (
-            evidence_targets_none_reason(request.user, membership.agency)
-            if membership and not targets
-            else ""
-        ),
-        "agency_attended": services.agency_attended(event, membership.agency) if targets else 0,
-        "minutes_html": services.render_markdown(event.minutes),
-    }
+        return redirect("forums:event", event.forum.slug, event.pk)
+    context = selectors.event_context(request.user, event)
+    context.update(
+        code=request.GET.get("kode", ""), minutes_html=services.render_markdown(event.minutes)
+    )
     return render(request, "forums/event.html", context)
 
 

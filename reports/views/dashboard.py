@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 
-from berakhlak.models import AgencyKind, AsnType, Role
+from berakhlak.models import AsnType, Role
 from berakhlak.permissions import roles_of
-from evaluations.models import Round, RoundAgency, RoundStatus
-from reports import selectors, selectors_pages, suppression
-from reports.dashboard import SEARCH_FROM, Page, agency_kinds, dashboard_scope, fragments, trend
+from evaluations.models import Round, RoundStatus
+from reports import selectors, suppression
+from reports.dashboard import dashboard_scope, fragments, page_for, page_parts, trail
 from reports.figures import individual_index, round_half_up
+from reports.filters import DashboardFilter
 from reports.models import METHOD_VERSION, VALUE_CODES
 
 NATIONAL_2022 = dict(
@@ -66,23 +66,10 @@ def dashboard(request, pk: int | None = None):
     round = rounds[0] if pk is None else next((r for r in rounds if r.pk == pk), None)
     if round is None:
         raise Http404
-    allowed, sees_province = selectors.dashboard_agencies_for_user(request.user, round)
-    code = request.GET.get("unit", "")
-    focus = None
-    if code:
-        focus = allowed.filter(code=code).select_related("agency").first()
-        if focus is None:
-            raise Http404
-    elif not sees_province:
-        focus = allowed.order_by("depth", "path").select_related("agency").first()
-        if focus is None:
-            raise Http404
-    asn_type = request.GET.get("jenis_asn", "")
-    if asn_type not in AsnType.values:
-        asn_type = ""
-    agency_kind = request.GET.get("jenis_unit", "")
-    if agency_kind not in AgencyKind.values:
-        agency_kind = ""
+    focus, sees_province = selectors.dashboard_focus_for_user(
+        request.user, round, request.GET.get("unit", "")
+    )
+    filters = DashboardFilter(request.GET).chosen()
     scope = dashboard_scope(request.user, round)
     run = selectors.run_for_reading(round)
     context = {
@@ -91,39 +78,21 @@ def dashboard(request, pk: int | None = None):
         "run": run,
         "focus": focus,
         "sees_province": sees_province,
-        "asn_type": asn_type,
+        "asn_type": filters["asn_type"],
         "asn_types": AsnType.choices,
-        "agency_kind": agency_kind,
+        "agency_kind": filters["agency_kind"],
         "value_codes": VALUE_CODES,
     }
     if run is None:
-        return render(
-            request, "reports/dashboard.html", {**context, "trail": _trail(round, focus, scope)}
-        )
-    root = RoundAgency.objects.select_related("agency").get(round=round, depth=0)
-    round.root = root.agency  # the same agency: the heading and breadcrumb need no query more
-    parent_id = focus.pk if focus else root.pk
-    page = Page(
-        round=round, run=run, focus=focus, parent_id=parent_id, asn_type=asn_type,
-        agency_kind=agency_kind, search=request.GET.get("cari", "").strip()[:80],
-        offset=_offset(request.GET.get("mulai", "")),
-        previous=selectors_pages.previous_run(round),
-    )  # fmt: skip
+        context["trail"] = trail(round, focus, scope)
+        return render(request, "reports/dashboard.html", context)
+    page = page_for(round, run, focus, offset=_offset(request.GET.get("mulai", "")), **filters)
     context["search"], context["offset"] = page.search, page.offset
     target = request.htmx.target if request.htmx else None
     if target in ("units", "units-more"):
         part = "units" if target == "units" else "rows"
         return _varies(HttpResponse(fragments(page, scope, context, (part,))[part]["html"]))
-    parts = fragments(page, scope, context, ("summary", "units"))
-    context.update(
-        summary_html=mark_safe(parts["summary"]["html"]),  # noqa: S308 - our own template
-        units_html=mark_safe(parts["units"]["html"]),  # noqa: S308 - our own template
-        searchable=parts["units"]["total"] > SEARCH_FROM or bool(page.search),
-        show_units=parts["units"]["total"] > 0 or bool(page.search or agency_kind),
-        agency_kinds=agency_kinds(round),
-        trail=_trail(round, focus, scope),
-        trend=trend(page, scope),
-    )
+    context.update(page_parts(page, scope, context))
     return _varies(render(request, "reports/dashboard.html", context))
 
 
@@ -135,13 +104,3 @@ def _varies(response):
 
 def _offset(text: str) -> int:
     return min(int(text), 1_000_000) if text.isdigit() else 0
-
-
-def _trail(round, focus, scope) -> list:
-    """The focus's ancestors the reader may open, for the breadcrumb: one query by path."""
-    if focus is None:
-        return []
-    parts = focus.path.strip("/").split("/")[:-1]
-    prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    ancestors = RoundAgency.objects.filter(round=round, path__in=prefixes, depth__gt=0)
-    return [a for a in ancestors.select_related("agency").order_by("depth") if scope.allows(a)]

@@ -1,5 +1,5 @@
-"""Figure reads the pages need beyond reports.selectors: one level of the tree, paged, ranked and
-searchable, with its participation; the trend of one scope (docs/ARCHITECTURE.md §8).
+"""Figure reads the pages need beyond reports.selectors.figures: one level of the tree, paged,
+ranked and searchable, with its participation; the trend of one scope (docs/ARCHITECTURE.md §8).
 
 What it reads, all from stored IndexFigure rows of scope SUBTREE or PROVINCE (never a response,
 never the own-staff scope):
@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from evaluations.models import Round, RoundAgency, RoundStatus
 from reports.models import Dimension, IndexFigure, IndexRun, RunStatus, Scope
 from reports.notes import note_text
-from reports.selectors import FigureRow, TrendPoint
+from reports.selectors.figures import FigureRow, TrendPoint
 
 PARTICIPATION_CODES = ("RESPONSE_RATE", "MIN_RESPONDENTS")
 ORDERS = ("index", "rate", "name")
@@ -51,8 +51,20 @@ class Figure:
         return note_text(self.reason)
 
 
-FIGURE_FIELDS = ("round_agency_id", "code", "value", "n", "denominator", "suppressed", "reason",
-                 "band", "dimension", "low", "high", "se")  # fmt: skip
+FIGURE_FIELDS = (
+    "round_agency_id",
+    "code",
+    "value",
+    "n",
+    "denominator",
+    "suppressed",
+    "reason",
+    "band",
+    "dimension",
+    "low",
+    "high",
+    "se",
+)
 
 
 @dataclass
@@ -85,13 +97,18 @@ class LevelPage:
         return max(0, self.offset - self.limit) if self.offset else None
 
 
-def _in_level(run: IndexRun, parent_id: int, dimension: str, key: str, codes, kind: str,
-              search: str):  # fmt: skip
+def _in_level(
+    run: IndexRun, parent_id: int, dimension: str, key: str, codes, kind: str, search: str
+):
     """The level's figure rows of `codes`: the children of `parent_id` in one breakdown."""
     figures = IndexFigure.objects.filter(
-        run=run, scope=Scope.SUBTREE, dimension=dimension, dimension_key=key, code__in=codes,
+        run=run,
+        scope=Scope.SUBTREE,
+        dimension=dimension,
+        dimension_key=key,
+        code__in=codes,
         round_agency__parent_id=parent_id,
-    )  # fmt: skip
+    )
     if kind:
         figures = figures.filter(round_agency__kind=kind)
     if search:
@@ -165,9 +182,12 @@ def level_page(
         page_ids = [row["round_agency_id"] for row in grouped]
         if ascending or with_ranked:
             ranked_total = (
-                level(rank_codes).filter(value__isnull=False).values("round_agency_id")
-                .distinct().count()
-            )  # fmt: skip
+                level(rank_codes)
+                .filter(value__isnull=False)
+                .values("round_agency_id")
+                .distinct()
+                .count()
+            )
     agencies = RoundAgency.objects.filter(pk__in=page_ids).select_related("agency").in_bulk()
     rows = {pk: LevelRow(position=0, row=FigureRow(agency=agencies[pk])) for pk in page_ids}
     if rows:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.http import Http404
 
 from berakhlak.models import Role
 from berakhlak.permissions import in_scope, role_paths
@@ -176,6 +177,21 @@ def dashboard_agencies_for_user(user, round: Round):
     for path in role_paths(user, (Role.LEADER, Role.ADMIN)):
         q |= Q(agency__path__startswith=path)
     return (agencies.filter(q) if q else agencies.none()), False
+
+
+def dashboard_focus_for_user(user, round: Round, code: str) -> tuple[RoundAgency | None, bool]:
+    """(the agency the dashboard opens, whether the user sees the province): the agency of
+    ``code`` (?unit=), else the province for those who see it, else the user's highest agency;
+    404 for an agency outside the user's scope or a user with none in the round."""
+    allowed, sees_province = dashboard_agencies_for_user(user, round)
+    focus = None
+    if code:
+        focus = allowed.filter(code=code).select_related("agency").first()
+    elif not sees_province:
+        focus = allowed.order_by("depth", "path").select_related("agency").first()
+    if focus is None and (code or not sees_province):
+        raise Http404
+    return focus, sees_province
 
 
 def plan_figures(round: Round, agency_id: int) -> dict:

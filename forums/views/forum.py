@@ -14,19 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from berakhlak.models import CoreValue
+from berakhlak.refusals import Refused
 from forums import editing, permissions, selectors, services
+from forums.filters import MemberFilter, PracticeFilter, ThreadFilter, chosen
 from forums.forms import NominateForm, first_errors
-from forums.models import CategoryKind, Membership, Post
+from forums.models import CategoryKind, Post
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
+def _errors(request, refusal: ValidationError) -> None:
+    for message in refusal.messages:
         messages.error(request, message)
 
 
 def _agency_choice(forum, raw: str):
-    """An agency of the forum picked in a filter (by id), or None."""
+    """An agency of the forum picked in the library form (by id), or None."""
     if not (raw or "").isdigit():
         return None
     return selectors.member_agencies(forum).filter(pk=int(raw)).first()
@@ -44,20 +45,17 @@ def forum_list(request):
 def home(request, slug: str):
     forum = selectors.get_forum_for_user(request.user, slug)
     categories = list(forum.categories.all())
-    category = next((c for c in categories if str(c.pk) == request.GET.get("kategori")), None)
-    query = request.GET.get("q", "").strip()
-    practices = None
-    if query:
-        threads, practices = selectors.search(request.user, forum, query)
-    else:
-        threads = selectors.threads_for_user(request.user, forum)
-        if category:
-            threads = threads.filter(category=category)
-        threads = list(threads[:50])
+    filtered = ThreadFilter(
+        request.GET, queryset=selectors.threads_for_user(request.user, forum), forum=forum
+    )
+    query = chosen(filtered, "q", "")
+    threads, practices = selectors.forum_threads(
+        request.user, forum, threads=filtered.qs, query=query
+    )
     context = {
         "forum": forum,
         "categories": categories,
-        "category": category,
+        "category": chosen(filtered, "kategori"),
         "query": query,
         "threads": threads,
         "practices": practices,
@@ -83,8 +81,6 @@ def thread_new(request, slug: str):
         posted = {k: request.POST.get(k, "") for k in ("title", "body", "category")}
         category = next((c for c in categories if str(c.pk) == posted["category"]), None)
         try:
-            if category is None:
-                raise ValidationError(_("Pilih kategori."))
             thread = services.thread_create(
                 category=category,
                 by=request.user,
@@ -92,8 +88,8 @@ def thread_new(request, slug: str):
                 body=posted["body"],
                 files=request.FILES.getlist("files"),
             )
-        except ValidationError as error:
-            errors = error.messages
+        except Refused as refusal:
+            errors = refusal.messages
         else:
             return redirect("forums:thread", forum.slug, thread.pk)
     context = {"forum": forum, "categories": categories, "posted": posted, "errors": errors}
@@ -105,7 +101,6 @@ def thread_new(request, slug: str):
 def thread(request, slug: str, pk: int):
     forum = selectors.get_forum_for_user(request.user, slug)
     thread = selectors.get_thread_for_user(request.user, forum, pk)
-    moderator = permissions.is_moderator(request.user, forum)
     reply, errors = "", []
     if request.method == "POST":
         reply = request.POST.get("body", "")
@@ -113,23 +108,17 @@ def thread(request, slug: str, pk: int):
             post = services.post_create(
                 thread=thread, by=request.user, body=reply, files=request.FILES.getlist("files")
             )
-        except ValidationError as error:
-            errors = error.messages
+        except Refused as refusal:
+            errors = refusal.messages
         else:
             return redirect(f"{request.path}#post-{post.pk}")
-    posts = thread.posts.select_related("author__employee").prefetch_related("attachments")
-    # Moderators see hidden posts and every post's earlier versions.
-    posts = posts.prefetch_related("revisions") if moderator else posts.filter(hidden=False)
-    posts = list(posts)
-    now = timezone.now()
-    for post in posts:  # the author's "Ubah"/"Hapus", while the window lasts
-        post.changeable = bool(permissions.can_change_post(request.user, post, now=now))
+    posts = selectors.thread_posts(request.user, thread)
     context = {
         "forum": forum,
         "thread": thread,
         "posts": posts,
         "question": posts[0] if posts else None,
-        "moderator": moderator,
+        "moderator": permissions.is_moderator(request.user, forum),
         "can_accept": permissions.can_accept(request.user, thread),
         "can_reply": permissions.can_reply(request.user, thread),
         "categories": forum.categories.exclude(pk=thread.category_id),
@@ -163,8 +152,8 @@ def thread_action(request, slug: str, pk: int):
                 thread=thread, by=request.user, action=action, post=post, category=category
             )
             messages.success(request, _("Perubahan moderasi disimpan."))
-    except ValidationError as error:
-        _errors(request, error)
+    except Refused as refusal:
+        _errors(request, refusal)
     return redirect("forums:thread", forum.slug, thread.pk)
 
 
@@ -187,8 +176,8 @@ def post_edit(request, slug: str, pk: int):
         body = request.POST.get("body", "")
         try:
             editing.post_edit(post=post, by=request.user, body=body)
-        except ValidationError as error:
-            errors = error.messages
+        except Refused as refusal:
+            errors = refusal.messages
         else:
             messages.success(request, _("Tulisan diubah."))
             return redirect(f"{_thread_url(forum, post)}#post-{post.pk}")
@@ -209,8 +198,8 @@ def post_delete(request, slug: str, pk: int):
     forum, post = _own_post(request, slug, pk)
     try:
         editing.post_delete(post=post, by=request.user)
-    except ValidationError as error:
-        _errors(request, error)
+    except Refused as refusal:
+        _errors(request, refusal)
     else:
         messages.success(request, _("Tulisan dihapus."))
     return redirect(f"{_thread_url(forum, post)}#post-{post.pk}")
@@ -224,34 +213,27 @@ def _thread_url(forum, post) -> str:
 @require_http_methods(["GET", "POST"])
 def members(request, slug: str):
     forum = selectors.get_forum_for_user(request.user, slug)
-    admin = permissions.is_admin(request.user, forum)
     form = NominateForm()
+    if request.method == "POST" and request.POST.get("op") == "end":
+        membership = selectors.get_membership_for_admin(
+            request.user, forum, request.POST.get("membership")
+        )
+        services.membership_end(membership=membership, by=request.user)
+        messages.success(
+            request, _("Keanggotaan %(name)s diakhiri.") % {"name": membership.employee.name}
+        )
+        return redirect("forums:members", forum.slug)
     if request.method == "POST":
-        if not admin:
+        if not permissions.is_admin(request.user, forum):
             raise Http404
-        if request.POST.get("op") == "end":
-            membership = (
-                Membership.objects.filter(forum=forum, pk=request.POST.get("membership") or 0)
-                .select_related("employee__user")
-                .first()
-            )
-            if membership is None:
-                raise Http404
-            services.membership_end(membership=membership, by=request.user)
-            messages.success(
-                request,
-                _("Keanggotaan %(name)s diakhiri.") % {"name": membership.employee.name},
-            )
-            return redirect("forums:members", forum.slug)
         form = NominateForm(request.POST)
         if form.is_valid():
             try:
                 membership = services.membership_nominate(
                     forum=forum, by=request.user, **form.cleaned_data
                 )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+            except Refused as refusal:
+                form.add_error(None, refusal)
             else:
                 messages.success(
                     request,
@@ -259,17 +241,13 @@ def members(request, slug: str):
                     % {"name": membership.employee.name, "unit": membership.agency.name},
                 )
                 return redirect("forums:members", forum.slug)
-    unit = _agency_choice(forum, request.GET.get("unit", ""))
-    context = {
-        "forum": forum,
-        "memberships": selectors.members_directory(forum, agency=unit),
-        "agencies": selectors.member_agencies(forum),
-        "unit": unit,
-        "is_admin": admin,
-        "uncovered": selectors.agencies_without_agent(forum) if admin else [],
-        "form": form,
-        "form_errors": first_errors(form) if form.is_bound else [],
-    }
+    filtered = MemberFilter(request.GET, queryset=selectors.members_directory(forum), forum=forum)
+    context = selectors.members_context(request.user, forum, memberships=filtered.qs)
+    context.update(
+        unit=chosen(filtered, "unit"),
+        form=form,
+        form_errors=first_errors(form) if form.is_bound else [],
+    )
     return render(request, "forums/members.html", context, status=400 if form.errors else 200)
 
 
@@ -277,17 +255,11 @@ def members(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def library(request, slug: str):
     forum = selectors.get_forum_for_user(request.user, slug)
-    admin = permissions.is_admin(request.user, forum)
-    values = list(CoreValue.objects.all())
     posted: dict = {"values": []}
     errors: list[str] = []
     if request.method == "POST":
-        posted = {
-            "title": request.POST.get("title", ""),
-            "body": request.POST.get("body", ""),
-            "values": request.POST.getlist("values"),
-            "agency": request.POST.get("agency", ""),
-        }
+        posted = {name: request.POST.get(name, "") for name in ("title", "body", "agency")}
+        posted["values"] = request.POST.getlist("values")
         try:
             practice = services.practice_create(
                 forum=forum,
@@ -295,32 +267,24 @@ def library(request, slug: str):
                 title=posted["title"],
                 body=posted["body"],
                 value_codes=posted["values"],
-                agency=_agency_choice(forum, posted["agency"]) if admin else None,
+                agency=_agency_choice(forum, posted["agency"]),
                 files=request.FILES.getlist("files"),
             )
-        except ValidationError as error:
+        except ValidationError as error:  # the practice's input checks, or a Refused
             errors = error.messages
         else:
             messages.success(request, _("Praktik baik ditambahkan ke pustaka."))
             return redirect(f"{request.path}#practice-{practice.pk}")
-    value = request.GET.get("nilai", "")
-    unit = _agency_choice(forum, request.GET.get("unit", ""))
-    query = request.GET.get("q", "").strip()
-    practices = selectors.practices_for(forum, value=value, agency=unit)
-    if query:
-        _threads, practices = selectors.search(request.user, forum, query, practices=practices)
-    context = {
-        "forum": forum,
-        "practices": practices,
-        "values": values,
-        "value": value,
-        "unit": unit,
-        "query": query,
-        "agencies": selectors.member_agencies(forum),
-        "is_admin": admin,
-        "posted": posted,
-        "errors": errors,
-    }
+    filtered = PracticeFilter(request.GET, queryset=selectors.practices_for(forum), forum=forum)
+    context = selectors.library_context(
+        request.user, forum, practices=filtered.qs, query=chosen(filtered, "q", "")
+    )
+    context.update(
+        value=chosen(filtered, "nilai", ""),
+        unit=chosen(filtered, "unit"),
+        posted=posted,
+        errors=errors,
+    )
     return render(request, "forums/library.html", context, status=400 if errors else 200)
 
 

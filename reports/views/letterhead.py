@@ -23,9 +23,11 @@ def letterhead_edit(request):
         form = LetterheadForm(request.POST, request.FILES)
         if form.is_valid():
             letterhead.letterhead_save(
-                values=form.values(), logo=form.cleaned_data["logo"],
-                remove_logo=form.cleaned_data["remove_logo"], by=request.user,
-            )  # fmt: skip
+                values=form.values(),
+                logo=form.cleaned_data["logo"],
+                remove_logo=form.cleaned_data["remove_logo"],
+                by=request.user,
+            )
             messages.success(request, _("Kop dan penanda tangan laporan disimpan."))
             return redirect("reports:letterhead")
         status = 400

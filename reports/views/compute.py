@@ -14,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from berakhlak.refusals import Refused
 from evaluations.models import RoundStatus
 from evaluations.selectors import get_round_for_admin
 from evaluations.services import round_live_to_leaders_set, round_transition
 from reports import selectors
 from reports.models import ACTIVE_STATUSES, IndexRun, InstrumentQuality, RunTrigger
-from reports.services.compute import ComputeRefused, compute_problems, index_compute_request
+from reports.services.compute import compute_problems, index_compute_request
 from reports.services.quality import instrument_quality_request
 from reports.stats import ALPHA_LOW, ITEM_REST_LOW
 
@@ -70,8 +71,8 @@ def index_compute(request, pk: int):
     round = get_round_for_admin(request.user, pk)
     try:
         index_compute_request(round=round, trigger=RunTrigger.MANUAL, by=request.user)
-    except ComputeRefused as refusal:
-        return _respond(request, round, error=str(refusal))
+    except Refused as refusal:
+        return _respond(request, round, error=str(refusal.reason))
     return _respond(request, round)
 
 
@@ -81,7 +82,7 @@ def index_publish(request, pk: int):
     round = get_round_for_admin(request.user, pk)
     try:
         round_transition(round=round, to=RoundStatus.PUBLISHED, by=request.user)
-    except ValidationError as error:
+    except ValidationError as error:  # evaluations' round_transition (a Refused included)
         return _respond(request, round, error=" ".join(error.messages))
     if not request.htmx:
         messages.success(request, _("Hasil dipublikasikan; pimpinan kini melihatnya di dasbor."))
