@@ -102,9 +102,13 @@ def load(apps, schema_editor):
         for order, (code, text) in enumerate(BEHAVIOUR, start=1):
             guide = guides[code]
             Item.objects.create(
-                instrument=behaviour, code=code, order=order, text=text,
-                value=values[code[:2]], guide=guide,
-            )  # fmt: skip
+                instrument=behaviour,
+                code=code,
+                order=order,
+                text=text,
+                value=values[code[:2]],
+                guide=guide,
+            )
 
     selection, created = Instrument.objects.get_or_create(
         code="pemilihan-nilai",
@@ -120,9 +124,13 @@ def load(apps, schema_editor):
     if created:
         for order, (code, text, value_code) in enumerate(OPTIONS, start=1):
             Option.objects.create(
-                instrument=selection, code=code, order=order, text=text,
-                value=values.get(value_code) if value_code else None, limiting=value_code is None,
-            )  # fmt: skip
+                instrument=selection,
+                code=code,
+                order=order,
+                text=text,
+                value=values.get(value_code) if value_code else None,
+                limiting=value_code is None,
+            )
 
     engagement, created = Instrument.objects.get_or_create(
         code="keterikatan-pegawai",
