@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -82,8 +81,8 @@ def index_publish(request, pk: int):
     round = get_round_for_admin(request.user, pk)
     try:
         round_transition(round=round, to=RoundStatus.PUBLISHED, by=request.user)
-    except ValidationError as error:  # evaluations' round_transition (a Refused included)
-        return _respond(request, round, error=" ".join(error.messages))
+    except Refused as refusal:  # the round cannot be published yet, with every reason
+        return _respond(request, round, error=" ".join(refusal.messages))
     if not request.htmx:
         messages.success(request, _("Hasil dipublikasikan; pimpinan kini melihatnya di dasbor."))
     return _respond(request, round)
