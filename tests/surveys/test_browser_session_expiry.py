@@ -78,7 +78,11 @@ def test_answers_given_after_the_session_expired_are_saved_after_logging_in_agai
     # draft again (the person logged in again somewhere else in the survey).
     key = f"berakhlak-unsaved-{participation.pk}"
     page.evaluate('key => window.localStorage.setItem(key, \'{"AK1": ["3"]}\')', key)
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
     page.reload()
+    while len(loads) < 2:  # sent, then the page reloads itself to read the draft again
+        page.wait_for_event("load")
     page.wait_for_function("key => window.localStorage.getItem(key) === null", arg=key)
     # Answers still waiting when the person logs out on purpose leave with them.
     page.evaluate("window.localStorage.setItem('berakhlak-unsaved-0', '{\"BP9\": [\"1\"]}')")
