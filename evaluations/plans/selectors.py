@@ -11,7 +11,7 @@ from berakhlak.models import Agency, CoreValue, Role, User
 from berakhlak.permissions import in_scope, role_paths
 from evaluations.lke import selectors as lke_selectors
 from evaluations.models import Round, RoundAgency
-from evaluations.plans import services
+from evaluations.plans import permissions, services
 from evaluations.plans.forms import checklist_text
 from evaluations.plans.models import (
     Action,
@@ -36,7 +36,7 @@ def get_round_agency_for_user(user: User, pk: int) -> RoundAgency:
         pk=pk,
         depth=services.PLAN_DEPTH,
     )
-    if not services.can_view(user, round_agency):
+    if not permissions.can_view(user, round_agency):
         raise Http404
     return round_agency
 
@@ -48,7 +48,7 @@ def get_action_for_editor(user: User, pk: int) -> tuple[Action, RoundAgency]:
         pk=pk,
     )
     round_agency = get_round_agency_for_user(user, action.plan.round_agency_id)
-    if not services.can_edit(user, round_agency):
+    if not permissions.can_edit(user, round_agency):
         raise Http404
     return action, round_agency
 
@@ -84,7 +84,9 @@ def plans_home(user: User) -> dict:
             .order_by("-round__year", "name")
         )
     admin_rounds = [
-        r for r in Round.objects.filter(status__in=services.PUBLISHED) if services.is_admin(user, r)
+        r
+        for r in Round.objects.filter(status__in=services.PUBLISHED)
+        if permissions.is_admin(user, r)
     ]
     if not rows and not admin_rounds:
         raise Http404
@@ -97,7 +99,7 @@ def plan_context(
     """The agency's plan page; `gaps` (a refused submission's) are shown next to their actions."""
     editable = (
         plan is not None
-        and services.can_edit(user, round_agency)
+        and permissions.can_edit(user, round_agency)
         and plan.status != PlanStatus.APPROVED
     )
     taken = set(plan.actions.values_list("value__code", flat=True)) if plan else set()
@@ -117,10 +119,10 @@ def plan_context(
         "plan": plan,
         "actions": actions,
         "suggestions": [s for s in services.suggestions(round_agency) if s.value.code not in taken],
-        "can_edit": services.can_edit(user, round_agency),
+        "can_edit": permissions.can_edit(user, round_agency),
         "editable": editable,
-        "can_approve": plan is not None and services.can_approve(user, round_agency),
-        "is_admin": services.is_admin(user, round_agency.round),
+        "can_approve": plan is not None and permissions.can_approve(user, round_agency),
+        "is_admin": permissions.is_admin(user, round_agency.round),
         "comments": plan.comments.select_related("author__employee") if plan else [],
         "published": round_agency.round.status in services.PUBLISHED,
         "form": None,
@@ -149,13 +151,13 @@ def board_context(user: User, *, round_pk: str | None, state: str) -> dict:
     rounds = [
         r
         for r in Round.objects.filter(status__in=services.PUBLISHED).order_by("-year", "-pk")
-        if services.is_admin(user, r) or role_paths(user, (Role.LEADER,))
+        if permissions.is_admin(user, r) or role_paths(user, (Role.LEADER,))
     ]
     if not rounds:
         raise Http404
     round = next((r for r in rounds if str(r.pk) == round_pk), rounds[0])
     agencies = None
-    if not services.is_admin(user, round):
+    if not permissions.is_admin(user, round):
         q = Q()
         for path in role_paths(user, (Role.LEADER,)):
             q |= Q(path__startswith=path)
@@ -171,7 +173,7 @@ def board_context(user: User, *, round_pk: str | None, state: str) -> dict:
         "state": state,
         "counts": counts,
         "labels": services.STATE_LABELS,
-        "is_admin": services.is_admin(user, round),
+        "is_admin": permissions.is_admin(user, round),
     }
 
 

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from berakhlak.audit import records_actor
-from berakhlak.models import Agency, CoreValue, Role, User
-from berakhlak.permissions import in_scope
+from berakhlak.models import Agency, CoreValue, User
 from berakhlak.refusals import Refused, require
 from berakhlak.spreadsheet import ExportSheet, column_dictionary_write
 from evaluations.models import Evidence, Round, RoundAgency, RoundStatus
@@ -29,30 +28,12 @@ from evaluations.plans.models import (
     PlanComment,
     PlanStatus,
 )
+from evaluations.plans.permissions import can_approve, can_edit, is_admin
 
 PUBLISHED = (RoundStatus.PUBLISHED, RoundStatus.ARCHIVED)
 PLAN_DEPTH = 1  # plans belong to the agencies directly under the province, as the LKE
 SOON_DAYS = 7
 WEAK_BANDS = ("C", "D")
-
-
-# --- permissions -------------------------------------------------------------------------------
-
-
-def can_edit(user: User, round_agency: RoundAgency) -> bool:
-    return in_scope(user, round_agency.agency, (Role.CHANGE_AGENT, Role.LEADER))
-
-
-def can_approve(user: User, round_agency: RoundAgency) -> bool:
-    return in_scope(user, round_agency.agency, (Role.LEADER,))
-
-
-def is_admin(user: User, round: Round) -> bool:
-    return in_scope(user, round.root, (Role.ADMIN,))
-
-
-def can_view(user: User, round_agency: RoundAgency) -> bool:
-    return can_edit(user, round_agency) or is_admin(user, round_agency.round)
 
 
 # --- suggestions from published figures ---------------------------------------------------------

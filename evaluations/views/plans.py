@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from berakhlak.models import CoreValue
 from berakhlak.refusals import Refused
 from evaluations.models import Round
-from evaluations.plans import selectors, services
+from evaluations.plans import permissions, selectors, services
 from evaluations.plans import team as teams
 from evaluations.plans.forms import ActionForm, RoadmapForm, TeamForm, checklist_parse
 from evaluations.plans.models import PlanStatus, RoadmapYear
@@ -133,7 +133,7 @@ def board(request):
 @login_required
 def board_export(request, pk: int):
     round = get_object_or_404(Round, pk=pk)
-    if not services.is_admin(request.user, round):
+    if not permissions.is_admin(request.user, round):
         raise Http404
     response = HttpResponse(services.plans_workbook(round), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="rencana-aksi-{round.year}.xlsx"'
