@@ -346,6 +346,21 @@ class InstrumentQuality(Job):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def unit_rows(self) -> list[dict]:
+        """The units with their alphas per value as (code, alpha) pairs in the values' order
+        (a JSON object in PostgreSQL keeps its keys sorted, not in the order written)."""
+        order = [value["code"] for value in self.values]
+        return [
+            {
+                **unit,
+                "values": [
+                    (code, unit["values"][code]) for code in order if code in unit["values"]
+                ],
+            }
+            for unit in self.units
+        ]
+
+    @property
     def shown(self) -> bool:
         """Finished with figures to show (the page and the PDF annex read only these)."""
         return self.status == RunStatus.DONE and not self.empty

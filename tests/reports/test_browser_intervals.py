@@ -3,6 +3,8 @@ seven-values chart and the heat map's hover, on a desktop and on a phone."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -86,4 +88,35 @@ def test_admin_computes_the_instrument_quality(browser, live_server, province):
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.get_by_role("button", name="Hitung ulang mutu instrumen")).to_be_visible()
     shot(page, "quality-phone")
+    context.close()
+
+
+def test_the_quality_page_waits_for_the_worker_and_shows_its_result(browser, live_server, province):
+    from reports.models import InstrumentQuality
+    from reports.services.quality import instrument_quality_build
+    from tests.reports.test_quality import _round_with_answers
+
+    round, _codes, _rows = _round_with_answers(province, 20)
+    round_status_set(round, RoundStatus.CLOSED)
+    run, _computed = index_compute_now(round=round)
+    waiting = InstrumentQuality.objects.create(run=run)  # asked; no worker has taken it yet
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = context.new_page()
+    browser_login(page, live_server, province.admin.nip)
+    page.goto(f"{live_server.url}/putaran/{round.pk}/indeks/mutu-instrumen/")
+    status = page.get_by_test_id("quality-status")
+    expect(status).to_contain_text("Menunggu")
+    expect(page.get_by_role("button", name="Hitung mutu instrumen")).to_have_count(0)
+    shot(page, "quality-waiting-phone")
+    instrument_quality_build(waiting.pk)  # the worker, here
+    # The page polls every two seconds and shows the result without a reload.
+    expect(page.get_by_test_id("quality-table")).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("straight-share")).to_have_text("20,0%")
+    expect(page.get_by_role("button", name="Hitung ulang mutu instrumen")).to_be_visible()
+    # Per unit, the values in the instrument's order (BP first), as in the table above.
+    expect(page.get_by_test_id("quality-unit-DINKES").locator("td").last).to_contain_text(
+        re.compile(r"^BP .*AK .*KO .*HA .*LO .*AD .*KL ")
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "quality-done-desktop")
     context.close()
