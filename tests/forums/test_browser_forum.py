@@ -60,6 +60,7 @@ def test_question_answer_accept_and_event_check_in(browser, live_server, provinc
     browser_login(asker, live_server, province.agent_a.nip)
     asker.locator(".navbar-toggler").click()  # the phone's menu button
     asker.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Forum").click()
+    expect(asker).to_have_url(re.compile(r"/forum/fosko-si-dara/$"))  # the one forum's home
     asker.get_by_role("link", name="Tulis utas baru").click()
     asker.get_by_label("Judul").fill("Bukti untuk kriteria rencana aksi?")
     asker.get_by_label("Isi", exact=True).fill("Apa saja bukti yang **diterima** evaluator?")
