@@ -8,3 +8,21 @@ def verdict_line(name: str, value: str, target: str, met: bool) -> str:
     text = f"bench {name}: {value} (target {target}): {'met' if met else 'NOT met'}"
     print(text, flush=True)
     return text
+
+
+def login(client, user) -> None:
+    """Log `user` into the test client as a whole login does: the password and, for an account
+    that needs one (berakhlak.permissions.requires_second_factor), a verified second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from berakhlak.permissions import requires_second_factor
+
+    client.force_login(user)
+    if requires_second_factor(user):
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "bench"}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()

@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench import verdict_line
+from bench import login, verdict_line
 
 RESPONSES = 1_000_000
 RENDERS = 20
@@ -150,7 +150,7 @@ def run(workdir: Path) -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
-    client.force_login(admin)
+    login(client, admin)
     url = f"/dasbor/{round.pk}/"
     assert client.get(url).status_code == 200
     renders = []

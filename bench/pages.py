@@ -35,6 +35,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import login
+
 RENDERS = 15
 ONLY: tuple[str, ...] = ()  # names of the pages to measure (all when empty), for a quick look
 SEED = 20260611
@@ -215,8 +217,9 @@ def _round_open(root, admin, name: str):
 
 USERS_SQL = """
 INSERT INTO berakhlak_user (password, is_superuser, username, first_name, last_name, email,
-                            is_staff, is_active, date_joined, must_change_password)
-SELECT '!', false, %(prefix)s || lpad(g::text, 10, '0'), '', '', '', false, true, now(), false
+                            is_staff, is_active, date_joined, must_change_password,
+                            session_generation)
+SELECT '!', false, %(prefix)s || lpad(g::text, 10, '0'), '', '', '', false, true, now(), false, 0
 FROM generate_series(%(first)s, %(last)s) AS g
 """
 
@@ -464,7 +467,7 @@ def pages_measure(data: dict) -> None:
     settings.DEBUG = False  # no query log on the measured requests
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["testserver"]):
         client = Client()
-        client.force_login(data["admin"])
+        login(client, data["admin"])
         trivial = [_timed(lambda: _request(client, "/bench/ping/")) for _ in range(RENDERS)]
         base = statistics.median(trivial)
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

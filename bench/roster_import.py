@@ -15,7 +15,11 @@ from pathlib import Path
 
 import openpyxl
 
+from bench import verdict_line
+
 EMPLOYEES = 50_000
+TARGET_RATIO = 3.0  # each phase against the bare openpyxl read of the same file
+TARGET_RSS_MIB = 256  # memory bounded whatever the file's size
 UNIT_HEADER = ["kode", "nama", "jenis", "kode_induk"]
 EMPLOYEE_HEADER = ["nip", "nama", "jenis_asn", "kode_unit", "jabatan", "email"]
 OPDS = 40
@@ -154,6 +158,24 @@ def run(workdir: Path) -> None:
         print(
             f"{label:<28}{seconds:>9.2f}{seconds / base_seconds:>12.1f}{kib / 1024:>14.0f}"
             f"{kib / max(base_kib, 1):>12.1f}{EMPLOYEES / seconds:>10,.0f}"
+        )
+    for name, seconds, kib in (
+        ("roster_import_preview", plan_seconds, plan_kib),
+        ("roster_import_apply", apply_seconds, apply_kib),
+        ("roster_import_recheck", replan_seconds, replan_kib),
+    ):
+        ratio = seconds / base_seconds
+        verdict_line(
+            name,
+            f"{ratio:.1f}x the bare read ({seconds:.1f} s / {base_seconds:.1f} s for {EMPLOYEES:,} rows)",
+            f"<= {TARGET_RATIO:g}x",
+            ratio <= TARGET_RATIO,
+        )
+        verdict_line(
+            f"{name}_peak_rss",
+            f"{kib / 1024:.0f} MiB above the process's start",
+            f"<= {TARGET_RSS_MIB} MiB",
+            kib / 1024 <= TARGET_RSS_MIB,
         )
     if not _CLEAR_REFS.exists():
         print(
