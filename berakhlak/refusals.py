@@ -18,11 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Refused(ValidationError):
-    """A service refused; nothing was written. ``reason`` is for the user, ``code`` for code."""
+    """A service refused; nothing was written. ``reason`` is for the user, ``code`` for code.
+
+    Several reasons at once (a list) stay one message each in ``messages``; ``reason`` is then
+    all of them in one sentence, so that any page can show it."""
 
     def __init__(self, reason, *, code: str | None = None):
         super().__init__(reason, code=code)
-        self.reason = reason
+        self.reason = " ".join(self.messages) if isinstance(reason, list) else reason
 
     def __str__(self) -> str:
         return str(self.reason)

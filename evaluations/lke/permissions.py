@@ -60,6 +60,11 @@ def is_assigned_evaluator(user: User, round_agency: RoundAgency) -> bool:
     return EvaluatorAssignment.objects.filter(round_agency=round_agency, evaluator=user).exists()
 
 
+def is_decider(user: User, round_agency: RoundAgency) -> bool:
+    """Who sets a final score and decides an appeal: the unit's assigned evaluator or an admin."""
+    return is_assigned_evaluator(user, round_agency) or is_round_admin(user, round_agency.round)
+
+
 def can_manage_worksheet(user: User, round: Round) -> Decision:
     if is_round_admin(user, round):
         return ALLOWED
@@ -190,7 +195,7 @@ def can_review(user: User, assessment: Assessment, today: dt.date | None = None)
 
 def can_finalise(user: User, assessment: Assessment, today: dt.date | None = None) -> Decision:
     round_agency = assessment.round_agency
-    if not (is_assigned_evaluator(user, round_agency) or is_round_admin(user, round_agency.round)):
+    if not is_decider(user, round_agency):
         return _deny(_("Nilai akhir ditetapkan oleh evaluator yang ditugaskan atau admin."))
     if assessment.status != S.SCORED:
         return _deny(_("Nilai akhir ditetapkan setelah evaluator memberi nilai."))
@@ -231,7 +236,7 @@ def can_appeal(user: User, assessment: Assessment, today: dt.date | None = None)
 
 def can_decide_appeal(user: User, assessment: Assessment) -> Decision:
     round_agency = assessment.round_agency
-    if not (is_assigned_evaluator(user, round_agency) or is_round_admin(user, round_agency.round)):
+    if not is_decider(user, round_agency):
         return _deny(_("Sanggahan diputus oleh evaluator yang ditugaskan atau admin."))
     if assessment.status != S.APPEALED:
         return _deny(_("Kriteria ini tidak sedang disanggah."))

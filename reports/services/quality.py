@@ -122,9 +122,9 @@ def instrument_quality_request(*, run: IndexRun, by: User | None) -> InstrumentQ
     """Ask a worker to compute the run's instrument quality (again); returns its row. While one
     is queued or running, that one is returned and nothing else is asked."""
     with transaction.atomic():
-        quality, _created = InstrumentQuality.objects.get_or_create(run=run)
+        quality, created = InstrumentQuality.objects.get_or_create(run=run)
         quality = InstrumentQuality.objects.select_for_update().get(pk=quality.pk)
-        if quality.is_active and not _created:
+        if quality.is_active and not created:
             return quality
         for name, value in {**_RESET, "requested_by": by, "created_at": timezone.now()}.items():
             setattr(quality, name, value)
@@ -274,7 +274,7 @@ class _Tally:
         numbers = [float(v or 0) for v in values]
         tally.m, tally.flat = int(numbers[0]), int(numbers[1])
         tally.sums = numbers[2 : 2 + k]
-        for (i, j), product in zip(pairs, numbers[2 + k :], strict=False):
+        for (i, j), product in zip(pairs, numbers[2 + k : 2 + k + len(pairs)], strict=True):
             tally.products[i][j] = tally.products[j][i] = product
         tally.total, tally.total_sq = numbers[-2], numbers[-1]
         return tally

@@ -27,10 +27,6 @@ class RoundOpenRefused(Refused):
     """The round cannot open: every problem of `round_open_problems`, each its own message
     (`messages`), and all of them as the `reason`."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__(problems, code="round_open")
-        self.reason = " ".join(str(problem) for problem in problems)
-
 
 @dataclass(frozen=True)
 class OpenPreview:

@@ -86,11 +86,7 @@ def review_action(request, pk: int):
 @require_POST
 def finalise(request, pk: int):
     assessment = selectors.get_assessment_for_user(request.user, pk)
-    round_agency = assessment.round_agency
-    if not (
-        permissions.is_assigned_evaluator(request.user, round_agency)
-        or permissions.is_round_admin(request.user, round_agency.round)
-    ):
+    if not permissions.is_decider(request.user, assessment.round_agency):
         raise Http404
     answer = request.POST.get("final_answer", "")
     reason = request.POST.get("final_reason", "")
@@ -130,11 +126,7 @@ def appeal(request, pk: int):
 @require_POST
 def appeal_decide(request, pk: int):
     assessment = selectors.get_assessment_for_user(request.user, pk)
-    round_agency = assessment.round_agency
-    if not (
-        permissions.is_assigned_evaluator(request.user, round_agency)
-        or permissions.is_round_admin(request.user, round_agency.round)
-    ):
+    if not permissions.is_decider(request.user, assessment.round_agency):
         raise Http404
     accept = request.POST.get("decision") == "accept"
     answer = request.POST.get("final_answer", "")
