@@ -18,11 +18,23 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.mark.parametrize("clients", [2, 6])
-def test_concurrent_computes_make_one_snapshot(transactional_db, province, clients):
+def test_concurrent_computes_make_one_snapshot(transactional_db, province, clients, monkeypatch):
     round = survey_round(province)
     respond(round, "DINKES", 70, count=6)
     respond(round, "DISDIK", 55, count=6)
     barrier = threading.Barrier(clients)
+    # "At the same moment": no compute starts before every client has made its request (on a
+    # loaded machine a late thread could otherwise arrive after the first run was done, and ask
+    # for a new one, as a request a second later rightly does).
+    requested = threading.Barrier(clients)
+    request = compute.index_compute_request
+
+    def request_then_wait(**kwargs):
+        run = request(**kwargs)
+        requested.wait(timeout=30)
+        return run
+
+    monkeypatch.setattr(compute, "index_compute_request", request_then_wait)
     outcomes: list = []
     lock = threading.Lock()
 
