@@ -87,7 +87,7 @@ def _phases() -> dict[str, float]:
 
     wrap(compute, "_read_inputs", "read (inputs + scan + roll-up)")
     wrap(compute, "compute_inputs", "inputs (corrections, waiting sheets)")
-    wrap(aggregation, "scan_responses", "scan (GROUP BY)")
+    wrap(aggregation, "cell_sums", "cell sums (stored per cell)")
     wrap(aggregation, "submitted_counts", "participation counts")
     wrap(suppression, "protect_table", "suppression")
     if hasattr(compute, "figures_batches"):  # rows built while COPY stores the previous ones

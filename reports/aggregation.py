@@ -1,8 +1,9 @@
-"""The database scan of a round's responses and the exact roll-up of its sums over the agency tree.
+"""A round's sums per cell and their exact roll-up over the agency tree.
 
-One GROUP BY over the round's responses (one row each, docs/ARCHITECTURE.md §7.2) returns, per
-(agency, ASN type), the count, the sum and the count of each per-value score and the values-
-selection tallies. Every figure of every scope is a mean, so it follows exactly from sums and
+The database keeps, per stored (agency, ASN type) cell, the count, the sum, the count and the
+sum of squares of each per-value score and the values-selection tallies of the round's released
+responses (surveys.sums: what one GROUP BY over them gives, kept by triggers as they are written;
+docs/ARCHITECTURE.md §7.2). Every figure of every scope is a mean, so it follows exactly from sums and
 counts: subtrees, the province, the agency kinds and the ASN-type breakdowns are added up here,
 in Python, over at most (agencies x 4) small rows. No response is loaded into Python.
 """
@@ -19,13 +20,8 @@ from django.db.models import Count, Sum
 from berakhlak.models import AsnType
 from evaluations.models import Round, RoundAgency
 from reports.models import VALUE_CODES
-from surveys.models import (
-    VALUE_BITS,
-    PaperImport,
-    Participation,
-    ParticipationStatus,
-    Response,
-)
+from surveys import sums as cell_columns
+from surveys.models import PaperImport, Participation, ParticipationStatus
 
 ASN_TYPES = tuple(AsnType.values)
 
@@ -86,45 +82,11 @@ def total(parts) -> Sums:
     return result
 
 
-# The one scan, in SQL: one row per (agency, ASN type) with the count, the sums and the counts of
-# the score columns and the values-selection tallies. Written out rather than built by the ORM:
-# the rows go straight into Sums (no dict and no converter per row), and COUNT(*) is cheaper than
-# COUNT(id). Float sums are the same SUMs in any formulation (docs/ARCHITECTURE.md §7.2).
-SCORE_COLUMNS = tuple(f"score_{code.lower()}" for code in VALUE_CODES)
-_SCAN_ANSWERS = (
-    "count(*), count(*) FILTER (WHERE source = 'PAPER'), "
-    "sum(score_engagement), count(score_engagement), "
-    + ", ".join(f"sum({c}), count({c})" for c in SCORE_COLUMNS)
-)
-# The spread, for the intervals (§7.5): squares per value, and the seven scores added up (NULL
-# unless all seven were answered, so SUM and COUNT skip incomplete answers).
-_WHOLE = "(" + " + ".join(SCORE_COLUMNS) + ")"
-_SCAN_SPREAD = (
-    ", ".join(f"sum({c} * {c})" for c in SCORE_COLUMNS)
-    + f", sum({_WHOLE}), sum({_WHOLE} * {_WHOLE}), count({_WHOLE})"
-)
-_SCAN_SELECTION = (
-    "count(current_limiting), sum(current_limiting), "
-    + ", ".join(f"sum(current_mask & {1 << VALUE_BITS.index(code)})" for code in VALUE_CODES)
-    + ", sum(alignment_desired), count(alignment_desired), "
-    "sum(alignment_personal), count(alignment_personal)"
-)
 VALUES = len(VALUE_CODES)
 
 
-def scan_sql(selection: bool) -> str:
-    table = Response._meta.db_table
-    selected = f"{_SCAN_ANSWERS}, {_SCAN_SPREAD}"
-    if selection:
-        selected = f"{selected}, {_SCAN_SELECTION}"
-    return (
-        f"SELECT round_agency_id, asn_type, {selected} FROM {table} "  # noqa: S608 - constants
-        "WHERE round_id = %s GROUP BY round_agency_id, asn_type"
-    )
-
-
-def _sums_of_scan_row(row, selection: bool) -> Sums:
-    """Sums from one row of scan_sql (after the two key columns)."""
+def _sums_of_row(row, selection: bool) -> Sums:
+    """Sums from one row of surveys.sums.read_sql (after the two key columns)."""
     sums = Sums(n=row[2], paper=row[3])
     sums.engagement_sum = float(row[4] or 0.0)
     sums.engagement_n = row[5]
@@ -142,9 +104,7 @@ def _sums_of_scan_row(row, selection: bool) -> Sums:
         sums.selection_n = row[at]
         sums.limiting_sum = int(row[at + 1] or 0)
         hits = row[at + 2 : at + 2 + VALUES]
-        sums.current_hits = [
-            int(h or 0) >> VALUE_BITS.index(code) for h, code in zip(hits, VALUE_CODES, strict=True)
-        ]
+        sums.current_hits = [int(h) for h in hits]
         at += 2 + VALUES
         sums.alignment_sum = float(row[at] or 0.0)
         sums.alignment_n = row[at + 1]
@@ -153,11 +113,14 @@ def _sums_of_scan_row(row, selection: bool) -> Sums:
     return sums
 
 
-def scan_responses(round: Round, *, selection: bool) -> dict[tuple[int, str], Sums]:
-    """The one scan: {(round_agency_id, asn_type): Sums} over the round's responses."""
+def cell_sums(round: Round, *, selection: bool) -> dict[tuple[int, str], Sums]:
+    """{(round_agency_id, asn_type): Sums} of the round's released responses, as the database
+    keeps them per stored cell (surveys.sums): ~8,000 rows at national scale however many
+    responses there are; the same as one GROUP BY over them (docs/ARCHITECTURE.md §7.2)."""
+    columns = cell_columns.COLUMNS if selection else cell_columns.ANSWERS
     with connection.cursor() as cursor:
-        cursor.execute(scan_sql(selection), [round.pk])
-        return {(row[0], row[1]): _sums_of_scan_row(row, selection) for row in cursor.fetchall()}
+        cursor.execute(cell_columns.read_sql(columns), [round.pk])
+        return {(row[0], row[1]): _sums_of_row(row, selection) for row in cursor.fetchall()}
 
 
 def paper_counts(round: Round) -> dict[int, int]:
@@ -245,7 +208,7 @@ def tally_round(
             parent.children.append(node)
     if len(roots) != 1:
         raise ValueError(f"round {round.pk} has {len(roots)} root agencies in its snapshot")
-    scanned = scan_responses(round, selection=selection)
+    scanned = cell_sums(round, selection=selection)
     responses = sum(sums.n for sums in scanned.values())
     for cell, sums in (extra or {}).items():
         scanned.setdefault(cell, Sums()).add(sums)

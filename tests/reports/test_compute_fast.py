@@ -1,5 +1,5 @@
 """The fast paths of the compute (docs/ARCHITECTURE.md §7.2) give exactly what the plain ones gave:
-the SQL scan against the ORM GROUP BY it replaced, the COPY writer against bulk_create, on random
+the cell sums the database keeps (surveys.sums) against the ORM GROUP BY they replaced, the COPY writer against bulk_create, on random
 data with empty scores, paper answers, generalised cells and values-selection tallies."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
-from reports.aggregation import ASN_TYPES, Sums, scan_responses
+from reports.aggregation import ASN_TYPES, Sums, cell_sums
 from reports.figures import FIGURE_COLUMNS, figures_build
 from reports.models import VALUE_CODES, IndexFigure, IndexRun, RunStatus
 from reports.services import compute
@@ -108,17 +108,17 @@ def _same(a: Sums, b: Sums) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("selection", [True, False])
-def test_sql_scan_equals_the_orm_scan(province, seed, selection):
+def test_stored_cell_sums_equal_the_orm_scan(province, seed, selection):
     round = survey_round(province, selection=True)
     _random_responses(round, random.Random(seed), 300)
-    fast, plain = scan_responses(round, selection=selection), _orm_scan(round, selection)
+    fast, plain = cell_sums(round, selection=selection), _orm_scan(round, selection)
     assert fast.keys() == plain.keys()
     for cell in plain:
         _same(fast[cell], plain[cell])
 
 
-def test_sql_scan_of_an_empty_round(province):
-    assert scan_responses(survey_round(province), selection=True) == {}
+def test_cell_sums_of_an_empty_round(province):
+    assert cell_sums(survey_round(province), selection=True) == {}
 
 
 def _rows(run) -> list[tuple]:

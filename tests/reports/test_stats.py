@@ -12,7 +12,7 @@ from scipy import stats as scipy_stats
 
 from evaluations.models import RoundAgency
 from reports import stats
-from reports.aggregation import scan_responses
+from reports.aggregation import cell_sums
 from reports.inputs import sums_of_totals
 from reports.models import VALUE_CODES, IndexFigure, Scope
 from reports.services import compute
@@ -141,7 +141,7 @@ def test_every_shown_mean_has_an_interval_and_no_hidden_one_has(province):
 def test_the_scan_sums_the_squares_of_the_responses(province, selection):
     round = survey_round(province, selection=True)
     _random_responses(round, random.Random(5), 300)
-    scanned = scan_responses(round, selection=selection)
+    scanned = cell_sums(round, selection=selection)
     expected: dict = {}
     for response in Response.objects.filter(round=round):
         cell = expected.setdefault(

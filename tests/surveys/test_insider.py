@@ -173,6 +173,14 @@ def test_an_insider_with_every_copy_attributes_no_one_and_reads_no_draft(client,
     assert min(cells.values()) >= MIN_GROUP, cells
     odds = max(1 / size for size in cells.values())
     assert odds <= 1 / MIN_GROUP
+    # The cell sums the database keeps (surveys.sums) add up exactly those stored cells, written
+    # in the release's one transaction; no copy before the release holds any.
+    sums_rows = [r for r in final.rows("surveys_responsesums") if r["round_id"] == round.pk]
+    assert {(r["round_agency_id"], r["asn_type"]): r["n"] for r in sums_rows} == dict(cells)
+    assert all(not copy.rows("surveys_responsesums") for copy in copies[:-1])
+    if final.vendor == "postgresql":
+        released = {row["_xmin"] for row in final.rows("surveys_response")}
+        assert {row["_xmin"] for row in sums_rows} == released
 
     # 6. Subtraction between copies: per stored cell the difference is 0 or >= min_group.
     for before, after in itertools.combinations(copies, 2):
