@@ -31,6 +31,7 @@ import random
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -436,47 +437,72 @@ def _write(round: Round, batch: _Batch) -> tuple[int, dict]:
     fresh = iter(_fresh_ids(len(batch.ids)))
     moved: dict[tuple[Cell, Cell], dict] = {}
     written = 0
-    for start in range(0, len(batch.ids), CHUNK):
-        chunk = [uuid.UUID(bytes=b) for b in batch.ids[start : start + CHUNK]]
-        rows = {r.id: r for r in SealedSubmission.objects.filter(pk__in=chunk)}
-        responses = []
-        for row_id in chunk:
-            sheet = sheet_open(rows[row_id])
-            summary = Summary(
-                sheet.id,
-                sheet.agency,
-                sheet.asn_type,
-                sheet.source,
-                sheet.seq,
-                tuple(sheet.fields.get(f) for f in SUMMARY_FIELDS),
+    with _responses_writer() as responses_insert:
+        for start in range(0, len(batch.ids), CHUNK):
+            written += _write_chunk(
+                batch.ids[start : start + CHUNK], round, assign, fresh, moved, responses_insert
             )
-            stored = assign[sheet.source](summary.cell)
-            responses.append(
-                Response(
-                    id=next(fresh),
-                    round_id=round.pk,
-                    round_agency_id=stored[0],
-                    asn_type=stored[1],
-                    source=sheet.source,
-                    **sheet.fields,
-                )
-            )
-            if stored != summary.cell:
-                moved.setdefault((summary.cell, stored), Totals()).add(summary)
-        _responses_insert(responses)
-        written += len(responses)
     return written, moved
 
 
-def _responses_insert(responses: list[Response]) -> None:
-    """COPY on PostgreSQL (several times faster than INSERT at millions of rows), bulk_create
-    elsewhere; rows go in in the given order either way."""
+def _write_chunk(ids: list[bytes], round: Round, assign, fresh, moved, responses_insert) -> int:
+    """One chunk of sheets opened, assigned their stored cells and written; returns how many."""
+    chunk = [uuid.UUID(bytes=b) for b in ids]
+    rows = {r.id: r for r in SealedSubmission.objects.filter(pk__in=chunk)}
+    responses = []
+    for row_id in chunk:
+        sheet = sheet_open(rows[row_id])
+        summary = Summary(
+            sheet.id,
+            sheet.agency,
+            sheet.asn_type,
+            sheet.source,
+            sheet.seq,
+            tuple(sheet.fields.get(f) for f in SUMMARY_FIELDS),
+        )
+        stored = assign[sheet.source](summary.cell)
+        responses.append(
+            Response(
+                id=next(fresh),
+                round_id=round.pk,
+                round_agency_id=stored[0],
+                asn_type=stored[1],
+                source=sheet.source,
+                **sheet.fields,
+            )
+        )
+        if stored != summary.cell:
+            moved.setdefault((summary.cell, stored), Totals()).add(summary)
+    responses_insert(responses)
+    return len(responses)
+
+
+STAGING = "release_staging"
+
+
+@contextmanager
+def _responses_writer() -> Iterator[Callable[[list[Response]], None]]:
+    """A writer of response chunks, rows in the given order. On PostgreSQL each chunk is COPYd
+    (several times faster than INSERT at millions of rows) into a temporary table, and one
+    statement moves them all into `Response` at the end, so the cell sums' trigger fires once per
+    release, not once per chunk (surveys.sums, docs/ARCHITECTURE.md §7.2). bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        Response.objects.bulk_create(responses, batch_size=CHUNK)
+        yield lambda responses: Response.objects.bulk_create(responses, batch_size=CHUNK)
         return
+    table = connection.ops.quote_name(Response._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (LIKE {table}) ON COMMIT DROP")
+    yield _responses_copy
+    with connection.cursor() as cursor:
+        # Ordered by id, as the chunks were: the physical order stays that of random ids.
+        cursor.execute(f"INSERT INTO {table} SELECT * FROM {STAGING} ORDER BY id")  # noqa: S608
+        cursor.execute(f"DROP TABLE {STAGING}")
+
+
+def _responses_copy(responses: list[Response]) -> None:
     fields = list(Response._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(Response._meta.db_table)
+    table = STAGING
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     with (
         connection.cursor() as cursor,

@@ -16,8 +16,11 @@ from django.db import connection, transaction
 
 from evaluations.models import Round
 from surveys import sums
+from surveys.services import release
+from tests.factories import EmployeeFactory
 from tests.reports.factories import survey_round
 from tests.reports.test_compute_fast import _random_responses
+from tests.surveys.factories import close_and_release, open_round, people_submit
 
 
 def _scan(round_id: int) -> dict:
@@ -164,3 +167,21 @@ def test_two_transactions_writing_one_cell_both_count(province):
     assert not errors, errors
     assert _stored(round.pk)[(agency, "PNS")][0] == 70
     _assert_equal(round.pk)
+
+
+def test_a_release_in_several_chunks_adds_its_rows_once(province, monkeypatch):
+    """The release stages its chunks and writes them in one statement (PostgreSQL): the sums are
+    those of the rows, and the rows still lie in the order of their random ids."""
+    monkeypatch.setattr(release, "CHUNK", 3)
+    people = [EmployeeFactory(agency=province.agency_a) for _ in range(7)]
+    people += [EmployeeFactory(agency=province.agency_b) for _ in range(6)]
+    round = open_round(province)
+    people_submit(round, people)
+    assert close_and_release(round).released == 13
+    _assert_equal(round.pk)
+    assert sum(row[0] for row in _stored(round.pk).values()) == 13
+    order = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM surveys_response ORDER BY {order}")
+        ids = [str(row[0]) for row in cursor.fetchall()]
+    assert ids == sorted(ids)
