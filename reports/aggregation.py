@@ -86,30 +86,21 @@ VALUES = len(VALUE_CODES)
 
 
 def _sums_of_row(row, selection: bool) -> Sums:
-    """Sums from one row of surveys.sums.read_sql (after the two key columns)."""
+    """Sums from one row of surveys.sums.read_sql (after the two key columns). Its columns are
+    NOT NULL and come as int (counts) and float (sums): taken as they are."""
     sums = Sums(n=row[2], paper=row[3])
-    sums.engagement_sum = float(row[4] or 0.0)
-    sums.engagement_n = row[5]
-    values = row[6 : 6 + 2 * VALUES]
-    sums.value_sum = [float(v or 0.0) for v in values[0::2]]
-    sums.value_n = list(values[1::2])
+    sums.engagement_sum, sums.engagement_n = row[4], row[5]
     at = 6 + 2 * VALUES
-    sums.value_sq = [float(v or 0.0) for v in row[at : at + VALUES]]
+    sums.value_sum, sums.value_n = list(row[6:at:2]), list(row[7:at:2])
+    sums.value_sq = list(row[at : at + VALUES])
     at += VALUES
-    sums.whole_sum = float(row[at] or 0.0)
-    sums.whole_sq = float(row[at + 1] or 0.0)
-    sums.whole_n = row[at + 2]
+    sums.whole_sum, sums.whole_sq, sums.whole_n = row[at : at + 3]
     at += 3
     if selection:
-        sums.selection_n = row[at]
-        sums.limiting_sum = int(row[at + 1] or 0)
-        hits = row[at + 2 : at + 2 + VALUES]
-        sums.current_hits = [int(h) for h in hits]
+        sums.selection_n, sums.limiting_sum = row[at], row[at + 1]
+        sums.current_hits = list(row[at + 2 : at + 2 + VALUES])
         at += 2 + VALUES
-        sums.alignment_sum = float(row[at] or 0.0)
-        sums.alignment_n = row[at + 1]
-        sums.personal_sum = float(row[at + 2] or 0.0)
-        sums.personal_n = row[at + 3]
+        sums.alignment_sum, sums.alignment_n, sums.personal_sum, sums.personal_n = row[at:]
     return sums
 
 
