@@ -301,6 +301,7 @@ def roster_seed(tree: Tree, round, first_number: int) -> int:
 
     from berakhlak.models import Agency
     from evaluations.models import RoundAgency
+    from surveys import sums
 
     ids = dict(Agency.objects.filter(code__in=[r[0] for r in tree.rows]).values_list("code", "pk"))
     agencies = [ids[r[0]] for r in tree.rows]
@@ -351,6 +352,10 @@ def roster_seed(tree: Tree, round, first_number: int) -> int:
             RESPONSES_SQL,
             {"round": round.pk, "agencies": agencies, "paper": [r[7] for r in tree.rows]},
         )
+        # The cell sums' triggers do not fire while the role skips triggers (surveys.sums).
+        started = time.perf_counter()
+        sums.rebuild(round.pk)
+        steps.append(("cell sums", time.perf_counter() - started))
         if skip_triggers:
             _replica(cursor, False)
         for table in (
