@@ -18,8 +18,9 @@ from evaluations.models import RoundStatus
 from evaluations.selectors import get_round_for_admin
 from evaluations.services import round_live_to_leaders_set, round_transition
 from reports import selectors
-from reports.models import ACTIVE_STATUSES, IndexRun, InstrumentQuality, RunTrigger
-from reports.services.compute import compute_problems, index_compute_request
+from reports.models import RunTrigger
+from reports.selectors import panel
+from reports.services.compute import index_compute_request
 from reports.services.quality import instrument_quality_request
 from reports.stats import ALPHA_LOW, ITEM_REST_LOW
 
@@ -28,24 +29,7 @@ PANEL_PAGE = "reports/index_panel_page.html"
 
 
 def panel_context(round, *, error: str = "") -> dict:
-    latest = IndexRun.objects.for_round(round).order_by("-created_at", "-pk").first()
-    shown = selectors.run_for_reading(round)
-    active = latest is not None and latest.status in ACTIVE_STATUSES
-    refusals = compute_problems(round)
-    return {
-        "round": round,
-        "latest": latest,
-        "active": active,
-        "shown": shown,
-        "can_compute": not refusals,
-        "compute_refusal": refusals[0] if refusals else "",
-        "can_publish": round.status == RoundStatus.COMPUTED
-        and not active
-        and shown is not None
-        and not shown.provisional,
-        "published": round.status in (RoundStatus.PUBLISHED, RoundStatus.ARCHIVED),
-        "error": error,
-    }
+    return {**panel.index_panel_state(round), "error": error}
 
 
 def _respond(request, round, *, error: str = ""):
@@ -106,7 +90,7 @@ def instrument_quality(request, pk: int):
     if request.method == "POST" and run is not None:
         instrument_quality_request(run=run, by=request.user)
         return redirect("reports:instrument_quality", round.pk)
-    quality = InstrumentQuality.objects.filter(run=run).first() if run else None
+    quality = panel.instrument_quality_of(run)
     return render(
         request,
         "reports/instrument_quality.html#status"
