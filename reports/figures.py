@@ -585,12 +585,17 @@ def figures_batches(
         *(["engagement_n"] if engagement else []),
         *(["selection_n"] if pick_count else []),
     ]
-    hidden = {
-        measure: suppression.protect_table(
-            suppression.Table.from_tallies(tallies, measure), tallies.round.min_group
-        ).hidden
-        for measure in measures
-    }
+    hidden: dict[str, Mapping[tuple, str]] = {}
+    decided: list[tuple[suppression.Table, Mapping[tuple, str]]] = []
+    for measure in measures:
+        table = suppression.Table.from_tallies(tallies, measure)
+        # protect_table is deterministic: where everyone who answered also answered the values
+        # selection (or engagement), that count table is the answers' one and so is its pattern.
+        same = next((known for other, known in decided if other == table), None)
+        if same is None:
+            same = suppression.protect_table(table, tallies.round.min_group).hidden
+            decided.append((table, same))
+        hidden[measure] = same
     writer = FigureWriter(
         tallies=tallies,
         hidden=hidden,
