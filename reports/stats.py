@@ -154,29 +154,28 @@ def _one_decimal(number: float) -> Decimal:
     )
 
 
-def _scaled(cache: dict[int, Decimal], units: int, places: int) -> Decimal:
-    """Decimal(units) x 10^-places, the same Decimal as a quantize to that place gives; the few
-    hundred distinct values of a run are made once (Decimals are immutable)."""
-    number = cache.get(units)
-    if number is None:
-        number = Decimal(units).scaleb(-places)
-        if -100_000 < units < 100_000:
-            cache[units] = number
-    return number
-
-
-_TENTHS: dict[int, Decimal] = {}
+# Decimals are immutable: the ones a run needs are made once. Every figure and bound 0.0-100.0 by
+# its tenths; standard errors as they come (a few thousand distinct ones in a national run).
+_TENTHS = tuple(Decimal(k).scaleb(-1) for k in range(1001))
 _THOUSANDTHS: dict[int, Decimal] = {}
 
 
 def tenths(units: int) -> Decimal:
-    """A number of tenths as a Decimal with one decimal (Decimal("45.1") for 451)."""
-    return _scaled(_TENTHS, units, 1)
+    """A number of tenths as a Decimal with one decimal (Decimal("45.1") for 451): the same
+    Decimal as a quantize to 0.1 gives."""
+    if 0 <= units <= 1000:
+        return _TENTHS[units]
+    return Decimal(units).scaleb(-1)
 
 
 def thousandths(units: int) -> Decimal:
     """A number of thousandths as a Decimal with three decimals (Decimal("0.008") for 8)."""
-    return _scaled(_THOUSANDTHS, units, 3)
+    number = _THOUSANDTHS.get(units)
+    if number is None:
+        number = Decimal(units).scaleb(-3)
+        if 0 <= units < 100_000:  # an error below 100 points: bounded
+            _THOUSANDTHS[units] = number
+    return number
 
 
 def significant(delta: Decimal, se_now: Decimal | None, se_before: Decimal | None) -> bool | None:
