@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import add as _plus
 
 from django.db import connection
 from django.db.models import Count, Sum
@@ -26,7 +27,7 @@ from surveys.models import PaperImport, Participation, ParticipationStatus
 ASN_TYPES = tuple(AsnType.values)
 
 
-@dataclass
+@dataclass(slots=True)
 class Sums:
     """Additive tallies of a group of responses: adding two groups adds their sums."""
 
@@ -54,13 +55,14 @@ class Sums:
     spread_known: bool = True
 
     def add(self, other: Sums) -> None:
+        # Element by element in C (map), in place: the same additions in the same order as a
+        # loop, at a fraction of its cost; the roll-up adds some 30,000 of these (§7.2).
         self.n += other.n
         self.paper += other.paper
-        for i in range(len(VALUE_CODES)):
-            self.value_sum[i] += other.value_sum[i]
-            self.value_n[i] += other.value_n[i]
-            self.current_hits[i] += other.current_hits[i]
-            self.value_sq[i] += other.value_sq[i]
+        self.value_sum[:] = map(_plus, self.value_sum, other.value_sum)
+        self.value_n[:] = map(_plus, self.value_n, other.value_n)
+        self.current_hits[:] = map(_plus, self.current_hits, other.current_hits)
+        self.value_sq[:] = map(_plus, self.value_sq, other.value_sq)
         self.engagement_sum += other.engagement_sum
         self.engagement_n += other.engagement_n
         self.selection_n += other.selection_n

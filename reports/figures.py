@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from evaluations.models import Round
 from reports import notes, stats, suppression
@@ -93,6 +93,30 @@ def round_half_up(number) -> Decimal | None:
     return None if cleaned is None else cleaned.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
+# The same two roundings in integers, for the figure writer's ~100,000 rows (docs/ARCHITECTURE.md
+# §7.2): exact() of a float is its binary value p/q rounded half up to 1e-9, an integer number of
+# "nines"; one decimal from there is a second half-up rounding, in integers too. No float
+# arithmetic is involved, so the Decimal made at the end is the one exact() and quantize give.
+def nines(number: float) -> int:
+    """exact(number) in units of 1e-9, for a float >= 0 (a mean of scores or of counts)."""
+    numerator, denominator = number.as_integer_ratio()
+    return (numerator * 2_000_000_000 + denominator) // (2 * denominator)
+
+
+def tenths_of_nines(units: int) -> int:
+    """A figure exact to 1e-9 (in units of it, >= 0) rounded half up to tenths."""
+    return (units + 50_000_000) // 100_000_000
+
+
+def _rounded(value) -> Decimal | None:
+    """round_half_up(value), in integers for a float >= 0 (the same Decimal)."""
+    if value is None:
+        return None
+    if type(value) is float and value >= 0.0:
+        return stats.tenths(tenths_of_nines(nines(value)))
+    return round_half_up(value)
+
+
 def mean(values) -> Decimal | None:
     values = [exact(v) for v in values]
     if not values or any(v is None for v in values):
@@ -122,18 +146,15 @@ def composite_index(
     return (round.weight_survey * individual + round.weight_lke * exact(institutional)) / 100
 
 
-def selection_figures(sums: Sums, pick_count: int) -> dict[str, Decimal | None]:
-    figures: dict[str, Decimal | None] = {}
+def selection_means(sums: Sums, pick_count: int) -> dict[str, float | None]:
+    """The values-selection figures of a group, unrounded (floats: _rounded cuts their noise)."""
+    figures: dict[str, float | None] = {}
     n = sums.selection_n
     for i, code in enumerate(VALUE_CODES):
-        figures[f"IMPLEMENTATION_{code}"] = exact(sums.current_hits[i] * 100 / n) if n else None
-    figures["ENTROPY"] = exact(sums.limiting_sum * 100 / (n * pick_count)) if n else None
-    figures["ALIGNMENT"] = (
-        exact(sums.alignment_sum / sums.alignment_n) if sums.alignment_n else None
-    )
-    figures["ALIGNMENT_PERSONAL"] = (
-        exact(sums.personal_sum / sums.personal_n) if sums.personal_n else None
-    )
+        figures[f"IMPLEMENTATION_{code}"] = sums.current_hits[i] * 100 / n if n else None
+    figures["ENTROPY"] = sums.limiting_sum * 100 / (n * pick_count) if n else None
+    figures["ALIGNMENT"] = sums.alignment_sum / sums.alignment_n if sums.alignment_n else None
+    figures["ALIGNMENT_PERSONAL"] = sums.personal_sum / sums.personal_n if sums.personal_n else None
     return figures
 
 
@@ -243,11 +264,11 @@ class FigureWriter:
         self.empty = notes.EMPTY
         self.no_roster = notes.NO_ROSTER
         self.coverage = lke_coverage(tallies, institutional)
-        # Codes whose unrounded value comes from exact() (value_means, selection_figures).
-        self.exact_codes = frozenset((*VALUE_CODES, *SELECTION_CODES))
         self.bands = [
             (Decimal(str(getattr(self.round, f"band_{b}_min"))), b.upper()) for b in "abc"
         ]
+        # The band of every rounded figure 0.0-100.0, by its tenths: the same comparisons, once.
+        self.band_of_tenths = [self._band(stats.tenths(k)) for k in range(1001)]
 
     def _band(self, rounded: Decimal) -> str:
         """Round.band_for, on a rounded Decimal (the same comparisons, no conversion)."""
@@ -265,19 +286,14 @@ class FigureWriter:
         hidden: str = "",
         reason: str = "",
         denominator: int | None = None,
-        spread: stats.Interval | None = None,
+        spread: tuple[int, int, int] | None = None,
     ) -> None:
         """One row; `hidden` the suppression reason (no value then), `reason` why there is none;
-        `spread` the interval of a shown value."""
+        `spread` the interval of a shown value (stats.interval_units)."""
         if hidden:
             self.rows.append((*where, code, None, n, denominator, True, hidden, "", *NO_INTERVAL))
             return
-        if value is None:
-            rounded = None
-        elif code in self.exact_codes:  # exact() already: the noise cut once, as round_half_up
-            rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-        else:
-            rounded = round_half_up(value)
+        rounded = _rounded(value)
         band = self._band(rounded) if rounded is not None and code in BANDED else ""
         bounds = _bounds(spread, rounded)
         self.rows.append((*where, code, rounded, n, denominator, False, reason, band, *bounds))
@@ -306,40 +322,13 @@ class FigureWriter:
                 )
             rows.append((*where, "INDIVIDUAL", None, sums.n, None, True, hidden, "", *NO_INTERVAL))
         else:
-            means = value_means(sums)
-            band = self._band
+            units = self._value_rows(where, sums, roster)
+            individual = None if None in units else _mean_of_nines(units)
             known = sums.spread_known
-            for i, code in enumerate(VALUE_CODES):  # _add, written out: 7 of every ~20 rows
-                value = means[code]
-                if value is None:
-                    rows.append(
-                        (*where, code, None, sums.value_n[i], None, False, empty, "", *NO_INTERVAL)
-                    )
-                else:
-                    rounded = value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-                    count = sums.value_n[i]
-                    spread = None
-                    if known:
-                        variance = stats.sample_variance(count, sums.value_sum[i], sums.value_sq[i])
-                        spread = stats.interval(value, variance, count, roster)
-                    rows.append(
-                        (
-                            *where,
-                            code,
-                            rounded,
-                            count,
-                            None,
-                            False,
-                            "",
-                            band(rounded),
-                            *_bounds(spread, rounded),
-                        )
-                    )
-            individual = _mean_exact(means.values())
             if individual is not None and known:
                 variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
-                individual_spread = stats.interval(
-                    individual,
+                individual_spread = stats.interval_units(
+                    float(individual),
                     None if variance is None else variance / 49,  # the seven added up, / 7
                     sums.whole_n,
                     roster,
@@ -382,8 +371,12 @@ class FigureWriter:
         if composite is not None and individual_spread is not None:
             # The LKE part fixed: the survey part's error scaled by its weight (§7.5).
             variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
-            composite_spread = stats.interval(
-                composite, variance / 49, sums.whole_n, roster, scale=self.round.weight_survey / 100
+            composite_spread = stats.interval_units(
+                float(composite),
+                variance / 49,
+                sums.whole_n,
+                roster,
+                scale=self.round.weight_survey / 100,
             )
         add(
             where,
@@ -412,8 +405,52 @@ class FigureWriter:
                         )
                     )
                 return
-            for code, value in selection_figures(sums, self.pick_count).items():
+            for code, value in selection_means(sums, self.pick_count).items():
                 add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
+
+    def _value_rows(self, where: tuple, sums: Sums, roster: int | None) -> list[int | None]:
+        """The seven value rows of a shown group (_add written out in integers: 7 of every ~13
+        rows); returns the exact means in units of 1e-9, None for a value without scores."""
+        rows, band_of_tenths, tenths = self.rows, self.band_of_tenths, stats.tenths
+        known = sums.spread_known
+        units: list[int | None] = []
+        for code, total, count, squares in zip(
+            VALUE_CODES, sums.value_sum, sums.value_n, sums.value_sq, strict=True
+        ):
+            if not count:
+                units.append(None)
+                rows.append((*where, code, None, 0, None, False, self.empty, "", *NO_INTERVAL))
+                continue
+            exact_units = nines(total / count)  # value_means(sums)[code], in 1e-9
+            units.append(exact_units)
+            shown = tenths_of_nines(exact_units)
+            rounded = tenths(shown)
+            band = band_of_tenths[shown] if shown <= 1000 else self._band(rounded)
+            spread = None
+            if known:
+                variance = stats.sample_variance(count, total, squares)
+                # float(exact Decimal) is the division, both correctly rounded
+                spread = stats.interval_units(exact_units / 1e9, variance, count, roster)
+            if spread is None:
+                rows.append((*where, code, rounded, count, None, False, "", band, *NO_INTERVAL))
+                continue
+            low, high, se = spread
+            rows.append(
+                (
+                    *where,
+                    code,
+                    rounded,
+                    count,
+                    None,
+                    False,
+                    "",
+                    band,
+                    tenths(low if low < shown else shown),  # the bounds contain the value
+                    tenths(high if high > shown else shown),
+                    stats.thousandths(se),
+                )
+            )
+        return units
 
     def _hidden(self, measure: str, group: tuple) -> str:
         return self.hidden.get(measure, {}).get(group, "")
@@ -490,21 +527,27 @@ class FigureWriter:
                 self.answers(typed, sums, group(asn_type), whole=False)
 
 
-def _bounds(spread: stats.Interval | None, rounded: Decimal | None) -> tuple:
-    """(low, high, se) of a shown figure; the rounded bounds always contain the rounded value."""
+def _bounds(spread: tuple[int, int, int] | None, rounded: Decimal | None) -> tuple:
+    """(low, high, se) of a shown figure from stats.interval_units; the rounded bounds always
+    contain the rounded value."""
     if spread is None or rounded is None:
         return NO_INTERVAL
-    return (min(spread.low, rounded), max(spread.high, rounded), spread.se)
+    low, high, se = spread
+    return (
+        min(stats.tenths(low), rounded),
+        max(stats.tenths(high), rounded),
+        stats.thousandths(se),
+    )
 
 
-def _mean_exact(values) -> Decimal | None:
-    """`mean` of figures that are exact already (value_means): no second noise cut."""
-    values = list(values)
-    if not values or any(v is None for v in values):
-        return None
-    with localcontext() as context:
-        context.prec = 34
-        return sum(values, Decimal(0)) / len(values)
+# The context of _mean_exact (prec 34, the rest as a fresh thread's), made once.
+_MEAN_CONTEXT = Context(prec=34)
+
+
+def _mean_of_nines(units: list[int]) -> Decimal:
+    """_mean_exact of exact figures given in units of 1e-9: the same sum (exact either way) and
+    the same division in the same context, hence the same Decimal."""
+    return _MEAN_CONTEXT.divide(Decimal(sum(units)).scaleb(-9), len(units))
 
 
 def figures_build(
@@ -542,12 +585,17 @@ def figures_batches(
         *(["engagement_n"] if engagement else []),
         *(["selection_n"] if pick_count else []),
     ]
-    hidden = {
-        measure: suppression.protect_table(
-            suppression.Table.from_tallies(tallies, measure), tallies.round.min_group
-        ).hidden
-        for measure in measures
-    }
+    hidden: dict[str, Mapping[tuple, str]] = {}
+    decided: list[tuple[suppression.Table, Mapping[tuple, str]]] = []
+    for measure in measures:
+        table = suppression.Table.from_tallies(tallies, measure)
+        # protect_table is deterministic: where everyone who answered also answered the values
+        # selection (or engagement), that count table is the answers' one and so is its pattern.
+        same = next((known for other, known in decided if other == table), None)
+        if same is None:
+            same = suppression.protect_table(table, tallies.round.min_group).hidden
+            decided.append((table, same))
+        hidden[measure] = same
     writer = FigureWriter(
         tallies=tallies,
         hidden=hidden,

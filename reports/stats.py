@@ -22,8 +22,9 @@ Bounds are cut to 0-100 and rounded once, half up, like the figures.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import NamedTuple
 
 Z975 = 1.959963984540054
 SE_PLACES = Decimal("0.001")
@@ -44,6 +45,7 @@ _T975 = (
 )  # fmt: skip
 
 
+@cache  # a few hundred distinct group sizes, asked some 70,000 times per national compute
 def t975(df: int) -> float:
     """The 97.5% quantile of Student's t with `df` degrees of freedom (df >= 1): exact for
     df <= 30, else the Cornish-Fisher expansion (Abramowitz & Stegun 26.7.5), within 1e-7."""
@@ -75,8 +77,7 @@ def finite_correction(n: int, roster: int | None) -> float:
     return (roster - n) / (roster - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
+class Interval(NamedTuple):
     low: Decimal
     high: Decimal
     se: Decimal  # standard error (finite correction applied), for the test of a change
@@ -87,17 +88,62 @@ def interval(
 ) -> Interval | None:
     """The 95% interval of a mean of n responses of a group of `roster`; `scale` multiplies the
     standard error (the composite's survey weight). None where there is no spread to go by."""
+    parts = interval_units(float(mean), variance, n, roster, scale)
+    if parts is None:
+        return None
+    low, high, se = parts
+    return Interval(low=tenths(low), high=tenths(high), se=thousandths(se))
+
+
+def interval_units(
+    centre: float, variance: float | None, n: int, roster: int | None, scale: float = 1.0
+) -> tuple[int, int, int] | None:
+    """`interval` as integers: (low, high) in tenths and the standard error in thousandths, the
+    figure writer's form (it compares them with the rounded value before making Decimals)."""
     if variance is None or n < 2:
         return None
     variance = max(variance, SD_FLOOR * SD_FLOOR)
     se = scale * math.sqrt(variance / n * finite_correction(n, roster))
     half = t975(n - 1) * se
-    centre = float(mean)
-    return Interval(
-        low=_one_decimal(max(0.0, centre - half)),
-        high=_one_decimal(min(100.0, centre + half)),
-        se=Decimal(repr(se)).quantize(SE_PLACES, rounding=ROUND_HALF_UP),
+    return (
+        _one_decimal_tenths(max(0.0, centre - half)),
+        _one_decimal_tenths(min(100.0, centre + half)),
+        _thousandths_of(se),
     )
+
+
+# --- rounding of the bounds, exactly as Decimal(repr(x)) would, mostly without Decimal ---------
+#
+# A bound is Decimal(repr(x)) rounded half up to 1e-9 (the float noise cut, as for the figures),
+# then to one decimal; a standard error is Decimal(repr(x)) rounded half up to 0.001. The two
+# steps of the bound amount to floor(10 d + 0.5 + 0.5e-8), d the decimal of repr(x). In floats,
+# for 0 <= x < 1000, that sum is within 1e-11 of its exact value (repr(x) is within half an ulp
+# of x, and a product and a sum add an ulp or two): where it is more than CLEAR from an integer
+# its floor is the exact one; the rare rest goes through Decimal. Results are the same bit for
+# bit; tests/reports/test_stats.py checks both paths on many values.
+CLEAR = 1e-7
+_NUDGE = 0.5 + 0.5e-8
+
+
+def _one_decimal_tenths(number: float) -> int:
+    """_one_decimal(number) in tenths."""
+    if 0.0 <= number < 1000.0:
+        shifted = number * 10 + _NUDGE
+        floor = int(shifted)
+        if CLEAR < shifted - floor < 1 - CLEAR:
+            return floor
+    return int(_one_decimal(number).scaleb(1))
+
+
+def _thousandths_of(number: float) -> int:
+    """Decimal(repr(number)) rounded half up to 0.001, in thousandths."""
+    if 0.0 <= number < 1000.0:
+        shifted = number * 1000 + 0.5
+        floor = int(shifted)
+        if CLEAR < shifted - floor < 1 - CLEAR:
+            return floor
+    exact = Decimal(repr(number)).quantize(SE_PLACES, rounding=ROUND_HALF_UP)
+    return int(exact.scaleb(3))
 
 
 def _one_decimal(number: float) -> Decimal:
@@ -106,6 +152,30 @@ def _one_decimal(number: float) -> Decimal:
         .quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
         .quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
     )
+
+
+# Decimals are immutable: the ones a run needs are made once. Every figure and bound 0.0-100.0 by
+# its tenths; standard errors as they come (a few thousand distinct ones in a national run).
+_TENTHS = tuple(Decimal(k).scaleb(-1) for k in range(1001))
+_THOUSANDTHS: dict[int, Decimal] = {}
+
+
+def tenths(units: int) -> Decimal:
+    """A number of tenths as a Decimal with one decimal (Decimal("45.1") for 451): the same
+    Decimal as a quantize to 0.1 gives."""
+    if 0 <= units <= 1000:
+        return _TENTHS[units]
+    return Decimal(units).scaleb(-1)
+
+
+def thousandths(units: int) -> Decimal:
+    """A number of thousandths as a Decimal with three decimals (Decimal("0.008") for 8)."""
+    number = _THOUSANDTHS.get(units)
+    if number is None:
+        number = Decimal(units).scaleb(-3)
+        if 0 <= units < 100_000:  # an error below 100 points: bounded
+            _THOUSANDTHS[units] = number
+    return number
 
 
 def significant(delta: Decimal, se_now: Decimal | None, se_before: Decimal | None) -> bool | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import random
 from decimal import Decimal
 
 import pytest
 
 from evaluations.models import Round
+from reports import figures
 from reports.aggregation import Sums
 from reports.figures import individual_index, round_half_up, value_means
 from tests.reports.factories import NATIONAL_2022
@@ -68,3 +71,20 @@ def test_individual_index_is_none_while_a_value_has_no_score():
     means = {code: D("50") for code in NATIONAL_2022}
     means["AD"] = None
     assert individual_index(means) is None
+
+
+def test_rounding_in_integers_is_exact_then_quantize_bit_for_bit():
+    """The figure writer's integer rounding (nines, tenths_of_nines, _rounded) gives the Decimal
+    of exact() and round_half_up, at the edges too (docs/ARCHITECTURE.md §7.2)."""
+    rng = random.Random(11)
+    numbers = [0.0, 100.0, 74.95, 24.95, 149.9 / 2, sum([24.95] * 3) / 3, 5e-324]
+    for _ in range(20_000):
+        edge = rng.randint(0, 1000) / 10 - 0.05
+        numbers += [edge, edge - 5e-10, math.nextafter(edge - 5e-10, 0.0), rng.uniform(0, 100)]
+        numbers.append(rng.randint(0, 10**5) * 100 / rng.randint(1, 10**5))
+    for x in numbers:  # -0.05 among them: _rounded leaves a negative to Decimal
+        rounded, expected = figures._rounded(x), round_half_up(x)
+        assert (rounded, str(rounded)) == (expected, str(expected)), x
+        if x >= 0:
+            assert D(figures.nines(x)).scaleb(-9) == figures.exact(x), x
+            assert figures.tenths_of_nines(figures.nines(x)) == int(expected * 10), x

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from scipy import stats as scipy_stats
@@ -176,3 +176,32 @@ def test_an_interval_never_shows_that_a_group_answered_alike():
     alike = stats.interval(60, 0.0, 8, None)
     assert alike.low < D("60") < alike.high  # computed with a 5-point spread, not zero
     assert alike == stats.interval(60, 4.0, 8, None)
+
+
+def _edges(rng: random.Random, count: int) -> list[float]:
+    """Floats at and around the edges of the roundings (x.x5 after the 1e-9 cut, x.xxx5), and
+    plain ones: where a float path could go wrong if it could at all."""
+    numbers = [0.0, 100.0, 5e-324, 0.05, 45.05, 99.95, 0.04999999995, 45.04999999995]
+    for _ in range(count):
+        edge = rng.randint(0, 1000) / 10 - 0.05
+        third = rng.randint(0, 100_000) / 1000 + 0.0005
+        for x in (edge, edge - 5e-10, edge - 4.9999e-10, edge - 5.0001e-10, third):
+            numbers += [x, math.nextafter(x, 0.0), math.nextafter(x, 1000.0)]
+        numbers += [rng.uniform(0, 100), rng.uniform(0, 1000), rng.randint(0, 10**6) / 10**5]
+    return [x for x in numbers if 0.0 <= x < 1000.0]
+
+
+def test_bounds_rounded_in_floats_are_the_decimal_roundings_bit_for_bit():
+    """interval_units rounds by float arithmetic away from a rounding edge and by Decimal near
+    one: the same Decimal(repr(x)) roundings as before, in value and in form (§7.5)."""
+
+    def cut_then_tenth(x):
+        cut = D(repr(x)).quantize(D("1e-9"), rounding=ROUND_HALF_UP)
+        return cut.quantize(D("0.1"), rounding=ROUND_HALF_UP)
+
+    for x in _edges(random.Random(7), 20_000):
+        tenth = stats.tenths(stats._one_decimal_tenths(x))
+        assert (tenth, str(tenth)) == (cut_then_tenth(x), str(cut_then_tenth(x))), x
+        se = stats.thousandths(stats._thousandths_of(x))
+        expected = D(repr(x)).quantize(D("0.001"), rounding=ROUND_HALF_UP)
+        assert (se, str(se)) == (expected, str(expected)), x
