@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from berakhlak.models import User
 from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
-from evaluations.lke import assignments, selectors, services
+from evaluations.lke import assignments, opening, selectors
 from evaluations.lke import worksheet_edit as edit
 from evaluations.lke.forms import (
     AssignEvaluatorForm,
@@ -159,7 +159,7 @@ def criterion_form(request, pk: int, criterion_pk: int | None = None):
         "round": round,
         "criterion": criterion,
         "form": form,
-        "total": services.worksheet_weight_total(worksheet),
+        "total": opening.worksheet_weight_total(worksheet),
     }
     return render(request, "evaluations/lke/criterion_form.html", context)
 
