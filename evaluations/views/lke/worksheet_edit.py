@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from berakhlak.models import User
 from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
+from berakhlak.spreadsheet import XLSX_TYPE
 from evaluations.lke import assignments, opening, selectors
 from evaluations.lke import worksheet_edit as edit
 from evaluations.lke.forms import (
@@ -33,8 +34,6 @@ from evaluations.lke.worksheet_excel import (
 from evaluations.models import Component, Criterion, RoundAgency
 from evaluations.services import round_appeal_window_set
 from evaluations.views.lke.common import int_or_none, round_for_worksheet_admin
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _worksheet_url(round, anchor: str = "") -> str:
