@@ -359,3 +359,17 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_reason(client, province
     assert response.status_code == 400
     assert 'class="invalid-feedback d-block"' in response.content.decode()
     assert codes(worksheet) == before
+
+
+def test_a_workbook_over_the_import_cap_is_refused_unread(client, province, worksheet, settings):
+    before = codes(worksheet)
+    file = workbook_bytes([row("A.1", weight=100)])
+    file.name = "lke.xlsx"
+    settings.ROSTER_IMPORT_MAX_BYTES = len(file.getvalue()) - 1
+    client.force_login(province.admin.user)
+    response = client.post(
+        reverse("evaluations:lke_worksheet_upload", args=[worksheet.round.pk]), {"file": file}
+    )
+    assert response.status_code == 400
+    assert "Berkas terlalu besar." in response.content.decode()
+    assert codes(worksheet) == before

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -206,23 +205,20 @@ def worksheet_upload(request, pk: int):
     problems = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            form.add_error("file", _("Berkas terlalu besar."))
+        try:
+            counts = worksheet_upload_import(round=round, by=request.user, fileobj=upload)
+        except WorkbookError as error:
+            form.add_error("file", str(error))
+        except WorksheetImportError as error:
+            problems = error.problems
+        except ValidationError as error:
+            form.add_error("file", " ".join(error.messages))
         else:
-            try:
-                counts = worksheet_upload_import(round=round, by=request.user, fileobj=upload)
-            except WorkbookError as error:
-                form.add_error("file", str(error))
-            except WorksheetImportError as error:
-                problems = error.problems
-            except ValidationError as error:
-                form.add_error("file", " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    _("Impor selesai: %(components)s komponen, %(criteria)s kriteria.") % counts,
-                )
-                return redirect("evaluations:lke_worksheet", round.pk)
+            messages.success(
+                request,
+                _("Impor selesai: %(components)s komponen, %(criteria)s kriteria.") % counts,
+            )
+            return redirect("evaluations:lke_worksheet", round.pk)
     context = selectors.worksheet_context(round)
     context.update({"upload_form": form, "import_problems": problems})
     return render(request, "evaluations/lke/worksheet.html", context, status=400)
