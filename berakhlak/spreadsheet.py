@@ -15,6 +15,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+# The content type of every .xlsx this project serves or stores; the one definition, here at the
+# bottom of the import direction (docs/ARCHITECTURE.md §2) so that every app can import it.
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is a formula (or becomes one on edit) in Excel and LibreOffice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from berakhlak.demo import DEMO_ACCOUNTS, demo_admin, demo_step
 from berakhlak.models import User
-from evaluations.lke.selectors import lke_agencies, worksheet_is_editable
-from evaluations.lke.services import (
+from evaluations.lke.opening import (
     assessments_ensure,
     evaluator_assignments_from_grants,
     worksheet_create_default,
     worksheet_freeze,
 )
+from evaluations.lke.selectors import lke_agencies, worksheet_is_editable
 from evaluations.models import (
     AnswerKind,
     Assessment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from evaluations.lke.notifications import lke_events_notify
-from evaluations.lke.services import lke_open_due
+from evaluations.lke.opening import lke_open_due
 from evaluations.lke.sweeper import evidence_orphans_quarantine
 
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from berakhlak.roster.xlsx import MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES, OLE_MAGIC
+from berakhlak.spreadsheet import XLSX_TYPE
 
 DEFAULT_MAX_MB = 20
 # A deflate stream can expand about 1000x; real Office parts stay far below this.
@@ -50,7 +51,7 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg",
     "png": "image/png",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_TYPE,
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 LABELS = {"pdf": "PDF", "jpg": "JPG", "png": "PNG", "docx": "DOCX", "xlsx": "XLSX", "pptx": "PPTX"}

@@ -17,8 +17,6 @@ from berakhlak.pdf import html_to_pdf
 from berakhlak.spreadsheet import HeaderedSheet
 from forums.models import Event, Registration
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def attendance_pdf(
     event: Event, rows: QuerySet[Registration], *, agency: Agency | None = None

@@ -18,8 +18,6 @@ from openpyxl import Workbook
 from berakhlak.spreadsheet import HeaderedSheet
 from surveys.selectors.board import BoardTree
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def board_export_pks(tree: BoardTree, *, sort: str, below_only: bool) -> list[int]:
     """The units of the workbook: the visible ones (only those below the minimum with

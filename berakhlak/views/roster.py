@@ -21,8 +21,7 @@ from berakhlak.roster.export import roster_export_bytes
 from berakhlak.roster.services import roster_import_confirm, roster_import_create
 from berakhlak.roster.template import roster_template_bytes
 from berakhlak.roster.xlsx import WorkbookError, workbook_open
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from berakhlak.spreadsheet import XLSX_TYPE
 
 
 class RosterUploadForm(forms.Form):

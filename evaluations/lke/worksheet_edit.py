@@ -3,7 +3,7 @@
 Every write checks first that the worksheet may still change (not frozen, evidence window not
 open). Weights may pass through totals other than 100 while the admin rebalances them; the total
 of 100 is enforced where it matters: freezing, and the opening of the LKE
-(`services.worksheet_freeze` / `worksheet_ready`). Each write takes the acting user (`by=`) and
+(`opening.worksheet_freeze` / `worksheet_ready`). Each write takes the acting user (`by=`) and
 is in the audit log with it, moves and the Excel import's bulk rows included (`audit_change`).
 """
 

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from berakhlak.models import CoreValue
 from berakhlak.refusals import Refused
+from berakhlak.spreadsheet import XLSX_TYPE
 from evaluations.models import Round
 from evaluations.plans import permissions, selectors, services
 from evaluations.plans import team as teams
 from evaluations.plans.forms import ActionForm, RoadmapForm, TeamForm, checklist_parse
 from evaluations.plans.models import PlanStatus, RoadmapYear
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the plan page says after each of its buttons (services.plan_act).
 PLAN_DONE = {
     "submit": gettext_lazy("Rencana diajukan kepada pimpinan."),
@@ -135,7 +135,7 @@ def board_export(request, pk: int):
     round = get_object_or_404(Round, pk=pk)
     if not permissions.is_admin(request.user, round):
         raise Http404
-    response = HttpResponse(services.plans_workbook(round), content_type=XLSX)
+    response = HttpResponse(services.plans_workbook(round), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="rencana-aksi-{round.year}.xlsx"'
     return response
 

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from berakhlak.spreadsheet import XLSX_TYPE
 from forums import exports, permissions, selectors, services
 from forums.forms import EventForm, first_errors
 from forums.models import Event, EventKind
@@ -181,9 +182,7 @@ def attendance_export(request, slug: str, pk: int, fmt: str):
         data = exports.attendance_pdf(event, rows, agency=agency)
         response = HttpResponse(data, content_type="application/pdf")
     elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.attendance_xlsx(event, rows), content_type=exports.XLSX_TYPE
-        )
+        response = HttpResponse(exports.attendance_xlsx(event, rows), content_type=XLSX_TYPE)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="daftar-hadir-{event.pk}.{fmt}"'

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from berakhlak.permissions import is_province_admin
 from berakhlak.refusals import Refused
+from berakhlak.spreadsheet import XLSX_TYPE
 from evaluations.models import Round, RoundAgency
 from reports.models import ACTIVE_STATUSES, ReportFile, RunStatus
 from reports.printing.services import can_read_scope, report_request
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_TYPE,
 }
 
 

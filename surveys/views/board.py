@@ -28,9 +28,10 @@ from django.views.decorators.http import require_POST
 
 from berakhlak.permissions import roles_of
 from berakhlak.refusals import Refused
+from berakhlak.spreadsheet import XLSX_TYPE
 from evaluations.models import RoundStatus
 from evaluations.permissions import can_manage_round
-from surveys.board_export import XLSX_TYPE, board_xlsx
+from surveys.board_export import board_xlsx
 from surveys.selectors import board
 from surveys.services.reminders import reminders_request
 

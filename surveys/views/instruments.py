@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
+from berakhlak.spreadsheet import XLSX_TYPE
 from surveys import permissions
 from surveys.forms.instruments import InstrumentEnglishForm, InstrumentUploadForm, ItemForm
 from surveys.models import Instrument, InstrumentKind, Item
@@ -22,8 +23,6 @@ from surveys.services.instrument_excel import (
     instrument_export_bytes,
     instrument_import,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _get_instrument(user, pk: int) -> Instrument:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
+from berakhlak.spreadsheet import XLSX_TYPE
 from surveys.forms.paper import PaperUploadForm
 from surveys.permissions import can_import_paper, can_import_responses
 from surveys.selectors.rounds import paper_importable_rounds
@@ -26,7 +27,6 @@ from surveys.services.paper_import import (
     paper_template_bytes,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "paper_import"
 
 

@@ -21,8 +21,7 @@ from django.utils import timezone
 from berakhlak import audit
 from berakhlak.models import CoreValue, Role
 from berakhlak.services import role_grant_create, role_grant_revoke
-from evaluations.lke import assignments
-from evaluations.lke import services as lke
+from evaluations.lke import assignments, opening
 from evaluations.lke import worksheet_edit as edit
 from evaluations.models import Criterion, EvaluatorAssignment, RoundAgency, RoundStatus, Worksheet
 from evaluations.plans import services as plans
@@ -203,7 +202,7 @@ def test_the_live_figures_switch_is_a_service_recorded_with_the_actor(client, pr
 
 def test_worksheet_edits_are_recorded_with_the_actor(client, province):
     round = draft_round(province)
-    worksheet = lke.worksheet_create_default(round=round, by=province.admin.user)
+    worksheet = opening.worksheet_create_default(round=round, by=province.admin.user)
     assert last_entry(worksheet, CREATE).actor == province.admin.user
     criterion = Criterion.objects.filter(component__worksheet=worksheet).order_by("pk").first()
     component = criterion.component
@@ -221,7 +220,7 @@ def test_worksheet_edits_are_recorded_with_the_actor(client, province):
     entry = last_entry(component)
     assert entry.actor == province.admin.user
     assert entry.changes_dict["name"] == ["Komponen Ubah", "Lewat Halaman"]
-    lke.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
+    opening.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
     worksheet = Worksheet.objects.get(pk=worksheet.pk)
     assert "frozen_at" in last_entry(worksheet).changes_dict
 
@@ -230,7 +229,7 @@ def test_moves_bulk_contents_appeal_window_and_revocation_carry_the_actor(provin
     """Changes that bypass a model's save (queryset updates, bulk inserts) and the services that
     took no acting user: each leaves an entry with the actor who called it, outside a request."""
     round = draft_round(province)
-    worksheet = lke.worksheet_create_default(round=round, by=province.admin.user)
+    worksheet = opening.worksheet_create_default(round=round, by=province.admin.user)
     bulk = last_entry(worksheet)
     assert bulk.actor == province.admin.user and "criteria" in bulk.changes_dict
 

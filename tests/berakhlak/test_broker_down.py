@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from berakhlak.jobs import SEND_GRACE, jobs_sweep
 from berakhlak.models import ImportStatus, RosterImport
+from berakhlak.spreadsheet import XLSX_TYPE
 from evaluations.models import RoundStatus
 from reports.models import IndexRun, ReportFile, RunStatus
 from reports.services.compute import index_compute_now
@@ -24,7 +25,6 @@ from tests.reports.factories import respond, round_status_set, survey_round
 pytestmark = pytest.mark.django_db(transaction=True)
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: connection refused
 MESSAGE = "Antrean tugas sedang tidak dapat dihubungi"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _timed(call):
@@ -47,7 +47,7 @@ def test_requests_answer_fast_keep_their_rows_and_the_sweeper_finishes_them(
     index_compute_now(round=round)  # figures for the report
     client.force_login(province.admin.user)
     upload = SimpleUploadedFile(
-        "pegawai.xlsx", workbook_bytes(employees=[employee(1)]).getvalue(), content_type=XLSX
+        "pegawai.xlsx", workbook_bytes(employees=[employee(1)]).getvalue(), content_type=XLSX_TYPE
     )
 
     requests = {

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from berakhlak.models import Agency, Employee, ImportStatus, RosterImport
 from berakhlak.roster.services import roster_import_confirm, roster_import_create
+from berakhlak.spreadsheet import XLSX_TYPE
 from berakhlak.tasks import ping
 from tests.berakhlak.roster_files import employee, nip, workbook_bytes
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WAIT_SECONDS = 60
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def wait_for_status(import_id, *statuses: str) -> RosterImport:
@@ -40,7 +40,7 @@ def test_roster_import_is_checked_and_applied_by_the_worker(celery_worker_proces
     uploader = UserFactory()
     rows = [employee(1), employee(2, unit="UPTD-LAB")]
     upload = SimpleUploadedFile(
-        "pegawai.xlsx", workbook_bytes(employees=rows).getvalue(), content_type=XLSX
+        "pegawai.xlsx", workbook_bytes(employees=rows).getvalue(), content_type=XLSX_TYPE
     )
 
     record = roster_import_create(uploaded_by=uploader, upload=upload)

@@ -14,18 +14,18 @@ from django.utils import timezone
 from berakhlak.jobs import STALE_AFTER, jobs_sweep
 from berakhlak.models import Employee, ImportStatus, RosterImport
 from berakhlak.roster.services import roster_import_confirm, roster_import_create
+from berakhlak.spreadsheet import XLSX_TYPE
 from tests.berakhlak.roster_files import employee, nip, workbook_bytes
 from tests.celery_worker import worker_kill
 from tests.factories import UserFactory
 from tests.faults import postgresql_only, raw_connection, wait_for, waiting_for_lock
 
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _import(uploader, rows) -> RosterImport:
     upload = SimpleUploadedFile(
-        "pegawai.xlsx", workbook_bytes(employees=rows).getvalue(), content_type=XLSX
+        "pegawai.xlsx", workbook_bytes(employees=rows).getvalue(), content_type=XLSX_TYPE
     )
     record = roster_import_create(uploaded_by=uploader, upload=upload)
     wait_for(lambda: RosterImport.objects.get(pk=record.pk).status == ImportStatus.PREVIEWED)

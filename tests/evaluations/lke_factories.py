@@ -8,7 +8,7 @@ import zipfile
 
 from django.core.files.base import ContentFile
 
-from evaluations.lke import services
+from evaluations.lke import opening, services
 from evaluations.models import (
     Assessment,
     Evidence,
@@ -66,16 +66,16 @@ class LkeSetup:
 def lke_round(province, *, assign: bool = True) -> LkeSetup:
     """An open round (evidence window open), the default worksheet, evaluators assigned."""
     round = open_round(province, instruments=[behaviour_instrument()])
-    services.worksheet_create_default(round=round, by=province.admin.user)
+    opening.worksheet_create_default(round=round, by=province.admin.user)
     if assign:
-        services.evaluator_assignments_from_grants(round=round, by=province.admin.user)
+        opening.evaluator_assignments_from_grants(round=round, by=province.admin.user)
     s = LkeSetup()
     s.round = round
     s.ra_a = RoundAgency.objects.get(round=round, agency=province.agency_a)
     s.ra_b = RoundAgency.objects.get(round=round, agency=province.agency_b)
     s.ra_biro = RoundAgency.objects.get(round=round, agency=province.biro)
     for ra in (s.ra_a, s.ra_b, s.ra_biro):
-        services.assessments_ensure(round_agency=ra)
+        opening.assessments_ensure(round_agency=ra)
     return s
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from evaluations import scoring
-from evaluations.lke import services
+from evaluations.lke import opening
 from evaluations.models import AnswerKind, Assessment, AssessmentStatus, Criterion, RoundAgency
 from tests.evaluations.lke_factories import lke_round
 
@@ -86,7 +86,7 @@ def test_default_worksheet_has_seven_components_and_weights_summing_to_100(provi
     setup = lke_round(province)
     worksheet = setup.round.worksheet
     assert worksheet.components.count() == 7
-    assert services.worksheet_weight_total(worksheet) == D(100)
+    assert opening.worksheet_weight_total(worksheet) == D(100)
     assert set(
         Criterion.objects.filter(component__worksheet=worksheet).values_list(
             "answer_kind", flat=True

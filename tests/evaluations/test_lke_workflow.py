@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from berakhlak.refusals import Refused
-from evaluations.lke import services
-from evaluations.lke.selectors import lke_agencies, worksheet_criteria
+from evaluations.lke import opening, services
+from evaluations.lke.selectors import lke_agencies, worksheet_criteria, worksheet_is_editable
 from evaluations.models import (
     Assessment,
     AssessmentEvent,
@@ -180,7 +180,7 @@ def test_second_evaluator_save_is_refused_and_nothing_is_overwritten(province, s
 
     second = EmployeeFactory(agency=province.biro, name="Evaluator Inspektorat")
     grant(second.user, Role.EVALUATOR, province.agency_a)
-    services.evaluator_assignments_from_grants(round=setup.round, by=province.admin.user)
+    opening.evaluator_assignments_from_grants(round=setup.round, by=province.admin.user)
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
     seen = a.version  # both evaluators open the page at this version
 
@@ -216,7 +216,7 @@ def test_concurrent_save_through_the_page_says_who_and_keeps_the_typed_text(
 
     second = EmployeeFactory(agency=province.biro, name="Evaluator Inspektorat")
     grant(second.user, Role.EVALUATOR, province.agency_a)
-    services.evaluator_assignments_from_grants(round=setup.round, by=province.admin.user)
+    opening.evaluator_assignments_from_grants(round=setup.round, by=province.admin.user)
     a = submitted_with_evidence(first(setup.ra_a), province.agent_a.user)
     url = reverse("evaluations:lke_review_action", args=[a.pk])
     client.force_login(province.evaluator.user)
@@ -298,23 +298,23 @@ def test_worksheet_is_editable_until_the_evidence_window_opens(province):
         evidence_opens_on=today + dt.timedelta(days=3),
         review_opens_on=today + dt.timedelta(days=5),
     )
-    worksheet = services.worksheet_create_default(round=later, by=province.admin.user)
-    assert services.worksheet_is_editable(worksheet)
-    services.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
+    worksheet = opening.worksheet_create_default(round=later, by=province.admin.user)
+    assert worksheet_is_editable(worksheet)
+    opening.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
     worksheet.refresh_from_db()
-    assert not services.worksheet_is_editable(worksheet)
+    assert not worksheet_is_editable(worksheet)
 
 
 def test_worksheet_freezes_when_the_open_round_is_first_used(province, setup):
     worksheet = setup.round.worksheet
     worksheet.refresh_from_db()
     assert worksheet.frozen_at is not None
-    assert not services.worksheet_is_editable(worksheet)
+    assert not worksheet_is_editable(worksheet)
 
 
 def test_the_lke_opens_in_the_background_and_its_page_writes_nothing_when_read(client, province):
     round = open_round(province, instruments=[behaviour_instrument()])  # no worksheet yet
-    worksheet = services.worksheet_create_default(round=round, by=province.admin.user)
+    worksheet = opening.worksheet_create_default(round=round, by=province.admin.user)
     round_agency = RoundAgency.objects.get(round=round, agency=province.agency_a)
     client.force_login(province.agent_a.user)
     url = reverse("evaluations:lke_workspace", args=[round_agency.pk])
@@ -326,8 +326,8 @@ def test_the_lke_opens_in_the_background_and_its_page_writes_nothing_when_read(c
     assert not Assessment.objects.filter(round_agency__round=round).exists()
 
     expected = lke_agencies(round).count() * worksheet_criteria(worksheet).count()
-    assert expected and services.lke_open_due() == expected  # the beat task, every 5 minutes
-    assert services.lke_open_due() == 0
+    assert expected and opening.lke_open_due() == expected  # the beat task, every 5 minutes
+    assert opening.lke_open_due() == 0
     worksheet.refresh_from_db()
     assert worksheet.frozen_at is not None
     assert first(round_agency).criterion.question in client.get(url).content.decode()
@@ -338,7 +338,7 @@ def test_opening_a_round_opens_its_lke_when_the_evidence_window_has_begun(
 ):
     round = draft_round(province)
     RoundInstrument.objects.create(round=round, instrument=behaviour_instrument(), order=1)
-    worksheet = services.worksheet_create_default(round=round, by=province.admin.user)
+    worksheet = opening.worksheet_create_default(round=round, by=province.admin.user)
     with django_capture_on_commit_callbacks(execute=True):
         round_open(round=round, by=province.admin.user)  # the task runs eagerly in tests
     worksheet.refresh_from_db()
@@ -350,20 +350,20 @@ def test_opening_a_round_opens_its_lke_when_the_evidence_window_has_begun(
 
 def test_freezing_refuses_weights_not_summing_to_100(province):
     round = draft_round(province)
-    worksheet = services.worksheet_create_default(round=round, by=province.admin.user)
+    worksheet = opening.worksheet_create_default(round=round, by=province.admin.user)
     criterion = worksheet.components.first().criteria.first()
     criterion.weight = 7
     criterion.save()
     with pytest.raises(Refused) as error:
-        services.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
+        opening.worksheet_freeze(worksheet=worksheet, by=province.admin.user)
     assert "harus 100" in error.value.messages[0]
-    assert services.worksheet_ready(round) is None
+    assert opening.worksheet_ready(round) is None
 
 
 def test_default_worksheet_creation_is_idempotent(province):
     round = draft_round(province)
-    first_ws = services.worksheet_create_default(round=round, by=province.admin.user)
-    assert services.worksheet_create_default(round=round, by=province.admin.user) == first_ws
+    first_ws = opening.worksheet_create_default(round=round, by=province.admin.user)
+    assert opening.worksheet_create_default(round=round, by=province.admin.user) == first_ws
 
 
 def test_demo_step_prepares_every_round(province):

@@ -12,8 +12,9 @@ from openpyxl import Workbook, load_workbook
 
 from berakhlak.models import Role
 from berakhlak.refusals import Refused
-from evaluations.lke import assignments, services
+from evaluations.lke import assignments, opening
 from evaluations.lke import worksheet_edit as edit
+from evaluations.lke.selectors import worksheet_problems
 from evaluations.lke.worksheet_excel import (
     COLUMNS,
     WorksheetImportError,
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def worksheet(province):
     round = draft_round(province)
-    return services.worksheet_create_default(round=round, by=province.admin.user)
+    return opening.worksheet_create_default(round=round, by=province.admin.user)
 
 
 def criterion_data(**overrides) -> dict:
@@ -100,14 +101,14 @@ def test_codes_are_unique_within_a_worksheet(worksheet):
 def test_weights_must_total_100_before_freezing(worksheet):
     component = worksheet.components.get(order=1)
     edit.criterion_add(component=component, **criterion_data())
-    assert "102,50" in " ".join(services.worksheet_problems(worksheet))
+    assert "102,50" in " ".join(worksheet_problems(worksheet))
     with pytest.raises(Refused):
-        services.worksheet_freeze(worksheet=worksheet)
-    assert services.worksheet_ready(worksheet.round) is None
+        opening.worksheet_freeze(worksheet=worksheet)
+    assert opening.worksheet_ready(worksheet.round) is None
 
 
 def test_a_frozen_worksheet_refuses_every_edit(worksheet):
-    services.worksheet_freeze(worksheet=worksheet)
+    opening.worksheet_freeze(worksheet=worksheet)
     worksheet.refresh_from_db()
     component = worksheet.components.get(order=1)
     criterion = component.criteria.first()
@@ -144,7 +145,7 @@ def test_export_then_import_gives_the_same_worksheet(worksheet, province):
             "component"
         )
     ]
-    other = services.worksheet_create_default(
+    other = opening.worksheet_create_default(
         round=draft_round(province, name="Putaran lain"), by=province.admin.user
     )
     edit.component_delete(component=other.components.get(order=1))
@@ -180,7 +181,7 @@ def test_a_valid_workbook_replaces_the_worksheet(worksheet):
     )
     assert worksheet_import(worksheet=worksheet, fileobj=file) == {"components": 2, "criteria": 3}
     assert codes(worksheet) == [(1, "A.1"), (1, "A.2"), (2, "B.1")]
-    assert services.worksheet_problems(worksheet) == []
+    assert worksheet_problems(worksheet) == []
 
 
 def test_a_bad_workbook_changes_nothing_and_names_every_row_and_column(worksheet):
@@ -298,7 +299,7 @@ def test_the_page_shows_edit_controls_only_while_editable(client, province, work
     client.force_login(province.admin.user)
     url = reverse("evaluations:lke_worksheet", args=[worksheet.round.pk])
     assert "Tambah kriteria" in client.get(url).content.decode()
-    services.worksheet_freeze(worksheet=worksheet)
+    opening.worksheet_freeze(worksheet=worksheet)
     body = client.get(url).content.decode()
     assert "Tambah kriteria" not in body and "Unduh LKE" in body
 
@@ -357,4 +358,18 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_reason(client, province
     )
     assert response.status_code == 400
     assert 'class="invalid-feedback d-block"' in response.content.decode()
+    assert codes(worksheet) == before
+
+
+def test_a_workbook_over_the_import_cap_is_refused_unread(client, province, worksheet, settings):
+    before = codes(worksheet)
+    file = workbook_bytes([row("A.1", weight=100)])
+    file.name = "lke.xlsx"
+    settings.ROSTER_IMPORT_MAX_BYTES = len(file.getvalue()) - 1
+    client.force_login(province.admin.user)
+    response = client.post(
+        reverse("evaluations:lke_worksheet_upload", args=[worksheet.round.pk]), {"file": file}
+    )
+    assert response.status_code == 400
+    assert "Berkas terlalu besar." in response.content.decode()
     assert codes(worksheet) == before

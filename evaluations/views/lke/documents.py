@@ -8,12 +8,12 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from berakhlak.spreadsheet import XLSX_TYPE
 from evaluations.filters import AuditFilter
 from evaluations.lke import audit as trail
 from evaluations.lke import evidence_zip, permissions, recap, selectors
 from evaluations.models import Component, Round
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("xlsx", "pdf")
 
 
@@ -53,7 +53,7 @@ def audit_export(request, pk: int):
     events = trail.trail_events(request.user, round_agency)
     audit_filter = AuditFilter(request.GET or None, events, round_agency=round_agency)
     data = trail.trail_xlsx(round_agency, audit_filter.filtered())
-    return _attachment(data, XLSX, f"jejak-audit-lke-{_stem(round_agency)}.xlsx")
+    return _attachment(data, XLSX_TYPE, f"jejak-audit-lke-{_stem(round_agency)}.xlsx")
 
 
 @login_required
@@ -89,7 +89,7 @@ def agency_recap(request, pk: int, fmt: str):
     data = recap.agency_recap(request.user, round_agency)
     name = f"rekap-lke-{_stem(round_agency)}"
     if fmt == "xlsx":
-        return _attachment(recap.agency_recap_xlsx(data), XLSX, f"{name}.xlsx")
+        return _attachment(recap.agency_recap_xlsx(data), XLSX_TYPE, f"{name}.xlsx")
     return _attachment(recap.agency_recap_pdf(data), "application/pdf", f"{name}.pdf")
 
 
@@ -101,5 +101,5 @@ def province_recap(request, pk: int, fmt: str):
     recaps = recap.province_recaps(round)
     name = f"rekap-lke-provinsi-{round.year}-{round.pk}"
     if fmt == "xlsx":
-        return _attachment(recap.province_recap_xlsx(round, recaps), XLSX, f"{name}.xlsx")
+        return _attachment(recap.province_recap_xlsx(round, recaps), XLSX_TYPE, f"{name}.xlsx")
     return _attachment(recap.province_recap_pdf(round, recaps), "application/pdf", f"{name}.pdf")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from berakhlak.refusals import Refused
-from evaluations.lke import selectors, services
+from evaluations.lke import opening, selectors
 from evaluations.lke.forms import WorksheetUploadForm
 from evaluations.views.lke.common import round_for_worksheet_admin
 
@@ -30,7 +30,7 @@ def worksheet_default_create(request, pk: int):
     if selectors.worksheet_of(round) is not None:
         messages.info(request, _("Putaran ini sudah memiliki LKE."))
     else:
-        services.worksheet_create_default(round=round, by=request.user)
+        opening.worksheet_create_default(round=round, by=request.user)
         messages.success(request, _("LKE bawaan dengan tujuh komponen dibuat."))
     return redirect("evaluations:lke_worksheet", round.pk)
 
@@ -43,7 +43,7 @@ def worksheet_freeze(request, pk: int):
     if worksheet is None:
         raise Http404
     try:
-        services.worksheet_freeze(worksheet=worksheet, by=request.user)
+        opening.worksheet_freeze(worksheet=worksheet, by=request.user)
     except Refused as refusal:
         for message in refusal.messages:
             messages.error(request, message)
@@ -56,7 +56,7 @@ def worksheet_freeze(request, pk: int):
 @require_POST
 def assignments_from_grants(request, pk: int):
     round = round_for_worksheet_admin(request.user, pk)
-    created = services.evaluator_assignments_from_grants(round=round, by=request.user)
+    created = opening.evaluator_assignments_from_grants(round=round, by=request.user)
     if not selectors.lke_agencies(round).exists():
         messages.warning(
             request, _("Penugasan dibuat setelah putaran dibuka (unit kerja putaran dipotret).")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from berakhlak.models import User
 from berakhlak.refusals import Refused
 from berakhlak.roster.xlsx import WorkbookError
-from evaluations.lke import assignments, selectors, services
+from berakhlak.spreadsheet import XLSX_TYPE
+from evaluations.lke import assignments, opening, selectors
 from evaluations.lke import worksheet_edit as edit
 from evaluations.lke.forms import (
     AssignEvaluatorForm,
@@ -33,8 +33,6 @@ from evaluations.lke.worksheet_excel import (
 from evaluations.models import Component, Criterion, RoundAgency
 from evaluations.services import round_appeal_window_set
 from evaluations.views.lke.common import int_or_none, round_for_worksheet_admin
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _worksheet_url(round, anchor: str = "") -> str:
@@ -159,7 +157,7 @@ def criterion_form(request, pk: int, criterion_pk: int | None = None):
         "round": round,
         "criterion": criterion,
         "form": form,
-        "total": services.worksheet_weight_total(worksheet),
+        "total": opening.worksheet_weight_total(worksheet),
     }
     return render(request, "evaluations/lke/criterion_form.html", context)
 
@@ -207,23 +205,20 @@ def worksheet_upload(request, pk: int):
     problems = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            form.add_error("file", _("Berkas terlalu besar."))
+        try:
+            counts = worksheet_upload_import(round=round, by=request.user, fileobj=upload)
+        except WorkbookError as error:
+            form.add_error("file", str(error))
+        except WorksheetImportError as error:
+            problems = error.problems
+        except ValidationError as error:
+            form.add_error("file", " ".join(error.messages))
         else:
-            try:
-                counts = worksheet_upload_import(round=round, by=request.user, fileobj=upload)
-            except WorkbookError as error:
-                form.add_error("file", str(error))
-            except WorksheetImportError as error:
-                problems = error.problems
-            except ValidationError as error:
-                form.add_error("file", " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    _("Impor selesai: %(components)s komponen, %(criteria)s kriteria.") % counts,
-                )
-                return redirect("evaluations:lke_worksheet", round.pk)
+            messages.success(
+                request,
+                _("Impor selesai: %(components)s komponen, %(criteria)s kriteria.") % counts,
+            )
+            return redirect("evaluations:lke_worksheet", round.pk)
     context = selectors.worksheet_context(round)
     context.update({"upload_form": form, "import_problems": problems})
     return render(request, "evaluations/lke/worksheet.html", context, status=400)

@@ -9,7 +9,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from evaluations.lke import services as lke
+from evaluations.lke import opening
 from evaluations.models import RoundAgency
 from evaluations.plans.models import Action, ActionStatus, PlanStatus
 from tests.conftest import browser_login
@@ -30,9 +30,9 @@ def shot(page, name: str) -> None:
 def test_plan_from_suggestion_to_approval_to_done(browser, live_server, province):
     core_values_ensure()
     round = computed_round(province)
-    lke.worksheet_create_default(round=round, by=province.admin.user)
+    opening.worksheet_create_default(round=round, by=province.admin.user)
     round_agency = RoundAgency.objects.get(round=round, code="DINKES")
-    lke.assessments_ensure(round_agency=round_agency)
+    opening.assessments_ensure(round_agency=round_agency)
     evidence_direct(first(round_agency), province.agent_a.user, name="daftar-hadir-pelatihan.pdf")
 
     agent = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
