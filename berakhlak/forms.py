@@ -1,10 +1,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from berakhlak.nip import nip_normalise
+
+
+def workbook_size_validator(upload) -> None:
+    """Every uploaded workbook (roster, LKE worksheet, instrument items, paper answers) is refused
+    over ROSTER_IMPORT_MAX_MB before openpyxl reads it: opening one costs memory many times its
+    size. The one rule, on each form's file field."""
+    if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
+        raise forms.ValidationError(
+            gettext("Berkas terlalu besar (maksimal %(mb)d MB).")
+            % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
+        )
 
 
 class BootstrapForm:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from berakhlak import permissions, selectors
+from berakhlak.forms import workbook_size_validator
 from berakhlak.models import ImportStatus
 from berakhlak.roster.export import roster_export_bytes
 from berakhlak.roster.services import roster_import_confirm, roster_import_create
@@ -25,15 +25,12 @@ from berakhlak.spreadsheet import XLSX_TYPE
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Berkas data pegawai (.xlsx)"))
+    file = forms.FileField(
+        label=gettext_lazy("Berkas data pegawai (.xlsx)"), validators=[workbook_size_validator]
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Berkas terlalu besar (maksimal %(mb)d MB).")
-                % {"mb": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
-            )
         try:
             workbook_open(upload).close()
         except WorkbookError as error:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from berakhlak.forms import BootstrapForm
+from berakhlak.forms import BootstrapForm, workbook_size_validator
 from evaluations.models import AnswerKind, Component
 
 
@@ -60,15 +59,7 @@ class CriterionForm(BootstrapForm, forms.Form):
 
 
 class WorksheetUploadForm(BootstrapForm, forms.Form):
-    file = forms.FileField(label=_("Berkas LKE (.xlsx)"))
-
-    def clean_file(self):
-        # The same cap as every imported workbook (ROSTER_IMPORT_MAX_BYTES): refused before
-        # openpyxl reads it, since opening a workbook costs memory many times its size.
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("Berkas terlalu besar."))
-        return upload
+    file = forms.FileField(label=_("Berkas LKE (.xlsx)"), validators=[workbook_size_validator])
 
 
 class AssignEvaluatorForm(BootstrapForm, forms.Form):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from berakhlak.forms import BootstrapForm
+from berakhlak.forms import BootstrapForm, workbook_size_validator
 from berakhlak.models import BehaviourGuide
 
 
@@ -37,7 +37,7 @@ class ItemForm(BootstrapForm, forms.Form):
 
 
 class InstrumentUploadForm(BootstrapForm, forms.Form):
-    file = forms.FileField(label=_("Berkas butir (.xlsx)"))
+    file = forms.FileField(label=_("Berkas butir (.xlsx)"), validators=[workbook_size_validator])
 
 
 class InstrumentEnglishForm(BootstrapForm, forms.Form):

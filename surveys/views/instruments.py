@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -237,21 +236,18 @@ def instrument_upload(request, pk: int):
     problems = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            form.add_error("file", _("Berkas terlalu besar."))
+        try:
+            counts = instrument_import(instrument=instrument, fileobj=upload, by=request.user)
+        except WorkbookError as error:
+            form.add_error("file", str(error))
+        except InstrumentImportError as error:
+            problems = error.problems
         else:
-            try:
-                counts = instrument_import(instrument=instrument, fileobj=upload, by=request.user)
-            except WorkbookError as error:
-                form.add_error("file", str(error))
-            except InstrumentImportError as error:
-                problems = error.problems
-            else:
-                messages.success(
-                    request,
-                    _("Impor selesai: %(items)s butir, %(options)s pilihan.") % counts,
-                )
-                return redirect("surveys:instrument_detail", instrument.pk)
+            messages.success(
+                request,
+                _("Impor selesai: %(items)s butir, %(options)s pilihan.") % counts,
+            )
+            return redirect("surveys:instrument_detail", instrument.pk)
     context = {
         "instrument": instrument,
         "items": instrument.items.select_related("guide", "value").order_by("order"),

@@ -371,5 +371,5 @@ def test_a_workbook_over_the_import_cap_is_refused_unread(client, province, work
         reverse("evaluations:lke_worksheet_upload", args=[worksheet.round.pk]), {"file": file}
     )
     assert response.status_code == 400
-    assert "Berkas terlalu besar." in response.content.decode()
+    assert "Berkas terlalu besar (maksimal" in response.content.decode()
     assert codes(worksheet) == before
