@@ -89,8 +89,20 @@ def figure_rows(
 
 
 def province_row(run: IndexRun, *, dimension: str = Dimension.NONE, key: str = "") -> FigureRow:
-    rows = figure_rows(run, scope=Scope.PROVINCE, dimension=dimension, key=key)
-    return rows[0] if rows else FigureRow(agency=None)
+    return province_rows(run, breakdowns=((dimension, key),))[0]
+
+
+def province_rows(run: IndexRun, *, breakdowns: tuple[tuple[str, str], ...]) -> list[FigureRow]:
+    """The province's row of each (dimension, key) breakdown, in that order (an empty row where
+    the run has none): one query however many."""
+    where = Q(pk__in=[])
+    for dimension, key in breakdowns:
+        where |= Q(dimension=dimension, dimension_key=key)
+    figures = IndexFigure.objects.filter(where, run=run, scope=Scope.PROVINCE)
+    rows = {breakdown: FigureRow(agency=None) for breakdown in breakdowns}
+    for figure in figures.filter(code__in=FigureCode.values):
+        rows[(figure.dimension, figure.dimension_key)].figures[figure.code] = figure
+    return [rows[breakdown] for breakdown in breakdowns]
 
 
 @dataclass(frozen=True)
