@@ -160,13 +160,19 @@ def _shown(figure) -> bool:
     return figure is not None and not figure.suppressed and figure.value is not None
 
 
-def interval_text(figure, separator: str | None = None) -> str:
+def interval_words() -> str:
+    """How the active language writes an interval, to be filled with its low and high."""
+    return _("95%%: %(low)s–%(high)s")
+
+
+def interval_text(figure, separator: str | None = None, words: str | None = None) -> str:
     """A shown figure's 95% interval as the active language writes it ("95%: 50,5–79,5"), or ""
-    (hidden, empty, or a run stored before the intervals): docs/ARCHITECTURE.md §7.5."""
+    (hidden, empty, or a run stored before the intervals): docs/ARCHITECTURE.md §7.5.
+    `separator` and `words` (interval_words()) when the caller looked them up already."""
     if not _shown(figure) or getattr(figure, "low", None) is None:
         return ""
     separator = separator or get_format("DECIMAL_SEPARATOR")
-    return _("95%%: %(low)s–%(high)s") % {
+    return (words or interval_words()) % {
         "low": _number(figure.low, separator),
         "high": _number(figure.high, separator),
     }
@@ -275,25 +281,17 @@ class Benchmark:
 
 
 def benchmarks(page: Page, headline: selectors.FigureRow) -> list[Benchmark]:
-    """An agency against the province and against the agencies of its kind (two reads); none for
+    """An agency against the province and against the agencies of its kind (one read); none for
     the province itself or a kind's own page. Both figures shown, or no benchmark."""
     focus = page.focus
     if focus is None or page.agency_kind:
         return []
-    groups = [
-        (
-            _("Provinsi"),
-            selectors.province_row(page.run, dimension=page.dimension, key=page.asn_type),
-        )
-    ]
+    labels, breakdowns = [_("Provinsi")], [(page.dimension, page.asn_type)]
     if not page.asn_type:
-        kind_label = _("Semua %(kind)s") % {"kind": AgencyKind(focus.kind).label}
-        groups.append(
-            (
-                kind_label,
-                selectors.province_row(page.run, dimension=Dimension.AGENCY_KIND, key=focus.kind),
-            )
-        )
+        labels.append(_("Semua %(kind)s") % {"kind": AgencyKind(focus.kind).label})
+        breakdowns.append((Dimension.AGENCY_KIND, focus.kind))
+    rows = selectors.province_rows(page.run, breakdowns=tuple(breakdowns))
+    groups = list(zip(labels, rows, strict=True))
     found = []
     for label, row in groups:
         for code in ("COMPOSITE", "INDIVIDUAL"):
@@ -391,7 +389,8 @@ def summary_context(page: Page) -> dict:
         for _code, label, f in values
     ]
     separator = get_format("DECIMAL_SEPARATOR")
-    intervals = {code: interval_text(headline.get(code), separator) for code in UNIT_CODES}
+    words = interval_words()
+    intervals = {code: interval_text(headline.get(code), separator, words) for code in UNIT_CODES}
     participation = (
         participation_note(headline.get("RESPONSE_RATE"), headline.get("MIN_RESPONDENTS"))
         if not page.asn_type
@@ -503,9 +502,34 @@ def attach_rank_bands(page: Page, units: list[UnitRow]) -> list[UnitRow]:
     return units
 
 
-def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
+@dataclass(frozen=True)
+class RowWords:
+    """The words of the unit rows in the active language, looked up once per page: a lookup
+    per row and cell (eight of them) cost more than building the row."""
+
+    separator: str
+    hidden: str
+    interval: str
+    minimum_title: str
+    minimum: str
+    rank: str
+
+
+def row_words() -> RowWords:
+    return RowWords(
+        separator=get_format("DECIMAL_SEPARATOR"),
+        hidden=_("disembunyikan"),
+        interval=interval_words(),
+        minimum_title=_("Responden minimum belum terpenuhi"),
+        minimum=_("min."),
+        rank=_("peringkat %(band)s bila rentang 95%% diperhitungkan"),
+    )
+
+
+def unit_line(unit: UnitRow, page: Page, words: RowWords) -> SafeString:
     """One row of the ranking and heat map, as the template used to write it (tests and
     screen readers rely on the data-testid and the labels)."""
+    separator = words.separator
     agency = unit.row.agency
     name = escape(agency.name)
     if unit.openable:
@@ -517,32 +541,30 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
         index_change = change_html(unit.index_change, separator)
         shown = f'{_number(index.value, separator)} <span class="badge band-{escape(index.band)}">{escape(index.band)}</span>{index_change}'
     else:
-        shown = f'<span class="small text-secondary">{escape(_("disembunyikan"))}</span>'
+        shown = f'<span class="small text-secondary">{escape(words.hidden)}</span>'
     rate = unit.rate
     rate_text = (
         f"{_number(rate.value, separator)}%" if rate is not None and rate.value is not None else "–"
     )
     if unit.minimum_met is False:
-        rate_text += f' <span class="badge text-bg-warning" title="{escape(_("Responden minimum belum terpenuhi"))}">{escape(_("min."))}</span>'
+        rate_text += f' <span class="badge text-bg-warning" title="{escape(words.minimum_title)}">{escape(words.minimum)}</span>'
     figures = unit.row.values()
     changes = [change_html(c, separator) for c in unit.changes or [None] * len(figures)]
     code = escape(agency.code)
     place = f"{unit.position}"
     if unit.rank_text:
-        words = escape(
-            _("peringkat %(band)s bila rentang 95%% diperhitungkan") % {"band": unit.rank_text}
-        )
+        said = escape(words.rank % {"band": unit.rank_text})
         place += (
-            f'<div class="small text-nowrap" data-testid="rank-band-{code}" title="{words}">'
+            f'<div class="small text-nowrap" data-testid="rank-band-{code}" title="{said}">'
             f'<span aria-hidden="true">{escape(unit.rank_text)}</span>'
-            f'<span class="visually-hidden">{words}</span></div>'
+            f'<span class="visually-hidden">{said}</span></div>'
         )
     return mark_safe(  # noqa: S308 - every text above is escaped
         f'<tr data-testid="unit-{code}"><td class="text-secondary">{place}</td>'
         f'<th scope="row" class="fw-normal">{name}</th>'
         f'<td class="text-end">{unit.row.n}</td>'
         f'<td class="text-end fw-semibold text-nowrap">{shown}</td>'
-        f"{heatmap_cells(figures, hidden=_('disembunyikan'), separator=separator, changes=changes, intervals=[interval_text(f, separator) for f in figures])}"
+        f"{heatmap_cells(figures, hidden=words.hidden, separator=separator, changes=changes, intervals=[interval_text(f, separator, words.interval) for f in figures])}"
         f'<td class="text-end small text-nowrap" data-testid="rate-{code}">{rate_text}</td></tr>'
     )
 
@@ -550,10 +572,10 @@ def unit_line(unit: UnitRow, page: Page, separator: str) -> SafeString:
 def units_context(page: Page, scope: DashboardScope) -> dict:
     found = level(page)
     units = attach_rank_bands(page, attach_changes(page, unit_rows(found, scope)))
-    separator = get_format("DECIMAL_SEPARATOR")
+    words = row_words()
     return {
         "units": units,
-        "unit_lines": [unit_line(unit, page, separator) for unit in units],
+        "unit_lines": [unit_line(unit, page, words) for unit in units],
         "previous_round": page.previous.round if page.previous else None,
         "level": found,
         "searchable": found.total > SEARCH_FROM or bool(page.search),

@@ -13,7 +13,7 @@ from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency, RoundStatus
 from evaluations.plans.figures import PublishedFigure
 from evaluations.selectors import rounds_for_admin
-from reports.models import VALUE_CODES, Dimension, IndexFigure, IndexRun, Scope
+from reports.models import VALUE_CODES, Dimension, FigureCode, IndexFigure, IndexRun, Scope
 from reports.permissions import LIVE, PUBLISHED
 
 
@@ -30,7 +30,9 @@ def round_lookup(reference: str) -> Round | None:
 
 def run_for_reading(round: Round) -> IndexRun | None:
     """The snapshot to show: the newest final run, else the newest provisional one."""
-    return IndexRun.objects.latest_for(round, final=True) or IndexRun.objects.latest_for(round)
+    # One query for both: final runs sort first (False < True), then newest as latest() orders.
+    latest = [f"-{name}" for name in IndexRun._meta.get_latest_by]
+    return IndexRun.objects.for_round(round).done().order_by("provisional", *latest).first()
 
 
 @dataclass
@@ -72,8 +74,9 @@ def figure_rows(
     figures = IndexFigure.objects.filter(
         run=run, scope=scope, dimension=dimension, dimension_key=key
     ).select_related("round_agency")
-    if codes:
-        figures = figures.filter(code__in=codes)
+    # Every code when none is asked for, named all the same: `code` comes before the agency in
+    # the figure's index, so without it one agency's row read the whole run's index range.
+    figures = figures.filter(code__in=codes or FigureCode.values)
     if agency_ids is not None:
         figures = figures.filter(round_agency_id__in=agency_ids)
     if parent_id is not None:
@@ -86,8 +89,20 @@ def figure_rows(
 
 
 def province_row(run: IndexRun, *, dimension: str = Dimension.NONE, key: str = "") -> FigureRow:
-    rows = figure_rows(run, scope=Scope.PROVINCE, dimension=dimension, key=key)
-    return rows[0] if rows else FigureRow(agency=None)
+    return province_rows(run, breakdowns=((dimension, key),))[0]
+
+
+def province_rows(run: IndexRun, *, breakdowns: tuple[tuple[str, str], ...]) -> list[FigureRow]:
+    """The province's row of each (dimension, key) breakdown, in that order (an empty row where
+    the run has none): one query however many."""
+    where = Q(pk__in=[])
+    for dimension, key in breakdowns:
+        where |= Q(dimension=dimension, dimension_key=key)
+    figures = IndexFigure.objects.filter(where, run=run, scope=Scope.PROVINCE)
+    rows = {breakdown: FigureRow(agency=None) for breakdown in breakdowns}
+    for figure in figures.filter(code__in=FigureCode.values):
+        rows[(figure.dimension, figure.dimension_key)].figures[figure.code] = figure
+    return [rows[breakdown] for breakdown in breakdowns]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Max, Q, When
+from django.db import connections
+from django.db.models import Case, F, Max, Q, When
 from django.db.models.functions import Coalesce
 
 from evaluations.models import Round, RoundAgency, RoundStatus
@@ -195,7 +196,10 @@ def level_page(
             run=run, scope=Scope.SUBTREE, round_agency_id__in=page_ids
         ).filter(
             Q(dimension=dimension, dimension_key=key, code__in=codes)
-            | Q(dimension=Dimension.NONE, code__in=PARTICIPATION_CODES)
+            # dimension_key "" is implied by the whole group (a check constraint), but said so
+            # that the index reaches round_agency_id: without it, every participation figure of
+            # the run was read (30 ms at 2,000 agencies) for the 50 on the page.
+            | Q(dimension=Dimension.NONE, dimension_key="", code__in=PARTICIPATION_CODES)
         )
         for agency_id, *fields in figures.values_list(*FIGURE_FIELDS):
             figure = Figure(*fields)
@@ -247,14 +251,24 @@ def rank_bands(
             ),
         )
     )
-    counts = {"ranked": Count("round_agency_id", filter=Q(lo__isnull=False))}
-    for pk, low, high in units:
-        counts[f"above_{pk}"] = Count("round_agency_id", filter=Q(lo__gt=high))
-        counts[f"below_{pk}"] = Count("round_agency_id", filter=Q(hi__lt=low))
-    found = grouped.aggregate(**counts)
-    ranked = found["ranked"]
+    # The counts are SQL around the ORM's level: as 2 x 50 filtered Count()s in .aggregate(),
+    # resolving them (each expression copied into the subquery) cost more than the query, over
+    # 100 ms at 2,000 units. FILTER works on PostgreSQL and SQLite; the CAST makes SQLite
+    # compare numbers with numbers (it binds a Decimal as text).
+    level_sql, level_params = grouped.query.sql_with_params()
+    number = "CAST(%s AS NUMERIC)"
+    counts, params = ["COUNT(*) FILTER (WHERE level.lo IS NOT NULL)"], []
+    for _pk, low, high in units:
+        counts.append(f"COUNT(*) FILTER (WHERE level.lo > {number})")
+        counts.append(f"COUNT(*) FILTER (WHERE level.hi < {number})")
+        params += [high, low]
+    with connections[grouped.db].cursor() as cursor:
+        sql = f"SELECT {', '.join(counts)} FROM ({level_sql}) AS level"  # noqa: S608 - values are params
+        cursor.execute(sql, (*params, *level_params))
+        ranked, *found = cursor.fetchone()
     return {
-        pk: (1 + found[f"above_{pk}"], ranked - found[f"below_{pk}"]) for pk, _low, _high in units
+        pk: (1 + found[2 * i], ranked - found[2 * i + 1])
+        for i, (pk, _low, _high) in enumerate(units)
     }
 
 
@@ -304,7 +318,10 @@ def scope_trend(
     if not chosen:
         return []
     figures = IndexFigure.objects.filter(
-        run__in=[run.pk for _r, run in chosen], dimension=Dimension.NONE, code__in=codes
+        run__in=[run.pk for _r, run in chosen],
+        dimension=Dimension.NONE,
+        dimension_key="",  # implied, but it lets the index narrow to the agency
+        code__in=codes,
     )
     if agency_code is None:
         figures = figures.filter(scope=Scope.PROVINCE)
