@@ -185,3 +185,23 @@ def test_a_release_in_several_chunks_adds_its_rows_once(province, monkeypatch):
         cursor.execute(f"SELECT id FROM surveys_response ORDER BY {order}")
         ids = [str(row[0]) for row in cursor.fetchall()]
     assert ids == sorted(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_sums_from_the_responses_already_stored(province):
+    """An upgrade: responses stored before the table existed are added up by the migration, and
+    the triggers it creates take over from there; going back drops table and triggers."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    round = survey_round(province, selection=True)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("surveys", "0009_invitation_claim")])
+    assert "surveys_responsesums" not in connection.introspection.table_names()
+    _random_responses(round, random.Random(7), 120)  # no trigger yet
+    executor = MigrationExecutor(connection)
+    executor.migrate([("surveys", "0010_response_sums")])
+    _assert_equal(round.pk)
+    _random_responses(round, random.Random(8), 30)
+    _assert_equal(round.pk)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
