@@ -3,9 +3,12 @@ real worker processes, SIGKILL)."""
 
 from __future__ import annotations
 
+from django.db import connection
+
 from evaluations.models import RoundStatus
 from evaluations.services import round_transition
 from reports.models import IndexRun, RunStatus
+from surveys import sums
 from surveys.models import Response, SealedSubmission
 from surveys.tasks import responses_release_due
 from tests.celery_worker import worker_kill
@@ -40,3 +43,37 @@ def test_a_worker_killed_during_the_release_loses_nothing(spare_celery_worker, p
     wait_for(lambda: IndexRun.objects.filter(round=round, status=RunStatus.DONE).exists())
     round.refresh_from_db()
     assert round.status == RoundStatus.COMPUTED
+
+
+def test_a_worker_killed_after_writing_the_responses_leaves_no_cell_sums(
+    spare_celery_worker, province
+):
+    """Killed after the responses went in (and the cell sums' trigger ran) but before the commit:
+    neither the rows nor their sums remain, and the release sent again adds them once."""
+    people = [EmployeeFactory(agency=province.agency_a) for _ in range(5)]
+    round = open_round(province)
+    people_submit(round, people)
+    blocker = raw_connection()
+    with blocker.transaction():
+        # The release deletes the sealed rows after writing the responses: it waits there.
+        blocker.execute(
+            "SELECT id FROM surveys_sealedsubmission WHERE round_id = %s LIMIT 1 FOR UPDATE",
+            [round.pk],
+        )
+        round_transition(round=round, to=RoundStatus.CLOSED)
+        worker = spare_celery_worker(wait=False)
+        wait_for(lambda: waiting_for_lock('DELETE FROM "surveys_sealedsubmission"'))
+        worker_kill(worker)
+    blocker.close()
+    assert SealedSubmission.objects.filter(round=round).count() == 5
+    assert not Response.objects.filter(round=round).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM surveys_responsesums WHERE round_id = %s", [round.pk])
+        assert cursor.fetchone()[0] == 0
+    spare_celery_worker(wait=False)
+    assert responses_release_due() == [round.pk]
+    wait_for(lambda: Response.objects.filter(round=round).count() == 5)
+    assert sums.drift(round.pk) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(n) FROM surveys_responsesums WHERE round_id = %s", [round.pk])
+        assert cursor.fetchone()[0] == 5
