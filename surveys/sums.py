@@ -14,7 +14,7 @@ same transaction id (a release writes all its rows in one transaction, §5.4).
 
 `install_sql` creates table, triggers and contents from scratch (dropping what was there); a
 migration that changes MEASURES calls it again, so replaying every migration yields the current
-shape. `drift` compares the table with a fresh scan (manage.py response_sums --check).
+shape. `drift` compares the table with a fresh scan (manage.py response_sums).
 """
 
 # Every statement here is built from the constants below, never from input.
