@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The LKE of open rounds whose evidence window has begun: worksheet frozen, rows created.
     "lke-open-due": {"task": "evaluations.lke_open_due", "schedule": 5 * 60},
+    # The cell sums against a scan of each round's responses (surveys.sums), at 02:00 WITA.
+    "response-sums-check": {
+        "task": "surveys.response_sums_check",
+        "schedule": crontab(hour=18, minute=0),
+    },
     # Evidence files left on disk by rolled-back uploads, at 03:00 WITA.
     "evidence-orphans": {
         "task": "evaluations.evidence_orphans_quarantine",

@@ -205,3 +205,18 @@ def test_the_migration_fills_the_sums_from_the_responses_already_stored(province
     _assert_equal(round.pk)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_nightly_check_logs_a_round_that_differs(province, caplog):
+    from surveys.tasks import response_sums_check
+
+    round = survey_round(province, selection=True)
+    _random_responses(round, random.Random(9), 40)
+    assert response_sums_check() == {}
+    _execute(
+        "UPDATE surveys_responsesums SET sum_score_bp = sum_score_bp + 3 WHERE round_id = %s",
+        [round.pk],
+    )
+    differing = response_sums_check()
+    assert list(differing) == [str(round.pk)]
+    assert "sum_score_bp" in caplog.text
