@@ -3,8 +3,8 @@
 The database keeps, per stored (agency, ASN type) cell, the count, the sum, the count and the
 sum of squares of each per-value score and the values-selection tallies of the round's released
 responses (surveys.sums: what one GROUP BY over them gives, kept by triggers as they are written;
-docs/ARCHITECTURE.md §7.2). Every figure of every scope is a mean, so it follows exactly from sums and
-counts: subtrees, the province, the agency kinds and the ASN-type breakdowns are added up here,
+docs/ARCHITECTURE.md §7.2). Every figure of every scope is a mean, so it follows exactly from
+sums and counts: subtrees, the province, the agency kinds and the ASN-type breakdowns are added up here,
 in Python, over at most (agencies x 4) small rows. No response is loaded into Python.
 """
 

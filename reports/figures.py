@@ -540,13 +540,13 @@ def _bounds(spread: tuple[int, int, int] | None, rounded: Decimal | None) -> tup
     )
 
 
-# The context of _mean_exact (prec 34, the rest as a fresh thread's), made once.
+# The context of the individual index's mean (prec 34, the rest as a fresh thread's), made once.
 _MEAN_CONTEXT = Context(prec=34)
 
 
 def _mean_of_nines(units: list[int]) -> Decimal:
-    """_mean_exact of exact figures given in units of 1e-9: the same sum (exact either way) and
-    the same division in the same context, hence the same Decimal."""
+    """The plain mean of exact figures given in units of 1e-9, in 34 digits: the sum is exact, so
+    the Decimal is the one a Decimal sum and division in that context give."""
     return _MEAN_CONTEXT.divide(Decimal(sum(units)).scaleb(-9), len(units))
 
 

@@ -98,12 +98,15 @@ COLUMNS = tuple(m.column for m in MEASURES)
 ANSWERS = COLUMNS[: COLUMNS.index("n_limiting")]  # without the values-selection tallies
 
 
-def scan_sql(columns: tuple[str, ...] = COLUMNS) -> str:
+def _aggregates() -> str:
+    """Every measure over a set of rows, in the table's column order."""
+    return ", ".join(f"{m.aggregate()} AS {m.column}" for m in MEASURES)
+
+
+def scan_sql() -> str:
     """The reference: the same sums by one GROUP BY over the responses of round %s."""
-    by_name = {m.column: m for m in MEASURES}
-    selected = ", ".join(by_name[c].aggregate() for c in columns)
     return (
-        f"SELECT round_agency_id, asn_type, {selected} FROM surveys_response "
+        f"SELECT round_agency_id, asn_type, {_aggregates()} FROM surveys_response "
         "WHERE round_id = %s GROUP BY round_agency_id, asn_type"
     )
 
@@ -136,8 +139,7 @@ _KEY = ", ".join(KEY)
 
 def _grouped(rows: str, where: str = "") -> str:
     """The sums of `rows` per cell, in the table's column order."""
-    aggregates = ", ".join(f"{m.aggregate()} AS {m.column}" for m in MEASURES)
-    return f"SELECT {_KEY}, {aggregates} FROM {rows} {where} GROUP BY {_KEY}"
+    return f"SELECT {_KEY}, {_aggregates()} FROM {rows} {where} GROUP BY {_KEY}"
 
 
 def _pg_add(rows: str) -> str:

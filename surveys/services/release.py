@@ -502,11 +502,10 @@ def _responses_writer() -> Iterator[Callable[[list[Response]], None]]:
 def _responses_copy(responses: list[Response]) -> None:
     fields = list(Response._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = STAGING
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy,
     ):
         for response in responses:
             copy.write_row(
