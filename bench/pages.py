@@ -594,7 +594,7 @@ def run(workdir: Path) -> None:
     data = dataset_seed()
     with connection.cursor() as cursor:
         # What autovacuum does within a minute of a run's COPY: the planner needs the new rows'
-        # statistics to choose the index on (run, scope, dimension, code).
+        # statistics to choose the partial index of the ranked codes (reports.models).
         cursor.execute("ANALYZE reports_indexfigure")
     print(f"(seeding and both computes: {time.perf_counter() - started:.0f} s)")
     pages_measure(data)

@@ -172,6 +172,15 @@ class FigureCode(models.TextChoices):
     ALIGNMENT_PERSONAL = "ALIGNMENT_PERSONAL", _("Keselarasan nilai pribadi - budaya saat ini")
 
 
+# The dashboard's index of a unit, in the order it is taken: the composite where it is shown,
+# else the individual index (a hidden figure has no value, so it falls through); and the figure a
+# level is ranked by when ordered by participation. The pages rank a level by these codes only,
+# so their rows alone have an index by code (IndexFigure.Meta).
+INDEX_CODES = ("COMPOSITE", "INDIVIDUAL")
+RATE_CODE = "RESPONSE_RATE"
+RANKED_CODES = (*INDEX_CODES, RATE_CODE)
+
+
 class IndexFigureQuerySet(models.QuerySet):
     def whole(self) -> IndexFigureQuerySet:
         """Figures of whole groups (no breakdown)."""
@@ -274,17 +283,28 @@ class IndexFigure(models.Model):
                 condition=Q(band__in=["", "A", "B", "C", "D"]), name="indexfigure_band_valid"
             ),
             # One figure per agency, scope, breakdown and code in a run. The index behind it is
-            # also the pages' index (its first four columns: run, scope, dimension, code), so a
-            # run's rows fill two indexes besides the key, not three (docs/ARCHITECTURE.md §7.2).
-            # Province rows (no agency) are unique by the next constraint.
+            # also the pages' index (run, agency: a level's rows by its children), so a run's
+            # rows fill two indexes besides the key, not three. Agency first, as the compute
+            # writes them: each run's rows go in at the index's end, not across its middle
+            # (docs/ARCHITECTURE.md §7.2). Province rows (no agency): the next constraint.
             models.UniqueConstraint(
-                fields=["run", "scope", "dimension", "code", "dimension_key", "round_agency"],
+                fields=["run", "round_agency", "scope", "dimension", "dimension_key", "code"],
                 name="indexfigure_unique_figure",
             ),
             models.UniqueConstraint(
                 fields=["run", "scope", "dimension", "dimension_key", "code"],
                 condition=Q(round_agency__isnull=True),
                 name="indexfigure_unique_province",
+            ),
+        ]
+        indexes = [
+            # A level ranked or counted by its index or participation (reports.selectors.pages)
+            # reads these rows of the whole run: by code, without the other ~87% of the rows,
+            # which would cost every compute more to index than the pages gain.
+            models.Index(
+                fields=["run", "scope", "dimension", "dimension_key", "code"],
+                condition=Q(code__in=RANKED_CODES),
+                name="indexfigure_ranked",
             ),
         ]
 

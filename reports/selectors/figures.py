@@ -13,7 +13,7 @@ from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency, RoundStatus
 from evaluations.plans.figures import PublishedFigure
 from evaluations.selectors import rounds_for_admin
-from reports.models import VALUE_CODES, Dimension, FigureCode, IndexFigure, IndexRun, Scope
+from reports.models import VALUE_CODES, Dimension, IndexFigure, IndexRun, Scope
 from reports.permissions import LIVE, PUBLISHED
 
 
@@ -74,9 +74,8 @@ def figure_rows(
     figures = IndexFigure.objects.filter(
         run=run, scope=scope, dimension=dimension, dimension_key=key
     ).select_related("round_agency")
-    # Every code when none is asked for, named all the same: `code` comes before the agency in
-    # the figure's index, so without it one agency's row read the whole run's index range.
-    figures = figures.filter(code__in=codes or FigureCode.values)
+    if codes:
+        figures = figures.filter(code__in=codes)
     if agency_ids is not None:
         figures = figures.filter(round_agency_id__in=agency_ids)
     if parent_id is not None:
@@ -100,7 +99,7 @@ def province_rows(run: IndexRun, *, breakdowns: tuple[tuple[str, str], ...]) -> 
         where |= Q(dimension=dimension, dimension_key=key)
     figures = IndexFigure.objects.filter(where, run=run, scope=Scope.PROVINCE)
     rows = {breakdown: FigureRow(agency=None) for breakdown in breakdowns}
-    for figure in figures.filter(code__in=FigureCode.values):
+    for figure in figures:
         rows[(figure.dimension, figure.dimension_key)].figures[figure.code] = figure
     return [rows[breakdown] for breakdown in breakdowns]
 

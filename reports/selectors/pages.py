@@ -6,7 +6,7 @@ never the own-staff scope):
 - `level_page`: the children of one agency in one run and breakdown, only the rows of the page.
   Four queries whatever the width of the level: the level's count, the ids of the page in
   ranking order (one GROUP BY over the level's two ranking figures, COMPOSITE and INDIVIDUAL, by
-  the index on (run, scope, dimension, code)), the page's agencies and the page's figures.
+  the partial index of the ranked codes), the page's agencies and the page's figures.
 - `scope_trend`: one scope (an agency by code, or the province) across the rounds of the same
   root: two queries however many agencies and rounds (the finished runs with their rounds, the
   scope's figures in the runs chosen).
@@ -23,7 +23,15 @@ from django.db.models import Case, F, Max, Q, When
 from django.db.models.functions import Coalesce
 
 from evaluations.models import Round, RoundAgency, RoundStatus
-from reports.models import Dimension, IndexFigure, IndexRun, RunStatus, Scope
+from reports.models import (
+    INDEX_CODES,
+    RATE_CODE,
+    Dimension,
+    IndexFigure,
+    IndexRun,
+    RunStatus,
+    Scope,
+)
 from reports.notes import note_text
 from reports.selectors.figures import FigureRow, TrendPoint
 
@@ -141,9 +149,9 @@ def level_page(
     search = search.strip()
     if order == "rate":
         # Participation is stored for whole groups only, whatever the page's breakdown.
-        rank_dimension, rank_key, rank_codes = Dimension.NONE, "", ("RESPONSE_RATE",)
+        rank_dimension, rank_key, rank_codes = Dimension.NONE, "", (RATE_CODE,)
     else:
-        rank_dimension, rank_key, rank_codes = dimension, key, ("COMPOSITE", "INDIVIDUAL")
+        rank_dimension, rank_key, rank_codes = dimension, key, INDEX_CODES
 
     def level(codes_):
         return _in_level(run, parent_id, rank_dimension, rank_key, codes_, kind, search)
@@ -196,9 +204,6 @@ def level_page(
             run=run, scope=Scope.SUBTREE, round_agency_id__in=page_ids
         ).filter(
             Q(dimension=dimension, dimension_key=key, code__in=codes)
-            # dimension_key "" is implied by the whole group (a check constraint), but said so
-            # that the index reaches round_agency_id: without it, every participation figure of
-            # the run was read (30 ms at 2,000 agencies) for the 50 on the page.
             | Q(dimension=Dimension.NONE, dimension_key="", code__in=PARTICIPATION_CODES)
         )
         for agency_id, *fields in figures.values_list(*FIGURE_FIELDS):
@@ -237,7 +242,7 @@ def rank_bands(
     shown = Q(value__isnull=False, suppressed=False)
     composite, individual = Q(code="COMPOSITE") & shown, Q(code="INDIVIDUAL") & shown
     grouped = (
-        _in_level(run, parent_id, dimension, key, ("COMPOSITE", "INDIVIDUAL"), kind, search.strip())
+        _in_level(run, parent_id, dimension, key, INDEX_CODES, kind, search.strip())
         .values("round_agency_id")
         .annotate(
             has_composite=Max("value", filter=composite),
@@ -320,7 +325,7 @@ def scope_trend(
     figures = IndexFigure.objects.filter(
         run__in=[run.pk for _r, run in chosen],
         dimension=Dimension.NONE,
-        dimension_key="",  # implied, but it lets the index narrow to the agency
+        dimension_key="",
         code__in=codes,
     )
     if agency_code is None:
