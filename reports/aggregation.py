@@ -121,10 +121,11 @@ def _rows(sql: str, params: list) -> list[tuple]:
     (a server-side bound cursor on the same connection): bigint and double precision arrive as
     stored, the same ints and floats without text to print and parse, half the time for the cell
     sums' ~8,000 rows of 43 columns (docs/ARCHITECTURE.md §7.2). Django's query log and execute
-    wrappers do not see it."""
+    wrappers do not see it; its errors are Django's as any query's (a lost connection is an
+    OperationalError, which gives the run back to the queue, §3.1)."""
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(sql, params, binary=True)
             return cursor.fetchall()
     with connection.cursor() as cursor:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from berakhlak.jobs import STALE_AFTER
@@ -388,6 +388,28 @@ def test_database_error_releases_the_run_for_a_retry(hand_round):
     assert run.status == RunStatus.QUEUED and run.claim_token is None
     done = compute.index_run_execute(round_id=hand_round.pk)
     assert done.status == RunStatus.DONE and done.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_in_the_binary_read_of_the_cell_sums_gives_the_run_back(hand_round):
+    """The cell sums are read by a cursor of psycopg's own (binary results); a real lost
+    connection there (the server ends the session in the middle of the read) is still Django's
+    OperationalError, so the run is not marked failed and is computed on a new connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the binary read is PostgreSQL's")
+    compute.index_compute_request(round=hand_round, enqueue=False)
+    ended = "SELECT pg_terminate_backend(pg_backend_pid()) WHERE %s > 0"
+    with mock.patch("surveys.sums.read_sql", return_value=ended), pytest.raises(OperationalError):
+        compute.index_run_execute(round_id=hand_round.pk)
+    connection.close()
+    run = IndexRun.objects.get()
+    assert run.status in (RunStatus.QUEUED, RunStatus.RUNNING), run.error
+    # Given back at once, or (if the release could not reach the database) taken again by the
+    # next worker once its heartbeat is stale.
+    IndexRun.objects.update(heartbeat_at=timezone.now() - 2 * STALE_AFTER)
+    done = compute.index_run_execute(round_id=hand_round.pk)
+    assert done.status == RunStatus.DONE and done.attempts == 2
+    assert figure(done, "INDIVIDUAL").n == 18
 
 
 def test_other_errors_mark_the_run_failed_with_the_reason(hand_round):
