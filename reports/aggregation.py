@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import add as _plus
 
-import psycopg
 from django.db import connection
 from django.db.models import Count, Sum
 
 from berakhlak.models import AsnType
+from berakhlak.pgbulk import binary_rows
 from evaluations.models import Round, RoundAgency
 from reports.models import VALUE_CODES
 from surveys import sums as cell_columns
@@ -117,17 +117,10 @@ def cell_sums(round: Round, *, selection: bool) -> dict[tuple[int, str], Sums]:
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
-    """Every row of a read, in the caller's transaction. On PostgreSQL the results come in binary
-    (a server-side bound cursor on the same connection): bigint and double precision arrive as
-    stored, the same ints and floats without text to print and parse, half the time for the cell
-    sums' ~8,000 rows of 43 columns (docs/ARCHITECTURE.md §7.2). Django's query log and execute
-    wrappers do not see it; its errors are Django's as any query's (a lost connection is an
-    OperationalError, which gives the run back to the queue, §3.1)."""
+    """Every row of a read, in the caller's transaction; in binary on PostgreSQL, half the time
+    of the text for the cell sums' ~8,000 rows of 43 columns (docs/ARCHITECTURE.md §7.2)."""
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, binary=True)
-            return cursor.fetchall()
+        return binary_rows(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from berakhlak.jobs import STALE_AFTER, JobKind, heartbeat
 from berakhlak.models import User
+from berakhlak.pgbulk import copy_in
 from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
@@ -416,10 +417,7 @@ def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
     line = f"{run_id}\t" + "\t".join(["%s"] * len(FIGURE_COLUMNS)) + "\n"
     parts: list[str] = []
     size = 0
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
+    with copy_in(f"COPY {table} ({columns}) FROM STDIN") as copy:
         # Codes, scopes, dimensions and bands are identifiers (no character to escape); only the
         # reason is free text.
         for (

@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from berakhlak.jobs import job_send
+from berakhlak.pgbulk import copy_in
 from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundAgency, RoundStatus
 from surveys import sealing
@@ -503,10 +504,7 @@ def _responses_copy(responses: list[Response]) -> None:
     fields = list(Response._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy,
-    ):
+    with copy_in(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
         for response in responses:
             copy.write_row(
                 [

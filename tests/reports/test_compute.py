@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from unittest import mock
 
+import psycopg
 import pytest
 from django.db import OperationalError, connection
 from django.utils import timezone
@@ -406,6 +407,47 @@ def test_a_connection_lost_in_the_binary_read_of_the_cell_sums_gives_the_run_bac
     assert run.status in (RunStatus.QUEUED, RunStatus.RUNNING), run.error
     # Given back at once, or (if the release could not reach the database) taken again by the
     # next worker once its heartbeat is stale.
+    IndexRun.objects.update(heartbeat_at=timezone.now() - 2 * STALE_AFTER)
+    done = compute.index_run_execute(round_id=hand_round.pk)
+    assert done.status == RunStatus.DONE and done.attempts == 2
+    assert figure(done, "INDIVIDUAL").n == 18
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_during_the_copy_of_the_figures_gives_the_run_back(hand_round):
+    """The figures go in by psycopg's COPY; the server ending the session after the first
+    agency's rows were built is still Django's OperationalError: no figure is stored, the run is
+    not marked failed, and it is computed on a new connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    compute.index_compute_request(round=hand_round, enqueue=False)
+    built = compute.figures_batches
+
+    def ending(**kwargs):
+        batches = built(**kwargs)
+        yield next(batches)
+        settings = connection.settings_dict
+        with psycopg.connect(
+            dbname=settings["NAME"],
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            user=settings["USER"],
+            autocommit=True,
+        ) as other:
+            other.execute(
+                "SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid]
+            )
+        yield from batches
+
+    with (
+        mock.patch("reports.services.compute.figures_batches", ending),
+        pytest.raises(OperationalError),
+    ):
+        compute.index_run_execute(round_id=hand_round.pk)
+    connection.close()
+    run = IndexRun.objects.get()
+    assert run.status in (RunStatus.QUEUED, RunStatus.RUNNING), run.error
+    assert not IndexFigure.objects.exists()
     IndexRun.objects.update(heartbeat_at=timezone.now() - 2 * STALE_AFTER)
     done = compute.index_run_execute(round_id=hand_round.pk)
     assert done.status == RunStatus.DONE and done.attempts == 2
