@@ -30,7 +30,7 @@ from berakhlak.permissions import in_scope, role_paths
 from evaluations.models import Round, RoundAgency
 from reports import selectors, stats
 from reports.charts import Bar, bar_chart_stacked_svg, bar_chart_svg, bar_chart_table, heatmap_cells
-from reports.figures import SELECTION_CODES
+from reports.formulas import SELECTION_CODES
 from reports.models import VALUE_CODES, Dimension, FigureCode, IndexRun, Scope
 from reports.selectors import pages as selectors_pages
 

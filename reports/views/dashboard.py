@@ -14,8 +14,8 @@ from berakhlak.permissions import roles_of
 from evaluations.models import Round, RoundStatus
 from reports import selectors, suppression
 from reports.dashboard import dashboard_scope, fragments, page_for, page_parts, trail
-from reports.figures import individual_index, round_half_up
 from reports.filters import DashboardFilter
+from reports.formulas import individual_index, round_half_up
 from reports.models import METHOD_VERSION, VALUE_CODES
 
 NATIONAL_2022 = dict(

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from evaluations.models import Round
-from reports import figures
+from reports import formulas
 from reports.aggregation import Sums
-from reports.figures import individual_index, round_half_up, value_means
+from reports.formulas import individual_index, round_half_up, value_means
 from tests.reports.factories import NATIONAL_2022
 
 D = Decimal
@@ -74,17 +74,17 @@ def test_individual_index_is_none_while_a_value_has_no_score():
 
 
 def test_rounding_in_integers_is_exact_then_quantize_bit_for_bit():
-    """The figure writer's integer rounding (nines, tenths_of_nines, _rounded) gives the Decimal
-    of exact() and round_half_up, at the edges too (docs/ARCHITECTURE.md §7.2)."""
+    """The figure writer's integer rounding (nines, tenths_of_nines, round_half_up_fast) gives the
+    Decimal of exact() and round_half_up, at the edges too (docs/ARCHITECTURE.md §7.2)."""
     rng = random.Random(11)
     numbers = [0.0, 100.0, 74.95, 24.95, 149.9 / 2, sum([24.95] * 3) / 3, 5e-324]
     for _ in range(20_000):
         edge = rng.randint(0, 1000) / 10 - 0.05
         numbers += [edge, edge - 5e-10, math.nextafter(edge - 5e-10, 0.0), rng.uniform(0, 100)]
         numbers.append(rng.randint(0, 10**5) * 100 / rng.randint(1, 10**5))
-    for x in numbers:  # -0.05 among them: _rounded leaves a negative to Decimal
-        rounded, expected = figures._rounded(x), round_half_up(x)
+    for x in numbers:  # -0.05 among them: round_half_up_fast leaves a negative to Decimal
+        rounded, expected = formulas.round_half_up_fast(x), round_half_up(x)
         assert (rounded, str(rounded)) == (expected, str(expected)), x
         if x >= 0:
-            assert D(figures.nines(x)).scaleb(-9) == figures.exact(x), x
-            assert figures.tenths_of_nines(figures.nines(x)) == int(expected * 10), x
+            assert D(formulas.nines(x)).scaleb(-9) == formulas.exact(x), x
+            assert formulas.tenths_of_nines(formulas.nines(x)) == int(expected * 10), x
