@@ -19,7 +19,7 @@ import math
 import random
 import time
 
-from bench.pages import Tree, _admin, _agencies_create, _replica
+from bench.pages_seed import Tree, _admin, _agencies_create, _replica
 
 AGENCIES = 2034
 OPDS = 60

@@ -25,7 +25,7 @@ import time
 import traceback
 from pathlib import Path
 
-SKIP = {"run", "settings", "urls", "national_seed"}  # helpers, not benchmarks
+SKIP = {"run", "settings", "urls", "national_seed", "pages_seed"}  # helpers, not benchmarks
 
 
 def modules() -> list[str]:

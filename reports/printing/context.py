@@ -18,7 +18,9 @@ from django.utils import timezone
 from evaluations import scoring
 from evaluations.models import Assessment, Criterion, Round, RoundAgency
 from reports import selectors, suppression
-from reports.dashboard import Page, attach_changes, level, summary_context, unit_rows
+from reports.dashboard.scope import Page
+from reports.dashboard.summary import summary_context
+from reports.dashboard.units import attach_changes, level, unit_rows
 from reports.models import VALUE_CODES, IndexRun, InstrumentQuality, RunStatus, Scope
 from reports.selectors import pages as selectors_pages
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from berakhlak.spreadsheet import ExportSheet, column_dictionary_write
 from reports import selectors
-from reports.dashboard import attach_changes, attach_rank_bands, level, unit_row
+from reports.dashboard.units import attach_changes, attach_rank_bands, level, unit_row
 from reports.exports import HIDDEN
 from reports.models import VALUE_CODES, FigureCode, IndexFigure, Scope
 from reports.printing.context import ReportData, report_page

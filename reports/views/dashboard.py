@@ -13,7 +13,8 @@ from berakhlak.models import AsnType, Role
 from berakhlak.permissions import roles_of
 from evaluations.models import Round, RoundStatus
 from reports import selectors, suppression
-from reports.dashboard import dashboard_scope, fragments, page_for, page_parts, trail
+from reports.dashboard.parts import fragments, page_parts, trail
+from reports.dashboard.scope import dashboard_scope, page_for
 from reports.filters import DashboardFilter
 from reports.formulas import individual_index, round_half_up
 from reports.models import METHOD_VERSION, VALUE_CODES

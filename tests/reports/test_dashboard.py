@@ -180,7 +180,7 @@ def test_weak_values_compare_with_the_composite_band_when_it_is_published():
     the individual index is B too; without a composite the individual band is the measure."""
     from types import SimpleNamespace as F
 
-    from reports.dashboard import weak_values
+    from reports.dashboard.summary import weak_values
 
     def fig(value, band):
         return F(value=Decimal(value), band=band, suppressed=False)

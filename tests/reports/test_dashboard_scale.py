@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from evaluations.models import RoundAgency
-from reports.dashboard import LEVEL_PAGE, Page, dashboard_scope
+from reports.dashboard.scope import Page, dashboard_scope
+from reports.dashboard.units import LEVEL_PAGE
 from reports.models import IndexFigure, Scope
 from tests.factories import EmployeeFactory, Role, grant
 from tests.reports.factories import survey_round

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from evaluations.models import RoundAgency
-from reports.dashboard import UNIT_CODES
+from reports.dashboard.scope import UNIT_CODES
 from reports.printing.context import PDF_ROWS, report_data
 from reports.printing.pdf import report_html
 from reports.printing.services import report_bytes

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from berakhlak.models import AgencyKind
 from evaluations.models import RoundAgency, RoundStatus
 from reports import selectors
-from reports.dashboard import UNIT_CODES
+from reports.dashboard.scope import UNIT_CODES
 from reports.models import Dimension, Scope
 from reports.selectors import pages as selectors_pages
 from reports.services.compute import index_compute_now

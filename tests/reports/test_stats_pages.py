@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluations.models import RoundAgency, RoundStatus
-from reports.dashboard import Change, change_of, participation_note
+from reports.dashboard.figures import Change, change_of, participation_note
 from reports.models import VALUE_CODES
 from reports.printing.services import report_bytes
 from reports.selectors.pages import Figure
