@@ -46,3 +46,17 @@ if REDIS_URL:  # noqa: F405
     _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     _db = (int(_broker.path.strip("/") or 0) + 1 + _worker) % 16
     CACHES["default"]["LOCATION"] = urlunsplit(_broker._replace(path=f"/{_db}"))  # noqa: F405
+
+# Every test process names itself to PostgreSQL (the run's xdist worker, the program, its pid),
+# so that a session still connected when the test database is dropped can be traced
+# (tests/conftest.py names any such session in a warning).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    import sys
+
+    _program = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = (
+        f"test {os.environ.get('PYTEST_XDIST_WORKER', '-')} {_program} {os.getpid()}"
+    )[
+          # noqa: F405
+        :63
+    ]

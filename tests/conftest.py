@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 import pytest
 
@@ -15,6 +16,30 @@ pytest_plugins = ["tests.celery_worker"]
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sessions_left_at_the_end(django_db_setup, django_db_blocker):
+    """After this process's last test: name, in a warning, every other session still connected
+    to its test database (which keeps the database from being dropped): which process
+    (settings_test's application_name), its state and the last statement it ran."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_start, left(query, 300) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        left = cursor.fetchall()
+    for pid, name, state, started, query in left:
+        warnings.warn(
+            f"session {pid} ({name!r}, {state}, since {started:%H:%M:%S}) is still connected "
+            f"to the test database; its last statement: {query}",
+            stacklevel=1,
+        )
 
 
 @pytest.fixture
