@@ -18,11 +18,12 @@ pytest_plugins = ["tests.celery_worker"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _sessions_left_at_the_end(django_db_setup, django_db_blocker):
-    """After this process's last test: name, in a warning, every other session still connected
-    to its test database (which keeps the database from being dropped): which process
-    (settings_test's application_name), its state and the last statement it ran."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases; after this process's last test, before they are dropped,
+    every other session still connected to them is named in a warning (it would keep the
+    database from being dropped): which process (settings_test's application_name), its state
+    and the last statement it ran."""
     yield
     from django.db import connection
 
