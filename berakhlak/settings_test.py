@@ -54,9 +54,5 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     import sys
 
     _program = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
-    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = (
-        f"test {os.environ.get('PYTEST_XDIST_WORKER', '-')} {_program} {os.getpid()}"
-    )[
-          # noqa: F405
-        :63
-    ]
+    _name = f"test {os.environ.get('PYTEST_XDIST_WORKER', '-')} {_program} {os.getpid()}"
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = _name[:63]  # noqa: F405
