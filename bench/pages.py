@@ -206,8 +206,8 @@ def run(workdir: Path) -> None:
     data = dataset_seed()
     with connection.cursor() as cursor:
         # What autovacuum does within a minute of a run's COPY: the planner needs the new rows'
-        # statistics to choose the partial index of the ranked codes (reports.models).
-        cursor.execute("ANALYZE reports_indexfigure")
+        # statistics to choose the groups' index (reports.models.FigureGroup).
+        cursor.execute("ANALYZE reports_figuregroup")
     print(f"(seeding and both computes: {time.perf_counter() - started:.0f} s)")
     pages_measure(data)
     for label, format, seconds_target, memory_target in (

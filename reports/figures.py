@@ -6,7 +6,6 @@ rounded figure (a published 75.0 is always band A).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Context, Decimal
 
 from reports import notes, stats, suppression
@@ -23,7 +22,7 @@ from reports.formulas import (
     selection_means,
     tenths_of_nines,
 )
-from reports.models import VALUE_CODES, Dimension, IndexFigure, Scope
+from reports.models import VALUE_CODES, Dimension, Scope
 
 # The codes whose rows carry a band (of the rounded figure, Round.band_for).
 BANDED = {*VALUE_CODES, "INDIVIDUAL", "INSTITUTIONAL", "COMPOSITE"}
@@ -74,34 +73,6 @@ FIGURE_COLUMNS = (
 )
 NO_INTERVAL = (None, None, None)
 Row = tuple  # one figure: the values of FIGURE_COLUMNS
-
-
-@dataclass(slots=True)
-class FigureValues:
-    """One figure as named values (a figure row, for reading and tests)."""
-
-    round_id: int
-    scope: str
-    round_agency_id: int | None
-    dimension: str
-    dimension_key: str
-    code: str
-    value: Decimal | None
-    n: int
-    denominator: int | None
-    suppressed: bool
-    reason: str
-    band: str
-    low: Decimal | None = None
-    high: Decimal | None = None
-    se: Decimal | None = None
-
-    @classmethod
-    def of(cls, row: Row) -> FigureValues:
-        return cls(*row)
-
-    def as_model(self, run_id: int | None = None) -> IndexFigure:
-        return IndexFigure(run_id=run_id, **{name: getattr(self, name) for name in self.__slots__})
 
 
 class FigureWriter:

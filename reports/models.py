@@ -1,4 +1,5 @@
-"""Index snapshots: one `IndexRun` per computation, its `IndexFigure` rows append-only.
+"""Index snapshots: one `IndexRun` per computation, its figures append-only (stored as
+`FigureGroup` rows, read as `IndexFigure` rows).
 
 A run is the unit of history (docs/ARCHITECTURE.md §7): recomputing never edits figures, it adds a
 run, and readers take the newest finished one (`IndexRun.objects.for_round(r).done().latest()`).
@@ -174,11 +175,181 @@ class FigureCode(models.TextChoices):
 
 # The dashboard's index of a unit, in the order it is taken: the composite where it is shown,
 # else the individual index (a hidden figure has no value, so it falls through); and the figure a
-# level is ranked by when ordered by participation. The pages rank a level by these codes only,
-# so their rows alone have an index by code (IndexFigure.Meta).
+# level is ranked by when ordered by participation.
 INDEX_CODES = ("COMPOSITE", "INDIVIDUAL")
 RATE_CODE = "RESPONSE_RATE"
-RANKED_CODES = (*INDEX_CODES, RATE_CODE)
+
+
+# A run's figures are stored one row per group (FigureGroup: run, scope, agency, breakdown)
+# with a block of columns per code, in this order, and read one row per figure (IndexFigure,
+# the view reports_indexfigure over the groups). docs/ARCHITECTURE.md §7.2.
+FIGURE_ORDER = (
+    *VALUE_CODES,
+    "INDIVIDUAL",
+    "ENGAGEMENT",
+    "INSTITUTIONAL",
+    "COMPOSITE",
+    *(f"IMPLEMENTATION_{c}" for c in VALUE_CODES),
+    "ENTROPY",
+    "ALIGNMENT",
+    "ALIGNMENT_PERSONAL",
+    "RESPONSE_RATE",
+    "MIN_RESPONDENTS",
+)
+# The codes that carry a 95% interval (reports.stats): the values, the individual index and the
+# composite; only their blocks have the interval's columns.
+INTERVAL_CODES = (*VALUE_CODES, "INDIVIDUAL", "COMPOSITE")
+FIGURE_PARTS = ("value", "n", "denominator", "suppressed", "reason", "band")
+INTERVAL_PARTS = ("low", "high", "se")
+
+
+def figure_parts(code: str) -> tuple[str, ...]:
+    """The stored parts of a code's block, in column order."""
+    return FIGURE_PARTS + INTERVAL_PARTS if code in INTERVAL_CODES else FIGURE_PARTS
+
+
+def figure_column(code: str, part: str) -> str:
+    """The FigureGroup field (and column) of one part of a code's block: `bp_value`."""
+    return f"{code.lower()}_{part}"
+
+
+def _block_fields(code: str) -> dict[str, models.Field]:
+    """The fields of one code's block. A block is empty (every part null) where the group has
+    no such figure; else `n`, `suppressed`, `reason` and `band` are set."""
+    fields = {
+        "value": models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True),
+        "n": models.PositiveIntegerField(null=True, blank=True),
+        "denominator": models.PositiveIntegerField(null=True, blank=True),
+        "suppressed": models.BooleanField(null=True, blank=True),
+        "reason": models.CharField(max_length=200, null=True, blank=True),
+        "band": models.CharField(max_length=1, null=True, blank=True),
+    }
+    if code in INTERVAL_CODES:
+        fields["low"] = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+        fields["high"] = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+        fields["se"] = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    return {figure_column(code, part): field for part, field in fields.items()}
+
+
+def _block_constraints(code: str) -> list[models.CheckConstraint]:
+    """The rules of one figure, per block: the rules IndexFigure's rows kept before the groups,
+    the confidentiality ones (a hidden figure has no value, and no interval) among them."""
+
+    def q(part: str, lookup: str = "", value=None) -> Q:
+        return Q(**{figure_column(code, part) + (f"__{lookup}" if lookup else ""): value})
+
+    parts = figure_parts(code)
+    absent = Q(*(q(part, "isnull", True) for part in parts))
+    present = (
+        Q(*(q(part, "isnull", False) for part in ("n", "suppressed", "reason", "band")))
+        & (q("value", "isnull", True) | (q("value", "gte", 0) & q("value", "lte", 100)))
+        & q("band", "in", ["", "A", "B", "C", "D"])
+    )
+    name = f"figuregroup_{code.lower()}"
+    rules = [
+        models.CheckConstraint(condition=absent | present, name=f"{name}_valid"),
+        models.CheckConstraint(
+            condition=q("suppressed", "isnull", True)
+            | q("suppressed", "", False)
+            | (q("value", "isnull", True) & ~q("reason", "", "")),
+            name=f"{name}_hidden_has_no_value",
+        ),
+    ]
+    if code in INTERVAL_CODES:
+        value = models.F(figure_column(code, "value"))
+        rules.append(
+            models.CheckConstraint(
+                condition=Q(*(q(part, "isnull", True) for part in INTERVAL_PARTS))
+                | (
+                    q("suppressed", "", False)
+                    & q("value", "isnull", False)
+                    & q("low", "lte", value)
+                    & q("high", "gte", value)
+                ),
+                name=f"{name}_interval_only_when_shown",
+            )
+        )
+    return rules
+
+
+class FigureGroup(models.Model):
+    """The stored figures of one group (scope x breakdown) in one run: a block of columns per
+    figure code (FIGURE_ORDER), about 11 of the 23 filled. One row per group rather than per
+    figure: ~9,800 rows for a national run instead of ~107,000, which is most of what writing a
+    run costs (docs/ARCHITECTURE.md §7.2). Read through IndexFigure, one row per figure.
+
+    A suppressed figure is stored too (value null, `suppressed`, `reason`) so that every display
+    can say why a cell is empty. A block's `n` is the figure's number of responses (for the
+    response-rate figures: completed responses, out of `denominator`).
+    """
+
+    # Written only by reports.figure_store in the transaction that marks the run DONE, with ids
+    # read in that transaction: no database foreign key (a check per row at commit cost more
+    # than writing the rows) and no index of their own (the unique index below serves the run;
+    # Django's CASCADE deletes them). docs/ARCHITECTURE.md §7.2.
+    run = models.ForeignKey(
+        IndexRun,
+        on_delete=models.CASCADE,
+        related_name="figure_groups",
+        db_constraint=False,
+        db_index=False,
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    scope = models.CharField(_("cakupan"), max_length=8, choices=Scope.choices)
+    round_agency = models.ForeignKey(
+        RoundAgency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    dimension = models.CharField(
+        _("rincian"), max_length=12, choices=Dimension.choices, blank=True, default=""
+    )
+    dimension_key = models.CharField(_("kelompok"), max_length=20, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("kelompok angka indeks")
+        verbose_name_plural = _("kelompok angka indeks")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="PROVINCE") & Q(round_agency__isnull=True))
+                | (Q(scope__in=["AGENCY", "SUBTREE"]) & Q(round_agency__isnull=False)),
+                name="figuregroup_scope_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=Dimension.values)
+                & (Q(dimension="") | ~Q(dimension_key=""))
+                & (~Q(dimension="") | Q(dimension_key="")),
+                name="figuregroup_dimension_key",
+            ),
+            # One group per agency, scope and breakdown in a run; also the pages' index (run,
+            # agency: a level's rows by its children; run, scope, breakdown: a level ranked).
+            # Agency first, as the compute writes them: each run's rows go in at the index's end.
+            models.UniqueConstraint(
+                fields=["run", "round_agency", "scope", "dimension", "dimension_key"],
+                name="figuregroup_unique_group",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "scope", "dimension", "dimension_key"],
+                condition=Q(round_agency__isnull=True),
+                name="figuregroup_unique_province",
+            ),
+            *(rule for code in FIGURE_ORDER for rule in _block_constraints(code)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.round_agency_id} {self.dimension}:{self.dimension_key}"
+
+
+for _code in FIGURE_ORDER:
+    for _name, _field in _block_fields(_code).items():
+        FigureGroup.add_to_class(_name, _field)
+del _code, _name, _field
 
 
 class IndexFigureQuerySet(models.QuerySet):
@@ -191,31 +362,31 @@ class IndexFigureQuerySet(models.QuerySet):
 
 
 class IndexFigure(models.Model):
-    """One published number: a figure of one group (scope x breakdown) in one run.
+    """One published number: a figure of one group (scope x breakdown) in one run, as the pages,
+    exports and reports read it. Read only: the view `reports_indexfigure` shows each filled
+    block of a FigureGroup as one row (reports.figure_store); its id is the group's id x 32 plus
+    the code's place in FIGURE_ORDER. Written through reports.figure_store, deleted with its
+    group (the foreign keys below do nothing: the group's cascade does it).
 
     A suppressed figure is stored too (value null, `suppressed`, `reason`) so that every display
     can say why a cell is empty. `n` is the group's number of responses (for the response-rate
     figures: completed responses, out of `denominator`).
     """
 
-    # Written only by reports.services.compute in the transaction that marks the run DONE, with
-    # ids read in that transaction, ~100 rows per agency: no database foreign key (a check per row
-    # at commit cost more than writing the rows) and no index of their own (the (run, ...) index
-    # below serves the run; Django's CASCADE deletes them). docs/ARCHITECTURE.md §7.2.
     run = models.ForeignKey(
         IndexRun,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="figures",
         db_constraint=False,
         db_index=False,
     )
     round = models.ForeignKey(
-        Round, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+        Round, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
     )
     scope = models.CharField(_("cakupan"), max_length=8, choices=Scope.choices)
     round_agency = models.ForeignKey(
         RoundAgency,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
@@ -246,67 +417,10 @@ class IndexFigure(models.Model):
     objects = IndexFigureQuerySet.as_manager()
 
     class Meta:
+        managed = False
+        db_table = "reports_indexfigure"
         verbose_name = _("angka indeks")
         verbose_name_plural = _("angka indeks")
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(scope="PROVINCE") & Q(round_agency__isnull=True))
-                | (Q(scope__in=["AGENCY", "SUBTREE"]) & Q(round_agency__isnull=False)),
-                name="indexfigure_scope_agency",
-            ),
-            models.CheckConstraint(
-                condition=Q(dimension__in=Dimension.values)
-                & (Q(dimension="") | ~Q(dimension_key=""))
-                & (~Q(dimension="") | Q(dimension_key="")),
-                name="indexfigure_dimension_key",
-            ),
-            models.CheckConstraint(
-                condition=Q(code__in=FigureCode.values), name="indexfigure_code_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(value__isnull=True) | (Q(value__gte=0) & Q(value__lte=100)),
-                name="indexfigure_value_0_100",
-            ),
-            models.CheckConstraint(
-                condition=Q(suppressed=False) | (Q(value__isnull=True) & ~Q(reason="")),
-                name="indexfigure_suppressed_has_no_value",
-            ),
-            models.CheckConstraint(
-                condition=Q(low__isnull=True, high__isnull=True, se__isnull=True)
-                | (
-                    Q(suppressed=False, value__isnull=False)
-                    & Q(low__lte=models.F("value"), high__gte=models.F("value"))
-                ),
-                name="indexfigure_interval_only_when_shown",
-            ),
-            models.CheckConstraint(
-                condition=Q(band__in=["", "A", "B", "C", "D"]), name="indexfigure_band_valid"
-            ),
-            # One figure per agency, scope, breakdown and code in a run. The index behind it is
-            # also the pages' index (run, agency: a level's rows by its children), so a run's
-            # rows fill two indexes besides the key, not three. Agency first, as the compute
-            # writes them: each run's rows go in at the index's end, not across its middle
-            # (docs/ARCHITECTURE.md §7.2). Province rows (no agency): the next constraint.
-            models.UniqueConstraint(
-                fields=["run", "round_agency", "scope", "dimension", "dimension_key", "code"],
-                name="indexfigure_unique_figure",
-            ),
-            models.UniqueConstraint(
-                fields=["run", "scope", "dimension", "dimension_key", "code"],
-                condition=Q(round_agency__isnull=True),
-                name="indexfigure_unique_province",
-            ),
-        ]
-        indexes = [
-            # A level ranked or counted by its index or participation (reports.selectors.pages)
-            # reads these rows of the whole run: by code, without the other ~87% of the rows,
-            # which would cost every compute more to index than the pages gain.
-            models.Index(
-                fields=["run", "scope", "dimension", "dimension_key", "code"],
-                condition=Q(code__in=RANKED_CODES),
-                name="indexfigure_ranked",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.code}={self.value}"

@@ -1,16 +1,15 @@
 """Figure reads the pages need beyond reports.selectors.figures: one level of the tree, paged,
 ranked and searchable, with its participation; the trend of one scope (docs/ARCHITECTURE.md §8).
 
-What it reads, all from stored IndexFigure rows of scope SUBTREE or PROVINCE (never a response,
-never the own-staff scope):
+What it reads, all from stored IndexFigure rows (the view over the run's groups,
+reports.figure_store) of scope SUBTREE or PROVINCE (never a response, never the own-staff scope):
 - `level_page`: the children of one agency in one run and breakdown, only the rows of the page.
   Four queries whatever the width of the level: the level's count, the ids of the page in
   ranking order (one GROUP BY over the level's two ranking figures, COMPOSITE and INDIVIDUAL, by
-  the partial index of the ranked codes), the page's agencies and the page's figures.
+  the groups' index), the page's agencies and the page's figures.
 - `scope_trend`: one scope (an agency by code, or the province) across the rounds of the same
   root: two queries however many agencies and rounds (the finished runs with their rounds, the
   scope's figures in the runs chosen).
-Built on today's IndexFigure storage; when the storage changes, this module is what to port.
 """
 
 from __future__ import annotations

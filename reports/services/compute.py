@@ -32,17 +32,16 @@ from django.utils.translation import gettext as _
 
 from berakhlak.jobs import STALE_AFTER, JobKind, heartbeat
 from berakhlak.models import User
-from berakhlak.pgbulk import copy_in
 from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
+from reports import figure_store
 from reports.aggregation import tally_round
-from reports.figures import FIGURE_COLUMNS, FigureValues, figures_batches
+from reports.figures import figures_batches
 from reports.inputs import compute_inputs
 from reports.models import (
     ACTIVE_STATUSES,
     METHOD_VERSION,
-    IndexFigure,
     IndexRun,
     RunStatus,
     RunTrigger,
@@ -62,7 +61,6 @@ TASK_TIME_LIMIT = dt.timedelta(minutes=15)
 MAX_ATTEMPTS = 5
 KEEP_PROVISIONAL = 3
 FAILED_PAUSE = dt.timedelta(hours=1)
-BULK_BATCH = 2000
 
 InstitutionalProvider = Callable[[Round], Mapping[int, Decimal]]
 
@@ -378,91 +376,10 @@ def _read_inputs(round: Round, *, provisional: bool, before, selection: bool):
     return inputs, tallies
 
 
-def _copy_text(value: str) -> str:
-    """A text in COPY's text format."""
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
-COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
-
-
 def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
-    """Write the snapshot: batches of rows of reports.figures.FIGURE_COLUMNS under `run_id`. COPY
-    on PostgreSQL, the text format built here (a fraction of psycopg's per-row path for 200,000
-    rows), each megabyte sent as soon as it is built; bulk_create elsewhere. The rows are plain
-    values already: no field has a pre-save hook."""
-    if connection.vendor != "postgresql":
-        IndexFigure.objects.bulk_create(
-            [FigureValues.of(row).as_model(run_id) for batch in batches for row in batch],
-            batch_size=BULK_BATCH,
-        )
-        return
-    names = ("run_id", *FIGURE_COLUMNS)
-    columns = ", ".join(
-        connection.ops.quote_name(IndexFigure._meta.get_field(name).column) for name in names
-    )
-    table = connection.ops.quote_name(IndexFigure._meta.db_table)
-    reasons: dict[str, str] = {}  # the few distinct reasons of a run, escaped once
-    null = "\\N"
-    # %-formatting: a Decimal through %s is str(), several times faster than an f-string's
-    # format() (docs/ARCHITECTURE.md §7.2). The run id goes in once, with the tabs.
-    line = f"{run_id}\t" + "\t".join(["%s"] * len(FIGURE_COLUMNS)) + "\n"
-    parts: list[str] = []
-    size = 0
-    with copy_in(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        # Codes, scopes, dimensions and bands are identifiers (no character to escape); only the
-        # reason is free text.
-        for (
-            round_id,
-            scope,
-            agency,
-            dimension,
-            key,
-            code,
-            value,
-            n,
-            den,
-            hidden,
-            reason,
-            band,
-            low,
-            high,
-            se,
-        ) in (row for batch in batches for row in batch):
-            escaped = reasons.get(reason)
-            if escaped is None:
-                escaped = reasons[reason] = _copy_text(reason)
-            text = line % (
-                round_id,
-                scope,
-                null if agency is None else agency,
-                dimension,
-                key,
-                code,
-                null if value is None else value,
-                n,
-                null if den is None else den,
-                "t" if hidden else "f",
-                escaped,
-                band,
-                null if low is None else low,
-                null if high is None else high,
-                null if se is None else se,
-            )
-            parts.append(text)
-            size += len(text)
-            if size > COPY_CHUNK:
-                copy.write("".join(parts))
-                parts, size = [], 0
-        copy.write("".join(parts))
+    """Write the snapshot: batches of rows of reports.figures.FIGURE_COLUMNS under `run_id`, as
+    one row per group (reports.figure_store)."""
+    figure_store.store(run_id, batches)
 
 
 # --- housekeeping ------------------------------------------------------------------------------

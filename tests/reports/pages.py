@@ -16,6 +16,7 @@ from django.utils import timezone
 from berakhlak.models import Agency, AgencyKind
 from berakhlak.services import agency_paths_rebuild
 from evaluations.models import Round, RoundAgency
+from reports.figure_store import store_figures
 from reports.models import VALUE_CODES, Dimension, IndexFigure, IndexRun, RunStatus, Scope
 from tests.reports.factories import survey_round
 
@@ -115,7 +116,7 @@ def figures_write(round: Round, *, seed: int = 1, hidden_every: int = 9) -> Inde
             )
             if f.code != "COMPOSITE"
         ]
-    IndexFigure.objects.bulk_create(rows, batch_size=2000)
+    store_figures(rows)
     return run
 
 

@@ -134,6 +134,7 @@ def test_dashboard_pdf_and_excel_show_intervals_and_significance(client, provinc
 def test_rank_bands_from_overlapping_intervals(province):
     from django.utils import timezone
 
+    from reports.figure_store import store_figures
     from reports.models import IndexFigure, IndexRun, RunStatus, Scope
     from reports.selectors.pages import rank_bands
 
@@ -146,18 +147,22 @@ def test_rank_bands_from_overlapping_intervals(province):
         "BIRO-ORG": ("45", "40", "50"),
     }
     for code, (value, low, high) in intervals.items():
-        IndexFigure.objects.create(
-            run=run,
-            round=round,
-            scope=Scope.SUBTREE,
-            round_agency=agencies[code],
-            code="INDIVIDUAL",
-            value=D(value),
-            low=D(low),
-            high=D(high),
-            se=D("2"),
-            n=9,
-            band="B",
+        store_figures(
+            [
+                IndexFigure(
+                    run=run,
+                    round=round,
+                    scope=Scope.SUBTREE,
+                    round_agency=agencies[code],
+                    code="INDIVIDUAL",
+                    value=D(value),
+                    low=D(low),
+                    high=D(high),
+                    se=D("2"),
+                    n=9,
+                    band="B",
+                )
+            ]
         )
     units = [(agencies[c].pk, D(low), D(high)) for c, (_v, low, high) in intervals.items()]
     bands = rank_bands(run, parent_id=agencies["PROV"].pk, units=units)

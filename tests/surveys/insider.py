@@ -171,21 +171,21 @@ def stored_cells(copy: Copy, round_id: int) -> Counter:
 
 
 def figures_by_run(copy: Copy, round_id: int) -> dict[int, dict[tuple, tuple]]:
-    """{run id: {(scope, agency, dimension, key, code): (value, n)}} of the figures shown."""
+    """{run id: {(scope, agency, dimension, key, code): (value, n)}} of the figures shown, read
+    from the stored groups (one row per group, a block of columns per code)."""
     done = {
         row["id"]
         for row in copy.rows("reports_indexrun")
         if row["round_id"] == round_id and row["status"] == "DONE"
     }
+    assert copy.rows("reports_figuregroup") or not done, "figures are stored in the groups"
     runs: dict[int, dict[tuple, tuple]] = defaultdict(dict)
-    for row in copy.rows("reports_indexfigure"):
-        if row["run_id"] in done and row["value"] is not None:
-            key = (
-                row["scope"],
-                row["round_agency_id"],
-                row["dimension"],
-                row["dimension_key"],
-                row["code"],
-            )
-            runs[row["run_id"]][key] = (row["value"], row["n"])
+    for row in copy.rows("reports_figuregroup"):
+        if row["run_id"] not in done:
+            continue
+        group = (row["scope"], row["round_agency_id"], row["dimension"], row["dimension_key"])
+        for column, value in row.items():  # bp_value, bp_n, ...: the block of code BP
+            if column.endswith("_value") and value is not None:
+                prefix = column.removesuffix("_value")
+                runs[row["run_id"]][(*group, prefix.upper())] = (value, row[f"{prefix}_n"])
     return runs

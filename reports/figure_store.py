@@ -1,0 +1,295 @@
+"""How a run's figures are stored: one FigureGroup row per group (run, scope, agency, breakdown)
+with a block of columns per figure code, written here, and the view `reports_indexfigure` that
+shows them one row per figure (IndexFigure), which is what every reader reads
+(docs/ARCHITECTURE.md §7.2).
+
+Writing a run is most of what a compute costs at national scale: ~9,800 wide rows cost the
+database a fifth of ~107,000 narrow ones (a fifth of the index entries, a ninth of the rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.db import connection
+
+from berakhlak.pgbulk import copy_in
+from reports.figures import FIGURE_COLUMNS
+from reports.models import (
+    FIGURE_ORDER,
+    INTERVAL_CODES,
+    INTERVAL_PARTS,
+    FigureGroup,
+    IndexFigure,
+    figure_column,
+    figure_parts,
+)
+
+GROUP_TABLE = "reports_figuregroup"
+FIGURE_VIEW = "reports_indexfigure"
+# A group's own columns, then each code's block (FIGURE_ORDER, figure_parts), in table order.
+GROUP_COLUMNS = ("run_id", "round_id", "scope", "round_agency_id", "dimension", "dimension_key")
+BLOCK_COLUMNS = tuple(
+    figure_column(code, part) for code in FIGURE_ORDER for part in figure_parts(code)
+)
+# The view's columns: IndexFigure's.
+FIGURE_VIEW_COLUMNS = (
+    "id",
+    *GROUP_COLUMNS,
+    "code",
+    "value",
+    "n",
+    "denominator",
+    "suppressed",
+    "reason",
+    "band",
+    "low",
+    "high",
+    "se",
+)
+# A figure's id in the view: its group's id x ID_SPAN + the code's place in FIGURE_ORDER.
+ID_SPAN = 32
+assert len(FIGURE_ORDER) <= ID_SPAN
+
+PLACE = {code: place for place, code in enumerate(FIGURE_ORDER)}
+
+
+# --- the view ----------------------------------------------------------------------------------
+
+
+def figures_select_sql() -> str:
+    """The groups as one row per figure (FIGURE_VIEW_COLUMNS): one SELECT per code, UNION ALL.
+    A reader's condition on the code leaves one branch (PostgreSQL drops the others at
+    planning: their code is a constant), conditions on run and agency reach the groups' index."""
+    branches = []
+    for place, code in enumerate(FIGURE_ORDER):
+        interval = (
+            [figure_column(code, part) for part in INTERVAL_PARTS]
+            if code in INTERVAL_CODES
+            else ["NULL", "NULL", "NULL"]
+        )
+        block = [figure_column(code, part) for part in ("value", "n", "denominator")]
+        block += [figure_column(code, part) for part in ("suppressed", "reason", "band")]
+        values = [f"id * {ID_SPAN} + {place}", *GROUP_COLUMNS, f"'{code}'", *block, *interval]
+        columns = [
+            f"{value} AS {name}" for value, name in zip(values, FIGURE_VIEW_COLUMNS, strict=True)
+        ]
+        branches.append(
+            f"SELECT {', '.join(columns)} FROM {GROUP_TABLE} "  # noqa: S608 - names are ours
+            f"WHERE {figure_column(code, 'n')} IS NOT NULL"
+        )
+    return "\nUNION ALL\n".join(branches)
+
+
+def create_view_sql() -> str:
+    return f"CREATE VIEW {FIGURE_VIEW} ({', '.join(FIGURE_VIEW_COLUMNS)}) AS\n" + (
+        figures_select_sql()
+    )
+
+
+def drop_view_sql() -> str:
+    return f"DROP VIEW IF EXISTS {FIGURE_VIEW}"
+
+
+def groups_from_figures_sql(figure_table: str) -> str:
+    """INSERT the groups of a table of one row per figure (IndexFigure's columns): what the
+    migration to the groups runs over the old table, on both databases."""
+    picks = []
+    for code in FIGURE_ORDER:
+        for part in figure_parts(code):
+            if part == "suppressed":  # no max() of a boolean on PostgreSQL
+                picks.append(
+                    f"MAX(CASE WHEN code = '{code}' THEN "
+                    f"CASE WHEN suppressed THEN 1 ELSE 0 END END) = 1"
+                )
+            else:
+                picks.append(f"MAX(CASE WHEN code = '{code}' THEN {part} END)")
+    keys = ", ".join(GROUP_COLUMNS)
+    return (
+        f"INSERT INTO {GROUP_TABLE} ({keys}, {', '.join(BLOCK_COLUMNS)}) "  # noqa: S608 - ours
+        f"SELECT {keys}, {', '.join(picks)} FROM {figure_table} "
+        f"GROUP BY {keys} ORDER BY MIN(id)"
+    )
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+# A figure row as the writer hands it (reports.figures.FIGURE_COLUMNS): the group's round, scope,
+# agency, dimension and key, then the code and the block's parts in FIGURE_PARTS +
+# INTERVAL_PARTS order.
+_PARTS_OF_ROW = 9
+
+
+def group_blocks(rows: Iterable[tuple]) -> Iterator[tuple[tuple, dict[str, tuple]]]:
+    """The rows of figures gathered by group, in the order of each group's first row:
+    ((round, scope, agency, dimension, key), {code: the row's nine parts})."""
+    groups: dict[tuple, dict[str, tuple]] = {}
+    for row in rows:
+        where = row[:5]
+        blocks = groups.get(where)
+        if blocks is None:
+            blocks = groups[where] = {}
+        if row[5] in blocks:
+            raise ValueError(f"two figures {row[5]} of one group: {where}")
+        blocks[row[5]] = row[6:]
+    yield from groups.items()
+
+
+def _group_model(run_id: int, where: tuple, blocks: dict[str, tuple]) -> FigureGroup:
+    round_id, scope, agency, dimension, key = where
+    values = {}
+    for code, parts in blocks.items():
+        names = figure_parts(code)
+        assert len(parts) == _PARTS_OF_ROW, parts
+        if code not in INTERVAL_CODES:
+            assert parts[6:] == (None, None, None), (code, parts)
+        for name, value in zip(names, parts, strict=False):
+            values[figure_column(code, name)] = value
+    return FigureGroup(
+        run_id=run_id,
+        round_id=round_id,
+        scope=scope,
+        round_agency_id=agency,
+        dimension=dimension,
+        dimension_key=key,
+        **values,
+    )
+
+
+BULK_BATCH = 500
+
+
+def store_with_orm(run_id: int, batches: Iterable[list[tuple]]) -> None:
+    """Write rows of figures under `run_id` by bulk_create (SQLite; tests on both databases)."""
+    groups = [
+        _group_model(run_id, where, blocks)
+        for batch in batches
+        for where, blocks in group_blocks(batch)
+    ]
+    FigureGroup.objects.bulk_create(groups, batch_size=BULK_BATCH)
+
+
+def store_figures(figures: Iterable[IndexFigure]) -> None:
+    """Write unsaved IndexFigure objects (tests, seeds): grouped by run, then as store_with_orm."""
+    by_run: dict[int, list[tuple]] = {}
+    for figure in figures:
+        by_run.setdefault(figure.run_id, []).append(
+            tuple(getattr(figure, name) for name in FIGURE_COLUMNS)
+        )
+    for run_id, rows in by_run.items():
+        store_with_orm(run_id, [rows])
+
+
+def _copy_text(value: str) -> str:
+    """A text in COPY's text format."""
+    text = str(value)
+    if any(c in text for c in "\\\t\n\r"):
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
+NULL = "\\N"
+# A code's block in COPY's text format: six parts, nine with the interval; a group without the
+# code has the block of nulls.
+_BLOCK_SHORT = "\t".join(["%s"] * 6)
+_BLOCK_LONG = "\t".join(["%s"] * 9)
+_INTERVAL = tuple(code in INTERVAL_CODES for code in FIGURE_ORDER)
+_EMPTY = tuple("\t".join([NULL] * len(figure_parts(code))) for code in FIGURE_ORDER)
+
+
+def store_with_copy(run_id: int, batches: Iterable[list[tuple]]) -> None:
+    """Write rows of figures under `run_id` as one COPY of their groups (PostgreSQL), its text
+    built here in one pass (a fraction of psycopg's per-row path), each megabyte sent as soon as
+    it is built, so that the database stores a batch while the next is computed. The rows are
+    plain values already: no field has a pre-save hook."""
+    reasons: dict[str, str] = {}  # the few distinct reasons of a run, escaped once
+    null, place, interval, empty = NULL, PLACE, _INTERVAL, _EMPTY
+    short, long = _BLOCK_SHORT, _BLOCK_LONG
+    head = f"{run_id}\t"
+    parts: list[str] = []
+    size = 0
+    with copy_in(copy_sql()) as copy:
+        for batch in batches:
+            groups: dict[tuple, list[str]] = {}
+            for (
+                round_id,
+                scope,
+                agency,
+                dimension,
+                key,
+                code,
+                value,
+                n,
+                den,
+                hidden,
+                reason,
+                band,
+                low,
+                high,
+                se,
+            ) in batch:
+                where = (round_id, scope, agency, dimension, key)
+                blocks = groups.get(where)
+                if blocks is None:
+                    blocks = groups[where] = list(empty)
+                escaped = reasons.get(reason)
+                if escaped is None:
+                    escaped = reasons[reason] = _copy_text(reason)
+                i = place[code]
+                if blocks[i] is not empty[i]:
+                    raise ValueError(f"two figures {code} of one group: {where}")
+                if interval[i]:
+                    blocks[i] = long % (
+                        null if value is None else value,
+                        n,
+                        null if den is None else den,
+                        "t" if hidden else "f",
+                        escaped,
+                        band,
+                        null if low is None else low,
+                        null if high is None else high,
+                        null if se is None else se,
+                    )
+                else:
+                    blocks[i] = short % (
+                        null if value is None else value,
+                        n,
+                        null if den is None else den,
+                        "t" if hidden else "f",
+                        escaped,
+                        band,
+                    )
+            # Codes, scopes, dimensions and bands are identifiers (no character to escape);
+            # only the reason is free text.
+            for (round_id, scope, agency, dimension, key), blocks in groups.items():
+                text = (
+                    f"{head}{round_id}\t{scope}\t{null if agency is None else agency}\t"
+                    f"{dimension}\t{key}\t" + "\t".join(blocks) + "\n"
+                )
+                parts.append(text)
+                size += len(text)
+            if size > COPY_CHUNK:
+                copy.write("".join(parts))
+                parts, size = [], 0
+        copy.write("".join(parts))
+
+
+def store(run_id: int, batches: Iterable[list[tuple]]) -> None:
+    """Write a run's rows of figures (reports.figures.FIGURE_COLUMNS, batch by batch; a group's
+    rows all in one batch): COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        store_with_copy(run_id, batches)
+    else:
+        store_with_orm(run_id, batches)
+
+
+def copy_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in (*GROUP_COLUMNS, *BLOCK_COLUMNS))
+    return f"COPY {quote(GROUP_TABLE)} ({columns}) FROM STDIN"
