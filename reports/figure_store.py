@@ -1,7 +1,7 @@
 """How a run's figures are stored: one FigureGroup row per group (run, scope, agency, breakdown)
-with a block of columns per figure code, written here, and the view `reports_indexfigure` that
-shows them one row per figure (IndexFigure), which is what every reader reads
-(docs/ARCHITECTURE.md §7.2).
+with a block of columns per figure code, and the view `reports_indexfigure` that shows them one
+row per figure (IndexFigure), which is what every reader reads (docs/ARCHITECTURE.md §7.2).
+Written here by the ORM (SQLite; tests and seeds), by COPY in reports.figure_copy.
 
 Writing a run is most of what a compute costs at national scale: ~9,800 wide rows cost the
 database a fifth of ~107,000 narrow ones (a fifth of the index entries, a ninth of the rows).
@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from django.db import connection
-
-from berakhlak.pgbulk import copy_in
 from reports.figures import FIGURE_COLUMNS
 from reports.models import (
     FIGURE_ORDER,
@@ -178,118 +175,3 @@ def store_figures(figures: Iterable[IndexFigure]) -> None:
         )
     for run_id, rows in by_run.items():
         store_with_orm(run_id, [rows])
-
-
-def _copy_text(value: str) -> str:
-    """A text in COPY's text format."""
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
-COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
-NULL = "\\N"
-# A code's block in COPY's text format: six parts, nine with the interval; a group without the
-# code has the block of nulls.
-_BLOCK_SHORT = "\t".join(["%s"] * 6)
-_BLOCK_LONG = "\t".join(["%s"] * 9)
-_INTERVAL = tuple(code in INTERVAL_CODES for code in FIGURE_ORDER)
-_EMPTY = tuple("\t".join([NULL] * len(figure_parts(code))) for code in FIGURE_ORDER)
-
-
-def store_with_copy(run_id: int, batches: Iterable[list[tuple]]) -> None:
-    """Write rows of figures under `run_id` as one COPY of their groups (PostgreSQL), its text
-    built here in one pass (a fraction of psycopg's per-row path), each megabyte sent as soon as
-    it is built, so that the database stores a batch while the next is computed. The rows are
-    plain values already: no field has a pre-save hook."""
-    reasons: dict[str, str] = {}  # the few distinct reasons of a run, escaped once
-    null, place, interval, empty = NULL, PLACE, _INTERVAL, _EMPTY
-    short, long = _BLOCK_SHORT, _BLOCK_LONG
-    head = f"{run_id}\t"
-    parts: list[str] = []
-    size = 0
-    with copy_in(copy_sql()) as copy:
-        for batch in batches:
-            groups: dict[tuple, list[str]] = {}
-            for (
-                round_id,
-                scope,
-                agency,
-                dimension,
-                key,
-                code,
-                value,
-                n,
-                den,
-                hidden,
-                reason,
-                band,
-                low,
-                high,
-                se,
-            ) in batch:
-                where = (round_id, scope, agency, dimension, key)
-                blocks = groups.get(where)
-                if blocks is None:
-                    blocks = groups[where] = list(empty)
-                escaped = reasons.get(reason)
-                if escaped is None:
-                    escaped = reasons[reason] = _copy_text(reason)
-                i = place[code]
-                if blocks[i] is not empty[i]:
-                    raise ValueError(f"two figures {code} of one group: {where}")
-                if interval[i]:
-                    blocks[i] = long % (
-                        null if value is None else value,
-                        n,
-                        null if den is None else den,
-                        "t" if hidden else "f",
-                        escaped,
-                        band,
-                        null if low is None else low,
-                        null if high is None else high,
-                        null if se is None else se,
-                    )
-                else:
-                    blocks[i] = short % (
-                        null if value is None else value,
-                        n,
-                        null if den is None else den,
-                        "t" if hidden else "f",
-                        escaped,
-                        band,
-                    )
-            # Codes, scopes, dimensions and bands are identifiers (no character to escape);
-            # only the reason is free text.
-            for (round_id, scope, agency, dimension, key), blocks in groups.items():
-                text = (
-                    f"{head}{round_id}\t{scope}\t{null if agency is None else agency}\t"
-                    f"{dimension}\t{key}\t" + "\t".join(blocks) + "\n"
-                )
-                parts.append(text)
-                size += len(text)
-            if size > COPY_CHUNK:
-                copy.write("".join(parts))
-                parts, size = [], 0
-        copy.write("".join(parts))
-
-
-def store(run_id: int, batches: Iterable[list[tuple]]) -> None:
-    """Write a run's rows of figures (reports.figures.FIGURE_COLUMNS, batch by batch; a group's
-    rows all in one batch): COPY on PostgreSQL, bulk_create elsewhere."""
-    if connection.vendor == "postgresql":
-        store_with_copy(run_id, batches)
-    else:
-        store_with_orm(run_id, batches)
-
-
-def copy_sql() -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in (*GROUP_COLUMNS, *BLOCK_COLUMNS))
-    return f"COPY {quote(GROUP_TABLE)} ({columns}) FROM STDIN"

@@ -35,7 +35,7 @@ from berakhlak.models import User
 from berakhlak.refusals import Refused
 from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
-from reports import figure_store
+from reports import figure_copy, figure_store
 from reports.aggregation import tally_round
 from reports.figures import figures_batches
 from reports.inputs import compute_inputs
@@ -379,7 +379,10 @@ def _read_inputs(round: Round, *, provisional: bool, before, selection: bool):
 def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
     """Write the snapshot: batches of rows of reports.figures.FIGURE_COLUMNS under `run_id`, as
     one row per group (reports.figure_store)."""
-    figure_store.store(run_id, batches)
+    if connection.vendor == "postgresql":
+        figure_copy.store_with_copy(run_id, batches)
+    else:
+        figure_store.store_with_orm(run_id, batches)
 
 
 # --- housekeeping ------------------------------------------------------------------------------
