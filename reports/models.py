@@ -327,9 +327,9 @@ class FigureGroup(models.Model):
                 & (~Q(dimension="") | Q(dimension_key="")),
                 name="figuregroup_dimension_key",
             ),
-            # One group per agency, scope and breakdown in a run; also the pages' index (run,
-            # agency: a level's rows by its children; run, scope, breakdown: a level ranked).
-            # Agency first, as the compute writes them: each run's rows go in at the index's end.
+            # One group per agency, scope and breakdown in a run; also the pages' index for the
+            # groups of given agencies (run, agency). Agency first, as the compute writes them:
+            # each run's rows go in at the index's end.
             models.UniqueConstraint(
                 fields=["run", "round_agency", "scope", "dimension", "dimension_key"],
                 name="figuregroup_unique_group",
@@ -340,6 +340,14 @@ class FigureGroup(models.Model):
                 name="figuregroup_unique_province",
             ),
             *(rule for code in FIGURE_ORDER for rule in _block_constraints(code)),
+        ]
+        indexes = [
+            # A level ranked or counted by its index or participation (reports.selectors.pages):
+            # the run's groups of one scope and breakdown, agency by agency.
+            models.Index(
+                fields=["run", "scope", "dimension", "dimension_key", "round_agency"],
+                name="figuregroup_level",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,18 +18,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Case, F, Max, Q, When
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Coalesce
 
 from evaluations.models import Round, RoundAgency, RoundStatus
+from reports.figure_store import group_figures
 from reports.models import (
     INDEX_CODES,
     RATE_CODE,
     Dimension,
+    FigureGroup,
     IndexFigure,
     IndexRun,
     RunStatus,
     Scope,
+    figure_column,
 )
 from reports.notes import note_text
 from reports.selectors.figures import FigureRow, TrendPoint
@@ -105,25 +108,31 @@ class LevelPage:
         return max(0, self.offset - self.limit) if self.offset else None
 
 
-def _in_level(
-    run: IndexRun, parent_id: int, dimension: str, key: str, codes, kind: str, search: str
-):
-    """The level's figure rows of `codes`: the children of `parent_id` in one breakdown."""
-    figures = IndexFigure.objects.filter(
+def _in_level(run: IndexRun, parent_id: int, dimension: str, key: str, kind: str, search: str):
+    """The level's groups: the children of `parent_id` in one breakdown, one stored row each
+    (reports.models.FigureGroup: its codes in columns, so a level is read a row per child)."""
+    groups = FigureGroup.objects.filter(
         run=run,
         scope=Scope.SUBTREE,
         dimension=dimension,
         dimension_key=key,
-        code__in=codes,
         round_agency__parent_id=parent_id,
     )
     if kind:
-        figures = figures.filter(round_agency__kind=kind)
+        groups = groups.filter(round_agency__kind=kind)
     if search:
-        figures = figures.filter(
+        groups = groups.filter(
             Q(round_agency__name__icontains=search) | Q(round_agency__code__icontains=search)
         )
-    return figures.order_by()
+    return groups.order_by()
+
+
+def _has(codes, part: str = "n") -> Q:
+    """Groups with a figure (`n`) or a value (`value`) of any of `codes`."""
+    has = Q()
+    for code in codes:
+        has |= Q(**{f"{figure_column(code, part)}__isnull": False})
+    return has
 
 
 def level_page(
@@ -153,11 +162,13 @@ def level_page(
         rank_dimension, rank_key, rank_codes = dimension, key, INDEX_CODES
 
     def level(codes_):
-        return _in_level(run, parent_id, rank_dimension, rank_key, codes_, kind, search)
+        return _in_level(run, parent_id, rank_dimension, rank_key, kind, search).filter(
+            _has(codes_)
+        )
 
-    # Every unit with figures in the breakdown has exactly one row of its anchor code; whole
-    # groups (no breakdown) are written for every agency of the snapshot, so there the count
-    # is that of the children themselves, a cheaper read.
+    # Every unit with figures in the breakdown has its anchor code; whole groups (no
+    # breakdown) are written for every agency of the snapshot, so there the count is that of
+    # the children themselves, a cheaper read.
     anchor = level(rank_codes[-1:])
     if rank_dimension == Dimension.NONE:
         children = RoundAgency.objects.filter(round_id=run.round_id, parent_id=parent_id)
@@ -176,44 +187,33 @@ def level_page(
     else:
         # The dashboard's index: composite where it is shown, else the individual index (a
         # hidden figure has no value, so it falls through; a unit with neither ranks last).
-        values = [Max("value", filter=Q(code=code)) for code in rank_codes]
-        grouped = (
-            level(rank_codes)
-            .values("round_agency_id")
-            .annotate(
-                rank=Coalesce(*values) if len(values) > 1 else values[0],
-                path=Max("round_agency__path"),
-            )
+        values = [F(figure_column(code, "value")) for code in rank_codes]
+        ranking = level(rank_codes).annotate(
+            rank=Coalesce(*values) if len(values) > 1 else values[0]
         )
         rank = F("rank").asc(nulls_last=True) if ascending else F("rank").desc(nulls_last=True)
-        grouped = grouped.order_by(rank, "path")[offset : offset + limit]
-        page_ids = [row["round_agency_id"] for row in grouped]
+        ranking = ranking.order_by(rank, "round_agency__path")[offset : offset + limit]
+        page_ids = list(ranking.values_list("round_agency_id", flat=True))
         if ascending or with_ranked:
-            ranked_total = (
-                level(rank_codes)
-                .filter(value__isnull=False)
-                .values("round_agency_id")
-                .distinct()
-                .count()
-            )
+            ranked_total = level(rank_codes).filter(_has(rank_codes, "value")).count()
     agencies = RoundAgency.objects.filter(pk__in=page_ids).select_related("agency").in_bulk()
     rows = {pk: LevelRow(position=0, row=FigureRow(agency=agencies[pk])) for pk in page_ids}
     if rows:
-        figures = IndexFigure.objects.filter(
+        groups = FigureGroup.objects.filter(
             run=run, scope=Scope.SUBTREE, round_agency_id__in=page_ids
-        ).filter(
-            Q(dimension=dimension, dimension_key=key, code__in=codes)
-            | Q(dimension=Dimension.NONE, dimension_key="", code__in=PARTICIPATION_CODES)
-        )
-        for agency_id, *fields in figures.values_list(*FIGURE_FIELDS):
-            figure = Figure(*fields)
+        ).filter(Q(dimension=dimension, dimension_key=key) | Q(dimension=Dimension.NONE))
+        for agency_id, group_dimension, code, parts in group_figures(
+            groups, (*codes, *PARTICIPATION_CODES)
+        ):
+            figure = Figure(code, *parts[:6], group_dimension, *parts[6:])
             target = rows[agency_id]
-            if figure.code == "RESPONSE_RATE":
+            whole = group_dimension == Dimension.NONE
+            if code == "RESPONSE_RATE" and whole:
                 target.rate = figure
-            elif figure.code == "MIN_RESPONDENTS":
+            elif code == "MIN_RESPONDENTS" and whole:
                 target.minimum = figure
-            if figure.code in codes and figure.dimension == dimension:
-                target.row.figures[figure.code] = figure
+            if code in codes and group_dimension == dimension:
+                target.row.figures[code] = figure
     result = [rows[pk] for pk in page_ids]
     for index, row in enumerate(result):
         # Worst-first pages count their places from the bottom of the ranking.
@@ -238,22 +238,28 @@ def rank_bands(
     units = [(pk, low, high) for pk, low, high in units if low is not None and high is not None]
     if not units:
         return {}
-    shown = Q(value__isnull=False, suppressed=False)
-    composite, individual = Q(code="COMPOSITE") & shown, Q(code="INDIVIDUAL") & shown
-    grouped = (
-        _in_level(run, parent_id, dimension, key, INDEX_CODES, kind, search.strip())
-        .values("round_agency_id")
-        .annotate(
-            has_composite=Max("value", filter=composite),
-            lo=Case(
-                When(has_composite__isnull=False, then=Max("low", filter=composite)),
-                default=Max("low", filter=individual),
-            ),
-            hi=Case(
-                When(has_composite__isnull=False, then=Max("high", filter=composite)),
-                default=Max("high", filter=individual),
-            ),
+    shown = {
+        code: Q(
+            **{
+                f"{figure_column(code, 'value')}__isnull": False,
+                figure_column(code, "suppressed"): False,
+            }
         )
+        for code in INDEX_CODES
+    }
+
+    def bound(part: str) -> Case:
+        # The composite's where it is shown, else the individual index's (INDEX_CODES order).
+        return Case(
+            *(When(shown[code], then=F(figure_column(code, part))) for code in INDEX_CODES),
+            default=None,
+        )
+
+    grouped = (
+        _in_level(run, parent_id, dimension, key, kind, search.strip())
+        .filter(_has(INDEX_CODES))
+        .values("round_agency_id")
+        .annotate(lo=bound("low"), hi=bound("high"))
     )
     # The counts are SQL around the ORM's level: as 2 x 50 filtered Count()s in .aggregate(),
     # resolving them (each expression copied into the subquery) cost more than the query, over
