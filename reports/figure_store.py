@@ -30,21 +30,9 @@ GROUP_COLUMNS = ("run_id", "round_id", "scope", "round_agency_id", "dimension", 
 BLOCK_COLUMNS = tuple(
     figure_column(code, part) for code in FIGURE_ORDER for part in figure_parts(code)
 )
-# The view's columns: IndexFigure's.
-FIGURE_VIEW_COLUMNS = (
-    "id",
-    *GROUP_COLUMNS,
-    "code",
-    "value",
-    "n",
-    "denominator",
-    "suppressed",
-    "reason",
-    "band",
-    "low",
-    "high",
-    "se",
-)
+# The view's columns: IndexFigure's (the writer's rows under their run, with an id).
+FIGURE_VIEW_COLUMNS = ("id", "run_id", *FIGURE_COLUMNS)
+assert FIGURE_VIEW_COLUMNS[1:7] == GROUP_COLUMNS
 # A figure's id in the view: its group's id x ID_SPAN + the code's place in FIGURE_ORDER.
 ID_SPAN = 32
 assert len(FIGURE_ORDER) <= ID_SPAN
