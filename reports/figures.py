@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Context, Decimal
 
-from reports import notes, stats, suppression
+from reports import figure_arrays, notes, stats, suppression
 from reports.aggregation import ASN_TYPES, RoundTallies, Sums
 from reports.formulas import (
     SELECTION_CODES,
@@ -16,7 +16,6 @@ from reports.formulas import (
     LkeCoverage,
     composite_index,
     lke_coverage,
-    nines,
     respondents_needed,
     round_half_up_fast,
     selection_means,
@@ -105,6 +104,9 @@ class FigureWriter:
         ]
         # The band of every rounded figure 0.0-100.0, by its tenths: the same comparisons, once.
         self.band_of_tenths = [self._band(stats.tenths(k)) for k in range(1001)]
+        # The value figures of the groups computed at once (prepare), by (id(sums), roster).
+        self.prepared: dict[tuple[int, int | None], int] = {}
+        self.parts = figure_arrays.value_parts([])
 
     def _band(self, rounded: Decimal) -> str:
         """Round.band_for, on a rounded Decimal (the same comparisons, no conversion)."""
@@ -159,7 +161,7 @@ class FigureWriter:
             rows.append((*where, "INDIVIDUAL", None, sums.n, None, True, hidden, "", *NO_INTERVAL))
         else:
             units = self._value_rows(where, sums, roster)
-            individual = None if None in units else _mean_of_nines(units)
+            individual = None if 0 in sums.value_n else _mean_of_nines(units)
             known = sums.spread_known
             if individual is not None and known:
                 variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
@@ -244,33 +246,43 @@ class FigureWriter:
             for code, value in selection_means(sums, self.pick_count).items():
                 add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
 
-    def _value_rows(self, where: tuple, sums: Sums, roster: int | None) -> list[int | None]:
+    def prepare(self, groups: list[tuple[Sums, int | None]]) -> None:
+        """Compute the value figures of these (sums, roster) groups at once, over arrays
+        (reports.figure_arrays); _value_rows takes them from here, a group not among them is
+        computed figure by figure as before (the same numbers)."""
+        self.parts = figure_arrays.value_parts(groups)
+        self.prepared = {(id(sums), roster): at for at, (sums, roster) in enumerate(groups)}
+
+    def _value_rows(self, where: tuple, sums: Sums, roster: int | None) -> list[int]:
         """The seven value rows of a shown group (_add written out in integers: 7 of every ~13
-        rows); returns the exact means in units of 1e-9, None for a value without scores."""
+        rows); returns the exact means in units of 1e-9 (0 for a value without scores)."""
+        at = self.prepared.get((id(sums), roster))
+        if at is None:
+            parts = figure_arrays.value_parts([(sums, roster)])
+            at = 0
+        else:
+            parts = self.parts
+        units = parts.units[at]
         rows, band_of_tenths, tenths = self.rows, self.band_of_tenths, stats.tenths
-        known = sums.spread_known
-        units: list[int | None] = []
-        for code, total, count, squares in zip(
-            VALUE_CODES, sums.value_sum, sums.value_n, sums.value_sq, strict=True
+        for code, count, exact_units, low, high, se, spread in zip(
+            VALUE_CODES,
+            sums.value_n,
+            units,
+            parts.low[at],
+            parts.high[at],
+            parts.se[at],
+            parts.spread[at],
+            strict=True,
         ):
             if not count:
-                units.append(None)
                 rows.append((*where, code, None, 0, None, False, self.empty, "", *NO_INTERVAL))
                 continue
-            exact_units = nines(total / count)  # value_means(sums)[code], in 1e-9
-            units.append(exact_units)
             shown = tenths_of_nines(exact_units)
             rounded = tenths(shown)
             band = band_of_tenths[shown] if shown <= 1000 else self._band(rounded)
-            spread = None
-            if known:
-                variance = stats.sample_variance(count, total, squares)
-                # float(exact Decimal) is the division, both correctly rounded
-                spread = stats.interval_units(exact_units / 1e9, variance, count, roster)
-            if spread is None:
+            if not spread:
                 rows.append((*where, code, rounded, count, None, False, "", band, *NO_INTERVAL))
                 continue
-            low, high, se = spread
             rows.append(
                 (
                     *where,
@@ -287,6 +299,22 @@ class FigureWriter:
                 )
             )
         return units
+
+    def value_groups(self) -> list[tuple[Sums, int | None]]:
+        """The (sums, roster) of every group whose value figures batches() writes, as it
+        passes them to answers()."""
+        nodes, root = self.tallies.nodes, self.tallies.root
+        groups: list[tuple[Sums, int | None]] = []
+        for node in (*self.tallies.ordered(), root):
+            groups.append((node.tree[""], node.tree_roster))
+            groups += [(node.tree[t], None) for t in ASN_TYPES if node.tree[t].n]
+        for kind, sums in self.tallies.by_kind.items():
+            if sums.n:
+                roster = sum(
+                    nodes[pk].agency.roster_count for pk in self.tallies.kind_members[kind]
+                )
+                groups.append((sums, roster))
+        return groups
 
     def _hidden(self, measure: str, group: tuple) -> str:
         return self.hidden.get(measure, {}).get(group, "")
@@ -439,4 +467,5 @@ def figures_batches(
         pick_count=pick_count,
         engagement=engagement,
     )
+    writer.prepare(writer.value_groups())
     return writer.batches(groups)

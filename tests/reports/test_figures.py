@@ -88,3 +88,68 @@ def test_rounding_in_integers_is_exact_then_quantize_bit_for_bit():
         if x >= 0:
             assert D(formulas.nines(x)).scaleb(-9) == formulas.exact(x), x
             assert formulas.tenths_of_nines(formulas.nines(x)) == int(expected * 10), x
+
+
+def _scalar_value_parts(sums: Sums, roster: int | None) -> list[tuple]:
+    """What the writer computed figure by figure before the arrays: formulas.nines of the mean,
+    stats.interval_units of the value (the reference for figure_arrays)."""
+    from reports import stats
+
+    parts = []
+    for total, count, squares in zip(sums.value_sum, sums.value_n, sums.value_sq, strict=True):
+        if not count:
+            parts.append((0, None))
+            continue
+        units = formulas.nines(total / count)
+        spread = None
+        if sums.spread_known:
+            variance = stats.sample_variance(count, total, squares)
+            spread = stats.interval_units(units / 1e9, variance, count, roster)
+        parts.append((units, spread))
+    return parts
+
+
+def _random_group(rng: random.Random) -> tuple[Sums, int | None]:
+    sums = Sums(spread_known=rng.random() < 0.9)
+    for i in range(7):
+        count = rng.choice((0, 1, 2, 3, 5, rng.randint(1, 50), rng.randint(1, 100_000)))
+        kind = rng.random()
+        if kind < 0.3:  # a mean on a rounding edge of the published tenth, or just off it
+            edge = rng.randint(0, 1000) / 10 - 0.05
+            mean = rng.choice((edge, edge - 5e-10, math.nextafter(edge, 0.0)))
+            total = max(0.0, mean) * count
+        elif kind < 0.5:  # sums of whole scores
+            total = float(sum(rng.choice((0, 25, 50, 75, 100)) for _ in range(min(count, 200))))
+            count = min(count, 200)
+        else:
+            total = rng.uniform(0, 100) * count
+        mean = total / count if count else 0.0
+        squares = total * mean + rng.uniform(0, 400) * max(count - 1, 0) if count else 0.0
+        if rng.random() < 0.1:  # everyone alike: the spread's floor
+            squares = total * mean
+        sums.value_n[i], sums.value_sum[i], sums.value_sq[i] = count, total, squares
+    roster = rng.choice((None, 0, 1, max(sums.value_n), max(sums.value_n) + rng.randint(1, 500)))
+    return sums, roster
+
+
+def test_the_value_figures_over_arrays_are_the_scalar_ones_bit_for_bit(monkeypatch):
+    """figure_arrays.value_parts gives every mean (in 1e-9) and interval (tenths, thousandths)
+    that nines and stats.interval_units give, on random groups with means on rounding edges,
+    tiny and huge groups, alike answers, no roster, a complete roster and unknown spreads; the
+    figures near an edge (left to the scalar functions) among them."""
+    from reports import figure_arrays, stats
+
+    rng = random.Random(5)
+    groups = [_random_group(rng) for _ in range(4_000)]
+    edges = []
+    for module, name in ((figure_arrays, "nines"), (stats, "_one_decimal_tenths")):
+        scalar = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda x, f=scalar, n=name: edges.append(n) or f(x))
+    parts = figure_arrays.value_parts(groups)
+    monkeypatch.undo()
+    assert {"nines", "_one_decimal_tenths"} <= set(edges)
+    for g, (sums, roster) in enumerate(groups):
+        for i, (units, spread) in enumerate(_scalar_value_parts(sums, roster)):
+            assert parts.units[g][i] == units, (sums, roster, i)
+            got = (parts.low[g][i], parts.high[g][i], parts.se[g][i])
+            assert (got if parts.spread[g][i] else None) == spread, (sums, roster, i)
