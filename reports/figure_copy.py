@@ -92,6 +92,8 @@ def copy_chunks(run_id: int, batches: Iterable[list[tuple]]) -> Iterator[str]:
                     null if se is None else se,
                 )
             else:
+                if low is not None or high is not None or se is not None:
+                    raise ValueError(f"a figure {code} with an interval it cannot store: {where}")
                 blocks[i] = short % (
                     null if value is None else value,
                     n,

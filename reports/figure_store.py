@@ -153,9 +153,10 @@ def _group_model(run_id: int, where: tuple, blocks: dict[str, tuple]) -> FigureG
     values = {}
     for code, parts in blocks.items():
         names = figure_parts(code)
-        assert len(parts) == _PARTS_OF_ROW, parts
-        if code not in INTERVAL_CODES:
-            assert parts[6:] == (None, None, None), (code, parts)
+        if len(parts) != _PARTS_OF_ROW or (
+            code not in INTERVAL_CODES and parts[6:] != _NO_INTERVAL
+        ):
+            raise ValueError(f"a figure {code} with parts it cannot store: {parts}")
         for name, value in zip(names, parts, strict=False):
             values[figure_column(code, name)] = value
     return FigureGroup(

@@ -143,3 +143,16 @@ def test_two_figures_of_one_code_in_a_group_are_refused(province):
     with pytest.raises(ValueError, match="two figures BP"):
         figure_store.store_with_orm(run.pk, [[row, row]])
     assert not FigureGroup.objects.filter(run=run).exists()
+
+
+def test_an_interval_on_a_code_without_one_is_refused(province):
+    """Only the value codes, the individual index and the composite store an interval; both
+    writers refuse one elsewhere rather than drop it."""
+    run = IndexRun.objects.create(round=survey_round(province), status=RunStatus.FAILED)
+    row = (run.round_id, "PROVINCE", None, "", "", "ENTROPY", 50, 3, None, False, "", "", 40, 60, 1)
+    if connection.vendor == "postgresql":
+        with pytest.raises(ValueError, match="ENTROPY"), transaction.atomic():
+            figure_copy.store_with_copy(run.pk, [[row]])
+    with pytest.raises(ValueError, match="ENTROPY"):
+        figure_store.store_with_orm(run.pk, [[row]])
+    assert not FigureGroup.objects.filter(run=run).exists()
