@@ -16,7 +16,7 @@ whole, old writer against new.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -43,10 +43,30 @@ class ValueParts(NamedTuple):
 
 
 def value_parts(groups: Sequence[tuple[Sums, int | None]]) -> ValueParts:
-    """The value figures of each (sums, roster) of `groups`, as FigureWriter._value_rows
-    computes them one by one."""
+    """The value figures of each (sums, roster) of `groups`, as FigureWriter computes them one
+    by one."""
     if not groups:
         return ValueParts([], [], [], [], [])
+    arrays = _value_arrays(groups)
+    return ValueParts(
+        units=arrays.units.tolist(),
+        low=arrays.low.tolist(),
+        high=arrays.high.tolist(),
+        se=arrays.se.tolist(),
+        spread=arrays.spread.tolist(),
+    )
+
+
+class _Arrays(NamedTuple):
+    count: np.ndarray
+    units: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    se: np.ndarray
+    spread: np.ndarray
+
+
+def _value_arrays(groups: Sequence[tuple[Sums, int | None]]) -> _Arrays:
     count = np.array([s.value_n for s, _ in groups], dtype=np.int64)
     total = np.array([s.value_sum for s, _ in groups], dtype=np.float64)
     squares = np.array([s.value_sq for s, _ in groups], dtype=np.float64)
@@ -72,13 +92,95 @@ def value_parts(groups: Sequence[tuple[Sums, int | None]]) -> ValueParts:
     se = np.sqrt(variance / safe_count * correction)
     half = _t975(count, wide) * se
     centre = units.astype(np.float64) / 1e9
-    return ValueParts(
-        units=units.tolist(),
-        low=_tenths_of(np.maximum(0.0, centre - half)).tolist(),
-        high=_tenths_of(np.minimum(100.0, centre + half)).tolist(),
-        se=_thousandths_of(se).tolist(),
-        spread=(wide & known[:, None]).tolist(),
+    return _Arrays(
+        count=count,
+        units=units,
+        low=_tenths_of(np.maximum(0.0, centre - half)),
+        high=_tenths_of(np.minimum(100.0, centre + half)),
+        se=_thousandths_of(se),
+        spread=wide & known[:, None],
     )
+
+
+class ValueBlocks:
+    """The seven value figures (VALUE_CODES, the first blocks of FIGURE_ORDER) of every group of
+    `groups` as shown figures, held as columns over all of them: group g's blocks are the
+    entries 7g to 7g + 6. The numbers are value_parts'; the rounding to tenths, the bounds
+    that contain the value, the band and the empty note are the figure writer's rules
+    (reports.figures), applied over the arrays; Decimals and bands are looked up once per
+    distinct number. `units(g)` gives the exact means the individual index averages.
+
+    The figure writer's row of a value figure was built here for ~70,000 figures of a national
+    run one by one; as columns, the rows (for the ORM) or their COPY text
+    (reports.figure_copy) come out of C loops (docs/ARCHITECTURE.md §7.2)."""
+
+    WIDTH = 7
+
+    def __init__(
+        self,
+        groups: Sequence[tuple[Sums, int | None]],
+        *,
+        band: Callable[[int], str],
+        empty: str,
+    ) -> None:
+        self.size = len(groups)
+        self.empty = empty
+        if not groups:
+            self._units: list[list[int]] = []
+            self._columns: tuple = ((),) * 7
+            return
+        arrays = _value_arrays(groups)
+        self._units = arrays.units.tolist()
+        has = arrays.count > 0
+        shown = (arrays.units + 50_000_000) // 100_000_000  # formulas.tenths_of_nines
+        interval = has & arrays.spread
+        none = -1  # a lookup's key for "no number"
+        value_key = np.where(has, shown, none).ravel()
+        self._value_key = value_key
+        self._columns = (
+            _looked_up(value_key, stats.tenths),
+            arrays.count.ravel().tolist(),
+            np.where(has, "", empty).ravel().tolist(),
+            _looked_up(value_key, band, absent=""),
+            _looked_up(
+                np.where(interval, np.minimum(arrays.low, shown), none).ravel(), stats.tenths
+            ),
+            _looked_up(
+                np.where(interval, np.maximum(arrays.high, shown), none).ravel(), stats.tenths
+            ),
+            _looked_up(np.where(interval, arrays.se, none).ravel(), stats.thousandths),
+        )
+
+    def units(self, at: int) -> list[int]:
+        """The exact means (in 1e-9; 0 for a value without scores) of the group at `at`."""
+        return self._units[at]
+
+    def columns(self, null=None) -> tuple[list, ...]:
+        """(value, n, reason, band, low, high, se) of every value figure, in group order; the
+        denominator is always null and the figures shown. `null` stands for a missing number."""
+        if null is None:
+            return self._columns
+        return tuple(
+            [null if v is None else v for v in column] if i in (0, 4, 5, 6) else column
+            for i, column in enumerate(self._columns)
+        )
+
+    def parts(self, at: int) -> list[tuple]:
+        """The seven blocks of the group at `at`, each the figure's nine parts (FIGURE_PARTS,
+        INTERVAL_PARTS) as the figure writer's rows hold them."""
+        start, end = at * self.WIDTH, (at + 1) * self.WIDTH
+        value, n, reason, band, low, high, se = (c[start:end] for c in self._columns)
+        return [
+            (v, c, None, False, r, b, lo, hi, s)
+            for v, c, r, b, lo, hi, s in zip(value, n, reason, band, low, high, se, strict=True)
+        ]
+
+
+def _looked_up(keys: np.ndarray, make: Callable[[int], object], absent=None) -> list:
+    """make(key) of every key (-1: `absent`), made once per distinct key."""
+    distinct, where = np.unique(keys, return_inverse=True)
+    table = np.array([absent if k < 0 else make(int(k)) for k in distinct.tolist()], dtype=object)
+    return table[where.ravel()].tolist()
 
 
 def _nines(mean: np.ndarray, total: np.ndarray, count: np.ndarray, has: np.ndarray) -> np.ndarray:

@@ -3,12 +3,14 @@ built here in one pass: a fraction of psycopg's per-row path (docs/ARCHITECTURE.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db import connection
 
 from berakhlak.pgbulk import copy_in
-from reports.figure_store import BLOCK_COLUMNS, GROUP_COLUMNS, GROUP_TABLE, PLACE
+from reports.figure_arrays import ValueBlocks
+from reports.figure_store import BLOCK_COLUMNS, GROUP_COLUMNS, GROUP_TABLE
+from reports.figures import Figures
 from reports.models import FIGURE_ORDER, INTERVAL_CODES, figure_parts
 
 COPY_CHUNK = 1 << 20  # characters handed to COPY at a time
@@ -40,74 +42,62 @@ def copy_text(value: str) -> str:
     return text
 
 
-def copy_chunks(run_id: int, batches: Iterable[list[tuple]]) -> Iterator[str]:
-    """The COPY text of the groups of rows of figures (reports.figures.FIGURE_COLUMNS, a group's
-    rows all in one batch) under `run_id`, in pieces of about COPY_CHUNK characters, each handed
-    on as soon as it is built. The rows are plain values already: no field has a pre-save hook."""
+def copy_chunks(run_id: int, figures: Figures) -> Iterator[str]:
+    """The COPY text of a run's groups of figures under `run_id`, in pieces of about COPY_CHUNK
+    characters, each handed on as soon as it is built. The blocks are plain values already: no
+    field has a pre-save hook. The value figures held as columns (ValueBlocks) are formatted
+    all at once, before the first group; a group refers to its seven."""
     reasons: dict[str, str] = {}  # the few distinct reasons of a run, escaped once
-    null, place, interval, empty = NULL, PLACE, _INTERVAL, _EMPTY
+    value_text = _value_text(figures.values, reasons)
+    null, interval, empty = NULL, _INTERVAL, _EMPTY
     short, long = _BLOCK_SHORT, _BLOCK_LONG
+    width = figures.values.WIDTH
     head = f"{run_id}\t"
     parts: list[str] = []
     size = 0
-    for batch in batches:
-        groups: dict[tuple, list[str]] = {}
-        for (
-            round_id,
-            scope,
-            agency,
-            dimension,
-            key,
-            code,
-            value,
-            n,
-            den,
-            hidden,
-            reason,
-            band,
-            low,
-            high,
-            se,
-        ) in batch:
-            where = (round_id, scope, agency, dimension, key)
-            blocks = groups.get(where)
-            if blocks is None:
-                blocks = groups[where] = list(empty)
-            escaped = reasons.get(reason)
-            if escaped is None:
-                escaped = reasons[reason] = copy_text(reason)
-            i = place[code]
-            if blocks[i] is not empty[i]:
-                raise ValueError(f"two figures {code} of one group: {where}")
-            if interval[i]:
-                blocks[i] = long % (
-                    null if value is None else value,
-                    n,
-                    null if den is None else den,
-                    "t" if hidden else "f",
-                    escaped,
-                    band,
-                    null if low is None else low,
-                    null if high is None else high,
-                    null if se is None else se,
-                )
-            else:
-                if low is not None or high is not None or se is not None:
-                    raise ValueError(f"a figure {code} with an interval it cannot store: {where}")
-                blocks[i] = short % (
-                    null if value is None else value,
-                    n,
-                    null if den is None else den,
-                    "t" if hidden else "f",
-                    escaped,
-                    band,
-                )
-        # Codes, scopes, dimensions and bands are identifiers (no character to escape); only
-        # the reason is free text.
-        for (round_id, scope, agency, dimension, key), blocks in groups.items():
+    for batch in figures.batches:
+        for (round_id, scope, agency, dimension, key), blocks, values in batch:
+            texts = list(empty)
+            if values is not None:
+                texts[:width] = value_text[values * width : (values + 1) * width]
+            for i, block in enumerate(blocks):
+                if block is None:
+                    continue
+                value, n, den, hidden, reason, band, low, high, se = block
+                escaped = reasons.get(reason)
+                if escaped is None:
+                    escaped = reasons[reason] = copy_text(reason)
+                if interval[i]:
+                    texts[i] = long % (
+                        null if value is None else value,
+                        n,
+                        null if den is None else den,
+                        "t" if hidden else "f",
+                        escaped,
+                        band,
+                        null if low is None else low,
+                        null if high is None else high,
+                        null if se is None else se,
+                    )
+                else:
+                    if low is not None or high is not None or se is not None:
+                        where = (round_id, scope, agency, dimension, key)
+                        raise ValueError(
+                            f"a figure {FIGURE_ORDER[i]} with an interval it cannot store: {where}"
+                        )
+                    texts[i] = short % (
+                        null if value is None else value,
+                        n,
+                        null if den is None else den,
+                        "t" if hidden else "f",
+                        escaped,
+                        band,
+                    )
+            # Codes, scopes, dimensions and bands are identifiers (no character to escape);
+            # only the reason is free text.
             text = (
                 f"{head}{round_id}\t{scope}\t{null if agency is None else agency}\t"
-                f"{dimension}\t{key}\t" + "\t".join(blocks) + "\n"
+                f"{dimension}\t{key}\t" + "\t".join(texts) + "\n"
             )
             parts.append(text)
             size += len(text)
@@ -118,9 +108,22 @@ def copy_chunks(run_id: int, batches: Iterable[list[tuple]]) -> Iterator[str]:
         yield "".join(parts)
 
 
-def store_with_copy(run_id: int, batches: Iterable[list[tuple]]) -> None:
-    """Write a run's rows of figures as one COPY of their groups, each piece of text sent as
-    soon as it is built, so that the database stores a batch while the next is computed."""
+# A value figure's block: shown, no denominator (reports.figure_arrays.ValueBlocks.columns).
+_VALUE_BLOCK = "\t".join(["%s", "%s", NULL, "f", "%s", "%s", "%s", "%s", "%s"])
+
+
+def _value_text(values: ValueBlocks, reasons: dict[str, str]) -> list[str]:
+    """The COPY text of every value figure's block, in the order of ValueBlocks.columns."""
+    value, n, reason, band, low, high, se = values.columns(null=NULL)
+    for distinct in set(reason):
+        reasons.setdefault(distinct, copy_text(distinct))
+    escaped = list(map(reasons.__getitem__, reason))
+    return list(map(_VALUE_BLOCK.__mod__, zip(value, n, escaped, band, low, high, se, strict=True)))
+
+
+def store_with_copy(run_id: int, figures: Figures) -> None:
+    """Write a run's figures as one COPY of their groups, each piece of text sent as soon as it
+    is built, so that the database stores a batch while the next is computed."""
     with copy_in(copy_sql()) as copy:
-        for chunk in copy_chunks(run_id, batches):
+        for chunk in copy_chunks(run_id, figures):
             copy.write(chunk)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from reports.figures import FIGURE_COLUMNS
+from reports.figures import FIGURE_COLUMNS, PLACE, Figures, figures_of_rows
 from reports.models import (
     FIGURE_ORDER,
     FIGURE_PARTS,
@@ -37,7 +37,7 @@ assert FIGURE_VIEW_COLUMNS[1:7] == GROUP_COLUMNS
 ID_SPAN = 32
 assert len(FIGURE_ORDER) <= ID_SPAN
 
-PLACE = {code: place for place, code in enumerate(FIGURE_ORDER)}
+assert tuple(PLACE) == FIGURE_ORDER
 
 
 # --- the view ----------------------------------------------------------------------------------
@@ -127,37 +127,18 @@ def group_figures(groups, codes) -> Iterator[tuple[int | None, str, str, tuple]]
 
 # --- writing -----------------------------------------------------------------------------------
 
-# A figure row as the writer hands it (reports.figures.FIGURE_COLUMNS): the group's round, scope,
-# agency, dimension and key, then the code and the block's parts in FIGURE_PARTS +
-# INTERVAL_PARTS order.
-_PARTS_OF_ROW = 9
 
-
-def group_blocks(rows: Iterable[tuple]) -> Iterator[tuple[tuple, dict[str, tuple]]]:
-    """The rows of figures gathered by group, in the order of each group's first row:
-    ((round, scope, agency, dimension, key), {code: the row's nine parts})."""
-    groups: dict[tuple, dict[str, tuple]] = {}
-    for row in rows:
-        where = row[:5]
-        blocks = groups.get(where)
-        if blocks is None:
-            blocks = groups[where] = {}
-        if row[5] in blocks:
-            raise ValueError(f"two figures {row[5]} of one group: {where}")
-        blocks[row[5]] = row[6:]
-    yield from groups.items()
-
-
-def _group_model(run_id: int, where: tuple, blocks: dict[str, tuple]) -> FigureGroup:
+def _group_model(run_id: int, where: tuple, blocks: list) -> FigureGroup:
     round_id, scope, agency, dimension, key = where
     values = {}
-    for code, parts in blocks.items():
-        names = figure_parts(code)
+    for code, parts in zip(FIGURE_ORDER, blocks, strict=True):
+        if parts is None:
+            continue
         if len(parts) != _PARTS_OF_ROW or (
             code not in INTERVAL_CODES and parts[6:] != _NO_INTERVAL
         ):
             raise ValueError(f"a figure {code} with parts it cannot store: {parts}")
-        for name, value in zip(names, parts, strict=False):
+        for name, value in zip(figure_parts(code), parts, strict=False):
             values[figure_column(code, name)] = value
     return FigureGroup(
         run_id=run_id,
@@ -170,15 +151,17 @@ def _group_model(run_id: int, where: tuple, blocks: dict[str, tuple]) -> FigureG
     )
 
 
+# A block's parts: FIGURE_PARTS, then INTERVAL_PARTS.
+_PARTS_OF_ROW = 9
 BULK_BATCH = 500
 
 
-def store_with_orm(run_id: int, batches: Iterable[list[tuple]]) -> None:
-    """Write rows of figures under `run_id` by bulk_create (SQLite; tests on both databases)."""
+def store_with_orm(run_id: int, figures: Figures) -> None:
+    """Write a run's figures under `run_id` by bulk_create (SQLite; tests on both databases)."""
     groups = [
-        _group_model(run_id, where, blocks)
-        for batch in batches
-        for where, blocks in group_blocks(batch)
+        _group_model(run_id, group.where, figures.blocks(group))
+        for batch in figures.batches
+        for group in batch
     ]
     FigureGroup.objects.bulk_create(groups, batch_size=BULK_BATCH)
 
@@ -191,4 +174,4 @@ def store_figures(figures: Iterable[IndexFigure]) -> None:
             tuple(getattr(figure, name) for name in FIGURE_COLUMNS)
         )
     for run_id, rows in by_run.items():
-        store_with_orm(run_id, [rows])
+        store_with_orm(run_id, figures_of_rows(rows))

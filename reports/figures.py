@@ -1,12 +1,13 @@
-"""From a round's tallies to the figure rows of a run: suppression decided, the formulas of
-reports.formulas applied, one rounding, bands (docs/ARCHITECTURE.md §7.2). Bands come from the
+"""From a round's tallies to the figures of a run, group by group: suppression decided, the
+formulas of reports.formulas applied, one rounding, bands (docs/ARCHITECTURE.md §7.2). Bands come from the
 rounded figure (a published 75.0 is always band A).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Context, Decimal
+from typing import NamedTuple
 
 from reports import figure_arrays, notes, stats, suppression
 from reports.aggregation import ASN_TYPES, RoundTallies, Sums
@@ -19,9 +20,8 @@ from reports.formulas import (
     respondents_needed,
     round_half_up_fast,
     selection_means,
-    tenths_of_nines,
 )
-from reports.models import VALUE_CODES, Dimension, Scope
+from reports.models import FIGURE_ORDER, INTERVAL_CODES, VALUE_CODES, Dimension, Scope
 
 # The codes whose rows carry a band (of the rounded figure, Round.band_for).
 BANDED = {*VALUE_CODES, "INDIVIDUAL", "INSTITUTIONAL", "COMPOSITE"}
@@ -72,11 +72,72 @@ FIGURE_COLUMNS = (
 )
 NO_INTERVAL = (None, None, None)
 Row = tuple  # one figure: the values of FIGURE_COLUMNS
+# Where a code's block is in a group (FIGURE_ORDER).
+PLACE = {code: place for place, code in enumerate(FIGURE_ORDER)}
+WIDTH = len(FIGURE_ORDER)
+_WITH_INTERVAL = frozenset(INTERVAL_CODES)
+_VALUES = len(VALUE_CODES)
+assert FIGURE_ORDER[:_VALUES] == tuple(VALUE_CODES)
+
+
+class Group(NamedTuple):
+    """The figures of one group (run, scope, agency, breakdown) as one stored row holds them
+    (docs/ARCHITECTURE.md §7.2): `where` is (round, scope, agency, dimension, key), `blocks`
+    one entry per FIGURE_ORDER code, None or the figure's nine parts (FIGURE_COLUMNS from
+    `value` on), and `values` the group's place in the run's ValueBlocks when its seven value
+    figures are held there (their blocks are None then)."""
+
+    where: tuple
+    blocks: list
+    values: int | None = None
+
+
+class Figures(NamedTuple):
+    """A run's figures: batches of groups, built while they are consumed, and the value
+    figures they refer to (reports.figure_arrays.ValueBlocks)."""
+
+    batches: Iterable[list[Group]]
+    values: figure_arrays.ValueBlocks
+
+    def rows(self) -> Iterator[Row]:
+        """Every figure as a row of FIGURE_COLUMNS, group by group in FIGURE_ORDER."""
+        for batch in self.batches:
+            for group in batch:
+                for code, parts in zip(FIGURE_ORDER, self.blocks(group), strict=True):
+                    if parts is not None:
+                        yield (*group.where, code, *parts)
+
+    def blocks(self, group: Group) -> list:
+        """The group's blocks, its value figures included."""
+        if group.values is None:
+            return group.blocks
+        return [*self.values.parts(group.values), *group.blocks[_VALUES:]]
+
+
+def figures_of_rows(rows: Iterable[Row]) -> Figures:
+    """Figures from rows of FIGURE_COLUMNS (tests, seeds, figures made by hand): gathered by
+    group in the order of each group's first row. Two figures of one code in a group, or an
+    interval on a code that has none, are refused."""
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        where, code, parts = row[:5], row[5], tuple(row[6:])
+        blocks = groups.get(where)
+        if blocks is None:
+            blocks = groups[where] = [None] * WIDTH
+        place = PLACE[code]
+        if blocks[place] is not None:
+            raise ValueError(f"two figures {code} of one group: {where}")
+        if code not in _WITH_INTERVAL and parts[6:] != NO_INTERVAL:
+            raise ValueError(f"a figure {code} with an interval it cannot store: {where}")
+        blocks[place] = parts
+    empty = figure_arrays.ValueBlocks([], band=str, empty=notes.EMPTY)
+    return Figures([[Group(where, blocks) for where, blocks in groups.items()]], empty)
 
 
 class FigureWriter:
-    """Builds the unsaved figure rows of one run: plain tuples (FIGURE_COLUMNS), about a hundred
-    per agency, so nothing but the tuple is made per figure (docs/ARCHITECTURE.md §7.2)."""
+    """Builds the unsaved figures of one run group by group: each figure's block a plain tuple,
+    the value figures of all groups at once (prepare), so that nothing but a tuple is made per
+    figure (docs/ARCHITECTURE.md §7.2)."""
 
     def __init__(
         self,
@@ -94,7 +155,7 @@ class FigureWriter:
         self.institutional = institutional
         self.pick_count = pick_count
         self.minimum = suppression.group_minimum(self.round.min_group)
-        self.rows: list[Row] = []
+        self.groups: list[Group] = []
         # Why a figure has no value: codes, translated when shown (reports.notes).
         self.empty = notes.EMPTY
         self.no_roster = notes.NO_ROSTER
@@ -106,7 +167,7 @@ class FigureWriter:
         self.band_of_tenths = [self._band(stats.tenths(k)) for k in range(1001)]
         # The value figures of the groups computed at once (prepare), by (id(sums), roster).
         self.prepared: dict[tuple[int, int | None], int] = {}
-        self.parts = figure_arrays.value_parts([])
+        self.values = self._value_blocks([])
 
     def _band(self, rounded: Decimal) -> str:
         """Round.band_for, on a rounded Decimal (the same comparisons, no conversion)."""
@@ -115,9 +176,23 @@ class FigureWriter:
                 return band
         return "D"
 
+    def _band_of(self, tenths: int) -> str:
+        if 0 <= tenths <= 1000:
+            return self.band_of_tenths[tenths]
+        return self._band(stats.tenths(tenths))
+
+    def _value_blocks(self, groups: list[tuple[Sums, int | None]]) -> figure_arrays.ValueBlocks:
+        return figure_arrays.ValueBlocks(groups, band=self._band_of, empty=self.empty)
+
+    def _group(self, where: tuple) -> list:
+        """A new group's blocks, the group added to the batch."""
+        blocks = [None] * WIDTH
+        self.groups.append(Group(where, blocks))
+        return blocks
+
     def _add(
         self,
-        where: tuple,
+        blocks: list,
         code: str,
         value: Decimal | None,
         n: int,
@@ -126,15 +201,20 @@ class FigureWriter:
         denominator: int | None = None,
         spread: tuple[int, int, int] | None = None,
     ) -> None:
-        """One row; `hidden` the suppression reason (no value then), `reason` why there is none;
-        `spread` the interval of a shown value (stats.interval_units)."""
+        """One figure; `hidden` the suppression reason (no value then), `reason` why there is
+        none; `spread` the interval of a shown value (stats.interval_units)."""
+        place = PLACE[code]
+        if blocks[place] is not None:
+            raise ValueError(f"two figures {code} of one group")
         if hidden:
-            self.rows.append((*where, code, None, n, denominator, True, hidden, "", *NO_INTERVAL))
+            blocks[place] = (None, n, denominator, True, hidden, "", *NO_INTERVAL)
             return
         rounded = round_half_up_fast(value)
         band = self._band(rounded) if rounded is not None and code in BANDED else ""
+        if spread is not None and code not in _WITH_INTERVAL:
+            raise ValueError(f"a figure {code} with an interval it cannot store")
         bounds = _bounds(spread, rounded)
-        self.rows.append((*where, code, rounded, n, denominator, False, reason, band, *bounds))
+        blocks[place] = (rounded, n, denominator, False, reason, band, *bounds)
 
     def answers(
         self,
@@ -145,22 +225,21 @@ class FigureWriter:
         whole: bool,
         institutional: LkeCoverage | None = None,
         roster: int | None = None,
-    ) -> None:
-        """Figures of answers for one group. A hidden group's rows are written without computing
-        what they hide (the rows are the same: no value, the reason; no interval). `institutional`:
-        the scope's LKE coverage (whole groups only); `roster`: the group's roster for the
-        intervals' finite population correction (None: no correction)."""
+    ) -> list:
+        """Figures of answers for one group; returns its blocks. A hidden group's figures are
+        written without computing what they hide (no value, the reason; no interval).
+        `institutional`: the scope's LKE coverage (whole groups only); `roster`: the group's
+        roster for the intervals' finite population correction (None: no correction)."""
         hidden = self._hidden("n", group)
-        rows, empty = self.rows, self.empty
+        empty = self.empty
         individual = individual_spread = None
         if hidden:
-            for i, code in enumerate(VALUE_CODES):
-                rows.append(
-                    (*where, code, None, sums.value_n[i], None, True, hidden, "", *NO_INTERVAL)
-                )
-            rows.append((*where, "INDIVIDUAL", None, sums.n, None, True, hidden, "", *NO_INTERVAL))
+            blocks = self._group(where)
+            for i, count in enumerate(sums.value_n):
+                blocks[i] = (None, count, None, True, hidden, "", *NO_INTERVAL)
+            blocks[PLACE["INDIVIDUAL"]] = (None, sums.n, None, True, hidden, "", *NO_INTERVAL)
         else:
-            units = self._value_rows(where, sums, roster)
+            blocks, units = self._value_figures(where, sums, roster)
             individual = None if 0 in sums.value_n else _mean_of_nines(units)
             known = sums.spread_known
             if individual is not None and known:
@@ -172,7 +251,7 @@ class FigureWriter:
                     roster,
                 )
             self._add(
-                where,
+                blocks,
                 "INDIVIDUAL",
                 individual,
                 sums.n,
@@ -181,12 +260,12 @@ class FigureWriter:
                 spread=individual_spread,
             )
         if not whole:
-            return
+            return blocks
         add = self._add
         if self.engagement:
             engagement = sums.engagement_sum / sums.engagement_n if sums.engagement_n else None
             add(
-                where,
+                blocks,
                 "ENGAGEMENT",
                 engagement,
                 sums.engagement_n,
@@ -196,7 +275,7 @@ class FigureWriter:
         coverage = institutional or LkeCoverage()
         lke, lke_note = coverage.figure()
         add(
-            where,
+            blocks,
             "INSTITUTIONAL",
             lke,
             coverage.assessed,
@@ -217,7 +296,7 @@ class FigureWriter:
                 scale=self.round.weight_survey / 100,
             )
         add(
-            where,
+            blocks,
             "COMPOSITE",
             composite,
             sums.n,
@@ -229,76 +308,40 @@ class FigureWriter:
             selection_hidden = self._hidden("selection_n", group)
             if selection_hidden:
                 for code in SELECTION_CODES:
-                    rows.append(
-                        (
-                            *where,
-                            code,
-                            None,
-                            sums.selection_n,
-                            None,
-                            True,
-                            selection_hidden,
-                            "",
-                            *NO_INTERVAL,
-                        )
+                    blocks[PLACE[code]] = (
+                        None,
+                        sums.selection_n,
+                        None,
+                        True,
+                        selection_hidden,
+                        "",
+                        *NO_INTERVAL,
                     )
-                return
+                return blocks
             for code, value in selection_means(sums, self.pick_count).items():
-                add(where, code, value, sums.selection_n, "", "" if value is not None else empty)
+                add(blocks, code, value, sums.selection_n, "", "" if value is not None else empty)
+        return blocks
 
     def prepare(self, groups: list[tuple[Sums, int | None]]) -> None:
         """Compute the value figures of these (sums, roster) groups at once, over arrays
-        (reports.figure_arrays); _value_rows takes them from here, a group not among them is
-        computed figure by figure as before (the same numbers)."""
-        self.parts = figure_arrays.value_parts(groups)
+        (reports.figure_arrays.ValueBlocks); a group not among them gets its own (the same
+        numbers)."""
+        self.values = self._value_blocks(groups)
         self.prepared = {(id(sums), roster): at for at, (sums, roster) in enumerate(groups)}
 
-    def _value_rows(self, where: tuple, sums: Sums, roster: int | None) -> list[int]:
-        """The seven value rows of a shown group (_add written out in integers: 7 of every ~13
-        rows); returns the exact means in units of 1e-9 (0 for a value without scores)."""
+    def _value_figures(self, where: tuple, sums: Sums, roster: int | None) -> tuple[list, list]:
+        """A shown group's blocks, its seven value figures among the prepared ones (or filled
+        in from a ValueBlocks of its own), and their exact means in units of 1e-9 (0 for a
+        value without scores)."""
         at = self.prepared.get((id(sums), roster))
         if at is None:
-            parts = figure_arrays.value_parts([(sums, roster)])
-            at = 0
-        else:
-            parts = self.parts
-        units = parts.units[at]
-        rows, band_of_tenths, tenths = self.rows, self.band_of_tenths, stats.tenths
-        for code, count, exact_units, low, high, se, spread in zip(
-            VALUE_CODES,
-            sums.value_n,
-            units,
-            parts.low[at],
-            parts.high[at],
-            parts.se[at],
-            parts.spread[at],
-            strict=True,
-        ):
-            if not count:
-                rows.append((*where, code, None, 0, None, False, self.empty, "", *NO_INTERVAL))
-                continue
-            shown = tenths_of_nines(exact_units)
-            rounded = tenths(shown)
-            band = band_of_tenths[shown] if shown <= 1000 else self._band(rounded)
-            if not spread:
-                rows.append((*where, code, rounded, count, None, False, "", band, *NO_INTERVAL))
-                continue
-            rows.append(
-                (
-                    *where,
-                    code,
-                    rounded,
-                    count,
-                    None,
-                    False,
-                    "",
-                    band,
-                    tenths(low if low < shown else shown),  # the bounds contain the value
-                    tenths(high if high > shown else shown),
-                    stats.thousandths(se),
-                )
-            )
-        return units
+            alone = self._value_blocks([(sums, roster)])
+            blocks = self._group(where)
+            blocks[:_VALUES] = alone.parts(0)
+            return blocks, alone.units(0)
+        blocks = [None] * WIDTH
+        self.groups.append(Group(where, blocks, at))
+        return blocks, self.values.units(at)
 
     def value_groups(self) -> list[tuple[Sums, int | None]]:
         """The (sums, roster) of every group whose value figures batches() writes, as it
@@ -319,36 +362,33 @@ class FigureWriter:
     def _hidden(self, measure: str, group: tuple) -> str:
         return self.hidden.get(measure, {}).get(group, "")
 
-    def participation(self, where: tuple, completed: int, roster: int) -> None:
+    def participation(self, blocks: list, completed: int, roster: int) -> None:
         rate = min(Decimal(100), Decimal(completed * 100) / roster) if roster else None
         self._add(
-            where, "RESPONSE_RATE", rate, completed, "", "" if roster else self.no_roster, roster
+            blocks, "RESPONSE_RATE", rate, completed, "", "" if roster else self.no_roster, roster
         )
         needed = respondents_needed(self.round, roster)
-        self._add(where, "MIN_RESPONDENTS", None, completed, "", "", needed)
+        self._add(blocks, "MIN_RESPONDENTS", None, completed, "", "", needed)
 
-    def write(self, groups: Groups) -> list[Row]:
-        return [row for batch in self.batches(groups) for row in batch]
-
-    def batches(self, groups: Groups) -> Iterator[list[Row]]:
-        """The rows agency by agency (tree order), then the province's: a writer can store each
-        batch while the next is built (docs/ARCHITECTURE.md §7.2)."""
+    def batches(self, groups: Groups) -> Iterator[list[Group]]:
+        """The groups agency by agency (tree order), then the province's: a writer can store
+        each batch while the next is built (docs/ARCHITECTURE.md §7.2)."""
         coverage = self.coverage
         round_id = self.round.pk
         for node in self.tallies.ordered():
-            self.rows = []
+            self.groups = []
             pk = node.agency.pk
             lke = coverage.get(pk)
-            # SUBTREE rows only. A unit's own staff is published only where it is the whole
-            # subtree (a leaf; a parent whose units have no answers), so its AGENCY-scope rows
-            # would repeat these or be hidden: half the table, no information
+            # SUBTREE groups only. A unit's own staff is published only where it is the whole
+            # subtree (a leaf; a parent whose units have no answers), so its AGENCY-scope
+            # figures would repeat these or be hidden: half the table, no information
             # (docs/ARCHITECTURE.md §7.2). Older runs keep theirs.
             where = (round_id, str(Scope.SUBTREE), pk, "", "")
 
             def group(key, pk=pk):
                 return groups.subtree(pk, key)
 
-            self.answers(
+            blocks = self.answers(
                 where,
                 node.tree[""],
                 group(""),
@@ -357,13 +397,13 @@ class FigureWriter:
                 roster=node.tree_roster,
             )
             self._breakdown(where, node.tree, group)
-            self.participation(where, node.tree_completed, node.tree_roster)
-            yield self.rows
-        self.rows = []
+            self.participation(blocks, node.tree_completed, node.tree_roster)
+            yield self.groups
+        self.groups = []
         root = self.tallies.root
         province_lke = coverage.get(root.agency.pk)
         where = (round_id, str(Scope.PROVINCE), None, "", "")
-        self.answers(
+        blocks = self.answers(
             where,
             root.tree[""],
             groups.province(),
@@ -380,8 +420,8 @@ class FigureWriter:
                     nodes[pk].agency.roster_count for pk in self.tallies.kind_members[kind]
                 )
                 self.answers(kind_where, sums, groups.kind(kind), whole=False, roster=roster)
-        self.participation(where, root.tree_completed, root.tree_roster)
-        yield self.rows
+        self.participation(blocks, root.tree_completed, root.tree_roster)
+        yield self.groups
 
     def _breakdown(self, where: tuple, sums_by_key: Mapping[str, Sums], group: Callable) -> None:
         for asn_type in ASN_TYPES:
@@ -422,16 +462,14 @@ def figures_build(
     engagement: bool,
 ) -> list[Row]:
     """Every figure of the round as rows of FIGURE_COLUMNS (unsaved), suppression applied."""
-    return [
-        row
-        for batch in figures_batches(
+    return list(
+        figures_batches(
             tallies=tallies,
             institutional=institutional,
             pick_count=pick_count,
             engagement=engagement,
-        )
-        for row in batch
-    ]
+        ).rows()
+    )
 
 
 def figures_batches(
@@ -440,9 +478,10 @@ def figures_batches(
     institutional: InstitutionalIndices,
     pick_count: int | None,
     engagement: bool,
-) -> Iterator[list[Row]]:
-    """figures_build's rows in batches, built while they are consumed. Suppression is decided
-    here, before the first batch (it needs the whole round)."""
+) -> Figures:
+    """The round's figures in batches of groups, built while they are consumed. Suppression is
+    decided here, before the first batch (it needs the whole round), and so are the value
+    figures of every group (FigureWriter.prepare)."""
     groups = Groups(tallies)
     measures = [
         "n",
@@ -468,4 +507,4 @@ def figures_batches(
         engagement=engagement,
     )
     writer.prepare(writer.value_groups())
-    return writer.batches(groups)
+    return Figures(writer.batches(groups), writer.values)

@@ -18,7 +18,7 @@ import gc
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager, suppress
 from decimal import Decimal
 
@@ -37,7 +37,7 @@ from evaluations.models import Round, RoundStatus
 from evaluations.services import round_transition
 from reports import figure_copy, figure_store
 from reports.aggregation import tally_round
-from reports.figures import figures_batches
+from reports.figures import Figures, figures_batches
 from reports.inputs import compute_inputs
 from reports.models import (
     ACTIVE_STATUSES,
@@ -376,13 +376,13 @@ def _read_inputs(round: Round, *, provisional: bool, before, selection: bool):
     return inputs, tallies
 
 
-def _figures_insert(batches: Iterable[list[tuple]], run_id: int) -> None:
-    """Write the snapshot: batches of rows of reports.figures.FIGURE_COLUMNS under `run_id`, as
-    one row per group (reports.figure_store)."""
+def _figures_insert(figures: Figures, run_id: int) -> None:
+    """Write the snapshot: the run's figures under `run_id`, one row per group
+    (reports.figure_store)."""
     if connection.vendor == "postgresql":
-        figure_copy.store_with_copy(run_id, batches)
+        figure_copy.store_with_copy(run_id, figures)
     else:
-        figure_store.store_with_orm(run_id, batches)
+        figure_store.store_with_orm(run_id, figures)
 
 
 # --- housekeeping ------------------------------------------------------------------------------

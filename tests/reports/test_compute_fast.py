@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, Sum
 
 from reports import figure_store
 from reports.aggregation import ASN_TYPES, Sums, cell_sums
-from reports.figures import FIGURE_COLUMNS, figures_build
+from reports.figures import FIGURE_COLUMNS, figures_build, figures_of_rows
 from reports.models import VALUE_CODES, IndexFigure, IndexRun, RunStatus
 from reports.services import compute
 from surveys.models import VALUE_BITS, Response, ResponseSource, selection_derived
@@ -161,13 +161,13 @@ def test_copy_writes_what_bulk_create_writes(province):
         )
     )
     copied = IndexRun.objects.create(round=round, status=RunStatus.FAILED)
-    compute._figures_insert([rows], copied.pk)
+    compute._figures_insert(figures_of_rows(rows), copied.pk)
     assert _rows(copied) == sorted(
         rows, key=lambda r: tuple("" if v is None else str(v) for v in r)
     )
     if connection.vendor == "postgresql":
         created = IndexRun.objects.create(round=round, status=RunStatus.FAILED)
-        figure_store.store_with_orm(created.pk, [rows])
+        figure_store.store_with_orm(created.pk, figures_of_rows(rows))
         assert _rows(created) == _rows(copied)
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from reports import figure_copy, figure_store
+from reports.figures import Figures, Group, figures_of_rows
 from reports.models import FIGURE_ORDER, FigureCode, FigureGroup, IndexFigure, IndexRun, RunStatus
 from reports.services import compute
 from tests.reports.factories import survey_round
@@ -139,20 +140,25 @@ def test_two_figures_of_one_code_in_a_group_are_refused(province):
     )
     if connection.vendor == "postgresql":
         with pytest.raises(ValueError, match="two figures BP"), transaction.atomic():
-            figure_copy.store_with_copy(run.pk, [[row, row]])
+            figure_copy.store_with_copy(run.pk, figures_of_rows([row, row]))
     with pytest.raises(ValueError, match="two figures BP"):
-        figure_store.store_with_orm(run.pk, [[row, row]])
+        figure_store.store_with_orm(run.pk, figures_of_rows([row, row]))
     assert not FigureGroup.objects.filter(run=run).exists()
 
 
 def test_an_interval_on_a_code_without_one_is_refused(province):
     """Only the value codes, the individual index and the composite store an interval; both
-    writers refuse one elsewhere rather than drop it."""
+    writers refuse one elsewhere rather than drop it, from rows or from groups made by hand."""
     run = IndexRun.objects.create(round=survey_round(province), status=RunStatus.FAILED)
     row = (run.round_id, "PROVINCE", None, "", "", "ENTROPY", 50, 3, None, False, "", "", 40, 60, 1)
-    if connection.vendor == "postgresql":
-        with pytest.raises(ValueError, match="ENTROPY"), transaction.atomic():
-            figure_copy.store_with_copy(run.pk, [[row]])
-    with pytest.raises(ValueError, match="ENTROPY"):
-        figure_store.store_with_orm(run.pk, [[row]])
+    blocks = [None] * len(FIGURE_ORDER)
+    blocks[FIGURE_ORDER.index("ENTROPY")] = row[6:]
+    by_hand = figures_of_rows([])._replace(batches=[[Group(row[:5], blocks)]])
+    assert isinstance(by_hand, Figures)
+    for figures in (lambda: figures_of_rows([row]), lambda: by_hand):
+        if connection.vendor == "postgresql":
+            with pytest.raises(ValueError, match="ENTROPY"), transaction.atomic():
+                figure_copy.store_with_copy(run.pk, figures())
+        with pytest.raises(ValueError, match="ENTROPY"):
+            figure_store.store_with_orm(run.pk, figures())
     assert not FigureGroup.objects.filter(run=run).exists()

@@ -153,3 +153,44 @@ def test_the_value_figures_over_arrays_are_the_scalar_ones_bit_for_bit(monkeypat
             assert parts.units[g][i] == units, (sums, roster, i)
             got = (parts.low[g][i], parts.high[g][i], parts.se[g][i])
             assert (got if parts.spread[g][i] else None) == spread, (sums, roster, i)
+
+
+def test_the_value_blocks_are_the_rows_written_figure_by_figure():
+    """figure_arrays.ValueBlocks gives each value figure the nine parts the writer's one-figure
+    rule gives it (one rounding of the exact mean, its band, bounds that contain the value,
+    the empty note where nobody answered; no denominator, shown), and the COPY text
+    (reports.figure_copy) of those parts, block for block."""
+    from reports import figure_arrays, figure_copy, notes, stats
+
+    rng = random.Random(11)
+    groups = [_random_group(rng) for _ in range(1_500)]
+
+    def band(tenths: int) -> str:
+        return "A" if tenths >= 750 else "B" if tenths >= 500 else "D"
+
+    blocks = figure_arrays.ValueBlocks(groups, band=band, empty=notes.EMPTY)
+    texts = figure_copy._value_text(blocks, {})
+    for g, (sums, roster) in enumerate(groups):
+        got = blocks.parts(g)
+        for i, (units, spread) in enumerate(_scalar_value_parts(sums, roster)):
+            count = sums.value_n[i]
+            if not count:
+                expected = (None, 0, None, False, notes.EMPTY, "", None, None, None)
+            else:
+                shown = formulas.tenths_of_nines(units)
+                value = stats.tenths(shown)
+                bounds = (None, None, None)
+                if spread:
+                    low, high, se = spread
+                    bounds = (
+                        stats.tenths(min(low, shown)),
+                        stats.tenths(max(high, shown)),
+                        stats.thousandths(se),
+                    )
+                expected = (value, count, None, False, "", band(shown), *bounds)
+            assert got[i] == expected and str(got[i]) == str(expected), (sums, roster, i)
+            text = "\t".join(
+                "\\N" if v is None else "f" if v is False else str(v) for v in expected
+            )
+            assert texts[7 * g + i] == text
+        assert blocks.units(g) == [u for u, _ in _scalar_value_parts(sums, roster)]
