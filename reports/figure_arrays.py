@@ -124,10 +124,11 @@ class ValueBlocks:
         empty: str,
     ) -> None:
         self.size = len(groups)
-        self.empty = empty
+        self.band, self.empty = band, empty
+        self._made: dict[str | None, tuple[list, ...]] = {}
         if not groups:
             self._units: list[list[int]] = []
-            self._columns: tuple = ((),) * 7
+            self._keys: tuple = (np.zeros(0, dtype=np.int64),) * 5
             return
         arrays = _value_arrays(groups)
         self._units = arrays.units.tolist()
@@ -135,41 +136,49 @@ class ValueBlocks:
         shown = (arrays.units + 50_000_000) // 100_000_000  # formulas.tenths_of_nines
         interval = has & arrays.spread
         none = -1  # a lookup's key for "no number"
-        value_key = np.where(has, shown, none).ravel()
-        self._value_key = value_key
-        self._columns = (
-            _looked_up(value_key, stats.tenths),
-            arrays.count.ravel().tolist(),
-            np.where(has, "", empty).ravel().tolist(),
-            _looked_up(value_key, band, absent=""),
-            _looked_up(
-                np.where(interval, np.minimum(arrays.low, shown), none).ravel(), stats.tenths
-            ),
-            _looked_up(
-                np.where(interval, np.maximum(arrays.high, shown), none).ravel(), stats.tenths
-            ),
-            _looked_up(np.where(interval, arrays.se, none).ravel(), stats.thousandths),
+        self._keys = (
+            np.where(has, shown, none).ravel(),  # the value, in tenths
+            arrays.count.ravel(),
+            np.where(interval, np.minimum(arrays.low, shown), none).ravel(),  # contains it
+            np.where(interval, np.maximum(arrays.high, shown), none).ravel(),
+            np.where(interval, arrays.se, none).ravel(),  # in thousandths
         )
 
     def units(self, at: int) -> list[int]:
         """The exact means (in 1e-9; 0 for a value without scores) of the group at `at`."""
         return self._units[at]
 
-    def columns(self, null=None) -> tuple[list, ...]:
+    def columns(self, null: str | None = None) -> tuple[list, ...]:
         """(value, n, reason, band, low, high, se) of every value figure, in group order; the
-        denominator is always null and the figures shown. `null` stands for a missing number."""
-        if null is None:
-            return self._columns
-        return tuple(
-            [null if v is None else v for v in column] if i in (0, 4, 5, 6) else column
-            for i, column in enumerate(self._columns)
+        denominator is always null and the figures shown. With `null` (a text standing for a
+        missing number) every number is given as its text, str() of the Decimal or int the
+        figure holds, for a writer of text (COPY): made once per distinct number too."""
+        made = self._made.get(null)
+        if made is None:
+            made = self._made[null] = self._columns(null)
+        return made
+
+    def _columns(self, null: str | None) -> tuple[list, ...]:
+        value, count, low, high, se = self._keys
+        tenths, thousandths = stats.tenths, stats.thousandths
+        if null is not None:
+            tenths = lambda k: str(stats.tenths(k))  # noqa: E731
+            thousandths = lambda k: str(stats.thousandths(k))  # noqa: E731
+        return (
+            _looked_up(value, tenths, null),
+            count.tolist() if null is None else list(map(str, count.tolist())),
+            np.where(value >= 0, "", self.empty).tolist(),
+            _looked_up(value, self.band, ""),
+            _looked_up(low, tenths, null),
+            _looked_up(high, tenths, null),
+            _looked_up(se, thousandths, null),
         )
 
     def parts(self, at: int) -> list[tuple]:
         """The seven blocks of the group at `at`, each the figure's nine parts (FIGURE_PARTS,
         INTERVAL_PARTS) as the figure writer's rows hold them."""
         start, end = at * self.WIDTH, (at + 1) * self.WIDTH
-        value, n, reason, band, low, high, se = (c[start:end] for c in self._columns)
+        value, n, reason, band, low, high, se = (c[start:end] for c in self.columns())
         return [
             (v, c, None, False, r, b, lo, hi, s)
             for v, c, r, b, lo, hi, s in zip(value, n, reason, band, low, high, se, strict=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Context, Decimal
+from functools import partial
 from typing import NamedTuple
 
 from reports import figure_arrays, notes, stats, suppression
@@ -171,18 +172,14 @@ class FigureWriter:
 
     def _band(self, rounded: Decimal) -> str:
         """Round.band_for, on a rounded Decimal (the same comparisons, no conversion)."""
-        for threshold, band in self.bands:
-            if rounded >= threshold:
-                return band
-        return "D"
-
-    def _band_of(self, tenths: int) -> str:
-        if 0 <= tenths <= 1000:
-            return self.band_of_tenths[tenths]
-        return self._band(stats.tenths(tenths))
+        return _band(self.bands, rounded)
 
     def _value_blocks(self, groups: list[tuple[Sums, int | None]]) -> figure_arrays.ValueBlocks:
-        return figure_arrays.ValueBlocks(groups, band=self._band_of, empty=self.empty)
+        # The band by tenths as a function of the thresholds alone: the writer holds its
+        # ValueBlocks, which must not hold the writer (a cycle would keep the whole round alive
+        # until a collection, which the compute defers: docs/ARCHITECTURE.md §7.2).
+        band = partial(_band_of_tenths, self.band_of_tenths, self.bands)
+        return figure_arrays.ValueBlocks(groups, band=band, empty=self.empty)
 
     def _group(self, where: tuple) -> list:
         """A new group's blocks, the group added to the batch."""
@@ -429,6 +426,20 @@ class FigureWriter:
             if sums.n:
                 typed = (*where[:3], str(Dimension.ASN_TYPE), asn_type)
                 self.answers(typed, sums, group(asn_type), whole=False)
+
+
+def _band(bands: list[tuple[Decimal, str]], rounded: Decimal) -> str:
+    for threshold, band in bands:
+        if rounded >= threshold:
+            return band
+    return "D"
+
+
+def _band_of_tenths(table: list[str], bands: list[tuple[Decimal, str]], tenths: int) -> str:
+    """The band of a figure rounded to `tenths`: from the table of 0.0-100.0, else compared."""
+    if 0 <= tenths <= 1000:
+        return table[tenths]
+    return _band(bands, stats.tenths(tenths))
 
 
 def _bounds(spread: tuple[int, int, int] | None, rounded: Decimal | None) -> tuple:
