@@ -103,18 +103,19 @@ def _value_arrays(groups: Sequence[tuple[Sums, int | None]]) -> _Arrays:
 
 
 class ValueBlocks:
-    """The seven value figures (VALUE_CODES, the first blocks of FIGURE_ORDER) of every group of
-    `groups` as shown figures, held as columns over all of them: group g's blocks are the
-    entries 7g to 7g + 6. The numbers are value_parts'; the rounding to tenths, the bounds
-    that contain the value, the band and the empty note are the figure writer's rules
-    (reports.figures), applied over the arrays; Decimals and bands are looked up once per
-    distinct number. `units(g)` gives the exact means the individual index averages.
+    """The seven value figures and the individual index (VALUE_CODES and INDIVIDUAL, the first
+    eight blocks of FIGURE_ORDER) of every group of `groups` as shown figures, held as columns
+    over all of them: group g's blocks are the entries 8g to 8g + 7. The numbers are
+    value_parts' and _individual's; the rounding to tenths, the bounds that contain the value,
+    the band and the empty note are the figure writer's rules (reports.figures), applied over
+    the arrays; Decimals and bands are looked up once per distinct number. `units(g)` gives
+    the exact means the individual index averages.
 
     The figure writer's row of a value figure was built here for ~70,000 figures of a national
     run one by one; as columns, the rows (for the ORM) or their COPY text
     (reports.figure_copy) come out of C loops (docs/ARCHITECTURE.md §7.2)."""
 
-    WIDTH = 7
+    WIDTH = 8  # the seven values and the individual index
 
     def __init__(
         self,
@@ -135,13 +136,31 @@ class ValueBlocks:
         has = arrays.count > 0
         shown = (arrays.units + 50_000_000) // 100_000_000  # formulas.tenths_of_nines
         interval = has & arrays.spread
+        individual = _individual(groups, arrays)
+        whole = has.all(axis=1)
         none = -1  # a lookup's key for "no number"
+
+        def beside(values: np.ndarray, last: np.ndarray) -> np.ndarray:
+            """The seven values' keys and the individual index's, group by group."""
+            return np.concatenate([values, last[:, None]], axis=1).ravel()
+
         self._keys = (
-            np.where(has, shown, none).ravel(),  # the value, in tenths
-            arrays.count.ravel(),
-            np.where(interval, np.minimum(arrays.low, shown), none).ravel(),  # contains it
-            np.where(interval, np.maximum(arrays.high, shown), none).ravel(),
-            np.where(interval, arrays.se, none).ravel(),  # in thousandths
+            # the figure, in tenths
+            beside(np.where(has, shown, none), np.where(whole, individual.tenths, none)),
+            beside(arrays.count, np.array([s.n for s, _ in groups], dtype=np.int64)),
+            # the bounds (containing the figure) in tenths, the standard error in thousandths
+            beside(
+                np.where(interval, np.minimum(arrays.low, shown), none),
+                np.where(individual.spread, np.minimum(individual.low, individual.tenths), none),
+            ),
+            beside(
+                np.where(interval, np.maximum(arrays.high, shown), none),
+                np.where(individual.spread, np.maximum(individual.high, individual.tenths), none),
+            ),
+            beside(
+                np.where(interval, arrays.se, none),
+                np.where(individual.spread, individual.se, none),
+            ),
         )
 
     def units(self, at: int) -> list[int]:
@@ -159,6 +178,7 @@ class ValueBlocks:
         return made
 
     def _columns(self, null: str | None) -> tuple[list, ...]:
+        """See columns()."""
         value, count, low, high, se = self._keys
         tenths, thousandths = stats.tenths, stats.thousandths
         if null is not None:
@@ -183,6 +203,50 @@ class ValueBlocks:
             (v, c, None, False, r, b, lo, hi, s)
             for v, c, r, b, lo, hi, s in zip(value, n, reason, band, low, high, se, strict=True)
         ]
+
+
+class _Individual(NamedTuple):
+    tenths: np.ndarray  # the index rounded, in tenths (where every value has scores)
+    spread: np.ndarray  # whether it has an interval
+    low: np.ndarray
+    high: np.ndarray
+    se: np.ndarray
+
+
+def _individual(groups: Sequence[tuple[Sums, int | None]], arrays: _Arrays) -> _Individual:
+    """The individual index of each group and its interval, as the figure writer computes them
+    one by one: the plain mean of the seven exact means (units of 1e-9, summed: S) in 34
+    digits, rounded half up to tenths, is (2S + 7e8) // 1.4e9 (the 34-digit quotient cannot
+    cross a half tenth: S/7e9 is one, exactly, or at least 1/7e9 from one); its float is
+    float(S) / 7e9 (S/7e9 is never a midpoint of two floats, and the 34 digits are far closer
+    to it than the nearest one); the interval is stats.interval_units of that float with the
+    variance of the seven added up / 49, the same operations in the same order."""
+    total = arrays.units.sum(axis=1)
+    tenths = (2 * total + 700_000_000) // 1_400_000_000
+    count = np.array([s.whole_n for s, _ in groups], dtype=np.int64)
+    sums = np.array([s.whole_sum for s, _ in groups], dtype=np.float64)
+    squares = np.array([s.whole_sq for s, _ in groups], dtype=np.float64)
+    known = np.array([s.spread_known for s, _ in groups], dtype=bool)
+    roster = np.array([r or 0 for _, r in groups], dtype=np.int64)
+    wide = (arrays.count > 0).all(axis=1) & known & (count >= 2)
+    countf = np.where(wide, count, 2).astype(np.float64)
+    variance = np.maximum(0.0, (squares - sums * sums / countf) / (countf - 1.0)) / 49
+    variance = np.where(wide, np.maximum(variance, stats.SD_FLOOR * stats.SD_FLOOR), 0.0)
+    correction = np.where(
+        roster == 0,
+        1.0,
+        np.where(count >= roster, 0.0, (roster - count) / np.where(roster > 1, roster - 1, 1)),
+    )
+    se = np.sqrt(variance / countf * correction)
+    half = _t975(count, wide) * se
+    centre = np.where(wide, total.astype(np.float64) / 7e9, 0.0)
+    return _Individual(
+        tenths=tenths,
+        spread=wide,
+        low=_tenths_of(np.maximum(0.0, centre - half)),
+        high=_tenths_of(np.minimum(100.0, centre + half)),
+        se=_thousandths_of(se),
+    )
 
 
 def _looked_up(keys: np.ndarray, make: Callable[[int], object], absent=None) -> list:

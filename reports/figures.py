@@ -77,8 +77,9 @@ Row = tuple  # one figure: the values of FIGURE_COLUMNS
 PLACE = {code: place for place, code in enumerate(FIGURE_ORDER)}
 WIDTH = len(FIGURE_ORDER)
 _WITH_INTERVAL = frozenset(INTERVAL_CODES)
-_VALUES = len(VALUE_CODES)
-assert FIGURE_ORDER[:_VALUES] == tuple(VALUE_CODES)
+# The blocks a ValueBlocks holds: the seven values and the individual index.
+_VALUES = figure_arrays.ValueBlocks.WIDTH
+assert FIGURE_ORDER[:_VALUES] == (*VALUE_CODES, "INDIVIDUAL")
 
 
 class Group(NamedTuple):
@@ -232,14 +233,18 @@ class FigureWriter:
         individual = individual_spread = None
         if hidden:
             blocks = self._group(where)
-            for i, count in enumerate(sums.value_n):
+            for i, count in enumerate(sums.value_n):  # the seven values
                 blocks[i] = (None, count, None, True, hidden, "", *NO_INTERVAL)
             blocks[PLACE["INDIVIDUAL"]] = (None, sums.n, None, True, hidden, "", *NO_INTERVAL)
         else:
+            # The seven values and the individual index come from the ValueBlocks.
             blocks, units = self._value_figures(where, sums, roster)
+            if not whole:
+                return blocks
+            # The composite of a whole group (one in five) needs the individual index and its
+            # spread: the very numbers ValueBlocks gave its block, computed here one by one.
             individual = None if 0 in sums.value_n else _mean_of_nines(units)
-            known = sums.spread_known
-            if individual is not None and known:
+            if individual is not None and sums.spread_known:
                 variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
                 individual_spread = stats.interval_units(
                     float(individual),
@@ -247,15 +252,6 @@ class FigureWriter:
                     sums.whole_n,
                     roster,
                 )
-            self._add(
-                blocks,
-                "INDIVIDUAL",
-                individual,
-                sums.n,
-                "",
-                "" if individual is not None else empty,
-                spread=individual_spread,
-            )
         if not whole:
             return blocks
         add = self._add
@@ -327,9 +323,9 @@ class FigureWriter:
         self.prepared = {(id(sums), roster): at for at, (sums, roster) in enumerate(groups)}
 
     def _value_figures(self, where: tuple, sums: Sums, roster: int | None) -> tuple[list, list]:
-        """A shown group's blocks, its seven value figures among the prepared ones (or filled
-        in from a ValueBlocks of its own), and their exact means in units of 1e-9 (0 for a
-        value without scores)."""
+        """A shown group's blocks, its seven value figures and individual index among the
+        prepared ones (or filled in from a ValueBlocks of its own), and the values' exact means
+        in units of 1e-9 (0 for a value without scores)."""
         at = self.prepared.get((id(sums), roster))
         if at is None:
             alone = self._value_blocks([(sums, roster)])

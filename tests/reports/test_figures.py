@@ -156,41 +156,66 @@ def test_the_value_figures_over_arrays_are_the_scalar_ones_bit_for_bit(monkeypat
 
 
 def test_the_value_blocks_are_the_rows_written_figure_by_figure():
-    """figure_arrays.ValueBlocks gives each value figure the nine parts the writer's one-figure
-    rule gives it (one rounding of the exact mean, its band, bounds that contain the value,
-    the empty note where nobody answered; no denominator, shown), and the COPY text
-    (reports.figure_copy) of those parts, block for block."""
+    """figure_arrays.ValueBlocks gives each value figure and the individual index the nine
+    parts the writer's one-figure rules give them (one rounding of the exact mean, its band,
+    bounds that contain the value, the empty note where nobody answered; no denominator,
+    shown), and the COPY text (reports.figure_copy) of those parts, block for block."""
     from reports import figure_arrays, figure_copy, notes, stats
+    from reports.figures import _mean_of_nines
 
     rng = random.Random(11)
     groups = [_random_group(rng) for _ in range(1_500)]
+    for sums, _roster in groups:  # the seven added up: some spread, some not
+        sums.n = max(sums.value_n) + rng.randint(0, 3)
+        sums.whole_n = rng.choice((0, 1, 2, min(sums.value_n), rng.randint(2, 10_000)))
+        sums.whole_sum = rng.uniform(0, 700) * sums.whole_n
+        mean = sums.whole_sum / sums.whole_n if sums.whole_n else 0.0
+        sums.whole_sq = sums.whole_sum * mean + rng.uniform(0, 5000) * max(sums.whole_n - 1, 0)
 
     def band(tenths: int) -> str:
         return "A" if tenths >= 750 else "B" if tenths >= 500 else "D"
 
+    def block(value, n, spread, shown=None) -> tuple:
+        if value is None:
+            return (None, n, None, False, notes.EMPTY, "", None, None, None)
+        bounds = (None, None, None)
+        if spread:
+            low, high, se = spread
+            bounds = (
+                stats.tenths(min(low, shown)),
+                stats.tenths(max(high, shown)),
+                stats.thousandths(se),
+            )
+        return (stats.tenths(shown), n, None, False, "", band(shown), *bounds)
+
     blocks = figure_arrays.ValueBlocks(groups, band=band, empty=notes.EMPTY)
     texts = figure_copy._value_text(blocks, {})
+    spreads = 0
     for g, (sums, roster) in enumerate(groups):
-        got = blocks.parts(g)
+        expected = []
         for i, (units, spread) in enumerate(_scalar_value_parts(sums, roster)):
             count = sums.value_n[i]
-            if not count:
-                expected = (None, 0, None, False, notes.EMPTY, "", None, None, None)
-            else:
-                shown = formulas.tenths_of_nines(units)
-                value = stats.tenths(shown)
-                bounds = (None, None, None)
-                if spread:
-                    low, high, se = spread
-                    bounds = (
-                        stats.tenths(min(low, shown)),
-                        stats.tenths(max(high, shown)),
-                        stats.thousandths(se),
-                    )
-                expected = (value, count, None, False, "", band(shown), *bounds)
-            assert got[i] == expected and str(got[i]) == str(expected), (sums, roster, i)
-            text = "\t".join(
-                "\\N" if v is None else "f" if v is False else str(v) for v in expected
-            )
-            assert texts[7 * g + i] == text
-        assert blocks.units(g) == [u for u, _ in _scalar_value_parts(sums, roster)]
+            shown = formulas.tenths_of_nines(units)
+            expected.append(block(units if count else None, count, spread, shown))
+        units = [u for u, _ in _scalar_value_parts(sums, roster)]
+        individual = None if 0 in sums.value_n else _mean_of_nines(units)
+        spread = shown = None
+        if individual is not None:
+            shown = int(formulas.round_half_up(individual) * 10)
+            variance = stats.sample_variance(sums.whole_n, sums.whole_sum, sums.whole_sq)
+            if sums.spread_known:
+                spread = stats.interval_units(
+                    float(individual),
+                    None if variance is None else variance / 49,
+                    sums.whole_n,
+                    roster,
+                )
+                spreads += spread is not None
+        expected.append(block(individual, sums.n, spread, shown))
+        got = blocks.parts(g)
+        assert got == expected and str(got) == str(expected), (sums, roster)
+        for i, parts in enumerate(expected):
+            text = "\t".join("\\N" if v is None else "f" if v is False else str(v) for v in parts)
+            assert texts[8 * g + i] == text
+        assert blocks.units(g) == units
+    assert spreads > 100
