@@ -17,6 +17,7 @@ whole, old writer against new.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +25,9 @@ import numpy as np
 from reports import stats
 from reports.aggregation import Sums
 from reports.formulas import nines
+from reports.models import VALUE_CODES
 
+VALUES = len(VALUE_CODES)
 # Within this much of a half, the float product cannot be trusted to round like p/q (see above).
 _NINES_MARGIN = 1e-4
 
@@ -57,6 +60,13 @@ def value_parts(groups: Sequence[tuple[Sums, int | None]]) -> ValueParts:
     )
 
 
+def _matrix(rows: list[list], dtype) -> np.ndarray:
+    """The rows (of VALUES numbers each) as one array: np.fromiter over them flattened, several
+    times faster than np.array's look into nested lists (~14 ms for a national run's)."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=dtype, count=len(rows) * VALUES)
+    return flat.reshape(len(rows), VALUES)
+
+
 class _Arrays(NamedTuple):
     count: np.ndarray
     units: np.ndarray
@@ -67,9 +77,9 @@ class _Arrays(NamedTuple):
 
 
 def _value_arrays(groups: Sequence[tuple[Sums, int | None]]) -> _Arrays:
-    count = np.array([s.value_n for s, _ in groups], dtype=np.int64)
-    total = np.array([s.value_sum for s, _ in groups], dtype=np.float64)
-    squares = np.array([s.value_sq for s, _ in groups], dtype=np.float64)
+    count = _matrix([s.value_n for s, _ in groups], np.int64)
+    total = _matrix([s.value_sum for s, _ in groups], np.float64)
+    squares = _matrix([s.value_sq for s, _ in groups], np.float64)
     known = np.array([s.spread_known for s, _ in groups], dtype=bool)
     roster = np.array([r or 0 for _, r in groups], dtype=np.int64)[:, None]
 
