@@ -94,11 +94,7 @@ def _value_arrays(groups: Sequence[tuple[Sums, int | None]]) -> _Arrays:
     minus_one = np.where(wide, countf - 1.0, 1.0)
     variance = np.maximum(0.0, (squares - total * total / safe_count) / minus_one)
     variance = np.maximum(variance, stats.SD_FLOOR * stats.SD_FLOOR)
-    correction = np.where(
-        roster == 0,
-        1.0,
-        np.where(count >= roster, 0.0, (roster - count) / np.where(roster > 1, roster - 1, 1)),
-    )
+    correction = _finite_correction(count, roster)
     se = np.sqrt(variance / safe_count * correction)
     half = _t975(count, wide) * se
     centre = units.astype(np.float64) / 1e9
@@ -242,11 +238,7 @@ def _individual(groups: Sequence[tuple[Sums, int | None]], arrays: _Arrays) -> _
     countf = np.where(wide, count, 2).astype(np.float64)
     variance = np.maximum(0.0, (squares - sums * sums / countf) / (countf - 1.0)) / 49
     variance = np.where(wide, np.maximum(variance, stats.SD_FLOOR * stats.SD_FLOOR), 0.0)
-    correction = np.where(
-        roster == 0,
-        1.0,
-        np.where(count >= roster, 0.0, (roster - count) / np.where(roster > 1, roster - 1, 1)),
-    )
+    correction = _finite_correction(count, roster)
     se = np.sqrt(variance / countf * correction)
     half = _t975(count, wide) * se
     centre = np.where(wide, total.astype(np.float64) / 7e9, 0.0)
@@ -276,6 +268,15 @@ def _nines(mean: np.ndarray, total: np.ndarray, count: np.ndarray, has: np.ndarr
     for g, i in zip(*np.nonzero(has & ~clear), strict=True):
         units[g, i] = nines(float(total[g, i]) / int(count[g, i]))
     return units
+
+
+def _finite_correction(count: np.ndarray, roster: np.ndarray) -> np.ndarray:
+    """stats.finite_correction of every count (1 without a roster, 0 when all answered)."""
+    return np.where(
+        roster == 0,
+        1.0,
+        np.where(count >= roster, 0.0, (roster - count) / np.where(roster > 1, roster - 1, 1)),
+    )
 
 
 def _t975(count: np.ndarray, wide: np.ndarray) -> np.ndarray:
