@@ -24,7 +24,7 @@ import numpy as np
 
 from reports import stats
 from reports.aggregation import Sums
-from reports.formulas import nines
+from reports.formulas import nines, tenths_of_nines
 from reports.models import VALUE_CODES
 
 VALUES = len(VALUE_CODES)
@@ -94,17 +94,11 @@ def _value_arrays(groups: Sequence[tuple[Sums, int | None]]) -> _Arrays:
     minus_one = np.where(wide, countf - 1.0, 1.0)
     variance = np.maximum(0.0, (squares - total * total / safe_count) / minus_one)
     variance = np.maximum(variance, stats.SD_FLOOR * stats.SD_FLOOR)
-    correction = _finite_correction(count, roster)
-    se = np.sqrt(variance / safe_count * correction)
-    half = _t975(count, wide) * se
-    centre = units.astype(np.float64) / 1e9
+    low, high, se = _interval(
+        units.astype(np.float64) / 1e9, variance, safe_count, count, roster, wide
+    )
     return _Arrays(
-        count=count,
-        units=units,
-        low=_tenths_of(np.maximum(0.0, centre - half)),
-        high=_tenths_of(np.minimum(100.0, centre + half)),
-        se=_thousandths_of(se),
-        spread=wide & known[:, None],
+        count=count, units=units, low=low, high=high, se=se, spread=wide & known[:, None]
     )
 
 
@@ -140,7 +134,7 @@ class ValueBlocks:
         arrays = _value_arrays(groups)
         self._units = arrays.units.tolist()
         has = arrays.count > 0
-        shown = (arrays.units + 50_000_000) // 100_000_000  # formulas.tenths_of_nines
+        shown = tenths_of_nines(arrays.units)  # integer arithmetic: works on arrays too
         interval = has & arrays.spread
         individual = _individual(groups, arrays)
         whole = has.all(axis=1)
@@ -238,17 +232,9 @@ def _individual(groups: Sequence[tuple[Sums, int | None]], arrays: _Arrays) -> _
     countf = np.where(wide, count, 2).astype(np.float64)
     variance = np.maximum(0.0, (squares - sums * sums / countf) / (countf - 1.0)) / 49
     variance = np.where(wide, np.maximum(variance, stats.SD_FLOOR * stats.SD_FLOOR), 0.0)
-    correction = _finite_correction(count, roster)
-    se = np.sqrt(variance / countf * correction)
-    half = _t975(count, wide) * se
     centre = np.where(wide, total.astype(np.float64) / 7e9, 0.0)
-    return _Individual(
-        tenths=tenths,
-        spread=wide,
-        low=_tenths_of(np.maximum(0.0, centre - half)),
-        high=_tenths_of(np.minimum(100.0, centre + half)),
-        se=_thousandths_of(se),
-    )
+    low, high, se = _interval(centre, variance, countf, count, roster, wide)
+    return _Individual(tenths=tenths, spread=wide, low=low, high=high, se=se)
 
 
 def _looked_up(keys: np.ndarray, make: Callable[[int], object], absent=None) -> list:
@@ -268,6 +254,18 @@ def _nines(mean: np.ndarray, total: np.ndarray, count: np.ndarray, has: np.ndarr
     for g, i in zip(*np.nonzero(has & ~clear), strict=True):
         units[g, i] = nines(float(total[g, i]) / int(count[g, i]))
     return units
+
+
+def _interval(centre, variance, countf, count, roster, wide) -> tuple[np.ndarray, ...]:
+    """stats.interval_units after its variance floor: (low, high) in tenths and the standard
+    error in thousandths of each centre, `countf` the counts as floats (1 or 2 where unused)."""
+    se = np.sqrt(variance / countf * _finite_correction(count, roster))
+    half = _t975(count, wide) * se
+    return (
+        _tenths_of(np.maximum(0.0, centre - half)),
+        _tenths_of(np.minimum(100.0, centre + half)),
+        _thousandths_of(se),
+    )
 
 
 def _finite_correction(count: np.ndarray, roster: np.ndarray) -> np.ndarray:
