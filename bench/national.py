@@ -77,7 +77,9 @@ def _phases() -> dict[str, float]:
     spent: dict[str, float] = {}
 
     def wrap(module, name: str, label: str) -> None:
-        original = getattr(module, name)
+        original = getattr(module, name, None)
+        if original is None:  # not in the checkout measured (an older one)
+            return
 
         def timed(*args, **kwargs):
             started = time.perf_counter()
@@ -90,8 +92,8 @@ def _phases() -> dict[str, float]:
 
     wrap(compute, "_read_inputs", "read (inputs + scan + roll-up)")
     wrap(compute, "compute_inputs", "inputs (corrections, waiting sheets)")
-    wrap(aggregation, "cell_sums", "cell sums (stored per cell)")
-    wrap(aggregation, "submitted_counts", "participation counts")
+    wrap(aggregation, "_cells", "cell sums (stored per cell), decoded")
+    wrap(aggregation, "_roll_up", "roll-up (the server counts meanwhile)")
     wrap(suppression, "protect_table", "suppression")
     if hasattr(compute, "figures_batches"):  # rows built while COPY stores the previous ones
         wrap(compute, "_figures_insert", "figures + write (COPY), overlapped")

@@ -1,6 +1,6 @@
 """PostgreSQL's bulk paths, under Django's error handling.
 
-COPY and binary results go through psycopg directly (Django's cursor has neither), so their
+COPY and pipelined binary reads go through psycopg directly (Django's cursor has neither), so their
 errors would be psycopg's own: Django's `except OperationalError` (a job given back to the queue,
 a task retried; docs/ARCHITECTURE.md §3.1) and its marking of a broken connection would not see
 them. Both helpers raise them as Django's, as any query's.
@@ -8,7 +8,7 @@ them. Both helpers raise them as Django's, as any query's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import psycopg
@@ -27,12 +27,27 @@ def copy_in(sql: str) -> Iterator[psycopg.Copy]:
         yield copy
 
 
-def binary_rows(sql: str, params: list) -> list[tuple]:
-    """Every row of a read on the default connection, in its transaction, with the results in
-    binary (a server-side bound cursor): bigint and double precision arrive as stored, the same
-    ints and floats without text to print and parse. Django's query log does not see it.
-    PostgreSQL only."""
+@contextmanager
+def pipelined_rows(reads: Sequence[tuple[str, Sequence]]) -> Iterator[Iterator[list[tuple]]]:
+    """The rows of several reads on the default connection, in its transaction, in binary: an
+    iterator giving each read's rows in turn. The reads are pipelined: the next one is sent
+    before the caller gets the rows of the one before, so that the server runs it while the
+    caller works on those (docs/ARCHITECTURE.md §7.2). PostgreSQL only."""
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
-        return cursor.fetchall()
+    conn = connection.connection
+    with connection.wrap_database_errors, conn.pipeline() as pipeline:
+        cursors = [psycopg.Cursor(conn) for _ in reads]
+        try:
+            yield _pipelined(pipeline, cursors, reads)
+        finally:
+            for cursor in cursors:
+                cursor.close()
+
+
+def _pipelined(pipeline, cursors: list, reads: Sequence[tuple[str, Sequence]]):
+    cursors[0].execute(*reads[0], binary=True)
+    for at, cursor in enumerate(cursors):
+        pipeline.sync()  # the results of this read are in (and no later read is sent yet)
+        if at + 1 < len(cursors):
+            cursors[at + 1].execute(*reads[at + 1], binary=True)  # runs while the caller works
+        yield cursor.fetchall()

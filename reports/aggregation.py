@@ -11,7 +11,8 @@ in Python, over at most (agencies x 4) small rows. No response is loaded into Py
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import add as _plus
 
@@ -19,7 +20,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 
 from berakhlak.models import AsnType
-from berakhlak.pgbulk import binary_rows
+from berakhlak.pgbulk import pipelined_rows
 from evaluations.models import Round, RoundAgency
 from reports.models import VALUE_CODES
 from surveys import sums as cell_columns
@@ -111,41 +112,70 @@ def cell_sums(round: Round, *, selection: bool) -> dict[tuple[int, str], Sums]:
     """{(round_agency_id, asn_type): Sums} of the round's released responses, as the database
     keeps them per stored cell (surveys.sums): ~8,000 rows at national scale however many
     responses there are; the same as one GROUP BY over them (docs/ARCHITECTURE.md §7.2)."""
+    with _reads([_cells_read(round, selection)]) as reads:
+        return _cells(next(reads), selection)
+
+
+def _cells_read(round: Round, selection: bool) -> tuple[str, list]:
     columns = cell_columns.COLUMNS if selection else cell_columns.ANSWERS
-    rows = _rows(cell_columns.read_sql(columns), [round.pk])
+    return cell_columns.read_sql(columns), [round.pk]
+
+
+def _cells(rows: list[tuple], selection: bool) -> dict[tuple[int, str], Sums]:
     return {(row[0], row[1]): _sums_of_row(row, selection) for row in rows}
 
 
-def _rows(sql: str, params: list) -> list[tuple]:
-    """Every row of a read, in the caller's transaction; in binary on PostgreSQL, half the time
-    of the text for the cell sums' ~8,000 rows of 43 columns (docs/ARCHITECTURE.md §7.2)."""
+@contextmanager
+def _reads(reads: list[tuple[str, list]]) -> Iterator[Iterator[list[tuple]]]:
+    """Every row of each read in turn, in the caller's transaction. On PostgreSQL in binary
+    (half the time of the text for the cell sums' ~8,000 rows of 43 columns) and pipelined:
+    the server runs the next read while the caller works on the rows of the one before
+    (docs/ARCHITECTURE.md §7.2)."""
     if connection.vendor == "postgresql":
-        return binary_rows(sql, params)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        with pipelined_rows(reads) as rows:
+            yield rows
+        return
+
+    def one_by_one():
+        for sql, params in reads:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                yield cursor.fetchall()
+
+    yield one_by_one()
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _paper_query(round: Round):
+    return (
+        PaperImport.objects.filter(round_id=round.pk)
+        .values_list("round_agency_id")
+        .annotate(c=Sum("count"))
+        .order_by()
+    )
+
+
+def _submitted_query(round: Round):
+    return (
+        Participation.objects.filter(round_id=round.pk, status=ParticipationStatus.SUBMITTED)
+        .values_list("round_agency_id")
+        .annotate(c=Count("*"))  # COUNT(*): the (round, agency, status) index alone
+        .order_by()
+    )
 
 
 def paper_counts(round: Round) -> dict[int, int]:
     """Paper answer sheets imported per agency (public counts, whether released yet or not)."""
-    rows = (
-        PaperImport.objects.filter(round_id=round.pk)
-        .values("round_agency_id")
-        .annotate(c=Sum("count"))
-        .order_by()
-    )
-    return {r["round_agency_id"]: r["c"] for r in rows}
+    return dict(_paper_query(round))
 
 
 def submitted_counts(round: Round) -> dict[int, int]:
     """Web submissions per agency, from participation (who took part, counted, never joined)."""
-    rows = (
-        Participation.objects.filter(round_id=round.pk, status=ParticipationStatus.SUBMITTED)
-        .values("round_agency_id")
-        .annotate(c=Count("*"))  # COUNT(*): the (round, agency, status) index alone
-        .order_by()
-    )
-    return {r["round_agency_id"]: r["c"] for r in rows}
+    return dict(_submitted_query(round))
 
 
 @dataclass
@@ -211,27 +241,21 @@ def tally_round(
             parent.children.append(node)
     if len(roots) != 1:
         raise ValueError(f"round {round.pk} has {len(roots)} root agencies in its snapshot")
-    scanned = cell_sums(round, selection=selection)
-    responses = sum(sums.n for sums in scanned.values())
-    for cell, sums in (extra or {}).items():
-        scanned.setdefault(cell, Sums()).add(sums)
-    submitted = submitted_counts(round)
-    paper = paper_counts(round)
-    for node in nodes.values():
-        node.own = {t: scanned.get((node.agency.pk, t), Sums()) for t in ASN_TYPES}
-        node.own[""] = total(node.own[t] for t in ASN_TYPES)
+    reads = [
+        _cells_read(round, selection),
+        _sql(_submitted_query(round)),
+        _sql(_paper_query(round)),
+    ]
+    with _reads(reads) as rows:
+        scanned = _cells(next(rows), selection)
+        responses = sum(sums.n for sums in scanned.values())
+        for cell, sums in (extra or {}).items():
+            scanned.setdefault(cell, Sums()).add(sums)
+        _roll_up(nodes, scanned)  # while the server counts the submissions
+        submitted, paper = dict(next(rows)), dict(next(rows))
+    for node in sorted(nodes.values(), key=lambda n: n.agency.depth, reverse=True):
         node.submitted = submitted.get(node.agency.pk, 0)
         node.paper = paper.get(node.agency.pk, 0)
-    for node in sorted(nodes.values(), key=lambda n: n.agency.depth, reverse=True):
-        if node.children:
-            node.tree = {
-                key: total([node.own[key], *(child.tree[key] for child in node.children)])
-                for key in ("", *ASN_TYPES)
-            }
-        else:
-            # A leaf's subtree is its own staff: the same Sums, not a copy of them (nine in ten
-            # agencies are leaves; nothing changes a Sums once the roll-up is done).
-            node.tree = node.own
         node.tree_submitted = node.submitted + sum(c.tree_submitted for c in node.children)
         node.tree_paper = node.paper + sum(c.tree_paper for c in node.children)
         node.tree_roster = node.agency.roster_count + sum(c.tree_roster for c in node.children)
@@ -249,3 +273,32 @@ def tally_round(
         responses=responses,
         submitted=sum(submitted.values()),
     )
+
+
+def _roll_up(nodes: dict[int, Node], scanned: Mapping[tuple[int, str], Sums]) -> None:
+    """Every node's own and subtree sums, "" and per ASN type. A total of one part is that part
+    itself, not a copy: a leaf's subtree is its own staff, a unit with staff of one type has that
+    type's Sums as its own, a parent with one answering unit its unit's (nine in ten agencies
+    are leaves); a cell without responses is one shared empty Sums, left out of every total. Nothing
+    changes a Sums once rolled up, and adding zeros changes no sum: the totals are the ones
+    adding every part would give."""
+    empty = Sums()
+    for node in nodes.values():
+        pk = node.agency.pk
+        node.own = {t: scanned.get((pk, t), empty) for t in ASN_TYPES}
+        node.own[""] = _total([node.own[t] for t in ASN_TYPES], empty)
+    for node in sorted(nodes.values(), key=lambda n: n.agency.depth, reverse=True):
+        if node.children:
+            node.tree = {
+                key: _total([node.own[key], *(child.tree[key] for child in node.children)], empty)
+                for key in ("", *ASN_TYPES)
+            }
+        else:
+            node.tree = node.own
+
+
+def _total(parts: list[Sums], empty: Sums) -> Sums:
+    present = [part for part in parts if part is not empty]
+    if len(present) == 1:
+        return present[0]
+    return total(present) if present else empty

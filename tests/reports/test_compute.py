@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from berakhlak.jobs import STALE_AFTER
 from evaluations.models import RoundAgency, RoundStatus
+from reports import aggregation
 from reports.models import IndexFigure, IndexRun, RunStatus, RunTrigger, Scope
 from reports.services import compute
+from surveys import sums
 from surveys.models import Participation, ParticipationStatus, ResponseSource
 from tests.reports.factories import respond, round_status_set, survey_round
 from tests.surveys.factories import engagement_instrument
@@ -391,16 +393,34 @@ def test_database_error_releases_the_run_for_a_retry(hand_round):
     assert done.status == RunStatus.DONE and done.attempts == 2
 
 
+ENDED = "SELECT pg_terminate_backend(pg_backend_pid()) WHERE %s > 0"
+
+
+def _ending_read(table: str):
+    """The pipelined read of `table` ends the session instead (reports.aggregation._reads)."""
+    compiled = aggregation._sql
+
+    def sql(queryset):
+        text, params = compiled(queryset)
+        return (ENDED, [1]) if table in text else (text, params)
+
+    if table == sums.TABLE:
+        return mock.patch("surveys.sums.read_sql", return_value=ENDED)
+    return mock.patch("reports.aggregation._sql", sql)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_lost_in_the_binary_read_of_the_cell_sums_gives_the_run_back(hand_round):
-    """The cell sums are read by a cursor of psycopg's own (binary results); a real lost
-    connection there (the server ends the session in the middle of the read) is still Django's
-    OperationalError, so the run is not marked failed and is computed on a new connection."""
+@pytest.mark.parametrize("table", [sums.TABLE, "surveys_participation", "surveys_paperimport"])
+def test_a_connection_lost_in_the_pipelined_reads_gives_the_run_back(hand_round, table):
+    """The cell sums and the participation and paper counts are read by cursors of psycopg's
+    own, pipelined (binary results; the counts are sent while the cell sums are rolled up); a
+    real lost connection in any of them (the server ends the session in the middle of the read)
+    is still Django's OperationalError, so the run is not marked failed and is computed on a new
+    connection."""
     if connection.vendor != "postgresql":
-        pytest.skip("the binary read is PostgreSQL's")
+        pytest.skip("the pipelined binary reads are PostgreSQL's")
     compute.index_compute_request(round=hand_round, enqueue=False)
-    ended = "SELECT pg_terminate_backend(pg_backend_pid()) WHERE %s > 0"
-    with mock.patch("surveys.sums.read_sql", return_value=ended), pytest.raises(OperationalError):
+    with _ending_read(table), pytest.raises(OperationalError):
         compute.index_run_execute(round_id=hand_round.pk)
     connection.close()
     run = IndexRun.objects.get()
