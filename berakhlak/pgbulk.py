@@ -32,7 +32,8 @@ def pipelined_rows(reads: Sequence[tuple[str, Sequence]]) -> Iterator[Iterator[l
     """The rows of several reads on the default connection, in its transaction, in binary: an
     iterator giving each read's rows in turn. The reads are pipelined: the next one is sent
     before the caller gets the rows of the one before, so that the server runs it while the
-    caller works on those (docs/ARCHITECTURE.md §7.2). PostgreSQL only."""
+    caller works on those (docs/ARCHITECTURE.md §7.2). Django's query log does not see them.
+    PostgreSQL only."""
     connection.ensure_connection()
     conn = connection.connection
     with connection.wrap_database_errors, conn.pipeline() as pipeline:
