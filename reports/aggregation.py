@@ -79,13 +79,6 @@ class Sums:
         self.spread_known = self.spread_known and other.spread_known
 
 
-def total(parts) -> Sums:
-    result = Sums()
-    for part in parts:
-        result.add(part)
-    return result
-
-
 VALUES = len(VALUE_CODES)
 
 
@@ -160,6 +153,7 @@ def _paper_query(round: Round):
 
 
 def _submitted_query(round: Round):
+    """Web submissions per agency, from participation (who took part, counted, never joined)."""
     return (
         Participation.objects.filter(round_id=round.pk, status=ParticipationStatus.SUBMITTED)
         .values_list("round_agency_id")
@@ -171,11 +165,6 @@ def _submitted_query(round: Round):
 def paper_counts(round: Round) -> dict[int, int]:
     """Paper answer sheets imported per agency (public counts, whether released yet or not)."""
     return dict(_paper_query(round))
-
-
-def submitted_counts(round: Round) -> dict[int, int]:
-    """Web submissions per agency, from participation (who took part, counted, never joined)."""
-    return dict(_submitted_query(round))
 
 
 @dataclass
@@ -299,6 +288,9 @@ def _roll_up(nodes: dict[int, Node], scanned: Mapping[tuple[int, str], Sums]) ->
 
 def _total(parts: list[Sums], empty: Sums) -> Sums:
     present = [part for part in parts if part is not empty]
-    if len(present) == 1:
-        return present[0]
-    return total(present) if present else empty
+    if len(present) <= 1:
+        return present[0] if present else empty
+    result = Sums()
+    for part in present:
+        result.add(part)
+    return result
